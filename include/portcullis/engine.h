@@ -1,0 +1,82 @@
+/*
+ * NAME
+ *	engine.h - the in-process analysis engine
+ * SYNOPSIS
+ *	pc_engine_global_init() once, before threads;
+ *	engine = pc_engine_new(&options, &error);
+ *	verdict = pc_engine_scan(engine, &input);	(any thread)
+ *	pc_engine_unref(engine);
+ * DESCRIPTION
+ *	An engine is an immutable, reference-counted snapshot: signatures
+ *	loaded and compiled once, then shared by every scanning thread.  A
+ *	reload builds a new engine next to the old one; scans in flight keep a
+ *	reference to the one they started with.  The engine knows nothing of
+ *	the MTA: it is given bytes and returns a verdict.
+ * DIAGNOSTICS
+ *	Construction failures are returned as GError (domain PC_ENGINE_ERROR)
+ *	with a message a postmaster can act on.  A check that fails during a
+ *	scan adds a PC_STATUS_ERROR finding; pc_engine_scan() never fails
+ *	silently and never returns NULL.  Nothing here writes to a log.
+ */
+#ifndef PORTCULLIS_ENGINE_H
+#define PORTCULLIS_ENGINE_H
+
+#include <glib.h>
+#include <portcullis/verdict.h>
+
+G_BEGIN_DECLS
+
+#define PC_ENGINE_ERROR (pc_engine_error_quark())
+GQuark pc_engine_error_quark(void);
+
+typedef enum {
+	PC_ENGINE_ERROR_INIT,		/* library initialisation failed */
+	PC_ENGINE_ERROR_NO_DATABASE,	/* database_dir empty or missing */
+	PC_ENGINE_ERROR_DATABASE,	/* signatures failed to load/compile */
+	PC_ENGINE_ERROR_SCAN,		/* scanner error on a message */
+} PcEngineErrorCode;
+
+typedef struct {
+	const char *database_dir;
+	const char *tmp_dir;		/* scratch space for unpacking; NULL: system */
+	guint64 max_scan_size;		/* bytes scanned per message */
+	guint64 max_file_size;		/* largest single file inside considered */
+	guint max_recursion;		/* nesting of archives / MIME */
+	guint max_files;		/* files inside containers */
+	guint max_scan_time_ms;		/* wall clock per message */
+} PcEngineOptions;
+
+/* Message given either as memory (data != NULL) or as a readable fd. */
+typedef struct {
+	const guint8 *data;
+	gsize len;
+	int fd;
+} PcInput;
+
+typedef struct {
+	char *scanner_version;		/* "ClamAV 1.4.6" */
+	char *database_version;		/* "27100" (daily), or "custom" */
+	guint signatures;
+	char *database_dir;
+} PcEngineInfo;
+
+typedef struct PcEngine PcEngine;
+
+/* Where scanner library messages go: level is a GLogLevelFlags value. */
+typedef void (*PcEngineLogFunc)(GLogLevelFlags level, const char *message);
+
+/* Once per process, before any thread starts; handler may be NULL. */
+gboolean pc_engine_global_init(PcEngineLogFunc handler, GError **error);
+PcEngine *pc_engine_new(const PcEngineOptions *options, GError **error);
+PcEngine *pc_engine_ref(PcEngine *engine);
+void pc_engine_unref(PcEngine *engine);
+const PcEngineInfo *pc_engine_info(const PcEngine *engine);
+
+PcVerdict *pc_engine_scan(PcEngine *engine, const PcInput *input);
+
+/* TRUE when database_dir changed since the engine was loaded. */
+gboolean pc_engine_database_changed(PcEngine *engine);
+
+G_END_DECLS
+
+#endif

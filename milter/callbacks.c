@@ -1,0 +1,327 @@
+/*
+ * NAME
+ *	callbacks.c - translate libmilter events into portcullis calls
+ * DESCRIPTION
+ *	libmilter runs one thread per MTA connection and calls these in
+ *	protocol order.  Each callback does one thing: record envelope data,
+ *	spool bytes, or (end-of-message) scan, decide, apply and log.  The
+ *	message context is created at MAIL FROM with a reference to the
+ *	current runtime and is freed at end-of-message, abort or close.
+ * PROTOCOL
+ *	Version 6.  Actions: add and change headers.  Steps: no UNKNOWN or
+ *	DATA events; no replies to connect, HELO, MAIL, RCPT and each header
+ *	(saves a round trip per header); header values with leading space
+ *	kept, so headers are spooled as received.
+ * DIAGNOSTICS
+ *	A spool failure (disk full) tempfails the message at once with
+ *	451 4.3.0; an internal error in a check tempfails through on_error.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "actions.h"
+#include "callbacks.h"
+#include "log.h"
+#include "message.h"
+#include "quarantine.h"
+
+#define PCM_ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS)
+#define PCM_NOREPLY (SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL | SMFIP_NR_RCPT | \
+		     SMFIP_NR_HDR)
+#define PCM_STEPS (SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_HDR_LEADSPC | PCM_NOREPLY)
+
+static gint pcm_in_flight;
+
+guint
+pcm_messages_in_flight(void)
+{
+	return (guint)g_atomic_int_get(&pcm_in_flight);
+}
+
+/* Made at negotiation (the first event of every connection), so that the
+ * agreed steps are known to every later callback. */
+static PcmConn *
+pcm_conn(SMFICTX *ctx)
+{
+	PcmConn *conn = smfi_getpriv(ctx);
+
+	if (conn == NULL) {
+		conn = g_new0(PcmConn, 1);
+		smfi_setpriv(ctx, conn);
+	}
+	return conn;
+}
+
+/* NOREPLY only where the MTA agreed to it; otherwise an explicit continue. */
+static sfsistat
+pcm_continue(SMFICTX *ctx, unsigned long noreply_flag)
+{
+	return (pcm_conn(ctx)->steps & noreply_flag) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+}
+
+/* The current message, or NULL (with a log line) when the MTA sends message
+ * events outside a transaction. */
+static PcmMsg *
+pcm_msg(SMFICTX *ctx, const char *event)
+{
+	PcmMsg *msg = pcm_conn(ctx)->msg;
+
+	if (msg == NULL)
+		pcm_log(LOG_WARNING, "MTA protocol error: %s outside a message; tempfail", event);
+	return msg;
+}
+
+static sfsistat
+pcm_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
+	      unsigned long f3, unsigned long *pf0, unsigned long *pf1,
+	      unsigned long *pf2, unsigned long *pf3)
+{
+	(void)f2;
+	(void)f3;
+	if ((f0 & PCM_ACTIONS) != PCM_ACTIONS) {
+		pcm_log(LOG_ERR, "MTA does not allow adding/changing headers; refusing");
+		return SMFIS_REJECT;
+	}
+	*pf0 = PCM_ACTIONS;
+	*pf1 = f1 & PCM_STEPS;
+	*pf2 = 0;
+	*pf3 = 0;
+	pcm_conn(ctx)->steps = *pf1;
+	return SMFIS_CONTINUE;
+}
+
+static char *
+pcm_format_addr(const struct sockaddr *sa)
+{
+	char buf[INET6_ADDRSTRLEN] = "unknown";
+
+	if (sa != NULL && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, sizeof(buf));
+	else if (sa != NULL && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, sizeof(buf));
+	return g_strdup(buf);
+}
+
+static sfsistat
+pcm_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
+{
+	PcmConn *conn = pcm_conn(ctx);
+
+	g_free(conn->client_name);
+	g_free(conn->client_addr);
+	conn->client_name = g_strdup(hostname ? hostname : "unknown");
+	conn->client_addr = pcm_format_addr(hostaddr);
+	return pcm_continue(ctx, SMFIP_NR_CONN);
+}
+
+static sfsistat
+pcm_helo(SMFICTX *ctx, char *helo)
+{
+	PcmConn *conn = pcm_conn(ctx);
+
+	g_free(conn->helo);
+	conn->helo = g_strdup(helo);
+	return pcm_continue(ctx, SMFIP_NR_HELO);
+}
+
+static void
+pcm_end_message(PcmConn *conn)
+{
+	if (conn->msg != NULL) {
+		g_clear_pointer(&conn->msg, pcm_msg_free);
+		g_atomic_int_dec_and_test(&pcm_in_flight);
+	}
+}
+
+static sfsistat
+pcm_envfrom(SMFICTX *ctx, char **argv)
+{
+	PcmConn *conn = pcm_conn(ctx);
+
+	pcm_end_message(conn);
+	conn->msg = pcm_msg_new(pcm_runtime_current(), argv[0]);
+	g_atomic_int_inc(&pcm_in_flight);
+	pcm_msg_set_queue_id(conn->msg, smfi_getsymval(ctx, "i"));
+	return pcm_continue(ctx, SMFIP_NR_MAIL);
+}
+
+static sfsistat
+pcm_envrcpt(SMFICTX *ctx, char **argv)
+{
+	PcmMsg *msg = pcm_msg(ctx, "RCPT");
+
+	if (msg == NULL)
+		return SMFIS_TEMPFAIL;
+	g_ptr_array_add(msg->recipients, g_strdup(argv[0]));
+	return pcm_continue(ctx, SMFIP_NR_RCPT);
+}
+
+/* Spools "Name:value\r\n"; folded lines arrive LF-only from some MTAs. */
+static void
+pcm_spool_header(PcmMsg *msg, unsigned long steps, const char *name, const char *value)
+{
+	g_autoptr(GString) line = g_string_new(name);
+
+	g_string_append_c(line, ':');
+	if (!(steps & SMFIP_HDR_LEADSPC))
+		g_string_append_c(line, ' ');
+	for (const char *p = value; *p != '\0'; p++) {
+		if (*p == '\n' && (p == value || p[-1] != '\r'))
+			g_string_append_c(line, '\r');
+		g_string_append_c(line, *p);
+	}
+	g_string_append(line, "\r\n");
+	pcm_msg_append(msg, line->str, line->len);
+}
+
+static sfsistat
+pcm_header(SMFICTX *ctx, char *name, char *value)
+{
+	PcmMsg *msg = pcm_msg(ctx, "header");
+
+	if (msg == NULL)
+		return SMFIS_TEMPFAIL;
+	if (g_ascii_strcasecmp(name, PCM_HDR_SCANNED) == 0)
+		msg->forged_scanned++;
+	else if (g_ascii_strcasecmp(name, PCM_HDR_STATUS) == 0)
+		msg->forged_status++;
+	pcm_spool_header(msg, pcm_conn(ctx)->steps, name, value);
+	return pcm_continue(ctx, SMFIP_NR_HDR);
+}
+
+static sfsistat
+pcm_spool_status(SMFICTX *ctx, PcmMsg *msg)
+{
+	if (msg->spool_error == NULL)
+		return SMFIS_CONTINUE;
+	pcm_msg_log(msg, LOG_ERR, "%s; message tempfailed", msg->spool_error->message);
+	smfi_setreply(ctx, "451", "4.3.0", "Temporary local problem, try again later");
+	pcm_end_message(pcm_conn(ctx));
+	return SMFIS_TEMPFAIL;
+}
+
+static sfsistat
+pcm_eoh(SMFICTX *ctx)
+{
+	PcmMsg *msg = pcm_msg(ctx, "end of headers");
+
+	if (msg == NULL)
+		return SMFIS_TEMPFAIL;
+	pcm_msg_set_queue_id(msg, smfi_getsymval(ctx, "i"));
+	pcm_msg_append(msg, "\r\n", 2);
+	return pcm_spool_status(ctx, msg);
+}
+
+static sfsistat
+pcm_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
+{
+	PcmMsg *msg = pcm_msg(ctx, "body");
+
+	if (msg == NULL)
+		return SMFIS_TEMPFAIL;
+	pcm_msg_append(msg, chunk, len);
+	return pcm_spool_status(ctx, msg);
+}
+
+static void
+pcm_log_result(const PcmConn *conn, const PcmMsg *msg, const PcVerdict *verdict,
+	       const PcmDecision *decision, const char *extra)
+{
+	g_autofree char *rcpts = pcm_msg_recipients(msg);
+	g_autofree char *what = pc_verdict_describe(verdict);
+	double ms = (g_get_monotonic_time() - msg->start_us) / 1000.0;
+
+	pcm_msg_log(msg, LOG_INFO,
+		    "from=<%s> to=<%s> size=%" G_GUINT64_FORMAT " client=%s[%s] av=%s "
+		    "action=%s%s time=%.1fms", msg->sender, rcpts, msg->size,
+		    conn->client_name, conn->client_addr, what,
+		    pcm_action_name(decision->action), extra, ms);
+}
+
+/* Quarantine must be stored before the MTA is told to discard. */
+static char *
+pcm_quarantine(const PcmConn *conn, const PcmMsg *msg, const PcVerdict *verdict,
+	       PcmDecision *decision)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *name = NULL;
+
+	if (decision->action != PCM_ACT_QUARANTINE)
+		return g_strdup("");
+	if (!pcm_quarantine_store(msg->rt->conf->quarantine_dir, conn, msg, verdict, &name,
+				  &error)) {
+		pcm_msg_log(msg, LOG_ERR, "%s; message tempfailed", error->message);
+		pcm_decision_tempfail(decision, "Temporary local problem, try again later");
+		return g_strdup("");
+	}
+	return g_strdup_printf(" quarantine=%s", name);
+}
+
+static sfsistat
+pcm_eom(SMFICTX *ctx)
+{
+	PcmConn *conn = pcm_conn(ctx);
+	PcmMsg *msg = pcm_msg(ctx, "end of message");
+	g_autoptr(PcVerdict) verdict = NULL;
+	g_autofree char *extra = NULL;
+	PcmDecision decision;
+	sfsistat status;
+
+	if (msg == NULL)
+		return SMFIS_TEMPFAIL;
+	pcm_msg_set_queue_id(msg, smfi_getsymval(ctx, "i"));
+	if (msg->spool_error != NULL)
+		return pcm_spool_status(ctx, msg);
+	verdict = pcm_msg_scan(msg);
+	pcm_decide(msg->rt->conf, verdict, &decision);
+	extra = pcm_quarantine(conn, msg, verdict, &decision);
+	status = pcm_apply(ctx, msg, &decision);
+	pcm_log_result(conn, msg, verdict, &decision, extra);
+	pcm_decision_clear(&decision);
+	pcm_end_message(conn);
+	return status;
+}
+
+static sfsistat
+pcm_abort(SMFICTX *ctx)
+{
+	PcmConn *conn = pcm_conn(ctx);
+
+	if (conn->msg != NULL)
+		pcm_msg_log(conn->msg, LOG_DEBUG, "aborted by MTA");
+	pcm_end_message(conn);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+pcm_close(SMFICTX *ctx)
+{
+	PcmConn *conn = smfi_getpriv(ctx);
+
+	if (conn != NULL) {
+		pcm_end_message(conn);
+		pcm_conn_free(conn);
+		smfi_setpriv(ctx, NULL);
+	}
+	return SMFIS_CONTINUE;
+}
+
+struct smfiDesc pcm_milter_desc = {
+	.xxfi_name = PACKAGE_NAME,
+	.xxfi_version = SMFI_VERSION,
+	.xxfi_flags = PCM_ACTIONS,
+	.xxfi_connect = pcm_connect,
+	.xxfi_helo = pcm_helo,
+	.xxfi_envfrom = pcm_envfrom,
+	.xxfi_envrcpt = pcm_envrcpt,
+	.xxfi_header = pcm_header,
+	.xxfi_eoh = pcm_eoh,
+	.xxfi_body = pcm_body,
+	.xxfi_eom = pcm_eom,
+	.xxfi_abort = pcm_abort,
+	.xxfi_close = pcm_close,
+	.xxfi_negotiate = pcm_negotiate,
+};

@@ -1,0 +1,368 @@
+/*
+ * NAME
+ *	conf.c - load and validate portcullis.conf against the key table
+ * DESCRIPTION
+ *	The file is GKeyFile syntax ([group], key = value, # comments).  Every
+ *	key is checked against conf_keys.c: unknown groups and keys are
+ *	errors, values are parsed by type and bounds-checked.  GKeyFile does
+ *	not report line numbers, so on error the key's line is found again in
+ *	the file text.  Defaults go through the same parser, so a bad default
+ *	is caught by the unit tests, not by a postmaster.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "conf_keys.h"
+
+G_DEFINE_QUARK(pcm-conf-error-quark, pcm_conf_error)
+
+static const char *const pcm_log_levels[] = { "error", "warning", "notice", "info", "debug", NULL };
+static const int pcm_log_priorities[] = { LOG_ERR, LOG_WARNING, LOG_NOTICE, LOG_INFO, LOG_DEBUG };
+
+#define PCM_FIELD(conf, row, type) ((type *)((char *)(conf) + (row)->offset))
+
+static const PcmKey *
+pcm_conf_find(const char *group, const char *key)
+{
+	for (guint i = 0; i < pcm_conf_nkeys; i++)
+		if (strcmp(pcm_conf_keys[i].group, group) == 0 &&
+		    (key == NULL || strcmp(pcm_conf_keys[i].key, key) == 0))
+			return &pcm_conf_keys[i];
+	return NULL;
+}
+
+/* Plain decimal with an optional binary-multiple suffix: 512K, 10M, 1G. */
+static gboolean
+pcm_parse_size(const char *text, guint64 *out)
+{
+	char *end = NULL;
+	guint64 value, mult = 1;
+
+	if (!g_ascii_isdigit(*text))
+		return FALSE;
+	errno = 0;
+	value = g_ascii_strtoull(text, &end, 10);
+	if (errno != 0)
+		return FALSE;
+	switch (g_ascii_toupper(*end)) {
+	case 'K': mult = 1024ULL; end++; break;
+	case 'M': mult = 1024ULL * 1024; end++; break;
+	case 'G': mult = 1024ULL * 1024 * 1024; end++; break;
+	default: break;
+	}
+	if (g_ascii_strcasecmp(end, "") != 0 && g_ascii_strcasecmp(end, "B") != 0 &&
+	    !(mult > 1 && g_ascii_strcasecmp(end, "iB") == 0))
+		return FALSE;
+	if (value > G_MAXUINT64 / mult)
+		return FALSE;
+	*out = value * mult;
+	return TRUE;
+}
+
+static gboolean
+pcm_parse_uint(const char *text, guint base, guint64 *out)
+{
+	char *end = NULL;
+
+	if (!g_ascii_isdigit(*text))
+		return FALSE;
+	errno = 0;
+	*out = g_ascii_strtoull(text, &end, base);
+	return errno == 0 && *end == '\0';
+}
+
+static int
+pcm_parse_choice(const char *const *choices, const char *text)
+{
+	for (int i = 0; choices[i] != NULL; i++)
+		if (strcmp(choices[i], text) == 0)
+			return i;
+	return -1;
+}
+
+static gboolean
+pcm_conf_fail(GError **error, const PcmKey *row, const char *value, const char *what)
+{
+	g_set_error(error, PCM_CONF_ERROR, 0, "[%s] %s: \"%s\" %s", row->group, row->key,
+		    value, what);
+	return FALSE;
+}
+
+static gboolean
+pcm_conf_check_range(const PcmKey *row, const char *value, guint64 n, GError **error)
+{
+	g_autofree char *what = NULL;
+
+	if (n >= row->min && (row->max == 0 || n <= row->max))
+		return TRUE;
+	if (row->type == PCM_KEY_SIZE) {
+		g_autofree char *lo = pcm_conf_format_size(row->min);
+		g_autofree char *hi = pcm_conf_format_size(row->max);
+
+		what = g_strdup_printf("is out of range (%s to %s)", lo, hi);
+	} else {
+		what = g_strdup_printf("is out of range (%" G_GUINT64_FORMAT " to %"
+				       G_GUINT64_FORMAT ")", row->min, row->max);
+	}
+	return pcm_conf_fail(error, row, value, what);
+}
+
+static gboolean
+pcm_conf_set_choice(PcmConfig *conf, const PcmKey *row, const char *value,
+		    const char *const *choices, GError **error)
+{
+	int index = pcm_parse_choice(choices, value);
+
+	if (index < 0) {
+		g_autofree char *list = g_strjoinv(", ", (char **)choices);
+		g_autofree char *what = g_strdup_printf("is not one of: %s", list);
+
+		return pcm_conf_fail(error, row, value, what);
+	}
+	*PCM_FIELD(conf, row, gint) = row->type == PCM_KEY_LOGLEVEL ?
+				      pcm_log_priorities[index] : index;
+	return TRUE;
+}
+
+static gboolean
+pcm_conf_set_row(PcmConfig *conf, const PcmKey *row, const char *value, GError **error)
+{
+	guint64 n = 0;
+
+	switch (row->type) {
+	case PCM_KEY_STRING:
+		if (row->min > 0 && *value == '\0')
+			return pcm_conf_fail(error, row, value, "must not be empty");
+		g_free(*PCM_FIELD(conf, row, char *));
+		*PCM_FIELD(conf, row, char *) = g_strdup(value);
+		return TRUE;
+	case PCM_KEY_SIZE:
+		if (!pcm_parse_size(value, &n))
+			return pcm_conf_fail(error, row, value, "is not a size (e.g. 512K, 10M, 1G)");
+		if (!pcm_conf_check_range(row, value, n, error))
+			return FALSE;
+		*PCM_FIELD(conf, row, guint64) = n;
+		return TRUE;
+	case PCM_KEY_UINT:
+	case PCM_KEY_MODE:
+		if (!pcm_parse_uint(value, row->type == PCM_KEY_MODE ? 8 : 10, &n))
+			return pcm_conf_fail(error, row, value, row->type == PCM_KEY_MODE ?
+					     "is not an octal mode (e.g. 0660)" :
+					     "is not a whole number");
+		if (!pcm_conf_check_range(row, value, n, error))
+			return FALSE;
+		*PCM_FIELD(conf, row, guint) = (guint)n;
+		return TRUE;
+	case PCM_KEY_ENUM:
+		return pcm_conf_set_choice(conf, row, value, row->choices, error);
+	case PCM_KEY_LOGLEVEL:
+		return pcm_conf_set_choice(conf, row, value, pcm_log_levels, error);
+	}
+	g_assert_not_reached();
+}
+
+gboolean
+pcm_conf_set(PcmConfig *conf, const char *group, const char *key, const char *value,
+	     GError **error)
+{
+	const PcmKey *row = pcm_conf_find(group, key);
+
+	if (row == NULL) {
+		g_set_error(error, PCM_CONF_ERROR, 0, "[%s] %s: unknown %s", group, key,
+			    pcm_conf_find(group, NULL) ? "key" : "group");
+		return FALSE;
+	}
+	return pcm_conf_set_row(conf, row, value, error);
+}
+
+gboolean
+pcm_conf_set_option(PcmConfig *conf, const char *assignment, GError **error)
+{
+	g_auto(GStrv) kv = g_strsplit(assignment, "=", 2);
+	g_auto(GStrv) gk = NULL;
+
+	if (kv[0] == NULL || kv[1] == NULL ||
+	    g_strv_length(gk = g_strsplit(g_strstrip(kv[0]), ".", 2)) != 2) {
+		g_set_error(error, PCM_CONF_ERROR, 0,
+			    "-o %s: expected group.key=value (e.g. av.database_dir=/path)",
+			    assignment);
+		return FALSE;
+	}
+	return pcm_conf_set(conf, gk[0], gk[1], g_strstrip(kv[1]), error);
+}
+
+PcmConfig *
+pcm_conf_new(void)
+{
+	PcmConfig *conf = g_atomic_rc_box_new0(PcmConfig);
+
+	for (guint i = 0; i < pcm_conf_nkeys; i++) {
+		g_autoptr(GError) error = NULL;
+
+		if (!pcm_conf_set_row(conf, &pcm_conf_keys[i], pcm_conf_keys[i].defval, &error))
+			g_error("built-in default is invalid: %s", error->message);
+	}
+	return conf;
+}
+
+static void
+pcm_conf_clear(gpointer data)
+{
+	PcmConfig *conf = data;
+
+	for (guint i = 0; i < pcm_conf_nkeys; i++)
+		if (pcm_conf_keys[i].type == PCM_KEY_STRING)
+			g_free(*PCM_FIELD(conf, &pcm_conf_keys[i], char *));
+	g_free(conf->path);
+}
+
+PcmConfig *
+pcm_conf_ref(PcmConfig *conf)
+{
+	return g_atomic_rc_box_acquire(conf);
+}
+
+void
+pcm_conf_unref(PcmConfig *conf)
+{
+	if (conf != NULL)
+		g_atomic_rc_box_release_full(conf, pcm_conf_clear);
+}
+
+/* Line of the last "key =" inside "[group]" (GKeyFile lets the last one win), or 0. */
+static guint
+pcm_conf_line_of(const char *text, const char *group, const char *key)
+{
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	gboolean in_group = FALSE;
+	guint found = 0;
+	size_t keylen = key ? strlen(key) : 0;
+
+	for (guint i = 0; lines[i] != NULL; i++) {
+		const char *line = lines[i] + strspn(lines[i], " \t");
+
+		if (*line == '[') {
+			const char *end = strchr(line, ']');
+
+			in_group = end && (size_t)(end - line - 1) == strlen(group) &&
+				   strncmp(line + 1, group, end - line - 1) == 0;
+			if (in_group && key == NULL)
+				return i + 1;
+		} else if (in_group && key != NULL && strncmp(line, key, keylen) == 0 &&
+			   line[keylen + strspn(line + keylen, " \t")] == '=') {
+			found = i + 1;
+		}
+	}
+	return found;
+}
+
+static gboolean
+pcm_conf_apply_file(PcmConfig *conf, const char *path, const char *text, GKeyFile *kf,
+		    GError **error)
+{
+	g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
+
+	for (guint g = 0; groups[g] != NULL; g++) {
+		g_auto(GStrv) keys = g_key_file_get_keys(kf, groups[g], NULL, NULL);
+
+		if (pcm_conf_find(groups[g], NULL) == NULL) {
+			g_set_error(error, PCM_CONF_ERROR, 0, "%s:%u: [%s]: unknown group", path,
+				    pcm_conf_line_of(text, groups[g], NULL), groups[g]);
+			return FALSE;
+		}
+		for (guint k = 0; keys != NULL && keys[k] != NULL; k++) {
+			g_autoptr(GError) local = NULL;
+			g_autofree char *value = g_key_file_get_string(kf, groups[g], keys[k], &local);
+
+			if (value != NULL)
+				pcm_conf_set(conf, groups[g], keys[k], g_strstrip(value), &local);
+			if (local != NULL) {
+				g_set_error(error, PCM_CONF_ERROR, 0, "%s:%u: %s", path,
+					    pcm_conf_line_of(text, groups[g], keys[k]),
+					    local->message);
+				return FALSE;
+			}
+		}
+	}
+	return TRUE;
+}
+
+PcmConfig *
+pcm_conf_load(const char *path, GError **error)
+{
+	g_autoptr(PcmConfig) conf = pcm_conf_new();
+	g_autoptr(GKeyFile) kf = g_key_file_new();
+	g_autoptr(GError) local = NULL;
+	g_autofree char *text = NULL;
+
+	if (!g_file_get_contents(path, &text, NULL, &local) ||
+	    !g_key_file_load_from_data(kf, text, -1, G_KEY_FILE_NONE, &local)) {
+		g_set_error(error, PCM_CONF_ERROR, 0, "%s: %s", path, local->message);
+		return NULL;
+	}
+	if (!pcm_conf_apply_file(conf, path, text, kf, error))
+		return NULL;
+	conf->path = g_strdup(path);
+	return g_steal_pointer(&conf);
+}
+
+char *
+pcm_conf_format_size(guint64 bytes)
+{
+	static const char units[] = "KMG";
+
+	for (int i = 2; i >= 0; i--) {
+		guint64 unit = 1ULL << (10 * (i + 1));
+
+		if (bytes >= unit && bytes % unit == 0)
+			return g_strdup_printf("%" G_GUINT64_FORMAT "%c", bytes / unit, units[i]);
+	}
+	return g_strdup_printf("%" G_GUINT64_FORMAT, bytes);
+}
+
+static void
+pcm_conf_dump_doc(FILE *out, const char *doc)
+{
+	g_auto(GStrv) lines = g_strsplit(doc, "\n", -1);
+
+	for (guint i = 0; lines[i] != NULL; i++)
+		fprintf(out, "# %s\n", lines[i]);
+}
+
+void
+pcm_conf_dump_defaults(FILE *out)
+{
+	const char *group = NULL;
+
+	fputs("# portcullis.conf: configuration of the portcullis mail filter.\n"
+	      "# Every key is shown commented out with its built-in default; uncomment a\n"
+	      "# line to change it. Generated by \"portcullis --dump-defaults\".\n", out);
+	for (guint i = 0; i < pcm_conf_nkeys; i++) {
+		const PcmKey *row = &pcm_conf_keys[i];
+
+		if (group == NULL || strcmp(group, row->group) != 0) {
+			group = row->group;
+			fprintf(out, "\n[%s]\n", group);
+		}
+		fputc('\n', out);
+		pcm_conf_dump_doc(out, row->doc);
+		fprintf(out, "#%s =%s%s\n", row->key, *row->defval ? " " : "", row->defval);
+	}
+}
+
+PcmConfig *
+pcm_conf_load_with(const char *path, const char *const *overrides, GError **error)
+{
+	g_autoptr(PcmConfig) conf = path ? pcm_conf_load(path, error) : pcm_conf_new();
+
+	if (conf == NULL)
+		return NULL;
+	for (guint i = 0; overrides != NULL && overrides[i] != NULL; i++)
+		if (!pcm_conf_set_option(conf, overrides[i], error))
+			return NULL;
+	return g_steal_pointer(&conf);
+}

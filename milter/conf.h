@@ -1,0 +1,82 @@
+/*
+ * NAME
+ *	conf.h - portcullis.conf: the configuration snapshot
+ * DESCRIPTION
+ *	Every key is a row in conf_keys.c: group, name, type, default, bounds,
+ *	the PcConfig field it fills and its documentation.  The loader,
+ *	--dump-defaults, conf/portcullis.conf and the README key list all
+ *	come from that table.  A PcConfig is immutable once loaded; a reload
+ *	builds a new one.
+ * DIAGNOSTICS
+ *	Errors name the file, the line, the group and key and what is wrong:
+ *	"portcullis.conf:14: [av] max_scan_size: "5O0M" is not a size".
+ */
+#ifndef PCM_CONF_H
+#define PCM_CONF_H
+
+#include <glib.h>
+#include <stdio.h>
+
+typedef enum { PCM_OVERSIZE_ACCEPT, PCM_OVERSIZE_REJECT, PCM_OVERSIZE_TEMPFAIL } PcmOversize;
+typedef enum { PCM_INFECTED_REJECT, PCM_INFECTED_DISCARD, PCM_INFECTED_QUARANTINE,
+	       PCM_INFECTED_ACCEPT } PcmOnInfected;
+typedef enum { PCM_ERROR_TEMPFAIL, PCM_ERROR_ACCEPT, PCM_ERROR_REJECT } PcmOnError;
+
+typedef struct {
+	char *path;			/* file loaded, NULL for built-in defaults */
+	/* [milter] */
+	char *socket;
+	guint socket_mode;
+	char *socket_group;
+	char *user;
+	char *pidfile;
+	guint milter_timeout;
+	guint shutdown_timeout;
+	/* [message] */
+	char *spool_dir;
+	guint64 spool_memory_max;
+	guint64 max_message_size;
+	gint oversize_action;		/* PcmOversize */
+	/* [av] */
+	char *database_dir;
+	guint db_check_interval;
+	guint64 max_scan_size;
+	guint64 max_file_size;
+	guint max_recursion;
+	guint max_files;
+	guint max_scan_time;
+	gint on_infected;		/* PcmOnInfected */
+	gint on_error;			/* PcmOnError */
+	char *reject_message;
+	/* [quarantine] */
+	char *quarantine_dir;
+	/* [log] */
+	gint log_level;			/* syslog priority */
+	char *syslog_facility;
+} PcmConfig;
+
+#define PCM_CONF_ERROR (pcm_conf_error_quark())
+GQuark pcm_conf_error_quark(void);
+
+/* Built-in defaults only. */
+PcmConfig *pcm_conf_new(void);
+/* Defaults, then the file's keys; NULL and error on the first bad line. */
+PcmConfig *pcm_conf_load(const char *path, GError **error);
+/* One "group.key=value" (command line -o) or group/key/value from a file. */
+gboolean pcm_conf_set(PcmConfig *conf, const char *group, const char *key,
+		      const char *value, GError **error);
+gboolean pcm_conf_set_option(PcmConfig *conf, const char *assignment, GError **error);
+/* path (or built-in defaults when NULL), then each "group.key=value". */
+PcmConfig *pcm_conf_load_with(const char *path, const char *const *overrides,
+			      GError **error);
+PcmConfig *pcm_conf_ref(PcmConfig *conf);
+void pcm_conf_unref(PcmConfig *conf);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PcmConfig, pcm_conf_unref)
+
+/* The commented default configuration file, generated from the table. */
+void pcm_conf_dump_defaults(FILE *out);
+
+/* For log lines: the value a key has, as text. */
+char *pcm_conf_format_size(guint64 bytes);
+
+#endif

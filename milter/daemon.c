@@ -1,0 +1,175 @@
+/*
+ * NAME
+ *	daemon.c - socket file, background mode, pidfile and privileges
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <libmilter/mfapi.h>
+#include <glib/gstdio.h>
+
+#include "daemon.h"
+
+static int pcm_ready_fd = -1;
+
+static gboolean
+pcm_daemon_fail(GError **error, const char *fmt, const char *arg)
+{
+	int saved = errno;
+
+	g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(saved), fmt, arg,
+		    g_strerror(saved));
+	return FALSE;
+}
+
+static gboolean
+pcm_daemon_socket_perms(const char *path, const PcmConfig *conf, GError **error)
+{
+	if (chmod(path, conf->socket_mode) != 0)
+		return pcm_daemon_fail(error, "cannot chmod socket %s: %s", path);
+	if (*conf->socket_group != '\0') {
+		struct group *gr = getgrnam(conf->socket_group);
+
+		if (gr == NULL) {
+			g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+				    "[milter] socket_group: no group named %s", conf->socket_group);
+			return FALSE;
+		}
+		if (chown(path, (uid_t)-1, gr->gr_gid) != 0)
+			return pcm_daemon_fail(error, "cannot chgrp socket %s: %s", path);
+	}
+	return TRUE;
+}
+
+gboolean
+pcm_daemon_open_socket(const PcmConfig *conf, GError **error)
+{
+	const char *path = NULL;
+
+	if (g_str_has_prefix(conf->socket, "unix:"))
+		path = conf->socket + 5;
+	else if (g_str_has_prefix(conf->socket, "local:"))
+		path = conf->socket + 6;
+	else if (*conf->socket == '/')
+		path = conf->socket;
+	if (smfi_setconn(conf->socket) != MI_SUCCESS) {
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+			    "[milter] socket: \"%s\" is not a valid milter socket "
+			    "(unix:/path, inet:port@host, inet6:port@host)", conf->socket);
+		return FALSE;
+	}
+	if (smfi_opensocket(TRUE) != MI_SUCCESS) {
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+			    "cannot listen on %s (directory missing, address in use, or "
+			    "no permission?)", conf->socket);
+		return FALSE;
+	}
+	return path == NULL || pcm_daemon_socket_perms(path, conf, error);
+}
+
+gboolean
+pcm_daemon_detach(GError **error)
+{
+	int pipefd[2];
+	pid_t pid;
+	char byte;
+
+	if (pipe(pipefd) != 0)
+		return pcm_daemon_fail(error, "cannot create pipe%s: %s", "");
+	pid = fork();
+	if (pid < 0)
+		return pcm_daemon_fail(error, "cannot fork%s: %s", "");
+	if (pid > 0) {
+		close(pipefd[1]);
+		/* Exit status tells an init script whether start-up worked. */
+		_exit(read(pipefd[0], &byte, 1) == 1 ? 0 : 1);
+	}
+	close(pipefd[0]);
+	pcm_ready_fd = pipefd[1];
+	setsid();
+	if (chdir("/") != 0)
+		return pcm_daemon_fail(error, "cannot chdir to %s: %s", "/");
+	int null = open("/dev/null", O_RDWR);
+
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		if (null > STDERR_FILENO)
+			close(null);
+	}
+	return TRUE;
+}
+
+void
+pcm_daemon_ready(void)
+{
+	if (pcm_ready_fd >= 0) {
+		ssize_t n = write(pcm_ready_fd, "", 1);
+
+		(void)n;
+		close(pcm_ready_fd);
+		pcm_ready_fd = -1;
+	}
+}
+
+gboolean
+pcm_daemon_write_pidfile(const char *path, GError **error)
+{
+	g_autofree char *text = g_strdup_printf("%d\n", (int)getpid());
+
+	if (*path == '\0')
+		return TRUE;
+	return g_file_set_contents(path, text, -1, error);
+}
+
+gboolean
+pcm_daemon_drop_privileges(const char *user, GError **error)
+{
+	struct passwd *pw;
+
+	if (*user == '\0')
+		return TRUE;
+	pw = getpwnam(user);
+	if (pw == NULL) {
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+			    "[milter] user: no user named %s", user);
+		return FALSE;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
+	    setuid(pw->pw_uid) != 0)
+		return pcm_daemon_fail(error, "cannot become user %s: %s", user);
+	if (pw->pw_uid != 0 && setuid(0) == 0) {
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_PERM,
+			    "privileges could not be dropped to %s", user);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+pcm_daemon_check_dir(const char *group_key, const char *dir, GError **error)
+{
+	if (g_access(dir, W_OK | X_OK) == 0)
+		return TRUE;
+	g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
+		    "%s %s: %s; create it, writable by the user portcullis runs as",
+		    group_key, dir, g_strerror(errno));
+	return FALSE;
+}
+
+gboolean
+pcm_daemon_check_dirs(const PcmConfig *conf, GError **error)
+{
+	if (!pcm_daemon_check_dir("[message] spool_dir", conf->spool_dir, error))
+		return FALSE;
+	return conf->on_infected != PCM_INFECTED_QUARANTINE ||
+	       pcm_daemon_check_dir("[quarantine] quarantine_dir", conf->quarantine_dir, error);
+}

@@ -1,0 +1,26 @@
+/*
+ * NAME
+ *	daemon.h - process plumbing: socket file, detaching, pidfile, user
+ * DIAGNOSTICS
+ *	Every function returns FALSE with a GError naming the file or user and
+ *	the system error; main() prints it and exits 1.
+ */
+#ifndef PCM_DAEMON_H
+#define PCM_DAEMON_H
+
+#include <glib.h>
+#include "conf.h"
+
+/* Opens the milter socket (removing a stale unix socket file) and applies
+ * socket_mode and socket_group to a unix socket. */
+gboolean pcm_daemon_open_socket(const PcmConfig *conf, GError **error);
+/* Forks into the background; the parent exits once pcm_daemon_ready() or
+ * exits 1 if the child dies first.  No threads may exist yet. */
+gboolean pcm_daemon_detach(GError **error);
+void pcm_daemon_ready(void);
+gboolean pcm_daemon_write_pidfile(const char *path, GError **error);
+gboolean pcm_daemon_drop_privileges(const char *user, GError **error);
+/* Spool (and, if used, quarantine) directories writable by this process. */
+gboolean pcm_daemon_check_dirs(const PcmConfig *conf, GError **error);
+
+#endif

@@ -1,0 +1,355 @@
+/*
+ * NAME
+ *	main.c - the portcullis daemon: start-up, signals, shutdown
+ * DESCRIPTION
+ *	Start-up order matters: load and validate the configuration, load
+ *	the signatures (so a broken database is reported on the terminal),
+ *	open the socket, detach, write the pidfile, drop privileges, and only
+ *	then start threads.  libmilter's smfi_main() runs in its own thread;
+ *	the main thread waits in sigwait() for HUP, USR2, TERM and INT.
+ *	libmilter starts a signal thread of its own that would stop the
+ *	milter on SIGHUP; the kernel hands a process-directed signal to the
+ *	main thread first when it is waiting for it, which it always is.
+ * SIGNALS
+ *	SIGHUP reload configuration and signatures; SIGUSR2 reload signatures;
+ *	SIGTERM, SIGINT stop accepting connections, let messages in flight
+ *	finish (up to shutdown_timeout seconds), exit 0.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <clamav.h>
+#include <libmilter/mfapi.h>
+
+#include "callbacks.h"
+#include "conf.h"
+#include "daemon.h"
+#include "log.h"
+#include "reload.h"
+#include "runtime.h"
+
+#ifndef PCM_DEFAULT_CONFIG
+#define PCM_DEFAULT_CONFIG "/etc/portcullis/portcullis.conf"
+#endif
+
+typedef struct {
+	char *config;
+	char *socket;
+	char *user;
+	char *pidfile;
+	char **options;
+	gboolean foreground;
+	gboolean check;
+	gboolean dump_defaults;
+	gboolean version;
+} PcmArgs;
+
+static const char pcm_description[] =
+	"portcullis is a milter for Postfix and Sendmail that scans every message\n"
+	"in process with libclamav and tells the MTA to accept (adding X-Virus-Scanned\n"
+	"and X-Virus-Status headers), reject, tempfail, discard or quarantine it.\n"
+	"\n"
+	"Configuration: portcullis.conf (see --dump-defaults for every key with its\n"
+	"default and meaning). Without -c, " PCM_DEFAULT_CONFIG " is read if it\n"
+	"exists, otherwise the built-in defaults are used. -s, -u, -p and -o override\n"
+	"the file and stay in force across reloads.\n"
+	"\n"
+	"Postfix (main.cf):\n"
+	"  smtpd_milters = unix:/run/portcullis/portcullis.sock\n"
+	"  non_smtpd_milters = $smtpd_milters\n"
+	"  milter_default_action = tempfail\n"
+	"  milter_protocol = 6\n"
+	"Sendmail (sendmail.mc):\n"
+	"  INPUT_MAIL_FILTER(`portcullis', `S=unix:/run/portcullis/portcullis.sock, F=T,\n"
+	"    T=C:30s;S:60s;R:60s;E:10m')\n"
+	"\n"
+	"Signals: SIGHUP reloads the configuration and signatures, SIGUSR2 reloads the\n"
+	"signatures, SIGTERM/SIGINT finish messages in flight and exit. Signatures are\n"
+	"also reloaded when database_dir changes. A reload that fails keeps the\n"
+	"running configuration and signatures.\n"
+	"\n"
+	"Logs: one line per message to syslog (facility mail), or stderr with -f.\n"
+	"Exit status: 0 on success or clean shutdown, 1 on a configuration, database\n"
+	"or start-up error (the message says which file, key or directory).";
+
+static gboolean
+pcm_parse_args(int *argc, char ***argv, PcmArgs *args)
+{
+	const GOptionEntry entries[] = {
+		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &args->config,
+		  "Read configuration from FILE", "FILE" },
+		{ "socket", 's', 0, G_OPTION_ARG_STRING, &args->socket,
+		  "Listen on SOCKET (unix:/path, inet:port@host, inet6:port@host)", "SOCKET" },
+		{ "foreground", 'f', 0, G_OPTION_ARG_NONE, &args->foreground,
+		  "Stay in the foreground and log to stderr", NULL },
+		{ "user", 'u', 0, G_OPTION_ARG_STRING, &args->user,
+		  "Run as USER after opening the socket", "USER" },
+		{ "pidfile", 'p', 0, G_OPTION_ARG_FILENAME, &args->pidfile,
+		  "Write the process id to FILE (daemon mode)", "FILE" },
+		{ "option", 'o', 0, G_OPTION_ARG_STRING_ARRAY, &args->options,
+		  "Set a configuration key, e.g. -o av.on_infected=quarantine", "GROUP.KEY=VALUE" },
+		{ "check-config", 't', 0, G_OPTION_ARG_NONE, &args->check,
+		  "Validate the configuration and load the signatures, then exit", NULL },
+		{ "dump-defaults", 0, 0, G_OPTION_ARG_NONE, &args->dump_defaults,
+		  "Print every configuration key with its default and exit", NULL },
+		{ "version", 'V', 0, G_OPTION_ARG_NONE, &args->version,
+		  "Print versions of portcullis, libmilter, ClamAV and the database", NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+	g_autoptr(GOptionContext) context = g_option_context_new("- virus-scanning mail filter");
+	g_autoptr(GError) error = NULL;
+
+	g_option_context_add_main_entries(context, entries, NULL);
+	g_option_context_set_description(context, pcm_description);
+	if (!g_option_context_parse(context, argc, argv, &error)) {
+		fprintf(stderr, "portcullis: %s (try --help)\n", error->message);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* Command-line settings as "group.key=value", applied after the file. */
+static GStrv
+pcm_overrides(const PcmArgs *args)
+{
+	g_autoptr(GStrvBuilder) builder = g_strv_builder_new();
+
+	const struct {
+		const char *key;
+		const char *value;
+	} flags[] = {
+		{ "milter.socket=", args->socket },
+		{ "milter.user=", args->user },
+		{ "milter.pidfile=", args->pidfile },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(flags); i++) {
+		g_autofree char *assignment = NULL;
+
+		if (flags[i].value == NULL)
+			continue;
+		assignment = g_strconcat(flags[i].key, flags[i].value, NULL);
+		g_strv_builder_add(builder, assignment);
+	}
+	if (args->options)
+		g_strv_builder_addv(builder, (const char **)args->options);
+	return g_strv_builder_end(builder);
+}
+
+static const char *
+pcm_config_path(const PcmArgs *args)
+{
+	if (args->config != NULL)
+		return args->config;
+	return g_file_test(PCM_DEFAULT_CONFIG, G_FILE_TEST_EXISTS) ? PCM_DEFAULT_CONFIG : NULL;
+}
+
+static void
+pcm_engine_log(GLogLevelFlags level, const char *message)
+{
+	pcm_log(level & G_LOG_LEVEL_CRITICAL ? LOG_ERR :
+		level & G_LOG_LEVEL_WARNING ? LOG_WARNING : LOG_DEBUG, "libclamav: %s", message);
+}
+
+static int
+pcm_fatal(const char *what, const GError *error)
+{
+	pcm_log(LOG_CRIT, "%s%s", what, error->message);
+	return EXIT_FAILURE;
+}
+
+static void
+pcm_print_version(const PcmConfig *conf)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(PcmRuntime) rt = pcm_runtime_build((PcmConfig *)conf, &error);
+	unsigned int major = 0, minor = 0, patch = 0;
+
+	smfi_version(&major, &minor, &patch);
+	printf("%s %s\nlibmilter %u.%u.%u\nClamAV %s (functionality level %u)\n",
+	       PACKAGE_NAME, PACKAGE_VERSION, major, minor, patch, cl_retver(), cl_retflevel());
+	if (rt != NULL) {
+		const PcEngineInfo *info = pc_engine_info(rt->engine);
+
+		printf("database %s: version %s, %u signatures\n", info->database_dir,
+		       info->database_version, info->signatures);
+	} else {
+		printf("database: not loaded: %s\n", error->message);
+	}
+}
+
+static void
+pcm_log_started(const PcmRuntime *rt)
+{
+	const PcmConfig *c = rt->conf;
+	const PcEngineInfo *info = pc_engine_info(rt->engine);
+	g_autofree char *mem = pcm_conf_format_size(c->spool_memory_max);
+	g_autofree char *max = pcm_conf_format_size(c->max_message_size);
+	g_autofree char *scan = pcm_conf_format_size(c->max_scan_size);
+	g_autofree char *file = pcm_conf_format_size(c->max_file_size);
+
+	pcm_log(LOG_NOTICE, "%s %s started: %s, database %s (%s, %u signatures)",
+		PACKAGE_NAME, PACKAGE_VERSION, info->scanner_version, info->database_dir,
+		info->database_version, info->signatures);
+	pcm_log(LOG_NOTICE, "config %s; listening on %s; spool %s (in memory up to %s); "
+		"max_message_size=%s; limits: scan %s, file %s, recursion %u, files %u, "
+		"time %us", c->path ? c->path : "(built-in defaults)", c->socket, c->spool_dir,
+		mem, max, scan, file, c->max_recursion, c->max_files, c->max_scan_time);
+}
+
+static pthread_t pcm_main_thread;
+static gint pcm_stopping;
+
+static gpointer
+pcm_milter_thread(gpointer data)
+{
+	int rc = smfi_main();
+
+	(void)data;
+	if (!g_atomic_int_get(&pcm_stopping)) {
+		pcm_log(LOG_ERR, "milter listener stopped unexpectedly (smfi_main returned %d)", rc);
+		pthread_kill(pcm_main_thread, SIGTERM);
+	}
+	return NULL;
+}
+
+/* Returns when SIGTERM or SIGINT arrives. */
+static void
+pcm_signal_loop(const sigset_t *set)
+{
+	for (;;) {
+		int sig = 0;
+
+		if (sigwait(set, &sig) != 0)
+			continue;
+		switch (sig) {
+		case SIGHUP:
+			pcm_log(LOG_NOTICE, "SIGHUP: reloading configuration and signatures");
+			pcm_reloader_request(PCM_RELOAD_CONFIG);
+			break;
+		case SIGUSR2:
+			pcm_log(LOG_NOTICE, "SIGUSR2: reloading signatures");
+			pcm_reloader_request(PCM_RELOAD_DATABASE);
+			break;
+		default:
+			pcm_log(LOG_NOTICE, "%s: stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+			return;
+		}
+	}
+}
+
+static void
+pcm_drain(guint timeout_s)
+{
+	gint64 deadline = g_get_monotonic_time() + timeout_s * G_TIME_SPAN_SECOND;
+
+	while (pcm_messages_in_flight() > 0 && g_get_monotonic_time() < deadline)
+		g_usleep(20 * 1000);
+	if (pcm_messages_in_flight() > 0)
+		pcm_log(LOG_WARNING, "%u message(s) still in flight after %us; the MTA will "
+			"retry them", pcm_messages_in_flight(), timeout_s);
+}
+
+static int
+pcm_serve(const PcmArgs *args, const char *path, GStrv overrides, PcmRuntime *rt)
+{
+	sigset_t set;
+	GThread *milter;
+	guint drain = rt->conf->shutdown_timeout;
+	g_autofree char *pidfile = g_strdup(rt->conf->pidfile);
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	pcm_main_thread = pthread_self();
+	pcm_log_started(rt);
+	pcm_runtime_install(rt);
+	pcm_reloader_start(path, (const char *const *)overrides);
+	milter = g_thread_new("milter", pcm_milter_thread, NULL);
+	pcm_daemon_ready();
+
+	pcm_signal_loop(&set);
+	g_atomic_int_set(&pcm_stopping, TRUE);
+	smfi_stop();
+	g_thread_join(milter);
+	pcm_drain(drain);
+	pcm_reloader_stop();
+	pcm_runtime_shutdown();
+	if (!args->foreground && *pidfile != '\0')
+		unlink(pidfile);
+	pcm_log(LOG_NOTICE, "stopped");
+	return EXIT_SUCCESS;
+}
+
+int
+main(int argc, char **argv)
+{
+	PcmArgs args = { 0 };
+	g_autoptr(GError) error = NULL;
+	g_autoptr(PcmConfig) conf = NULL;
+	g_auto(GStrv) overrides = NULL;
+	const char *path;
+	PcmRuntime *rt;
+
+	if (!pcm_parse_args(&argc, &argv, &args))
+		return EXIT_FAILURE;
+	overrides = pcm_overrides(&args);
+	path = pcm_config_path(&args);
+	conf = pcm_conf_load_with(path, (const char *const *)overrides, &error);
+	if (conf == NULL) {
+		fprintf(stderr, "portcullis: %s\n", error->message);
+		return EXIT_FAILURE;
+	}
+	if (args.dump_defaults) {
+		pcm_conf_dump_defaults(stdout);
+		return EXIT_SUCCESS;
+	}
+	pcm_log_open(args.foreground || args.check || args.version, conf->syslog_facility);
+	pcm_log_set_level(conf->log_level);
+	if (pcm_log_facility_by_name(conf->syslog_facility) < 0) {
+		fprintf(stderr, "portcullis: [log] syslog_facility: \"%s\" is not a facility\n",
+			conf->syslog_facility);
+		return EXIT_FAILURE;
+	}
+	if (!pc_engine_global_init(pcm_engine_log, &error))
+		return pcm_fatal("", error);
+	if (args.version) {
+		pcm_print_version(conf);
+		return EXIT_SUCCESS;
+	}
+	rt = pcm_runtime_build(conf, &error);
+	if (rt == NULL)
+		return pcm_fatal("cannot start: ", error);
+	if (args.check) {
+		const PcEngineInfo *info = pc_engine_info(rt->engine);
+
+		if (!pcm_daemon_check_dirs(conf, &error)) {
+			pcm_runtime_unref(rt);
+			return pcm_fatal("", error);
+		}
+
+		printf("%s: configuration OK; database %s: version %s, %u signatures\n",
+		       path ? path : "built-in defaults", info->database_dir,
+		       info->database_version, info->signatures);
+		pcm_runtime_unref(rt);
+		return EXIT_SUCCESS;
+	}
+	smfi_register(pcm_milter_desc);
+	smfi_settimeout((int)conf->milter_timeout);
+	if (!pcm_daemon_open_socket(conf, &error) ||
+	    (!args.foreground && !pcm_daemon_detach(&error)) ||
+	    (!args.foreground && !pcm_daemon_write_pidfile(conf->pidfile, &error)) ||
+	    !pcm_daemon_drop_privileges(conf->user, &error) ||
+	    !pcm_daemon_check_dirs(conf, &error))
+		return pcm_fatal("cannot start: ", error);
+	return pcm_serve(&args, path, overrides, rt);
+}

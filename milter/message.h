@@ -1,0 +1,55 @@
+/*
+ * NAME
+ *	message.h - what the daemon knows about a connection and a message
+ * DESCRIPTION
+ *	A PcmConn lives from connect to close and owns at most one PcmMsg,
+ *	which lives from MAIL FROM to end-of-message or abort.  The message
+ *	owns everything allocated for it (spool, strings, its runtime
+ *	reference); pcm_msg_free() is the one place that releases it and
+ *	accepts NULL, so every exit path is the same call.
+ */
+#ifndef PCM_MESSAGE_H
+#define PCM_MESSAGE_H
+
+#include <glib.h>
+#include "runtime.h"
+#include "spool.h"
+
+/* Headers portcullis writes; incoming copies are removed (forgery guard). */
+#define PCM_HDR_SCANNED "X-Virus-Scanned"
+#define PCM_HDR_STATUS "X-Virus-Status"
+
+typedef struct {
+	PcmRuntime *rt;
+	char *queue_id;
+	char *sender;
+	GPtrArray *recipients;		/* char * */
+	PcmSpool *spool;		/* NULL once oversize: content dropped */
+	guint64 size;			/* bytes received, headers included */
+	gboolean oversize;
+	GError *spool_error;		/* first spool failure, if any */
+	guint forged_scanned;		/* incoming X-Virus-Scanned count */
+	guint forged_status;		/* incoming X-Virus-Status count */
+	gint64 start_us;
+} PcmMsg;
+
+typedef struct {
+	unsigned long steps;		/* SMFIP_* flags agreed with the MTA */
+	char *client_name;
+	char *client_addr;
+	char *helo;
+	PcmMsg *msg;
+} PcmConn;
+
+PcmMsg *pcm_msg_new(PcmRuntime *rt, const char *sender);
+void pcm_msg_free(PcmMsg *msg);
+/* Appends message bytes, switching to "oversize" past max_message_size. */
+void pcm_msg_append(PcmMsg *msg, const void *data, gsize len);
+void pcm_msg_set_queue_id(PcmMsg *msg, const char *queue_id);
+/* Scans (or, when oversize, reports unscanned); never NULL. */
+PcVerdict *pcm_msg_scan(PcmMsg *msg);
+char *pcm_msg_recipients(const PcmMsg *msg);
+
+void pcm_conn_free(PcmConn *conn);
+
+#endif

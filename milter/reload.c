@@ -1,0 +1,162 @@
+/*
+ * NAME
+ *	reload.c - the reload thread
+ * DESCRIPTION
+ *	See reload.h.  Scans in flight hold their own runtime reference, so
+ *	installing a new runtime never waits for them; the old engine is
+ *	freed by whichever thread drops the last reference.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "log.h"
+#include "reload.h"
+#include "runtime.h"
+
+static struct {
+	GMutex lock;
+	GCond cond;
+	gboolean want_database, want_config, stop;
+	GThread *thread;
+	char *conf_path;
+	GStrv overrides;
+} pcm_reloader;
+
+static void
+pcm_reload_install(PcmConfig *conf, const char *what)
+{
+	g_autoptr(GError) error = NULL;
+	gint64 start = g_get_monotonic_time();
+	PcmRuntime *rt = pcm_runtime_build(conf, &error);
+	const PcEngineInfo *info;
+
+	if (rt == NULL) {
+		pcm_log(LOG_ERR, "%s reload failed, keeping the current one: %s", what,
+			error->message);
+		return;
+	}
+	info = pc_engine_info(rt->engine);
+	pcm_log_set_level(conf->log_level);
+	pcm_runtime_install(rt);
+	pcm_log(LOG_NOTICE, "%s reloaded: %s, database %s, %u signatures (%.0f ms)", what,
+		info->scanner_version, info->database_version, info->signatures,
+		(g_get_monotonic_time() - start) / 1000.0);
+}
+
+static void
+pcm_reload_config(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(PcmConfig) conf = pcm_conf_load_with(pcm_reloader.conf_path,
+						       (const char *const *)pcm_reloader.overrides,
+						       &error);
+	g_autoptr(PcmRuntime) old = pcm_runtime_current();
+
+	if (conf == NULL) {
+		pcm_log(LOG_ERR, "configuration reload refused, keeping the current one: %s",
+			error->message);
+		return;
+	}
+	if (strcmp(conf->socket, old->conf->socket) != 0 ||
+	    strcmp(conf->user, old->conf->user) != 0)
+		pcm_log(LOG_WARNING, "socket and user changes take effect only after a restart");
+	pcm_reload_install(conf, "configuration");
+}
+
+static void
+pcm_reload_database(void)
+{
+	g_autoptr(PcmRuntime) old = pcm_runtime_current();
+
+	pcm_reload_install(old->conf, "signature database");
+}
+
+static gboolean
+pcm_reload_database_changed(void)
+{
+	g_autoptr(PcmRuntime) rt = pcm_runtime_current();
+
+	return pc_engine_database_changed(rt->engine);
+}
+
+/* Waits for a request or the next database check; called with the lock held. */
+static void
+pcm_reload_wait(void)
+{
+	g_autoptr(PcmRuntime) rt = pcm_runtime_current();
+	guint interval = rt->conf->db_check_interval;
+
+	if (interval == 0) {
+		g_cond_wait(&pcm_reloader.cond, &pcm_reloader.lock);
+		return;
+	}
+	if (g_cond_wait_until(&pcm_reloader.cond, &pcm_reloader.lock,
+			      g_get_monotonic_time() + interval * G_TIME_SPAN_SECOND))
+		return;
+	g_mutex_unlock(&pcm_reloader.lock);
+	if (pcm_reload_database_changed()) {
+		pcm_log(LOG_NOTICE, "signature database changed, reloading");
+		pcm_reloader_request(PCM_RELOAD_DATABASE);
+	}
+	g_mutex_lock(&pcm_reloader.lock);
+}
+
+static gpointer
+pcm_reload_thread(gpointer data)
+{
+	(void)data;
+	g_mutex_lock(&pcm_reloader.lock);
+	while (!pcm_reloader.stop) {
+		gboolean config = pcm_reloader.want_config;
+		gboolean database = pcm_reloader.want_database;
+
+		if (!config && !database) {
+			pcm_reload_wait();
+			continue;
+		}
+		pcm_reloader.want_config = pcm_reloader.want_database = FALSE;
+		g_mutex_unlock(&pcm_reloader.lock);
+		if (config)
+			pcm_reload_config();
+		else
+			pcm_reload_database();
+		g_mutex_lock(&pcm_reloader.lock);
+	}
+	g_mutex_unlock(&pcm_reloader.lock);
+	return NULL;
+}
+
+void
+pcm_reloader_start(const char *conf_path, const char *const *overrides)
+{
+	pcm_reloader.conf_path = g_strdup(conf_path);
+	pcm_reloader.overrides = g_strdupv((char **)overrides);
+	pcm_reloader.thread = g_thread_new("reload", pcm_reload_thread, NULL);
+}
+
+void
+pcm_reloader_request(PcmReloadKind kind)
+{
+	g_mutex_lock(&pcm_reloader.lock);
+	if (kind == PCM_RELOAD_CONFIG)
+		pcm_reloader.want_config = TRUE;
+	else
+		pcm_reloader.want_database = TRUE;
+	g_cond_signal(&pcm_reloader.cond);
+	g_mutex_unlock(&pcm_reloader.lock);
+}
+
+void
+pcm_reloader_stop(void)
+{
+	if (pcm_reloader.thread == NULL)
+		return;
+	g_mutex_lock(&pcm_reloader.lock);
+	pcm_reloader.stop = TRUE;
+	g_cond_signal(&pcm_reloader.cond);
+	g_mutex_unlock(&pcm_reloader.lock);
+	g_thread_join(g_steal_pointer(&pcm_reloader.thread));
+	g_clear_pointer(&pcm_reloader.conf_path, g_free);
+	g_clear_pointer(&pcm_reloader.overrides, g_strfreev);
+}

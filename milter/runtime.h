@@ -1,0 +1,41 @@
+/*
+ * NAME
+ *	runtime.h - the current configuration and engine, as one snapshot
+ * DESCRIPTION
+ *	A runtime pairs a configuration with the engine built from it.  Each
+ *	message takes a reference to the current runtime when it starts and
+ *	keeps it to the end, so a reload (new signatures or new config) never
+ *	changes the rules under a message in flight; the old runtime, and
+ *	with it the old engine, is freed when its last message ends.
+ * THREAD SAFETY
+ *	pcm_runtime_current() and pcm_runtime_install() may race freely.
+ */
+#ifndef PCM_RUNTIME_H
+#define PCM_RUNTIME_H
+
+#include <portcullis/engine.h>
+#include "conf.h"
+
+typedef struct {
+	PcmConfig *conf;
+	PcEngine *engine;
+	char *scanned_header;	/* X-Virus-Scanned value */
+	guint generation;	/* counts installs, for logs */
+} PcmRuntime;
+
+/* Builds the engine for conf; NULL and error if signatures cannot load. */
+PcmRuntime *pcm_runtime_build(PcmConfig *conf, GError **error);
+PcmRuntime *pcm_runtime_ref(PcmRuntime *rt);
+void pcm_runtime_unref(PcmRuntime *rt);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PcmRuntime, pcm_runtime_unref)
+
+/* A new reference to the installed runtime. */
+PcmRuntime *pcm_runtime_current(void);
+/* Makes rt current (taking the caller's reference); drops the old one. */
+void pcm_runtime_install(PcmRuntime *rt);
+/* Drops the installed runtime at exit. */
+void pcm_runtime_shutdown(void);
+
+void pcm_runtime_engine_options(const PcmConfig *conf, PcEngineOptions *options);
+
+#endif
