@@ -174,6 +174,22 @@ pc_av_destroy(gpointer state)
 	g_free(av);
 }
 
+/* Per-scan context: in 1.4 the name of a deferred heuristic alert reaches
+ * only the virus-found callback, not the virname out-parameter. */
+typedef struct {
+	char *name;
+} PcAvScan;
+
+static void
+pc_av_virus_found(int fd, const char *virname, void *context)
+{
+	PcAvScan *scan = context;
+
+	(void)fd;
+	if (scan != NULL && scan->name == NULL && virname != NULL)
+		scan->name = g_strdup(virname);
+}
+
 static gpointer
 pc_av_create(const PcEngineOptions *options, GError **error)
 {
@@ -191,6 +207,7 @@ pc_av_create(const PcEngineOptions *options, GError **error)
 		pc_av_destroy(av);
 		return NULL;
 	}
+	cl_engine_set_clcb_virus_found(av->engine, pc_av_virus_found);
 	/* Snapshot the directory after loading, so a change during load is seen. */
 	cl_statinidir(options->database_dir, &av->dbstat);
 	av->database_version = pc_av_database_version(options->database_dir);
@@ -215,6 +232,8 @@ pc_av_record(cl_error_t rc, const char *virname, PcVerdict *verdict, GError **er
 	case CL_CLEAN:
 		return TRUE;
 	case CL_VIRUS:
+		if (virname == NULL)
+			virname = "Unknown.Detection";
 		if (g_str_has_prefix(virname, PC_AV_LIMIT_PREFIX))
 			pc_av_add_limit(verdict, virname + strlen(PC_AV_LIMIT_PREFIX "."));
 		else
@@ -242,6 +261,8 @@ pc_av_scan(gpointer state, const PcInput *input, PcVerdict *verdict, GError **er
 	struct cl_scan_options options = av->scan_options;
 	const char *virname = NULL;
 	unsigned long scanned = 0;
+	PcAvScan scan = { NULL };
+	gboolean ok;
 	cl_error_t rc;
 
 	if (input->data != NULL) {
@@ -256,13 +277,15 @@ pc_av_scan(gpointer state, const PcInput *input, PcVerdict *verdict, GError **er
 			return FALSE;
 		}
 		rc = cl_scanmap_callback(map, NULL, &virname, &scanned, av->engine,
-					 &options, NULL);
+					 &options, &scan);
 		cl_fmap_close(map);
 	} else {
 		rc = cl_scandesc_callback(input->fd, NULL, &virname, &scanned,
-					  av->engine, &options, NULL);
+					  av->engine, &options, &scan);
 	}
-	return pc_av_record(rc, virname, verdict, error);
+	ok = pc_av_record(rc, virname ? virname : scan.name, verdict, error);
+	g_free(scan.name);
+	return ok;
 }
 
 void

@@ -155,7 +155,7 @@ pcm_envrcpt(SMFICTX *ctx, char **argv)
 
 	if (msg == NULL)
 		return SMFIS_TEMPFAIL;
-	g_ptr_array_add(msg->recipients, g_strdup(argv[0]));
+	g_ptr_array_add(msg->recipients, pcm_address(argv[0]));
 	return pcm_continue(ctx, SMFIP_NR_RCPT);
 }
 

@@ -4,7 +4,19 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "message.h"
+
+char *
+pcm_address(const char *arg)
+{
+	gsize len = strlen(arg);
+
+	if (len >= 2 && arg[0] == '<' && arg[len - 1] == '>')
+		return g_strndup(arg + 1, len - 2);
+	return g_strdup(arg);
+}
 
 PcmMsg *
 pcm_msg_new(PcmRuntime *rt, const char *sender)
@@ -13,7 +25,7 @@ pcm_msg_new(PcmRuntime *rt, const char *sender)
 
 	msg->rt = rt;
 	msg->queue_id = g_strdup("NOQUEUE");
-	msg->sender = g_strdup(sender);
+	msg->sender = pcm_address(sender);
 	msg->recipients = g_ptr_array_new_with_free_func(g_free);
 	msg->spool = pcm_spool_new(rt->conf->spool_dir, rt->conf->spool_memory_max);
 	msg->start_us = g_get_monotonic_time();

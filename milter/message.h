@@ -41,6 +41,9 @@ typedef struct {
 	PcmMsg *msg;
 } PcmConn;
 
+/* "<a@b>" -> "a@b": MAIL/RCPT arguments as the MTA passes them. */
+char *pcm_address(const char *arg);
+/* sender as given in MAIL FROM, brackets and all. */
 PcmMsg *pcm_msg_new(PcmRuntime *rt, const char *sender);
 void pcm_msg_free(PcmMsg *msg);
 /* Appends message bytes, switching to "oversize" past max_message_size. */

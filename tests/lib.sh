@@ -1,0 +1,48 @@
+# Shell helpers shared by the test scripts (sourced, POSIX sh).
+#   pc_workdir NAME            fresh directory under the build tree
+#   pc_start_milter WORK SOCKET [-o k=v ...]
+#                              start portcullis in the foreground with the
+#                              test signatures; log in WORK/milter.log
+#   pc_stop_milter WORK        SIGTERM, wait; status in PC_MILTER_STATUS
+: "${top_srcdir:?run through make check}"
+: "${top_builddir:?run through make check}"
+
+PC_SIGS="$top_srcdir/tests/data/sigs"
+PC_PORTCULLIS="$top_builddir/portcullis"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
+export LSAN_OPTIONS="suppressions=$top_srcdir/tests/lsan.supp:print_suppressions=0"
+
+pc_workdir() {
+	d="$top_builddir/tests/out/$1"
+	rm -rf "$d"
+	mkdir -p "$d"
+	echo "$d"
+}
+
+pc_start_milter() {
+	work=$1 socket=$2
+	shift 2
+	"$PC_PORTCULLIS" -f -c /dev/null -s "$socket" -o "av.database_dir=$PC_SIGS" \
+		-o "message.spool_dir=$work/spool" -o log.level=debug "$@" \
+		> "$work/milter.log" 2>&1 &
+	echo $! > "$work/milter.pid"
+	# Ready when the start-up line is logged (or the process died).
+	i=0
+	while [ $i -lt 200 ]; do
+		grep -q "started:" "$work/milter.log" 2>/dev/null && return 0
+		kill -0 "$(cat "$work/milter.pid")" 2>/dev/null || break
+		sleep 0.05
+		i=$((i + 1))
+	done
+	echo "# portcullis did not start:" >&2
+	sed 's/^/# /' "$work/milter.log" >&2
+	return 1
+}
+
+pc_stop_milter() {
+	pid=$(cat "$1/milter.pid")
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid"
+	PC_MILTER_STATUS=$?
+	[ "$PC_MILTER_STATUS" -eq 0 ]
+}

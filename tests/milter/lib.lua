@@ -1,0 +1,102 @@
+-- Shared helpers for the miltertest scripts: one place for the connect and
+-- envelope boilerplate.  run.sh passes -D SOCKET=... and -D DATA=<tests/data>.
+local M = {}
+
+M.EICAR = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+M.TESTFILES = "/usr/share/clamav-testfiles"
+
+function M.fail(what)
+  error(what, 2)
+end
+
+function M.ok(result, what)
+  if result ~= nil then
+    M.fail(what .. ": " .. tostring(result))
+  end
+end
+
+function M.connect()
+  local conn = mt.connect(SOCKET, 40, 0.25)
+  if conn == nil then M.fail("cannot connect to " .. SOCKET) end
+  M.ok(mt.negotiate(conn, nil, nil, nil), "negotiate")
+  M.ok(mt.conninfo(conn, "client.example", "192.0.2.1"), "conninfo")
+  M.ok(mt.helo(conn, "client.example"), "helo")
+  return conn
+end
+
+-- MAIL, RCPT and the headers of a plain or multipart message.
+function M.start(conn, qid, headers)
+  M.ok(mt.macro(conn, SMFIC_MAIL, "i", qid), "macro")
+  M.ok(mt.mailfrom(conn, "<sender@example.org>"), "mailfrom")
+  M.ok(mt.rcptto(conn, "<rcpt@example.net>"), "rcptto")
+  M.ok(mt.header(conn, "From", "sender@example.org"), "header From")
+  M.ok(mt.header(conn, "To", "rcpt@example.net"), "header To")
+  M.ok(mt.header(conn, "Subject", "test " .. qid), "header Subject")
+  for _, h in ipairs(headers or {}) do
+    M.ok(mt.header(conn, h[1], h[2]), "header " .. h[1])
+  end
+  M.ok(mt.eoh(conn), "eoh")
+end
+
+-- Body in chunks of at most 64K, as an MTA sends it (libmilter drops
+-- connections that send larger packets).
+function M.body(conn, data)
+  for i = 1, #data, 65535 do
+    M.ok(mt.bodystring(conn, data:sub(i, i + 65534)), "body chunk")
+  end
+end
+
+function M.expect_accepted(conn, status)
+  M.ok(mt.eom(conn), "eom")
+  local reply = mt.getreply(conn)
+  if reply ~= SMFIR_CONTINUE and reply ~= SMFIR_ACCEPT then
+    M.fail("expected accept, got reply " .. tostring(reply))
+  end
+  if not mt.eom_check(conn, MT_HDRADD, "X-Virus-Status", status) then
+    M.fail("X-Virus-Status: " .. status .. " was not added")
+  end
+  if not mt.eom_check(conn, MT_HDRADD, "X-Virus-Scanned") then
+    M.fail("X-Virus-Scanned was not added")
+  end
+end
+
+function M.expect_reply(conn, code, xcode, text)
+  M.ok(mt.eom(conn), "eom")
+  if not mt.eom_check(conn, MT_SMTPREPLY, code, xcode, text) then
+    M.fail("expected reply " .. code .. " " .. xcode .. " " .. text .. ", got reply " ..
+           tostring(mt.getreply(conn)))
+  end
+end
+
+-- A base64 attachment of a file, as a MIME multipart body in CRLF lines.
+function M.attachment_body(path)
+  local f = assert(io.open(path, "rb"))
+  local data = f:read("*a")
+  f:close()
+  local b = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+  local enc = ((data:gsub('.', function(x)
+    local r, byte = '', x:byte()
+    for i = 8, 1, -1 do r = r .. (byte % 2^i - byte % 2^(i-1) > 0 and '1' or '0') end
+    return r
+  end) .. '0000'):gsub('%d%d%d?%d?%d?%d?', function(x)
+    if #x < 6 then return '' end
+    local c = 0
+    for i = 1, 6 do c = c + (x:sub(i, i) == '1' and 2^(6-i) or 0) end
+    return b:sub(c+1, c+1)
+  end) .. ({ '', '==', '=' })[#data % 3 + 1])
+  local lines = {}
+  for i = 1, #enc, 76 do lines[#lines + 1] = enc:sub(i, i + 75) end
+  local name = path:match("[^/]+$")
+  return "--BOUNDARY\r\nContent-Type: text/plain\r\n\r\nsee attachment\r\n" ..
+         "--BOUNDARY\r\nContent-Type: application/octet-stream; name=\"" .. name .. "\"\r\n" ..
+         "Content-Transfer-Encoding: base64\r\n" ..
+         "Content-Disposition: attachment; filename=\"" .. name .. "\"\r\n\r\n" ..
+         table.concat(lines, "\r\n") .. "\r\n--BOUNDARY--\r\n"
+end
+
+M.MULTIPART = {
+  { "MIME-Version", "1.0" },
+  { "Content-Type", "multipart/mixed; boundary=\"BOUNDARY\"" },
+}
+
+return M

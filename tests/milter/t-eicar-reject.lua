@@ -1,0 +1,10 @@
+-- EICAR in a text body is rejected 550 5.7.1 with the signature named.
+package.path = TESTDIR .. "/?.lua;" .. package.path
+local t = require("lib")
+
+local conn = t.connect()
+t.start(conn, "EICAR1")
+t.body(conn, "Here it comes:\r\n" .. t.EICAR .. "\r\n")
+t.expect_reply(conn, "550", "5.7.1",
+               "Message rejected: virus Eicar-Test-Signature.UNOFFICIAL found")
+mt.disconnect(conn)
