@@ -1,0 +1,53 @@
+#!/bin/sh
+# The command line a postmaster meets first: --help, --version, -t on good
+# and bad configurations, and refusing to start without signatures.
+. "$top_srcdir/tests/lib.sh"
+work=$(pc_workdir cli)
+n=0
+check() { # description, then a command whose success is the test
+	desc=$1
+	shift
+	n=$((n + 1))
+	if "$@" > "$work/out" 2>&1; then
+		echo "ok $n - $desc"
+	else
+		echo "not ok $n - $desc"
+		sed 's/^/# /' "$work/out"
+	fi
+}
+output_has() { # pattern, expected exit status, command...
+	pat=$1 want=$2
+	shift 2
+	"$@" > "$work/cmd" 2>&1
+	got=$?
+	cat "$work/cmd"
+	[ "$got" -eq "$want" ] && grep -q -- "$pat" "$work/cmd"
+}
+P=$PC_PORTCULLIS
+echo "1..9"
+check "--help documents signals and Postfix settings" \
+	output_has "milter_default_action = tempfail" 0 "$P" --help
+check "--version names libmilter, ClamAV and the database" \
+	output_has "database .*2 signatures" 0 "$P" -V -o av.database_dir="$PC_SIGS"
+check "-t accepts a valid configuration and loads the signatures" \
+	output_has "configuration OK; database .*2 signatures" 0 \
+	"$P" -t -c /dev/null -o av.database_dir="$PC_SIGS" -o message.spool_dir="$work"
+printf '[milter]\nsocket = unix:/tmp/x\n\n[av]\nmax_scan_size = 5O0M\n' > "$work/bad.conf"
+check "-t names file, line and key of a bad value" \
+	output_has "bad.conf:5: \[av\] max_scan_size: \"5O0M\" is not a size" 1 \
+	"$P" -t -c "$work/bad.conf"
+printf '[av]\nmax_scan_sise = 1M\n' > "$work/typo.conf"
+check "-t rejects an unknown key" \
+	output_has "typo.conf:2: \[av\] max_scan_sise: unknown key" 1 "$P" -t -c "$work/typo.conf"
+mkdir -p "$work/emptydb"
+check "-t refuses an empty database_dir and says what to do" \
+	output_has "run freshclam, or point database_dir" 1 \
+	"$P" -t -c /dev/null -o av.database_dir="$work/emptydb"
+check "the daemon refuses to start without signatures (exit 1, message)" \
+	output_has "cannot start: database_dir $work/nodb" 1 \
+	"$P" -f -c /dev/null -o av.database_dir="$work/nodb" -s "unix:$work/s.sock"
+check "-t refuses a missing spool_dir" \
+	output_has "spool_dir $work/nospool" 1 \
+	"$P" -t -c /dev/null -o av.database_dir="$PC_SIGS" -o message.spool_dir="$work/nospool"
+check "a missing -c file is an error naming it" \
+	output_has "$work/none.conf" 1 "$P" -t -c "$work/none.conf"

@@ -1,0 +1,25 @@
+#!/bin/sh
+# conf/portcullis.conf and the README key list are generated from, and must
+# match, the key table compiled into the daemon (milter/conf_keys.c).
+. "$top_srcdir/tests/lib.sh"
+echo "1..3"
+if "$PC_PORTCULLIS" --dump-defaults | diff -u "$top_srcdir/conf/portcullis.conf" - > /dev/null; then
+	echo "ok 1 - conf/portcullis.conf equals portcullis --dump-defaults"
+else
+	echo "not ok 1 - conf/portcullis.conf differs from --dump-defaults (regenerate it)"
+fi
+missing=
+for key in $("$PC_PORTCULLIS" --dump-defaults | sed -n 's/^#\([a-z_]*\) =.*/\1/p'); do
+	grep -q "\`$key\`" "$top_srcdir/README" || missing="$missing $key"
+done
+if [ -z "$missing" ]; then
+	echo "ok 2 - every key is documented in README"
+else
+	echo "not ok 2 - keys missing from README:$missing"
+fi
+# The shipped file must load as it is.
+if "$PC_PORTCULLIS" -c "$top_srcdir/conf/portcullis.conf" --dump-defaults > /dev/null; then
+	echo "ok 3 - conf/portcullis.conf loads"
+else
+	echo "not ok 3 - conf/portcullis.conf does not load"
+fi
