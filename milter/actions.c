@@ -170,23 +170,34 @@ pcm_remove_headers(SMFICTX *ctx, const char *name, guint count)
 		smfi_chgheader(ctx, (char *)name, (int)i, NULL);
 }
 
+/* With SMFIP_HDR_LEADSPC agreed, the MTA writes values verbatim after the
+ * colon, so the space that normally follows it must be ours. */
+static gboolean
+pcm_add_header(SMFICTX *ctx, const char *name, const char *value, gboolean leadspc)
+{
+	g_autofree char *text = g_strconcat(leadspc ? " " : "", value, NULL);
+
+	return smfi_addheader(ctx, (char *)name, text) == MI_SUCCESS;
+}
+
 static sfsistat
-pcm_apply_accept(SMFICTX *ctx, const PcmMsg *msg, const PcmDecision *decision)
+pcm_apply_accept(SMFICTX *ctx, const PcmMsg *msg, const PcmDecision *decision,
+		 gboolean leadspc)
 {
 	pcm_remove_headers(ctx, PCM_HDR_SCANNED, msg->forged_scanned);
 	pcm_remove_headers(ctx, PCM_HDR_STATUS, msg->forged_status);
-	if (smfi_addheader(ctx, PCM_HDR_SCANNED, msg->rt->scanned_header) != MI_SUCCESS ||
-	    smfi_addheader(ctx, PCM_HDR_STATUS, decision->status) != MI_SUCCESS)
+	if (!pcm_add_header(ctx, PCM_HDR_SCANNED, msg->rt->scanned_header, leadspc) ||
+	    !pcm_add_header(ctx, PCM_HDR_STATUS, decision->status, leadspc))
 		pcm_msg_log(msg, LOG_WARNING, "MTA refused to add X-Virus headers");
 	return SMFIS_CONTINUE;
 }
 
 sfsistat
-pcm_apply(SMFICTX *ctx, const PcmMsg *msg, const PcmDecision *decision)
+pcm_apply(SMFICTX *ctx, const PcmMsg *msg, const PcmDecision *decision, gboolean leadspc)
 {
 	switch (decision->action) {
 	case PCM_ACT_ACCEPT:
-		return pcm_apply_accept(ctx, msg, decision);
+		return pcm_apply_accept(ctx, msg, decision, leadspc);
 	case PCM_ACT_REJECT:
 	case PCM_ACT_TEMPFAIL:
 		smfi_setreply(ctx, (char *)decision->rcode, (char *)decision->xcode,

@@ -37,6 +37,8 @@ void pcm_decision_tempfail(PcmDecision *decision, const char *reply);
 void pcm_decision_clear(PcmDecision *decision);
 const char *pcm_action_name(PcmAction action);
 
-sfsistat pcm_apply(SMFICTX *ctx, const PcmMsg *msg, const PcmDecision *decision);
+/* leadspc: SMFIP_HDR_LEADSPC was agreed with the MTA. */
+sfsistat pcm_apply(SMFICTX *ctx, const PcmMsg *msg, const PcmDecision *decision,
+		   gboolean leadspc);
 
 #endif

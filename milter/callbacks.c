@@ -278,7 +278,7 @@ pcm_eom(SMFICTX *ctx)
 	verdict = pcm_msg_scan(msg);
 	pcm_decide(msg->rt->conf, verdict, &decision);
 	extra = pcm_quarantine(conn, msg, verdict, &decision);
-	status = pcm_apply(ctx, msg, &decision);
+	status = pcm_apply(ctx, msg, &decision, (conn->steps & SMFIP_HDR_LEADSPC) != 0);
 	pcm_log_result(conn, msg, verdict, &decision, extra);
 	pcm_decision_clear(&decision);
 	pcm_end_message(conn);
