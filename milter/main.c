@@ -49,6 +49,17 @@ typedef struct {
 	gboolean version;
 } PcmArgs;
 
+static void
+pcm_args_clear(PcmArgs *args)
+{
+	g_free(args->config);
+	g_free(args->socket);
+	g_free(args->user);
+	g_free(args->pidfile);
+	g_strfreev(args->options);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(PcmArgs, pcm_args_clear)
+
 static const char pcm_description[] =
 	"portcullis is a milter for Postfix and Sendmail that scans every message\n"
 	"in process with libclamav and tells the MTA to accept (adding X-Virus-Scanned\n"
@@ -293,7 +304,7 @@ pcm_serve(const PcmArgs *args, const char *path, GStrv overrides, PcmRuntime *rt
 int
 main(int argc, char **argv)
 {
-	PcmArgs args = { 0 };
+	g_auto(PcmArgs) args = { 0 };
 	g_autoptr(GError) error = NULL;
 	g_autoptr(PcmConfig) conf = NULL;
 	g_auto(GStrv) overrides = NULL;
