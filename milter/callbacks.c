@@ -34,11 +34,18 @@
 #define PCM_STEPS (SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_HDR_LEADSPC | PCM_NOREPLY)
 
 static gint pcm_in_flight;
+static gint pcm_stopping;
 
 guint
 pcm_messages_in_flight(void)
 {
 	return (guint)g_atomic_int_get(&pcm_in_flight);
+}
+
+void
+pcm_stop_accepting(void)
+{
+	g_atomic_int_set(&pcm_stopping, TRUE);
 }
 
 /* Made at negotiation (the first event of every connection), so that the
@@ -144,6 +151,7 @@ pcm_envfrom(SMFICTX *ctx, char **argv)
 	pcm_end_message(conn);
 	conn->msg = pcm_msg_new(pcm_runtime_current(), argv[0]);
 	g_atomic_int_inc(&pcm_in_flight);
+	conn->msg->refused = g_atomic_int_get(&pcm_stopping);
 	pcm_msg_set_queue_id(conn->msg, smfi_getsymval(ctx, "i"));
 	return pcm_continue(ctx, SMFIP_NR_MAIL);
 }
@@ -195,6 +203,12 @@ pcm_header(SMFICTX *ctx, char *name, char *value)
 static sfsistat
 pcm_spool_status(SMFICTX *ctx, PcmMsg *msg)
 {
+	if (msg->refused) {
+		pcm_msg_log(msg, LOG_INFO, "shutting down: message tempfailed");
+		smfi_setreply(ctx, "451", "4.3.2", "Mail filter restarting, try again later");
+		pcm_end_message(pcm_conn(ctx));
+		return SMFIS_TEMPFAIL;
+	}
 	if (msg->spool_error == NULL)
 		return SMFIS_CONTINUE;
 	pcm_msg_log(msg, LOG_ERR, "%s; message tempfailed", msg->spool_error->message);

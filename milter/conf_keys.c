@@ -60,6 +60,11 @@ const PcmKey pcm_conf_keys[] = {
 	{ "av", "db_check_interval", PCM_KEY_UINT, "60", 0, 86400, NULL, F(db_check_interval),
 	  "Seconds between checks of database_dir for changes; a change reloads the\n"
 	  "signatures in the background. 0: only on SIGUSR2." },
+	{ "av", "tmp_dir", PCM_KEY_STRING, "", 0, 0, NULL, F(scan_tmp_dir),
+	  "Scratch directory for the scanner's unpacked files (decoded attachments,\n"
+	  "archive members); empty: spool_dir. On a tmpfs the scan of a small message\n"
+	  "costs about half the CPU; size it for max_scan_size times the concurrent\n"
+	  "scans: when it is full, scans fail and on_error applies." },
 	{ "av", "max_scan_size", PCM_KEY_SIZE, "200M", 1 * MiB, 4 * GiB, NULL, F(max_scan_size),
 	  "Most data scanned in one message, archives unpacked included." },
 	{ "av", "max_file_size", PCM_KEY_SIZE, "100M", 1 * MiB, 4 * GiB, NULL, F(max_file_size),

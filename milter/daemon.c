@@ -48,17 +48,21 @@ pcm_daemon_socket_perms(const char *path, const PcmConfig *conf, GError **error)
 	return TRUE;
 }
 
+char *
+pcm_daemon_unix_path(const char *socket)
+{
+	if (g_str_has_prefix(socket, "unix:"))
+		return g_strdup(socket + 5);
+	if (g_str_has_prefix(socket, "local:"))
+		return g_strdup(socket + 6);
+	return *socket == '/' ? g_strdup(socket) : NULL;
+}
+
 gboolean
 pcm_daemon_open_socket(const PcmConfig *conf, GError **error)
 {
-	const char *path = NULL;
+	g_autofree char *path = pcm_daemon_unix_path(conf->socket);
 
-	if (g_str_has_prefix(conf->socket, "unix:"))
-		path = conf->socket + 5;
-	else if (g_str_has_prefix(conf->socket, "local:"))
-		path = conf->socket + 6;
-	else if (*conf->socket == '/')
-		path = conf->socket;
 	if (smfi_setconn(conf->socket) != MI_SUCCESS) {
 		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
 			    "[milter] socket: \"%s\" is not a valid milter socket "
@@ -169,6 +173,9 @@ gboolean
 pcm_daemon_check_dirs(const PcmConfig *conf, GError **error)
 {
 	if (!pcm_daemon_check_dir("[message] spool_dir", conf->spool_dir, error))
+		return FALSE;
+	if (*conf->scan_tmp_dir != '\0' &&
+	    !pcm_daemon_check_dir("[av] tmp_dir", conf->scan_tmp_dir, error))
 		return FALSE;
 	return conf->on_infected != PCM_INFECTED_QUARANTINE ||
 	       pcm_daemon_check_dir("[quarantine] quarantine_dir", conf->quarantine_dir, error);

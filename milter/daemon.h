@@ -14,6 +14,8 @@
 /* Opens the milter socket (removing a stale unix socket file) and applies
  * socket_mode and socket_group to a unix socket. */
 gboolean pcm_daemon_open_socket(const PcmConfig *conf, GError **error);
+/* The file of a unix:/local: socket specification, or NULL for inet. */
+char *pcm_daemon_unix_path(const char *socket);
 /* Forks into the background; the parent exits once pcm_daemon_ready() or
  * exits 1 if the child dies first.  No threads may exist yet. */
 gboolean pcm_daemon_detach(GError **error);

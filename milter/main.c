@@ -273,6 +273,9 @@ pcm_serve(const PcmArgs *args, const char *path, GStrv overrides, PcmRuntime *rt
 	GThread *milter;
 	guint drain = rt->conf->shutdown_timeout;
 	g_autofree char *pidfile = g_strdup(rt->conf->pidfile);
+	/* New MTA connections fail at once (and the MTA tempfails) from the
+	 * moment the socket file is gone. */
+	g_autofree char *socket_path = pcm_daemon_unix_path(rt->conf->socket);
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
@@ -290,9 +293,12 @@ pcm_serve(const PcmArgs *args, const char *path, GStrv overrides, PcmRuntime *rt
 
 	pcm_signal_loop(&set);
 	g_atomic_int_set(&pcm_stopping, TRUE);
+	pcm_stop_accepting();
+	if (socket_path != NULL)
+		unlink(socket_path);
+	pcm_drain(drain);
 	smfi_stop();
 	g_thread_join(milter);
-	pcm_drain(drain);
 	pcm_reloader_stop();
 	pcm_runtime_shutdown();
 	if (!args->foreground && *pidfile != '\0')

@@ -27,6 +27,7 @@ typedef struct {
 	PcmSpool *spool;		/* NULL once oversize: content dropped */
 	guint64 size;			/* bytes received, headers included */
 	gboolean oversize;
+	gboolean refused;		/* started after shutdown began */
 	GError *spool_error;		/* first spool failure, if any */
 	guint forged_scanned;		/* incoming X-Virus-Scanned count */
 	guint forged_status;		/* incoming X-Virus-Status count */

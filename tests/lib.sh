@@ -14,6 +14,7 @@ PC_PORTCULLIS="$top_builddir/portcullis"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:fast_unwind_on_malloc=0}"
 
 pc_workdir() {
+	local d
 	d="$top_builddir/tests/out/$1"
 	rm -rf "$d"
 	mkdir -p "$d"
@@ -21,7 +22,7 @@ pc_workdir() {
 }
 
 pc_start_milter() {
-	work=$1 socket=$2
+	local work=$1 socket=$2 i
 	shift 2
 	"$PC_PORTCULLIS" -f -c /dev/null -s "$socket" -o "av.database_dir=$PC_SIGS" \
 		-o "message.spool_dir=$work/spool" -o log.level=debug "$@" \
@@ -41,6 +42,7 @@ pc_start_milter() {
 }
 
 pc_stop_milter() {
+	local pid
 	pid=$(cat "$1/milter.pid")
 	kill -TERM "$pid" 2>/dev/null
 	wait "$pid"

@@ -4,11 +4,13 @@
 #   pf_log WORK                         path of Postfix's log file
 #   pf_wait_delivered WORK PATTERN      waits for a Maildir file matching
 # Mail to anyone@test.example lands in WORK/mail/maildir (virtual delivery);
-# mail to anyone@sink.example goes to smtp-sink on port PORT+1.
+# mail to anyone@sink.example goes to smtp-sink on port PORT+1; mail to
+# discard.example is dropped by Postfix (benchmarks).
 # Postfix refuses "-c DIR" unless DIR is listed in the default instance's
 # alternate_config_directories, so that line is added to /etc/postfix.
 
 pf_register_instance() {
+	local cur
 	cur=$(postconf -h alternate_config_directories 2>/dev/null)
 	case " $cur " in
 	*" $1 "*) ;;
@@ -17,7 +19,12 @@ pf_register_instance() {
 }
 
 pf_start() {
-	work=$1 port=$2 milter=${3:-}
+	local work=$1 port=$2 milter=${3:-} i
+	# A leftover instance on the port would answer in this one's place.
+	if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+		echo "# port $port is already in use (a leftover Postfix?); not starting"
+		return 1
+	fi
 	mkdir -p "$work/etc" "$work/queue" "$work/data" "$work/mail" "$work/log"
 	chown 65534:65534 "$work/mail"
 	chown postfix "$work/data"
@@ -48,7 +55,7 @@ virtual_mailbox_base = $work/mail
 virtual_mailbox_maps = static:maildir/
 virtual_uid_maps = static:65534
 virtual_gid_maps = static:65534
-transport_maps = inline:{ sink.example=smtp:[127.0.0.1]:$((port + 1)) }
+transport_maps = inline:{ sink.example=smtp:[127.0.0.1]:$((port + 1)), discard.example=discard: }
 smtp_connection_cache_on_demand = yes
 smtpd_soft_error_limit = 100000
 smtpd_hard_error_limit = 100000
@@ -82,8 +89,16 @@ CONF
 	done 2>/dev/null
 }
 
+# "postfix stop" returns before the master has exited; a restart of the same
+# instance must not race it.
 pf_stop() {
+	local master i=0
+	master=$(head -1 "$1/queue/pid/master.pid" 2>/dev/null | tr -d ' ')
 	postfix -c "$1/etc" stop > /dev/null 2>&1
+	while [ -n "$master" ] && kill -0 "$master" 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
 }
 
 pf_log() {
@@ -92,7 +107,7 @@ pf_log() {
 
 # Waits up to 20 s for a delivered message containing PATTERN; prints its path.
 pf_wait_delivered() {
-	i=0
+	local i=0 f
 	while [ $i -lt 200 ]; do
 		f=$(grep -l -F -- "$2" "$1"/mail/maildir/new/* 2>/dev/null | head -1)
 		[ -n "$f" ] && { echo "$f"; return 0; }
@@ -104,7 +119,7 @@ pf_wait_delivered() {
 
 # Waits until Postfix's queue is empty (everything delivered or bounced).
 pf_wait_queue_empty() {
-	i=0
+	local i=0
 	while [ $i -lt 300 ]; do
 		postqueue -c "$1/etc" -p 2>/dev/null | grep -q "Mail queue is empty" && return 0
 		sleep 0.1

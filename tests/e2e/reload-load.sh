@@ -33,7 +33,7 @@ sink_pid=$!
 pf_start "$work" "$PORT" "$sock" || exit 1
 milter_pid=$(cat "$work/milter.pid")
 
-smtp-source -s 2 -m "$MESSAGES" -l 100000 -f sender@example.org -t rcpt@sink.example \
+timeout 600 smtp-source -s 2 -m "$MESSAGES" -l 100000 -f sender@example.org -t rcpt@sink.example \
 	"127.0.0.1:$PORT" > "$work/smtp-source.out" 2>&1 &
 source_pid=$!
 (
