@@ -24,7 +24,7 @@ output_has() { # pattern, expected exit status, command...
 	[ "$got" -eq "$want" ] && grep -q -- "$pat" "$work/cmd"
 }
 P=$PC_PORTCULLIS
-echo "1..9"
+echo "1..11"
 check "--help documents signals and Postfix settings" \
 	output_has "milter_default_action = tempfail" 0 "$P" --help
 check "--version names libmilter, ClamAV and the database" \
@@ -51,3 +51,19 @@ check "-t refuses a missing spool_dir" \
 	"$P" -t -c /dev/null -o av.database_dir="$PC_SIGS" -o message.spool_dir="$work/nospool"
 check "a missing -c file is an error naming it" \
 	output_has "$work/none.conf" 1 "$P" -t -c "$work/none.conf"
+
+# Daemon mode: the parent returns 0 once the child is ready; pidfile written;
+# SIGTERM removes the pidfile and the socket.
+daemon_starts() {
+	"$P" -c /dev/null -s "unix:$work/d.sock" -p "$work/d.pid" -o av.database_dir="$PC_SIGS" \
+		-o message.spool_dir="$work" || return 1
+	[ -S "$work/d.sock" ] && kill -0 "$(cat "$work/d.pid")"
+}
+check "daemon mode: detaches, writes the pidfile, listens" daemon_starts
+daemon_stops() {
+	pid=$(cat "$work/d.pid")
+	kill -TERM "$pid"
+	for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+	! kill -0 "$pid" 2>/dev/null && [ ! -e "$work/d.pid" ] && [ ! -e "$work/d.sock" ]
+}
+check "daemon mode: SIGTERM stops it and removes pidfile and socket" daemon_stops
