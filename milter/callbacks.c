@@ -9,12 +9,14 @@
  *	current runtime and is freed at end-of-message, abort or close.
  * PROTOCOL
  *	Version 6.  Actions: add and change headers.  Steps: no UNKNOWN or
- *	DATA events; no replies to connect, HELO, MAIL, RCPT and each header
- *	(saves a round trip per header); header values with leading space
- *	kept, so headers are spooled as received.
+ *	DATA events; no
+ *	replies before end-of-message (every packet costs libmilter a poll,
+ *	two reads and a hand-off between threads); header values with leading
+ *	space kept, so headers are spooled as received.
  * DIAGNOSTICS
- *	A spool failure (disk full) tempfails the message at once with
- *	451 4.3.0; an internal error in a check tempfails through on_error.
+ *	A spool failure (disk full) tempfails the message with 451 4.3.0 at
+ *	end-of-message (the first point where the MTA reads a reply); an
+ *	internal error in a check tempfails through on_error.
  */
 #include "config.h"
 
@@ -30,7 +32,7 @@
 
 #define PCM_ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS)
 #define PCM_NOREPLY (SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL | SMFIP_NR_RCPT | \
-		     SMFIP_NR_HDR)
+		     SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_NR_BODY)
 #define PCM_STEPS (SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_HDR_LEADSPC | PCM_NOREPLY)
 
 static gint pcm_in_flight;
@@ -200,8 +202,9 @@ pcm_header(SMFICTX *ctx, char *name, char *value)
 	return pcm_continue(ctx, SMFIP_NR_HDR);
 }
 
+/* At end-of-message: a message that must not be scanned is tempfailed. */
 static sfsistat
-pcm_spool_status(SMFICTX *ctx, PcmMsg *msg)
+pcm_refuse(SMFICTX *ctx, PcmMsg *msg)
 {
 	if (msg->refused) {
 		pcm_msg_log(msg, LOG_INFO, "shutting down: message tempfailed");
@@ -209,8 +212,6 @@ pcm_spool_status(SMFICTX *ctx, PcmMsg *msg)
 		pcm_end_message(pcm_conn(ctx));
 		return SMFIS_TEMPFAIL;
 	}
-	if (msg->spool_error == NULL)
-		return SMFIS_CONTINUE;
 	pcm_msg_log(msg, LOG_ERR, "%s; message tempfailed", msg->spool_error->message);
 	smfi_setreply(ctx, "451", "4.3.0", "Temporary local problem, try again later");
 	pcm_end_message(pcm_conn(ctx));
@@ -224,9 +225,8 @@ pcm_eoh(SMFICTX *ctx)
 
 	if (msg == NULL)
 		return SMFIS_TEMPFAIL;
-	pcm_msg_set_queue_id(msg, smfi_getsymval(ctx, "i"));
 	pcm_msg_append(msg, "\r\n", 2);
-	return pcm_spool_status(ctx, msg);
+	return pcm_continue(ctx, SMFIP_NR_EOH);
 }
 
 static sfsistat
@@ -237,7 +237,7 @@ pcm_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 	if (msg == NULL)
 		return SMFIS_TEMPFAIL;
 	pcm_msg_append(msg, chunk, len);
-	return pcm_spool_status(ctx, msg);
+	return pcm_continue(ctx, SMFIP_NR_BODY);
 }
 
 static void
@@ -287,8 +287,8 @@ pcm_eom(SMFICTX *ctx)
 	if (msg == NULL)
 		return SMFIS_TEMPFAIL;
 	pcm_msg_set_queue_id(msg, smfi_getsymval(ctx, "i"));
-	if (msg->spool_error != NULL)
-		return pcm_spool_status(ctx, msg);
+	if (msg->refused || msg->spool_error != NULL)
+		return pcm_refuse(ctx, msg);
 	verdict = pcm_msg_scan(msg);
 	pcm_decide(msg->rt->conf, verdict, &decision);
 	extra = pcm_quarantine(conn, msg, verdict, &decision);
