@@ -9,10 +9,9 @@
  *	current runtime and is freed at end-of-message, abort or close.
  * PROTOCOL
  *	Version 6.  Actions: add and change headers.  Steps: no UNKNOWN or
- *	DATA events; no
- *	replies before end-of-message (every packet costs libmilter a poll,
- *	two reads and a hand-off between threads); header values with leading
- *	space kept, so headers are spooled as received.
+ *	DATA events; no replies before end-of-message (every packet costs
+ *	libmilter a poll, two reads and a hand-off between threads); header
+ *	values with leading space kept, so headers are spooled as received.
  * DIAGNOSTICS
  *	A spool failure (disk full) tempfails the message with 451 4.3.0 at
  *	end-of-message (the first point where the MTA reads a reply); an
