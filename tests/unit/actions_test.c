@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include "cases.h"
+
 #include "actions.h"
 
 typedef struct {
@@ -97,11 +99,7 @@ int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
-	for (guint i = 0; i < G_N_ELEMENTS(action_cases); i++) {
-		g_autofree char *path = g_strdup_printf("/actions/%s", action_cases[i].name);
-
-		g_test_add_data_func(path, &action_cases[i], test_action_case);
-	}
+	PC_TEST_ADD_CASES("/actions", action_cases, test_action_case);
 	g_test_add_func("/actions/quarantine-failure-tempfails", test_action_tempfail_override);
 	return g_test_run();
 }

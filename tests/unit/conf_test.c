@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include "cases.h"
+
 #include <string.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -141,11 +143,7 @@ int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
-	for (guint i = 0; i < G_N_ELEMENTS(conf_cases); i++) {
-		g_autofree char *path = g_strdup_printf("/conf/file/%s", conf_cases[i].name);
-
-		g_test_add_data_func(path, &conf_cases[i], test_conf_case);
-	}
+	PC_TEST_ADD_CASES("/conf/file", conf_cases, test_conf_case);
 	g_test_add_func("/conf/values", test_conf_values);
 	g_test_add_func("/conf/defaults", test_conf_defaults);
 	g_test_add_func("/conf/overrides", test_conf_overrides);

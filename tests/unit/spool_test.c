@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include "cases.h"
+
 #include <string.h>
 #include <unistd.h>
 #include <fcntl.h>
@@ -138,11 +140,7 @@ int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
-	for (guint i = 0; i < G_N_ELEMENTS(spool_cases); i++) {
-		g_autofree char *path = g_strdup_printf("/spool/%s", spool_cases[i].name);
-
-		g_test_add_data_func(path, &spool_cases[i], test_spool_case);
-	}
+	PC_TEST_ADD_CASES("/spool", spool_cases, test_spool_case);
 	g_test_add_func("/spool/copy-to", test_spool_copy_to);
 	g_test_add_func("/spool/unwritable-dir", test_spool_unwritable_dir);
 	return g_test_run();
