@@ -89,11 +89,13 @@ pcm_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2
 {
 	(void)f2;
 	(void)f3;
-	if ((f0 & PCM_ACTIONS) != PCM_ACTIONS) {
-		pcm_log(LOG_ERR, "MTA does not allow adding/changing headers; refusing");
-		return SMFIS_REJECT;
-	}
-	*pf0 = PCM_ACTIONS;
+	/* Never refuse here: a milter that declines negotiation is skipped by
+	 * the MTA, and the mail would pass unscanned.  Verdicts that reject or
+	 * tempfail need no actions; only the X-Virus headers would be missing. */
+	if ((f0 & PCM_ACTIONS) != PCM_ACTIONS)
+		pcm_log(LOG_WARNING, "MTA does not allow adding/changing headers: "
+			"mail is scanned, but X-Virus headers cannot be written");
+	*pf0 = f0 & PCM_ACTIONS;
 	*pf1 = f1 & PCM_STEPS;
 	*pf2 = 0;
 	*pf3 = 0;
