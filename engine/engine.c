@@ -14,6 +14,7 @@
 
 #include "check.h"
 
+/* The AV check stays first: engine info and database watching come from it. */
 static const PcCheck *const pc_engine_checks[] = {
 	&pc_check_av,
 };

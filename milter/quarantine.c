@@ -59,20 +59,7 @@ pcm_quarantine_write_message(int fd, gconstpointer data, GError **error)
 static gboolean
 pcm_quarantine_write_text(int fd, gconstpointer data, GError **error)
 {
-	const char *text = data;
-	gsize len = strlen(text);
-
-	while (len > 0) {
-		ssize_t n = write(fd, text, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return pcm_quarantine_errno(error, "cannot write", "envelope");
-		text += n;
-		len -= (gsize)n;
-	}
-	return TRUE;
+	return pcm_write_all(fd, data, strlen(data), error);
 }
 
 static char *

@@ -49,9 +49,11 @@ pcm_spool_free(PcmSpool *spool)
 	g_free(spool);
 }
 
-static gboolean
-pcm_write_all(int fd, const guint8 *data, gsize len, GError **error)
+gboolean
+pcm_write_all(int fd, const void *buf, gsize len, GError **error)
 {
+	const guint8 *data = buf;
+
 	while (len > 0) {
 		ssize_t n = write(fd, data, len);
 
@@ -61,7 +63,7 @@ pcm_write_all(int fd, const guint8 *data, gsize len, GError **error)
 			int saved = errno;
 
 			g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(saved),
-				    "spool write failed: %s", g_strerror(saved));
+				    "write failed: %s", g_strerror(saved));
 			return FALSE;
 		}
 		data += n;

@@ -28,5 +28,7 @@ void pcm_spool_input(const PcmSpool *spool, PcInput *input);
 /* Copies the whole content to fd (quarantine). */
 gboolean pcm_spool_copy_to(const PcmSpool *spool, int fd, GError **error);
 void pcm_spool_free(PcmSpool *spool);
+/* write(2) until done, retrying EINTR and short writes. */
+gboolean pcm_write_all(int fd, const void *buf, gsize len, GError **error);
 
 #endif
