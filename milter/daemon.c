@@ -86,10 +86,10 @@ pcm_daemon_detach(GError **error)
 	char byte;
 
 	if (pipe(pipefd) != 0)
-		return pcm_daemon_fail(error, "cannot create pipe%s: %s", "");
+		return pcm_daemon_fail(error, "cannot %s: %s", "create a pipe");
 	pid = fork();
 	if (pid < 0)
-		return pcm_daemon_fail(error, "cannot fork%s: %s", "");
+		return pcm_daemon_fail(error, "cannot %s: %s", "fork");
 	if (pid > 0) {
 		close(pipefd[1]);
 		/* Exit status tells an init script whether start-up worked. */
