@@ -29,10 +29,6 @@
 #include "message.h"
 #include "quarantine.h"
 
-#define PCM_ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS)
-#define PCM_NOREPLY (SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL | SMFIP_NR_RCPT | \
-		     SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_NR_BODY)
-#define PCM_STEPS (SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_HDR_LEADSPC | PCM_NOREPLY)
 
 static gint pcm_in_flight;
 static gint pcm_stopping;
