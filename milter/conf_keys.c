@@ -63,8 +63,9 @@ const PcmKey pcm_conf_keys[] = {
 	{ "av", "tmp_dir", PCM_KEY_STRING, "", 0, 0, NULL, F(scan_tmp_dir),
 	  "Scratch directory for the scanner's unpacked files (decoded attachments,\n"
 	  "archive members); empty: spool_dir. On a tmpfs the scan of a small message\n"
-	  "costs about half the CPU; size it for max_scan_size times the concurrent\n"
-	  "scans: when it is full, scans fail and on_error applies." },
+	  "costs less than half the CPU (libclamav's mail parser writes every part to\n"
+	  "a file); size it for max_scan_size times the concurrent scans: when it is\n"
+	  "full, scans fail and on_error applies." },
 	{ "av", "max_scan_size", PCM_KEY_SIZE, "200M", 1 * MiB, 4 * GiB, NULL, F(max_scan_size),
 	  "Most data scanned in one message, archives unpacked included." },
 	{ "av", "max_file_size", PCM_KEY_SIZE, "100M", 1 * MiB, 4 * GiB, NULL, F(max_file_size),
