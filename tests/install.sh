@@ -1,0 +1,35 @@
+#!/bin/sh
+# "make install" with DESTDIR puts the daemon, its configuration and its
+# documentation where the systemd unit says they are, and systemd accepts the
+# unit (systemd-analyze verify, pointed into the DESTDIR tree).
+. "$top_srcdir/tests/lib.sh"
+work=$(pc_workdir install)
+root="$work/root"
+echo "1..3"
+
+if make -s -C "$top_builddir" install DESTDIR="$root" > "$work/install.log" 2>&1; then
+	echo "ok 1 - make install DESTDIR=... succeeds"
+else
+	echo "not ok 1 - make install failed"; sed 's/^/# /' "$work/install.log"
+fi
+
+unit=$(find "$root" -name portcullis.service | head -1)
+exe=$(sed -n 's/^ExecStart=//p' "$unit" 2>/dev/null)
+doc=$(sed -n 's/^Documentation=file://p' "$unit" 2>/dev/null)
+conf=$(find "$root" -path '*/portcullis/portcullis.conf' | head -1)
+if [ -n "$unit" ] && [ -x "$root$exe" ] && [ -f "$root$doc" ] && [ -n "$conf" ] &&
+   [ -f "$(dirname "$unit")/postfix-main.cf" ]; then
+	echo "ok 2 - unit, daemon ($exe), README, snippets and portcullis.conf installed"
+else
+	echo "not ok 2 - unit '$unit' ExecStart '$exe' Documentation '$doc' conf '$conf'"
+	(cd "$root" && find . -type f | sed 's/^/# /')
+fi
+
+# The unit as installed, with its paths moved into the DESTDIR tree.
+sed -e "s|$exe|$root$exe|g" -e "s|file:$doc|file:$root$doc|" "$unit" > "$work/portcullis.service"
+if systemd-analyze verify "$work/portcullis.service" > "$work/verify.out" 2>&1 &&
+   [ ! -s "$work/verify.out" ]; then
+	echo "ok 3 - systemd-analyze verify accepts the unit"
+else
+	echo "not ok 3 - systemd-analyze verify:"; sed 's/^/# /' "$work/verify.out"
+fi
