@@ -1,18 +1,38 @@
 /*
  * NAME
- *	av.c - virus scanning with libclamav, in process
+ *	av.c - virus scanning with libclamav, in process, part by part
  * DESCRIPTION
  *	create() loads every signature file in database_dir with the standard
  *	database options, applies the scan limits and compiles the engine
  *	once; the compiled engine is read-only afterwards and libclamav allows
- *	any number of threads to scan with it at once.  A message is scanned
- *	as one object with mail and archive parsing on, straight from the
- *	caller's memory (through an fmap, no copy) or from its spool fd.
+ *	any number of threads to scan with it at once.
+ *
+ *	scan_mode (policy) decides what is scanned:
+ *	  parts    each decoded leaf from memory (an fmap on the decoded
+ *	           bytes: archives, documents and executables inside are
+ *	           still unpacked by libclamav), then the raw message once
+ *	           with mail parsing off, so body and mail-target signatures
+ *	           still see the message as sent;
+ *	  message  the raw message once with libclamav's own mail parser
+ *	           (every part written to a file in tmp_dir: the costly path);
+ *	  auto     parts, plus message as a second opinion when the parts
+ *	           may not be all there is: GMime reported a structural
+ *	           defect, a text part carries uuencode/BinHex/yEnc, a part
+ *	           is TNEF or message/partial, or an encoding is unknown;
+ *	  both     parts and message, always.
+ *	A detection that only the whole-message parse makes is recorded on
+ *	"message": a disagreement between parsers never lets a virus through.
+ *
+ *	While libclamav unpacks a part, its file-inspection callback records
+ *	the name and type of every file inside (PcObject.inner) for the
+ *	attachment filter, so archives are unpacked once.
  * LIMITS
  *	Exceeding a limit is never reported as clean: heuristic limit alerts
- *	are enabled, and both those alerts and CL_ETIMEOUT/CL_EMAX* become
- *	error findings with detail "limit:<what>".  A real detection still
- *	wins over a limit alert because heuristic precedence stays off.
+ *	are enabled, and both those alerts and CL_EMAX* make the part
+ *	unscannable ("limit:<what>"), which policy handles; a timeout is an
+ *	error (tempfail: a retry under less load may finish).  A real
+ *	detection still wins over a heuristic because heuristic precedence
+ *	stays off.
  * DIAGNOSTICS
  *	Errors come back as PC_ENGINE_ERROR GErrors naming the directory and
  *	the libclamav reason.  Library log lines go to the handler set with
@@ -33,7 +53,8 @@
 typedef struct {
 	struct cl_engine *engine;
 	struct cl_stat dbstat;
-	struct cl_scan_options scan_options;
+	struct cl_scan_options part_options;	/* also the whole-message scan */
+	struct cl_scan_options raw_options;	/* no parsers: the bytes as sent */
 	guint signatures;
 	char *database_version;
 } PcAv;
@@ -115,6 +136,17 @@ pc_av_set_limits(struct cl_engine *engine, const PcEngineOptions *options, GErro
 			return FALSE;
 		}
 	}
+	/* libclamav's clean-file cache is off.  It does not record which
+	 * parsers a scan used, so the parser-less raw scan would mark bytes
+	 * clean that a full scan must still unpack (the same message attached
+	 * to a later one); and a cached archive is not unpacked again, so the
+	 * names inside it would not reach the attachment filter the second
+	 * time.  Both are tested in tests/unit/engine_test.c. */
+	if (cl_engine_set_num(engine, CL_ENGINE_DISABLE_CACHE, 1) != CL_SUCCESS) {
+		g_set_error(error, PC_ENGINE_ERROR, PC_ENGINE_ERROR_INIT,
+			    "cannot disable the libclamav cache");
+		return FALSE;
+	}
 	if (options->tmp_dir != NULL &&
 	    cl_engine_set_str(engine, CL_ENGINE_TMPDIR, options->tmp_dir) != CL_SUCCESS) {
 		g_set_error(error, PC_ENGINE_ERROR, PC_ENGINE_ERROR_INIT,
@@ -174,10 +206,14 @@ pc_av_destroy(gpointer state)
 	g_free(av);
 }
 
-/* Per-scan context: in 1.4 the name of a deferred heuristic alert reaches
- * only the virus-found callback, not the virname out-parameter. */
+#define PC_AV_MAX_INNER 1000
+
+/* Per-scan context, passed through libclamav's callbacks.  In 1.4 the name
+ * of a deferred heuristic alert reaches only the virus-found callback, not
+ * the virname out-parameter. */
 typedef struct {
 	char *name;
+	PcObject *object;	/* part being scanned; NULL for the raw message */
 } PcAvScan;
 
 static void
@@ -188,6 +224,36 @@ pc_av_virus_found(int fd, const char *virname, void *context)
 	(void)fd;
 	if (scan != NULL && scan->name == NULL && virname != NULL)
 		scan->name = g_strdup(virname);
+}
+
+static cl_error_t
+pc_av_inspect(int fd, const char *type, const char **ancestors, size_t parent_file_size,
+	      const char *file_name, size_t file_size, const char *file_buffer,
+	      uint32_t recursion_level, uint32_t layer_attributes, void *context)
+{
+	PcAvScan *scan = context;
+	PcInnerFile *inner;
+
+	(void)fd;
+	(void)ancestors;
+	(void)parent_file_size;
+	(void)file_size;
+	(void)file_buffer;
+	(void)layer_attributes;
+	/* Level 0 is the part itself. */
+	if (scan == NULL || scan->object == NULL || recursion_level == 0 ||
+	    scan->object->inner->len >= PC_AV_MAX_INNER)
+		return CL_CLEAN;
+	inner = g_new0(PcInnerFile, 1);
+	/* Layers without a name of their own (a TNEF stream, a decompressed
+	 * body) carry libclamav's temp file name: not a name anyone sent. */
+	if (file_name != NULL && !g_regex_match_simple("^clamav-[0-9a-f]{32}\\.tmp$",
+							file_name, 0, 0))
+		inner->name = g_utf8_make_valid(file_name, -1);
+	inner->type = g_strdup(type);
+	inner->depth = recursion_level;
+	g_ptr_array_add(scan->object->inner, inner);
+	return CL_CLEAN;
 }
 
 static gpointer
@@ -208,44 +274,63 @@ pc_av_create(const PcEngineOptions *options, GError **error)
 		return NULL;
 	}
 	cl_engine_set_clcb_virus_found(av->engine, pc_av_virus_found);
+	cl_engine_set_clcb_file_inspection(av->engine, pc_av_inspect);
 	/* Snapshot the directory after loading, so a change during load is seen. */
 	cl_statinidir(options->database_dir, &av->dbstat);
 	av->database_version = pc_av_database_version(options->database_dir);
-	av->scan_options.general = CL_SCAN_GENERAL_HEURISTICS;
-	av->scan_options.parse = ~0u;
-	av->scan_options.heuristic = CL_SCAN_HEURISTIC_EXCEEDS_MAX;
+	av->part_options.general = CL_SCAN_GENERAL_HEURISTICS;
+	av->part_options.parse = ~0u;
+	av->part_options.heuristic = CL_SCAN_HEURISTIC_EXCEEDS_MAX | CL_SCAN_HEURISTIC_BROKEN |
+		CL_SCAN_HEURISTIC_ENCRYPTED_ARCHIVE | CL_SCAN_HEURISTIC_ENCRYPTED_DOC |
+		CL_SCAN_HEURISTIC_MACROS | CL_SCAN_HEURISTIC_PHISHING_SSL_MISMATCH |
+		CL_SCAN_HEURISTIC_PHISHING_CLOAK;
+	av->raw_options = av->part_options;
+	av->raw_options.parse = 0;
 	return av;
 }
 
+/* A detection or limit of one scan, as a finding on object (NULL: message). */
 static void
-pc_av_add_limit(PcVerdict *verdict, const char *what)
+pc_av_record_name(PcScan *scan, const char *object, const char *name)
 {
-	g_autofree char *detail = g_strdup_printf("limit:%s", what);
+	PcStatus status = pc_av_status_of(name, scan->policy->signature_overrides);
 
-	pc_verdict_add(verdict, "av", PC_STATUS_ERROR, NULL, NULL, detail);
+	if (status == PC_STATUS_UNSCANNABLE) {
+		g_autofree char *detail = g_strdup_printf("limit:%s",
+			name + MIN(strlen(name), strlen(PC_AV_LIMIT_PREFIX ".")));
+
+		pc_verdict_add(scan->verdict, "av", status, object, name, detail);
+		return;
+	}
+	pc_verdict_add(scan->verdict, "av", status, object, name, NULL);
 }
 
 static gboolean
-pc_av_record(cl_error_t rc, const char *virname, PcVerdict *verdict, GError **error)
+pc_av_record(PcScan *scan, const char *object, cl_error_t rc, const char *virname,
+	     GError **error)
 {
+	g_autofree char *detail = NULL;
+
 	switch (rc) {
 	case CL_CLEAN:
 		return TRUE;
 	case CL_VIRUS:
-		if (virname == NULL)
-			virname = "Unknown.Detection";
-		if (g_str_has_prefix(virname, PC_AV_LIMIT_PREFIX))
-			pc_av_add_limit(verdict, virname + strlen(PC_AV_LIMIT_PREFIX "."));
-		else
-			pc_verdict_add(verdict, "av", PC_STATUS_INFECTED, NULL, virname, NULL);
+		pc_av_record_name(scan, object, virname ? virname : "Unknown.Detection");
 		return TRUE;
 	case CL_ETIMEOUT:
-		pc_av_add_limit(verdict, "MaxScanTime");
+		pc_verdict_add(scan->verdict, "av", PC_STATUS_ERROR, object, NULL,
+			       "limit:MaxScanTime");
 		return TRUE;
 	case CL_EMAXREC:
 	case CL_EMAXSIZE:
 	case CL_EMAXFILES:
-		pc_av_add_limit(verdict, cl_strerror(rc));
+		detail = g_strdup_printf("limit:%s", cl_strerror(rc));
+		pc_verdict_add(scan->verdict, "av", PC_STATUS_UNSCANNABLE, object, NULL, detail);
+		return TRUE;
+	case CL_EFORMAT:
+	case CL_EPARSE:
+		detail = g_strdup_printf("libclamav: %s", cl_strerror(rc));
+		pc_verdict_add(scan->verdict, "av", PC_STATUS_CORRUPTED, object, NULL, detail);
 		return TRUE;
 	default:
 		g_set_error(error, PC_ENGINE_ERROR, PC_ENGINE_ERROR_SCAN,
@@ -254,38 +339,129 @@ pc_av_record(cl_error_t rc, const char *virname, PcVerdict *verdict, GError **er
 	}
 }
 
+/* Scans bytes from memory; results go to object (NULL: the message). */
 static gboolean
-pc_av_scan(gpointer state, const PcInput *input, PcVerdict *verdict, GError **error)
+pc_av_scan_bytes(PcAv *av, PcScan *scan, PcObject *object, const guint8 *data, gsize len,
+		 const struct cl_scan_options *options, GError **error)
 {
-	PcAv *av = state;
-	struct cl_scan_options options = av->scan_options;
+	struct cl_scan_options opts = *options;
+	PcAvScan context = { NULL, object };
 	const char *virname = NULL;
 	unsigned long scanned = 0;
-	PcAvScan scan = { NULL };
-	gboolean ok;
+	cl_fmap_t *map;
 	cl_error_t rc;
+	gboolean ok;
 
-	if (input->data != NULL) {
-		cl_fmap_t *map;
-
-		if (input->len == 0)
-			return TRUE;
-		map = cl_fmap_open_memory(input->data, input->len);
-		if (map == NULL) {
-			g_set_error(error, PC_ENGINE_ERROR, PC_ENGINE_ERROR_SCAN,
-				    "libclamav: cannot map message buffer");
-			return FALSE;
-		}
-		rc = cl_scanmap_callback(map, NULL, &virname, &scanned, av->engine,
-					 &options, &scan);
-		cl_fmap_close(map);
-	} else {
-		rc = cl_scandesc_callback(input->fd, NULL, &virname, &scanned,
-					  av->engine, &options, &scan);
+	if (len == 0)
+		return TRUE;
+	map = cl_fmap_open_memory(data, len);
+	if (map == NULL) {
+		g_set_error(error, PC_ENGINE_ERROR, PC_ENGINE_ERROR_SCAN,
+			    "libclamav: cannot map %s", object ? "a part" : "the message");
+		return FALSE;
 	}
-	ok = pc_av_record(rc, virname ? virname : scan.name, verdict, error);
-	g_free(scan.name);
+	rc = cl_scanmap_callback(map, object ? pc_object_name(object) : NULL, &virname,
+				 &scanned, av->engine, &opts, &context);
+	cl_fmap_close(map);
+	ok = pc_av_record(scan, object ? object->path : NULL, rc,
+			  virname ? virname : context.name, error);
+	g_free(context.name);
 	return ok;
+}
+
+/* What GMime's split may have missed inside one part. */
+static void
+pc_av_check_hidden(PcScan *scan, const PcObject *object, const PcBlob *content)
+{
+	static const char *const known[] = { "", "7bit", "8bit", "binary", "base64",
+		"quoted-printable", "x-uuencode", "uuencode", "x-uue", NULL };
+	const char *embedded;
+
+	if (g_str_has_prefix(object->declared_type, "text/") &&
+	    (embedded = pc_mime_embedded_encoding(content->data, content->len)) != NULL)
+		pc_scan_want_second_opinion(scan, embedded);
+	if (strcmp(object->declared_type, "application/ms-tnef") == 0 ||
+	    strcmp(object->declared_type, "application/vnd.ms-tnef") == 0 ||
+	    g_strcmp0(object->detected_type, "application/vnd.ms-tnef") == 0)
+		pc_scan_want_second_opinion(scan, "tnef");
+	if (strcmp(object->declared_type, "message/partial") == 0)
+		pc_scan_want_second_opinion(scan, "partial");
+	if (!g_strv_contains(known, object->encoding))
+		pc_scan_want_second_opinion(scan, "unknown-encoding");
+}
+
+static gboolean
+pc_av_scan_part(gpointer state, PcScan *scan, PcObject *object, const PcBlob *content,
+		GError **error)
+{
+	PcAv *av = state;
+
+	if (!scan->policy->av || scan->policy->scan_mode == PC_SCAN_MESSAGE)
+		return TRUE;
+	pc_av_check_hidden(scan, object, content);
+	return pc_av_scan_bytes(av, scan, object, content->data, content->len,
+				&av->part_options, error);
+}
+
+static gboolean
+pc_av_part_has(const PcVerdict *verdict, PcStatus status)
+{
+	for (guint i = 0; i < verdict->objects->len; i++) {
+		const PcObject *object = g_ptr_array_index(verdict->objects, i);
+
+		if (object->status == status)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* libclamav's own parse of the whole message, next to what the parts
+ * found: only what they missed is added, on "message".  A limit that
+ * only this second pass hits adds nothing: the parts were scanned whole. */
+static gboolean
+pc_av_second_opinion(PcAv *av, PcScan *scan, GError **error)
+{
+	g_autoptr(PcVerdict) whole = pc_verdict_new();
+	PcScan alone = *scan;
+
+	alone.verdict = whole;
+	if (!pc_av_scan_bytes(av, &alone, NULL, scan->data, scan->len, &av->part_options, error))
+		return FALSE;
+	for (guint i = 0; i < whole->findings->len; i++) {
+		const PcFinding *finding = g_ptr_array_index(whole->findings, i);
+		const char *name = finding->names->len ? g_ptr_array_index(finding->names, 0) : NULL;
+
+		if (finding->status == PC_STATUS_UNSCANNABLE ||
+		    pc_av_part_has(scan->verdict, finding->status))
+			continue;
+		pc_verdict_add(scan->verdict, "av", finding->status, NULL, name, finding->detail);
+	}
+	return TRUE;
+}
+
+static gboolean
+pc_av_scan_message(gpointer state, PcScan *scan, GError **error)
+{
+	PcAv *av = state;
+	PcScanMode mode = scan->policy->scan_mode;
+	gboolean whole = mode == PC_SCAN_BOTH ||
+			 (mode == PC_SCAN_AUTO && scan->second_opinion->len > 0);
+
+	if (!scan->policy->av) {
+		scan->verdict->mode = g_strdup("none");
+		return TRUE;
+	}
+	if (mode == PC_SCAN_MESSAGE) {
+		scan->verdict->mode = g_strdup("message");
+		return pc_av_scan_bytes(av, scan, NULL, scan->data, scan->len, &av->part_options,
+					error);
+	}
+	if (!pc_av_scan_bytes(av, scan, NULL, scan->data, scan->len, &av->raw_options, error))
+		return FALSE;
+	scan->verdict->mode = whole ? g_strdup_printf("parts+message(%s)",
+				      scan->second_opinion->len ? scan->second_opinion->str :
+				      "both") : g_strdup("parts");
+	return !whole || pc_av_second_opinion(av, scan, error);
 }
 
 void
@@ -309,6 +485,7 @@ pc_av_database_changed(gpointer state)
 const PcCheck pc_check_av = {
 	.name = "av",
 	.create = pc_av_create,
-	.scan = pc_av_scan,
+	.scan_part = pc_av_scan_part,
+	.scan_message = pc_av_scan_message,
 	.destroy = pc_av_destroy,
 };

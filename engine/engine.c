@@ -3,34 +3,61 @@
  *	engine.c - build, share and run the set of checks
  * DESCRIPTION
  *	See include/portcullis/engine.h.  An engine holds one state per
- *	check in pc_engine_checks[]; a scan runs them in order.  A check that
- *	fails adds an error finding naming it, so a broken check can never
- *	look like a clean message.
+ *	check in pc_engine_checks[].  A scan maps the message (memory as
+ *	given, or the spool fd mapped read-only), parses it with GMime once,
+ *	decodes each leaf once and hands it to every check, then lets every
+ *	check look at the whole message.  A check that fails adds an error
+ *	finding naming it, so a broken check can never look like a clean
+ *	message.
  * THREAD SAFETY
  *	Engines are immutable after pc_engine_new(); the reference count is
  *	atomic.  pc_engine_database_changed() is for one watcher thread only.
  */
 #include "config.h"
 
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
 #include "check.h"
 
-/* The AV check stays first: engine info and database watching come from it. */
+/* Order matters: types are detected before AV and filter read them, and
+ * the AV check stays at index PC_ENGINE_AV (engine info, database watch). */
 static const PcCheck *const pc_engine_checks[] = {
+	&pc_check_magic,
 	&pc_check_av,
+	&pc_check_filter,
 };
 #define PC_ENGINE_NCHECKS G_N_ELEMENTS(pc_engine_checks)
+#define PC_ENGINE_AV 1
 
 struct PcEngine {
 	gatomicrefcount ref;
 	PcEngineInfo info;
+	PcEngineOptions options;
 	gpointer states[PC_ENGINE_NCHECKS];
 };
 
 G_DEFINE_QUARK(pc-engine-error-quark, pc_engine_error)
 
+static const char *const pc_scan_mode_names[] = {
+	[PC_SCAN_AUTO] = "auto",
+	[PC_SCAN_PARTS] = "parts",
+	[PC_SCAN_MESSAGE] = "message",
+	[PC_SCAN_BOTH] = "both",
+};
+
+const char *
+pc_scan_mode_name(PcScanMode mode)
+{
+	return pc_scan_mode_names[mode];
+}
+
 gboolean
 pc_engine_global_init(PcEngineLogFunc handler, GError **error)
 {
+	pc_mime_global_init();
 	return pc_av_global_init(handler, error);
 }
 
@@ -43,6 +70,8 @@ pc_engine_free(PcEngine *engine)
 	g_free(engine->info.scanner_version);
 	g_free(engine->info.database_version);
 	g_free(engine->info.database_dir);
+	g_free((char *)engine->options.database_dir);
+	g_free((char *)engine->options.tmp_dir);
 	g_free(engine);
 }
 
@@ -52,14 +81,19 @@ pc_engine_new(const PcEngineOptions *options, GError **error)
 	PcEngine *engine = g_new0(PcEngine, 1);
 
 	g_atomic_ref_count_init(&engine->ref);
+	engine->options = *options;
+	engine->options.database_dir = g_strdup(options->database_dir);
+	engine->options.tmp_dir = g_strdup(options->tmp_dir);
+	if (engine->options.max_mime_depth == 0)
+		engine->options.max_mime_depth = 20;
 	for (guint i = 0; i < PC_ENGINE_NCHECKS; i++) {
-		engine->states[i] = pc_engine_checks[i]->create(options, error);
+		engine->states[i] = pc_engine_checks[i]->create(&engine->options, error);
 		if (engine->states[i] == NULL) {
 			pc_engine_free(engine);
 			return NULL;
 		}
 	}
-	pc_av_fill_info(engine->states[0], &engine->info);
+	pc_av_fill_info(engine->states[PC_ENGINE_AV], &engine->info);
 	engine->info.database_dir = g_strdup(options->database_dir);
 	return engine;
 }
@@ -84,23 +118,144 @@ pc_engine_info(const PcEngine *engine)
 	return &engine->info;
 }
 
-PcVerdict *
-pc_engine_scan(PcEngine *engine, const PcInput *input)
+void
+pc_scan_want_second_opinion(PcScan *scan, const char *why)
 {
-	PcVerdict *verdict = pc_verdict_new();
+	if (strstr(scan->second_opinion->str, why) == NULL)
+		g_string_append_printf(scan->second_opinion, "%s%s",
+				       scan->second_opinion->len ? "," : "", why);
+}
 
+static void
+pc_engine_failed(PcVerdict *verdict, const PcCheck *check, const char *object, GError *error)
+{
+	pc_verdict_add(verdict, check->name, PC_STATUS_ERROR, object, NULL, error->message);
+}
+
+static void
+pc_engine_digest(PcObject *object, const PcBlob *content)
+{
+	object->sha256 = g_compute_checksum_for_data(G_CHECKSUM_SHA256, content->data,
+						     content->len);
+}
+
+/* Decodes one leaf and shows it to every check. */
+static void
+pc_engine_scan_leaf(PcEngine *engine, PcScan *scan, guint index)
+{
+	PcObject *object = g_ptr_array_index(scan->verdict->objects, index);
+	GMimeObject *entity = g_ptr_array_index(scan->mime->entities, index);
+	g_autoptr(GError) error = NULL;
+	PcBlob content;
+
+	if (entity == NULL) {
+		/* GMime could not parse it: the raw bytes are the only part. */
+		content = (PcBlob){ .data = scan->data, .len = scan->len, .fd = -1 };
+	} else if (!pc_mime_decode(entity, engine->options.memory_max,
+				   engine->options.tmp_dir, &content, &error)) {
+		pc_verdict_add(scan->verdict, "mime", PC_STATUS_ERROR, object->path, NULL,
+			       error->message);
+		pc_blob_clear(&content);
+		return;
+	}
+	object->size = content.len;
+	if (engine->options.digests)
+		pc_engine_digest(object, &content);
 	for (guint i = 0; i < PC_ENGINE_NCHECKS; i++) {
+		const PcCheck *check = pc_engine_checks[i];
+
+		if (check->scan_part != NULL &&
+		    !check->scan_part(engine->states[i], scan, object, &content, &error)) {
+			pc_engine_failed(scan->verdict, check, object->path, error);
+			g_clear_error(&error);
+		}
+	}
+	if (entity != NULL)
+		pc_blob_clear(&content);
+}
+
+static void
+pc_engine_run(PcEngine *engine, PcScan *scan)
+{
+	pc_mime_parse(scan->data, scan->len, engine->options.max_mime_depth, scan->verdict,
+		      scan->mime);
+	if (scan->mime->structural_warnings > 0)
+		pc_scan_want_second_opinion(scan, "mime-defect");
+	for (guint i = 0; i < scan->verdict->objects->len; i++) {
+		const PcObject *object = g_ptr_array_index(scan->verdict->objects, i);
+
+		if (!object->container)
+			pc_engine_scan_leaf(engine, scan, i);
+	}
+	for (guint i = 0; i < PC_ENGINE_NCHECKS; i++) {
+		const PcCheck *check = pc_engine_checks[i];
 		g_autoptr(GError) error = NULL;
 
-		if (!pc_engine_checks[i]->scan(engine->states[i], input, verdict, &error))
-			pc_verdict_add(verdict, pc_engine_checks[i]->name, PC_STATUS_ERROR,
-				       NULL, NULL, error->message);
+		if (check->scan_message != NULL &&
+		    !check->scan_message(engine->states[i], scan, &error))
+			pc_engine_failed(scan->verdict, check, NULL, error);
 	}
+}
+
+/* A spooled message is mapped read-only: GMime's parts and libclamav's
+ * maps are then windows on the page cache, never copies. */
+static const guint8 *
+pc_engine_map(const PcInput *input, gsize *len, GError **error)
+{
+	struct stat st;
+	void *map;
+
+	if (input->data != NULL) {
+		*len = input->len;
+		return input->data;
+	}
+	if (fstat(input->fd, &st) != 0) {
+		g_set_error(error, PC_ENGINE_ERROR, PC_ENGINE_ERROR_SCAN,
+			    "cannot stat the spool file: %s", g_strerror(errno));
+		return NULL;
+	}
+	*len = (gsize)st.st_size;
+	if (*len == 0)
+		return (const guint8 *)"";
+	map = mmap(NULL, *len, PROT_READ, MAP_SHARED, input->fd, 0);
+	if (map == MAP_FAILED) {
+		g_set_error(error, PC_ENGINE_ERROR, PC_ENGINE_ERROR_SCAN,
+			    "cannot map the spool file: %s", g_strerror(errno));
+		return NULL;
+	}
+	return map;
+}
+
+PcVerdict *
+pc_engine_scan(PcEngine *engine, const PcInput *input, const PcPolicy *policy)
+{
+	static const PcPolicy no_policy = { .av = TRUE, .scan_mode = PC_SCAN_AUTO };
+	PcVerdict *verdict = pc_verdict_new();
+	g_autoptr(GError) error = NULL;
+	PcMime mime = { 0 };
+	PcScan scan = {
+		.mime = &mime,
+		.policy = policy ? policy : &no_policy,
+		.options = &engine->options,
+		.verdict = verdict,
+		.second_opinion = g_string_new(NULL),
+	};
+
+	scan.data = pc_engine_map(input, &scan.len, &error);
+	if (scan.data == NULL) {
+		pc_verdict_add(verdict, "engine", PC_STATUS_ERROR, NULL, NULL, error->message);
+	} else {
+		pc_engine_run(engine, &scan);
+		pc_mime_clear(&mime);
+		if (input->data == NULL && scan.len > 0)
+			munmap((void *)scan.data, scan.len);
+	}
+	g_string_free(scan.second_opinion, TRUE);
 	return verdict;
 }
 
 gboolean
 pc_engine_database_changed(PcEngine *engine)
 {
-	return pc_av_database_changed(engine->states[0]);
+	return pc_av_database_changed(engine->states[PC_ENGINE_AV]);
 }

@@ -1,15 +1,24 @@
 /*
  * NAME
- *	verdict.c - findings and the verdict built from them
+ *	verdict.c - objects, findings and the verdict built from them
  * DESCRIPTION
  *	See include/portcullis/verdict.h.  The status of a verdict is the most
- *	severe status among its findings; its score is their sum.
+ *	severe status among its findings; its score is their sum.  A finding
+ *	about an object also raises that object's status.
  */
+#include "config.h"
+
+#include <string.h>
 #include <portcullis/verdict.h>
 
-static const char *const pc_status_names[] = {
+static const char *const pc_status_names[PC_STATUS_COUNT] = {
 	[PC_STATUS_CLEAN] = "clean",
 	[PC_STATUS_UNSCANNED] = "unscanned",
+	[PC_STATUS_FILTERED] = "filtered",
+	[PC_STATUS_SUSPICIOUS] = "suspicious",
+	[PC_STATUS_CORRUPTED] = "corrupted",
+	[PC_STATUS_ENCRYPTED] = "encrypted",
+	[PC_STATUS_UNSCANNABLE] = "unscannable",
 	[PC_STATUS_ERROR] = "error",
 	[PC_STATUS_INFECTED] = "infected",
 };
@@ -18,6 +27,59 @@ const char *
 pc_status_name(PcStatus status)
 {
 	return pc_status_names[status];
+}
+
+int
+pc_status_from_name(const char *name)
+{
+	for (int i = 0; i < PC_STATUS_COUNT; i++)
+		if (g_ascii_strcasecmp(pc_status_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+static void
+pc_inner_free(gpointer data)
+{
+	PcInnerFile *inner = data;
+
+	g_free(inner->name);
+	g_free(inner->type);
+	g_free(inner);
+}
+
+PcObject *
+pc_object_new(const char *path)
+{
+	PcObject *object = g_new0(PcObject, 1);
+
+	object->path = g_strdup(path);
+	object->names = g_ptr_array_new_with_free_func(g_free);
+	object->inner = g_ptr_array_new_with_free_func(pc_inner_free);
+	object->header_start = object->body_start = object->body_end = -1;
+	return object;
+}
+
+void
+pc_object_free(PcObject *object)
+{
+	if (object == NULL)
+		return;
+	g_free(object->path);
+	g_free(object->declared_type);
+	g_free(object->detected_type);
+	g_free(object->encoding);
+	g_ptr_array_unref(object->names);
+	g_ptr_array_unref(object->inner);
+	g_free(object->sha256);
+	g_free(object->boundary);
+	g_free(object);
+}
+
+const char *
+pc_object_name(const PcObject *object)
+{
+	return object->names->len ? g_ptr_array_index(object->names, 0) : NULL;
 }
 
 static void
@@ -38,6 +100,7 @@ pc_verdict_new(void)
 	PcVerdict *verdict = g_new0(PcVerdict, 1);
 
 	verdict->findings = g_ptr_array_new_with_free_func(pc_finding_free);
+	verdict->objects = g_ptr_array_new_with_free_func((GDestroyNotify)pc_object_free);
 	return verdict;
 }
 
@@ -47,7 +110,21 @@ pc_verdict_free(PcVerdict *verdict)
 	if (verdict == NULL)
 		return;
 	g_ptr_array_unref(verdict->findings);
+	g_ptr_array_unref(verdict->objects);
+	g_free(verdict->mode);
 	g_free(verdict);
+}
+
+PcObject *
+pc_verdict_object(const PcVerdict *verdict, const char *path)
+{
+	for (guint i = 0; path != NULL && i < verdict->objects->len; i++) {
+		PcObject *object = g_ptr_array_index(verdict->objects, i);
+
+		if (strcmp(object->path, path) == 0)
+			return object;
+	}
+	return NULL;
 }
 
 PcFinding *
@@ -55,6 +132,7 @@ pc_verdict_add(PcVerdict *verdict, const char *source, PcStatus status,
 	       const char *object, const char *name, const char *detail)
 {
 	PcFinding *finding = g_new0(PcFinding, 1);
+	PcObject *about;
 
 	finding->source = g_strdup(source);
 	finding->status = status;
@@ -65,6 +143,9 @@ pc_verdict_add(PcVerdict *verdict, const char *source, PcStatus status,
 	finding->detail = g_strdup(detail);
 	g_ptr_array_add(verdict->findings, finding);
 	verdict->status = MAX(verdict->status, status);
+	about = pc_verdict_object(verdict, finding->object);
+	if (about != NULL)
+		about->status = MAX(about->status, status);
 	return finding;
 }
 
@@ -98,23 +179,151 @@ pc_verdict_first_detail(const PcVerdict *verdict, PcStatus status)
 	return finding ? finding->detail : NULL;
 }
 
+gboolean
+pc_verdict_message_has(const PcVerdict *verdict, PcStatus status)
+{
+	for (guint i = 0; i < verdict->findings->len; i++) {
+		const PcFinding *finding = g_ptr_array_index(verdict->findings, i);
+
+		if (finding->status == status && strcmp(finding->object, "message") == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
 char *
 pc_verdict_describe(const PcVerdict *verdict)
 {
-	const char *what = NULL;
+	const char *what = pc_verdict_first_name(verdict, verdict->status);
 
-	switch (verdict->status) {
-	case PC_STATUS_INFECTED:
-		what = pc_verdict_first_name(verdict, PC_STATUS_INFECTED);
-		break;
-	case PC_STATUS_ERROR:
-	case PC_STATUS_UNSCANNED:
-		what = pc_verdict_first_detail(verdict, verdict->status);
-		break;
-	case PC_STATUS_CLEAN:
-		break;
-	}
 	if (what == NULL)
+		what = pc_verdict_first_detail(verdict, verdict->status);
+	if (verdict->status == PC_STATUS_CLEAN || what == NULL)
 		return g_strdup(pc_status_name(verdict->status));
 	return g_strdup_printf("%s(%s)", pc_status_name(verdict->status), what);
+}
+
+/* --- JSON, for portcullis --scan ------------------------------------------ */
+
+static void
+pc_json_string(GString *out, const char *text)
+{
+	if (text == NULL) {
+		g_string_append(out, "null");
+		return;
+	}
+	g_string_append_c(out, '"');
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			g_string_append_printf(out, "\\%c", *p);
+		else if (*p < 0x20)
+			g_string_append_printf(out, "\\u%04x", *p);
+		else
+			g_string_append_c(out, (char)*p);
+	}
+	g_string_append_c(out, '"');
+}
+
+static void
+pc_json_strings(GString *out, const GPtrArray *strings)
+{
+	g_string_append_c(out, '[');
+	for (guint i = 0; i < strings->len; i++) {
+		if (i)
+			g_string_append_c(out, ',');
+		pc_json_string(out, g_ptr_array_index(strings, i));
+	}
+	g_string_append_c(out, ']');
+}
+
+static void
+pc_json_key(GString *out, const char *key, const char *value)
+{
+	g_string_append_printf(out, "\"%s\":", key);
+	pc_json_string(out, value);
+	g_string_append_c(out, ',');
+}
+
+/* Signature names of the findings about one object. */
+static GPtrArray *
+pc_verdict_object_names(const PcVerdict *verdict, const char *path)
+{
+	GPtrArray *names = g_ptr_array_new();
+
+	for (guint i = 0; i < verdict->findings->len; i++) {
+		const PcFinding *finding = g_ptr_array_index(verdict->findings, i);
+
+		if (strcmp(finding->object, path) == 0)
+			for (guint j = 0; j < finding->names->len; j++)
+				g_ptr_array_add(names, g_ptr_array_index(finding->names, j));
+	}
+	return names;
+}
+
+static void
+pc_json_object(GString *out, const PcVerdict *verdict, const PcObject *object)
+{
+	g_autoptr(GPtrArray) signatures = pc_verdict_object_names(verdict, object->path);
+
+	g_string_append_c(out, '{');
+	pc_json_key(out, "path", object->path);
+	pc_json_key(out, "type", object->declared_type);
+	pc_json_key(out, "detected", object->detected_type);
+	pc_json_key(out, "encoding", object->encoding);
+	g_string_append_printf(out, "\"size\":%" G_GUINT64_FORMAT ",", object->size);
+	pc_json_key(out, "sha256", object->sha256);
+	pc_json_key(out, "status", pc_status_name(object->status));
+	g_string_append_printf(out, "\"container\":%s,\"names\":",
+			       object->container ? "true" : "false");
+	pc_json_strings(out, object->names);
+	g_string_append(out, ",\"signatures\":");
+	pc_json_strings(out, signatures);
+	g_string_append(out, ",\"inner\":[");
+	for (guint i = 0; i < object->inner->len; i++) {
+		const PcInnerFile *inner = g_ptr_array_index(object->inner, i);
+
+		g_string_append(out, i ? ",{" : "{");
+		pc_json_key(out, "name", inner->name);
+		pc_json_key(out, "type", inner->type);
+		g_string_append_printf(out, "\"depth\":%u}", inner->depth);
+	}
+	g_string_append(out, "]}");
+}
+
+static void
+pc_json_finding(GString *out, const PcFinding *finding)
+{
+	g_string_append_c(out, '{');
+	pc_json_key(out, "source", finding->source);
+	pc_json_key(out, "status", pc_status_name(finding->status));
+	pc_json_key(out, "object", finding->object);
+	g_string_append(out, "\"names\":");
+	pc_json_strings(out, finding->names);
+	g_string_append(out, ",\"detail\":");
+	pc_json_string(out, finding->detail);
+	g_string_append_c(out, '}');
+}
+
+char *
+pc_verdict_to_json(const PcVerdict *verdict, const char *file)
+{
+	GString *out = g_string_new("{");
+
+	pc_json_key(out, "file", file);
+	pc_json_key(out, "status", pc_status_name(verdict->status));
+	pc_json_key(out, "mode", verdict->mode);
+	g_string_append(out, "\"objects\":[");
+	for (guint i = 0; i < verdict->objects->len; i++) {
+		if (i)
+			g_string_append_c(out, ',');
+		pc_json_object(out, verdict, g_ptr_array_index(verdict->objects, i));
+	}
+	g_string_append(out, "],\"findings\":[");
+	for (guint i = 0; i < verdict->findings->len; i++) {
+		if (i)
+			g_string_append_c(out, ',');
+		pc_json_finding(out, g_ptr_array_index(verdict->findings, i));
+	}
+	g_string_append(out, "]}");
+	return g_string_free(out, FALSE);
 }

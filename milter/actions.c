@@ -1,164 +1,61 @@
 /*
  * NAME
- *	actions.c - verdict to milter actions
+ *	actions.c - carry a decision out through libmilter
  * DESCRIPTION
- *	Mapping (keys in [av] and [message]):
- *	  clean                      accept, X-Virus-Status: Clean
- *	  infected, on_infected      reject 550 5.7.1 reject_message | discard |
- *	                             quarantine | accept with "Infected (<name>)"
- *	  error, on_error            tempfail 451 4.7.1 | accept with
- *	                             "Unscanned (error)" | reject 550 5.7.1
- *	  unscanned (size), oversize_action
- *	                             accept with "Unscanned (size)" |
- *	                             reject 552 5.3.4 | tempfail 452 4.3.4
  *	Accepted mail loses any incoming X-Virus-Scanned/X-Virus-Status
  *	headers before portcullis adds its own, so a sender cannot forge a
- *	clean stamp.
+ *	clean stamp.  When parts change, the new body is sent in chunks of
+ *	at most PCM_BODY_CHUNK bytes (MTAs bound milter packets) and the
+ *	top-level header lines that must change are changed in place; no
+ *	other header is touched, so signatures over them stay valid.
+ * DIAGNOSTICS
+ *	A rewrite that cannot be done (offsets that do not fit, the MTA
+ *	refusing the body) tempfails the message: it is never delivered
+ *	half-changed, and the sender retries.
  */
 #include "config.h"
 
 #include <string.h>
+#include <portcullis/rewrite.h>
 
 #include "actions.h"
 #include "log.h"
 
-static const char *const pcm_action_names[] = {
-	[PCM_ACT_ACCEPT] = "accept",
-	[PCM_ACT_REJECT] = "reject",
-	[PCM_ACT_TEMPFAIL] = "tempfail",
-	[PCM_ACT_DISCARD] = "discard",
-	[PCM_ACT_QUARANTINE] = "quarantine",
-};
-
-const char *
-pcm_action_name(PcmAction action)
-{
-	return pcm_action_names[action];
-}
-
-/* libmilter treats '%' in reply text as a format character; CR/LF would
- * end the reply.  Signature names are data from a database: sanitise. */
-static char *
-pcm_reply_text(const char *template, const char *virus)
-{
-	g_autoptr(GString) out = g_string_new(NULL);
-
-	for (const char *p = template; *p != '\0'; p++) {
-		if (virus != NULL && strncmp(p, "{virus}", 7) == 0) {
-			g_string_append(out, virus);
-			p += 6;
-		} else {
-			g_string_append_c(out, *p);
-		}
-	}
-	for (gsize i = 0; i < out->len; i++)
-		if (out->str[i] == '\r' || out->str[i] == '\n' || out->str[i] == '%')
-			out->str[i] = ' ';
-	return g_string_free(g_steal_pointer(&out), FALSE);
-}
+#define PCM_BODY_CHUNK 65535
 
 static void
-pcm_decide_reply(PcmDecision *out, PcmAction action, const char *rcode, const char *xcode,
-		 char *reply)
+pcm_decide_oversize(const PcmConfig *conf, PcDecision *out)
 {
-	out->action = action;
-	out->rcode = rcode;
-	out->xcode = xcode;
-	out->reply = reply;
-}
-
-static void
-pcm_decide_infected(const PcmConfig *conf, const char *virus, PcmDecision *out)
-{
-	switch ((PcmOnInfected)conf->on_infected) {
-	case PCM_INFECTED_REJECT:
-		pcm_decide_reply(out, PCM_ACT_REJECT, "550", "5.7.1",
-				 pcm_reply_text(conf->reject_message, virus));
-		return;
-	case PCM_INFECTED_DISCARD:
-		out->action = PCM_ACT_DISCARD;
-		return;
-	case PCM_INFECTED_QUARANTINE:
-		out->action = PCM_ACT_QUARANTINE;
-		return;
-	case PCM_INFECTED_ACCEPT:
-		out->action = PCM_ACT_ACCEPT;
-		out->status = g_strdup_printf("Infected (%s)", virus);
-		return;
-	}
-}
-
-static void
-pcm_decide_error(const PcmConfig *conf, PcmDecision *out)
-{
-	switch ((PcmOnError)conf->on_error) {
-	case PCM_ERROR_TEMPFAIL:
-		pcm_decide_reply(out, PCM_ACT_TEMPFAIL, "451", "4.7.1",
-				 g_strdup("Virus scan failed, try again later"));
-		return;
-	case PCM_ERROR_ACCEPT:
-		out->action = PCM_ACT_ACCEPT;
-		out->status = g_strdup("Unscanned (error)");
-		return;
-	case PCM_ERROR_REJECT:
-		pcm_decide_reply(out, PCM_ACT_REJECT, "550", "5.7.1",
-				 g_strdup("Message could not be scanned"));
-		return;
-	}
-}
-
-static void
-pcm_decide_oversize(const PcmConfig *conf, PcmDecision *out)
-{
+	memset(out, 0, sizeof(*out));
+	out->reason = g_strdup("size");
 	switch ((PcmOversize)conf->oversize_action) {
 	case PCM_OVERSIZE_ACCEPT:
-		out->action = PCM_ACT_ACCEPT;
+		out->action = PC_ACT_ACCEPT;
 		out->status = g_strdup("Unscanned (size)");
 		return;
 	case PCM_OVERSIZE_REJECT:
-		pcm_decide_reply(out, PCM_ACT_REJECT, "552", "5.3.4",
-				 g_strdup("Message too big to scan"));
+		out->action = PC_ACT_REJECT;
+		out->rcode = "552";
+		out->xcode = "5.3.4";
+		out->reply = g_strdup("Message too big to scan");
 		return;
 	case PCM_OVERSIZE_TEMPFAIL:
-		pcm_decide_reply(out, PCM_ACT_TEMPFAIL, "452", "4.3.4",
-				 g_strdup("Message too big to scan now, try again later"));
+		out->action = PC_ACT_TEMPFAIL;
+		out->rcode = "452";
+		out->xcode = "4.3.4";
+		out->reply = g_strdup("Message too big to scan now, try again later");
 		return;
 	}
 }
 
 void
-pcm_decide(const PcmConfig *conf, const PcVerdict *verdict, PcmDecision *out)
+pcm_decide(const PcmConfig *conf, const PcmMsg *msg, const PcVerdict *verdict,
+	   PcDecision *out)
 {
-	memset(out, 0, sizeof(*out));
-	switch (verdict->status) {
-	case PC_STATUS_CLEAN:
-		out->action = PCM_ACT_ACCEPT;
-		out->status = g_strdup("Clean");
-		return;
-	case PC_STATUS_INFECTED:
-		pcm_decide_infected(conf, pc_verdict_first_name(verdict, PC_STATUS_INFECTED), out);
-		return;
-	case PC_STATUS_ERROR:
-		pcm_decide_error(conf, out);
-		return;
-	case PC_STATUS_UNSCANNED:
+	if (msg->oversize)
 		pcm_decide_oversize(conf, out);
-		return;
-	}
-}
-
-void
-pcm_decision_tempfail(PcmDecision *decision, const char *reply)
-{
-	pcm_decision_clear(decision);
-	pcm_decide_reply(decision, PCM_ACT_TEMPFAIL, "451", "4.3.0", g_strdup(reply));
-}
-
-void
-pcm_decision_clear(PcmDecision *decision)
-{
-	g_clear_pointer(&decision->reply, g_free);
-	g_clear_pointer(&decision->status, g_free);
+	else
+		pc_decide(&conf->policy, verdict, g_get_host_name(), out);
 }
 
 /* Highest index first: deleting occurrence 1 first would renumber the rest
@@ -172,18 +69,84 @@ pcm_remove_headers(SMFICTX *ctx, const char *name, guint count)
 
 /* With SMFIP_HDR_LEADSPC agreed, the MTA writes values verbatim after the
  * colon, so the space that normally follows it must be ours. */
+static char *
+pcm_header_value(const char *value, gboolean leadspc)
+{
+	return g_strconcat(leadspc ? " " : "", value, NULL);
+}
+
 static gboolean
 pcm_add_header(SMFICTX *ctx, const char *name, const char *value, gboolean leadspc)
 {
-	g_autofree char *text = g_strconcat(leadspc ? " " : "", value, NULL);
+	g_autofree char *text = pcm_header_value(value, leadspc);
 
 	return smfi_addheader(ctx, (char *)name, text) == MI_SUCCESS;
 }
 
-static sfsistat
-pcm_apply_accept(SMFICTX *ctx, const PcmMsg *msg, const PcmDecision *decision,
-		 gboolean leadspc)
+static gboolean
+pcm_replace_body(SMFICTX *ctx, const GByteArray *body)
 {
+	for (guint off = 0; off < body->len; off += PCM_BODY_CHUNK) {
+		int n = (int)MIN(PCM_BODY_CHUNK, body->len - off);
+
+		if (smfi_replacebody(ctx, body->data + off, n) != MI_SUCCESS)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+pcm_change_headers(SMFICTX *ctx, const GPtrArray *changes, gboolean leadspc)
+{
+	for (guint i = 0; i < changes->len; i++) {
+		const PcHeaderChange *change = g_ptr_array_index(changes, i);
+		g_autofree char *value = change->value ? pcm_header_value(change->value, leadspc)
+						       : NULL;
+
+		if (smfi_chgheader(ctx, change->name, 1, value) != MI_SUCCESS)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+pcm_apply_edits(SMFICTX *ctx, const PcmMsg *msg, const PcVerdict *verdict,
+		const PcDecision *decision, gboolean leadspc, GError **error)
+{
+	PcRewrite result = { 0 };
+	gsize len = 0;
+	const guint8 *raw;
+	gboolean ok;
+
+	raw = pcm_spool_map(msg->spool, &len, error);
+	if (raw == NULL)
+		return FALSE;
+	ok = pc_rewrite(raw, len, verdict, decision->edits, &result, error);
+	pcm_spool_unmap(msg->spool, raw, len);
+	if (ok && ((result.body != NULL && !pcm_replace_body(ctx, result.body)) ||
+		   !pcm_change_headers(ctx, result.headers, leadspc))) {
+		g_set_error(error, PC_REWRITE_ERROR, 0, "the MTA refused the changed message");
+		ok = FALSE;
+	}
+	pc_rewrite_clear(&result);
+	return ok;
+}
+
+static sfsistat
+pcm_apply_accept(SMFICTX *ctx, const PcmMsg *msg, const PcVerdict *verdict,
+		 PcDecision *decision, gboolean leadspc)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (decision->edits != NULL && decision->edits->len > 0 &&
+	    !pcm_apply_edits(ctx, msg, verdict, decision, leadspc, &error)) {
+		pcm_msg_log(msg, LOG_ERR, "cannot change the message: %s; tempfail",
+			    error->message);
+		pc_decision_tempfail(decision, "Temporary local problem, try again later");
+		smfi_setreply(ctx, (char *)decision->rcode, (char *)decision->xcode,
+			      decision->reply);
+		return SMFIS_TEMPFAIL;
+	}
 	pcm_remove_headers(ctx, PCM_HDR_SCANNED, msg->forged_scanned);
 	pcm_remove_headers(ctx, PCM_HDR_STATUS, msg->forged_status);
 	if (!pcm_add_header(ctx, PCM_HDR_SCANNED, msg->rt->scanned_header, leadspc) ||
@@ -193,18 +156,19 @@ pcm_apply_accept(SMFICTX *ctx, const PcmMsg *msg, const PcmDecision *decision,
 }
 
 sfsistat
-pcm_apply(SMFICTX *ctx, const PcmMsg *msg, const PcmDecision *decision, gboolean leadspc)
+pcm_apply(SMFICTX *ctx, const PcmMsg *msg, const PcVerdict *verdict, PcDecision *decision,
+	  gboolean leadspc)
 {
 	switch (decision->action) {
-	case PCM_ACT_ACCEPT:
-		return pcm_apply_accept(ctx, msg, decision, leadspc);
-	case PCM_ACT_REJECT:
-	case PCM_ACT_TEMPFAIL:
+	case PC_ACT_ACCEPT:
+		return pcm_apply_accept(ctx, msg, verdict, decision, leadspc);
+	case PC_ACT_REJECT:
+	case PC_ACT_TEMPFAIL:
 		smfi_setreply(ctx, (char *)decision->rcode, (char *)decision->xcode,
 			      decision->reply);
-		return decision->action == PCM_ACT_REJECT ? SMFIS_REJECT : SMFIS_TEMPFAIL;
-	case PCM_ACT_DISCARD:
-	case PCM_ACT_QUARANTINE:
+		return decision->action == PC_ACT_REJECT ? SMFIS_REJECT : SMFIS_TEMPFAIL;
+	case PC_ACT_DISCARD:
+	case PC_ACT_QUARANTINE:
 		return SMFIS_DISCARD;
 	}
 	g_assert_not_reached();

@@ -8,7 +8,7 @@
  *	message context is created at MAIL FROM with a reference to the
  *	current runtime and is freed at end-of-message, abort or close.
  * PROTOCOL
- *	Version 6.  Actions: add and change headers.  Steps: no UNKNOWN or
+ *	Version 6.  Actions: add and change headers, replace the body.  Steps: no UNKNOWN or
  *	DATA events; no replies before end-of-message (every packet costs
  *	libmilter a poll, two reads and a hand-off between threads); header
  *	values with leading space kept, so headers are spooled as received.
@@ -89,8 +89,8 @@ pcm_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2
 	 * the MTA, and the mail would pass unscanned.  Verdicts that reject or
 	 * tempfail need no actions; only the X-Virus headers would be missing. */
 	if ((f0 & PCM_ACTIONS) != PCM_ACTIONS)
-		pcm_log(LOG_WARNING, "MTA does not allow adding/changing headers: "
-			"mail is scanned, but X-Virus headers cannot be written");
+		pcm_log(LOG_WARNING, "MTA does not allow changing headers and body: "
+			"mail is scanned, but X-Virus headers and part actions fail (tempfail)");
 	*pf0 = f0 & PCM_ACTIONS;
 	*pf1 = f1 & PCM_STEPS;
 	*pf2 = 0;
@@ -237,35 +237,65 @@ pcm_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 	return pcm_continue(ctx, SMFIP_NR_BODY);
 }
 
+/* One line per part that is not clean: path, name, type, status, action. */
+static void
+pcm_log_objects(GString *line, const PcVerdict *verdict, const PcDecision *decision)
+{
+	for (guint i = 0; i < verdict->objects->len; i++) {
+		const PcObject *object = g_ptr_array_index(verdict->objects, i);
+		const char *action = "pass";
+
+		if (object->status == PC_STATUS_CLEAN)
+			continue;
+		for (guint j = 0; decision->edits != NULL && j < decision->edits->len; j++) {
+			const PcEdit *edit = &g_array_index(decision->edits, PcEdit, j);
+
+			if (edit->object == object)
+				action = edit->action == PC_OBJ_REMOVE ? "remove" :
+					 edit->action == PC_OBJ_RENAME ? "rename" : "placeholder";
+		}
+		g_string_append_printf(line, " part=%s name=\"%s\" type=%s status=%s action=%s",
+				       object->path, pc_object_name(object) ?
+				       pc_object_name(object) : "", object->detected_type ?
+				       object->detected_type : object->declared_type,
+				       pc_status_name(object->status), action);
+	}
+}
+
 static void
 pcm_log_result(const PcmConn *conn, const PcmMsg *msg, const PcVerdict *verdict,
-	       const PcmDecision *decision, const char *extra)
+	       const PcDecision *decision, const char *extra)
 {
 	g_autofree char *rcpts = pcm_msg_recipients(msg);
 	g_autofree char *what = pc_verdict_describe(verdict);
 	double ms = (g_get_monotonic_time() - msg->start_us) / 1000.0;
+	g_autoptr(GString) line = g_string_new(NULL);
 
-	pcm_msg_log(msg, LOG_INFO,
-		    "from=<%s> to=<%s> size=%" G_GUINT64_FORMAT " client=%s[%s] av=%s "
-		    "action=%s%s time=%.1fms", msg->sender, rcpts, msg->size,
-		    conn->client_name, conn->client_addr, what,
-		    pcm_action_name(decision->action), extra, ms);
+	g_string_printf(line, "from=<%s> to=<%s> size=%" G_GUINT64_FORMAT " client=%s[%s] av=%s "
+			"action=%s%s", msg->sender, rcpts, msg->size, conn->client_name,
+			conn->client_addr, what, pc_action_name(decision->action), extra);
+	if (decision->reason != NULL && decision->action != PC_ACT_ACCEPT)
+		g_string_append_printf(line, " reason=\"%s\"", decision->reason);
+	if (verdict->mode != NULL)
+		g_string_append_printf(line, " scan=%s", verdict->mode);
+	pcm_log_objects(line, verdict, decision);
+	pcm_msg_log(msg, LOG_INFO, "%s time=%.1fms", line->str, ms);
 }
 
 /* Quarantine must be stored before the MTA is told to discard. */
 static char *
 pcm_quarantine(const PcmConn *conn, const PcmMsg *msg, const PcVerdict *verdict,
-	       PcmDecision *decision)
+	       PcDecision *decision)
 {
 	g_autoptr(GError) error = NULL;
 	g_autofree char *name = NULL;
 
-	if (decision->action != PCM_ACT_QUARANTINE)
+	if (decision->action != PC_ACT_QUARANTINE)
 		return g_strdup("");
 	if (!pcm_quarantine_store(msg->rt->conf->quarantine_dir, conn, msg, verdict, &name,
 				  &error)) {
 		pcm_msg_log(msg, LOG_ERR, "%s; message tempfailed", error->message);
-		pcm_decision_tempfail(decision, "Temporary local problem, try again later");
+		pc_decision_tempfail(decision, "Temporary local problem, try again later");
 		return g_strdup("");
 	}
 	return g_strdup_printf(" quarantine=%s", name);
@@ -278,7 +308,7 @@ pcm_eom(SMFICTX *ctx)
 	PcmMsg *msg = pcm_msg(ctx, "end of message");
 	g_autoptr(PcVerdict) verdict = NULL;
 	g_autofree char *extra = NULL;
-	PcmDecision decision;
+	PcDecision decision;
 	sfsistat status;
 
 	if (msg == NULL)
@@ -287,11 +317,11 @@ pcm_eom(SMFICTX *ctx)
 	if (msg->refused || msg->spool_error != NULL)
 		return pcm_refuse(ctx, msg);
 	verdict = pcm_msg_scan(msg);
-	pcm_decide(msg->rt->conf, verdict, &decision);
+	pcm_decide(msg->rt->conf, msg, verdict, &decision);
 	extra = pcm_quarantine(conn, msg, verdict, &decision);
-	status = pcm_apply(ctx, msg, &decision, (conn->steps & SMFIP_HDR_LEADSPC) != 0);
+	status = pcm_apply(ctx, msg, verdict, &decision, (conn->steps & SMFIP_HDR_LEADSPC) != 0);
 	pcm_log_result(conn, msg, verdict, &decision, extra);
-	pcm_decision_clear(&decision);
+	pc_decision_clear(&decision);
 	pcm_end_message(conn);
 	return status;
 }

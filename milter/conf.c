@@ -17,6 +17,7 @@
 #include <syslog.h>
 
 #include "conf_keys.h"
+#include "template.h"
 
 G_DEFINE_QUARK(pcm-conf-error-quark, pcm_conf_error)
 
@@ -128,10 +129,107 @@ pcm_conf_set_choice(PcmConfig *conf, const PcmKey *row, const char *value,
 	return TRUE;
 }
 
+/* "a, b ,c" -> {"a","b","c"}; empty items dropped; NULL when empty. */
+static char **
+pcm_parse_list(const char *value)
+{
+	g_auto(GStrv) items = g_strsplit(value, ",", -1);
+	g_autoptr(GStrvBuilder) out = g_strv_builder_new();
+	gboolean any = FALSE;
+
+	for (guint i = 0; items[i] != NULL; i++) {
+		if (*g_strstrip(items[i]) == '\0')
+			continue;
+		g_strv_builder_add(out, items[i]);
+		any = TRUE;
+	}
+	return any ? g_strv_builder_end(out) : NULL;
+}
+
+static gboolean
+pcm_parse_bool(const char *text, gboolean *out)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1", NULL };
+	static const char *const no[] = { "no", "false", "off", "0", NULL };
+
+	for (guint i = 0; yes[i] != NULL; i++) {
+		if (g_ascii_strcasecmp(text, yes[i]) == 0)
+			return (*out = TRUE);
+		if (g_ascii_strcasecmp(text, no[i]) == 0)
+			return !(*out = FALSE);
+	}
+	return FALSE;
+}
+
+static gboolean
+pcm_conf_set_statuses(PcmConfig *conf, const PcmKey *row, const char *value, GError **error)
+{
+	g_auto(GStrv) items = pcm_parse_list(value);
+	guint mask = 0;
+
+	for (guint i = 0; items != NULL && items[i] != NULL; i++) {
+		int status = pc_status_from_name(items[i]);
+
+		if (status <= PC_STATUS_UNSCANNED || status == PC_STATUS_ERROR) {
+			g_autofree char *what = g_strdup_printf(
+				"has \"%s\", not one of: infected, unscannable, encrypted, "
+				"corrupted, suspicious, filtered", items[i]);
+
+			return pcm_conf_fail(error, row, value, what);
+		}
+		mask |= 1u << status;
+	}
+	*PCM_FIELD(conf, row, guint) = mask;
+	return TRUE;
+}
+
+static gboolean
+pcm_conf_set_overrides(PcmConfig *conf, const PcmKey *row, const char *value, GError **error)
+{
+	char **items = pcm_parse_list(value);
+
+	for (guint i = 0; items != NULL && items[i] != NULL; i++) {
+		g_autofree char *glob = NULL;
+		PcStatus status;
+
+		if (!pc_signature_override_parse(items[i], &glob, &status)) {
+			g_autofree char *what = g_strdup_printf(
+				"has \"%s\", not GLOB=STATUS (STATUS: pass, suspicious, corrupted, "
+				"encrypted, unscannable, infected)", items[i]);
+
+			g_strfreev(items);
+			return pcm_conf_fail(error, row, value, what);
+		}
+	}
+	g_strfreev(*PCM_FIELD(conf, row, char **));
+	*PCM_FIELD(conf, row, char **) = items;
+	return TRUE;
+}
+
+/* The value is a file; its text is kept, checked for unknown variables. */
+static gboolean
+pcm_conf_set_template(PcmConfig *conf, const PcmKey *row, const char *value, GError **error)
+{
+	g_autoptr(GError) local = NULL;
+	g_autofree char *text = NULL;
+
+	if (*value != '\0' && !g_file_get_contents(value, &text, NULL, &local))
+		return pcm_conf_fail(error, row, value, local->message);
+	if (text != NULL && !pc_template_check(text, pc_placeholder_variables, &local)) {
+		g_set_error(error, PCM_CONF_ERROR, 0, "[%s] %s: %s:%d: %s", row->group, row->key,
+			    value, local->code, local->message);
+		return FALSE;
+	}
+	g_free(*PCM_FIELD(conf, row, char *));
+	*PCM_FIELD(conf, row, char *) = g_steal_pointer(&text);
+	return TRUE;
+}
+
 static gboolean
 pcm_conf_set_row(PcmConfig *conf, const PcmKey *row, const char *value, GError **error)
 {
 	guint64 n = 0;
+	gboolean flag = FALSE;
 
 	switch (row->type) {
 	case PCM_KEY_STRING:
@@ -161,6 +259,21 @@ pcm_conf_set_row(PcmConfig *conf, const PcmKey *row, const char *value, GError *
 		return pcm_conf_set_choice(conf, row, value, row->choices, error);
 	case PCM_KEY_LOGLEVEL:
 		return pcm_conf_set_choice(conf, row, value, pcm_log_levels, error);
+	case PCM_KEY_BOOL:
+		if (!pcm_parse_bool(value, &flag))
+			return pcm_conf_fail(error, row, value, "is not yes or no");
+		*PCM_FIELD(conf, row, gboolean) = flag;
+		return TRUE;
+	case PCM_KEY_LIST:
+		g_strfreev(*PCM_FIELD(conf, row, char **));
+		*PCM_FIELD(conf, row, char **) = pcm_parse_list(value);
+		return TRUE;
+	case PCM_KEY_STATUSES:
+		return pcm_conf_set_statuses(conf, row, value, error);
+	case PCM_KEY_OVERRIDES:
+		return pcm_conf_set_overrides(conf, row, value, error);
+	case PCM_KEY_TEMPLATE:
+		return pcm_conf_set_template(conf, row, value, error);
 	}
 	g_assert_not_reached();
 }
@@ -171,6 +284,11 @@ pcm_conf_set(PcmConfig *conf, const char *group, const char *key, const char *va
 {
 	const PcmKey *row = pcm_conf_find(group, key);
 
+	if (row == NULL && pcm_conf_replaced(group, key) != NULL) {
+		g_set_error(error, PCM_CONF_ERROR, 0, "[%s] %s: %s", group, key,
+			    pcm_conf_replaced(group, key));
+		return FALSE;
+	}
 	if (row == NULL) {
 		g_set_error(error, PCM_CONF_ERROR, 0, "[%s] %s: unknown %s", group, key,
 			    pcm_conf_find(group, NULL) ? "key" : "group");
@@ -209,14 +327,29 @@ pcm_conf_new(void)
 	return conf;
 }
 
+const char *
+pcm_conf_replaced(const char *group, const char *key)
+{
+	for (guint i = 0; i < pcm_conf_nreplaced; i++)
+		if (strcmp(pcm_conf_replaced_keys[i].group, group) == 0 &&
+		    strcmp(pcm_conf_replaced_keys[i].key, key) == 0)
+			return pcm_conf_replaced_keys[i].replacement;
+	return NULL;
+}
+
 static void
 pcm_conf_clear(gpointer data)
 {
 	PcmConfig *conf = data;
 
-	for (guint i = 0; i < pcm_conf_nkeys; i++)
-		if (pcm_conf_keys[i].type == PCM_KEY_STRING)
-			g_free(*PCM_FIELD(conf, &pcm_conf_keys[i], char *));
+	for (guint i = 0; i < pcm_conf_nkeys; i++) {
+		const PcmKey *row = &pcm_conf_keys[i];
+
+		if (row->type == PCM_KEY_STRING || row->type == PCM_KEY_TEMPLATE)
+			g_free(*PCM_FIELD(conf, row, char *));
+		else if (row->type == PCM_KEY_LIST || row->type == PCM_KEY_OVERRIDES)
+			g_strfreev(*PCM_FIELD(conf, row, char **));
+	}
 	g_free(conf->path);
 }
 

@@ -16,11 +16,9 @@
 
 #include <glib.h>
 #include <stdio.h>
+#include <portcullis/policy.h>
 
 typedef enum { PCM_OVERSIZE_ACCEPT, PCM_OVERSIZE_REJECT, PCM_OVERSIZE_TEMPFAIL } PcmOversize;
-typedef enum { PCM_INFECTED_REJECT, PCM_INFECTED_DISCARD, PCM_INFECTED_QUARANTINE,
-	       PCM_INFECTED_ACCEPT } PcmOnInfected;
-typedef enum { PCM_ERROR_TEMPFAIL, PCM_ERROR_ACCEPT, PCM_ERROR_REJECT } PcmOnError;
 
 typedef struct {
 	char *path;			/* file loaded, NULL for built-in defaults */
@@ -43,12 +41,13 @@ typedef struct {
 	char *scan_tmp_dir;		/* "" = spool_dir */
 	guint64 max_scan_size;
 	guint64 max_file_size;
-	guint max_recursion;
 	guint max_files;
 	guint max_scan_time;
-	gint on_infected;		/* PcmOnInfected */
-	gint on_error;			/* PcmOnError */
-	char *reject_message;
+	/* [scan] (engine-wide) */
+	guint max_mime_depth;
+	guint max_archive_depth;
+	/* [scan] (per message), [filter], [policy]: the default policy */
+	PcPolicy policy;
 	/* [quarantine] */
 	char *quarantine_dir;
 	/* [log] */
@@ -76,6 +75,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PcmConfig, pcm_conf_unref)
 
 /* The commented default configuration file, generated from the table. */
 void pcm_conf_dump_defaults(FILE *out);
+
+/* "[av] on_infected: replaced by ..." for a key that was renamed or
+ * replaced, or NULL. */
+const char *pcm_conf_replaced(const char *group, const char *key);
 
 /* For log lines: the value a key has, as text. */
 char *pcm_conf_format_size(guint64 bytes);

@@ -17,8 +17,13 @@
 #define GiB (1024ULL * MiB)
 
 static const char *const oversize_choices[] = { "accept", "reject", "tempfail", NULL };
-static const char *const infected_choices[] = { "reject", "discard", "quarantine", "accept", NULL };
 static const char *const error_choices[] = { "tempfail", "accept", "reject", NULL };
+static const char *const mode_choices[] = { "auto", "parts", "message", "both", NULL };
+static const char *const object_choices[] = { "pass", "remove", "placeholder", "rename", NULL };
+static const char *const block_choices[] = { "reject", "discard", "quarantine", "tempfail", NULL };
+static const char *const signed_choices[] = { "modify", "block", "pass", NULL };
+
+#define ACTION(status) F(policy.object_action[status])
 
 const PcmKey pcm_conf_keys[] = {
 	{ "milter", "socket", PCM_KEY_STRING, "unix:/run/portcullis/portcullis.sock", 1, 0, NULL,
@@ -70,25 +75,116 @@ const PcmKey pcm_conf_keys[] = {
 	  "Most data scanned in one message, archives unpacked included." },
 	{ "av", "max_file_size", PCM_KEY_SIZE, "100M", 1 * MiB, 4 * GiB, NULL, F(max_file_size),
 	  "Largest single file (attachment or archive member) scanned." },
-	{ "av", "max_recursion", PCM_KEY_UINT, "17", 1, 64, NULL, F(max_recursion),
-	  "How deep archives and attachments nest before scanning stops." },
 	{ "av", "max_files", PCM_KEY_UINT, "10000", 1, 1000000, NULL, F(max_files),
-	  "Most files scanned inside one message." },
+	  "Most files scanned inside one attachment (archive members)." },
 	{ "av", "max_scan_time", PCM_KEY_UINT, "120", 1, 3600, NULL, F(max_scan_time),
-	  "Seconds one message may take to scan." },
-	{ "av", "on_infected", PCM_KEY_ENUM, "reject", 0, 0, infected_choices, F(on_infected),
-	  "reject (550 5.7.1), discard (accept and drop), quarantine (store in\n"
-	  "quarantine_dir, then discard) or accept (deliver with X-Virus-Status: Infected)." },
-	{ "av", "on_error", PCM_KEY_ENUM, "tempfail", 0, 0, error_choices, F(on_error),
-	  "When a message cannot be scanned completely (scanner error, a scan limit\n"
-	  "exceeded, timeout): tempfail (451 4.7.1, the sender retries), accept or reject." },
-	{ "av", "reject_message", PCM_KEY_STRING, "Message rejected: virus {virus} found", 1, 0,
-	  NULL, F(reject_message),
-	  "SMTP reply text for rejected infected mail; {virus} is the signature name." },
+	  "Seconds one attachment may take to scan; past it the message is\n"
+	  "tempfailed (on_error), since a retry under less load may finish." },
+
+	{ "scan", "av", PCM_KEY_BOOL, "yes", 0, 0, NULL, F(policy.av),
+	  "Scan with libclamav. no: only the attachment filter runs." },
+	{ "scan", "scan_mode", PCM_KEY_ENUM, "auto", 0, 0, mode_choices, F(policy.scan_mode),
+	  "auto: scan each decoded part from memory, plus the raw message once\n"
+	  "without mail parsing (body signatures); add libclamav's own whole-message\n"
+	  "parse when the parts may not be all there is (a MIME defect, uuencode,\n"
+	  "BinHex or yEnc inside a text part, TNEF, message/partial, an unknown\n"
+	  "encoding). parts: never the whole-message parse. message: only the\n"
+	  "whole-message parse (slowest: every part is written to a file).\n"
+	  "both: everything, always. See README, \"Scan modes\"." },
+	{ "scan", "max_mime_depth", PCM_KEY_UINT, "20", 1, 100, NULL, F(max_mime_depth),
+	  "How deep multiparts and attached messages nest; deeper parts are not\n"
+	  "scanned and the message is unscannable (limit:mime-depth)." },
+	{ "scan", "max_archive_depth", PCM_KEY_UINT, "17", 1, 64, NULL, F(max_archive_depth),
+	  "How deep archives nest inside one attachment; deeper makes the attachment\n"
+	  "unscannable (limit:MaxRecursion)." },
+	{ "scan", "signature_overrides", PCM_KEY_OVERRIDES, "", 0, 0, NULL,
+	  F(policy.signature_overrides),
+	  "Comma-separated GLOB=STATUS: detections whose name matches GLOB get STATUS\n"
+	  "(pass, suspicious, corrupted, encrypted, unscannable, infected) instead of\n"
+	  "the built-in class, e.g. Heuristics.OLE2.ContainsMacros*=pass. Built in:\n"
+	  "Heuristics.Encrypted.* encrypted, Heuristics.Limits.Exceeded.* unscannable,\n"
+	  "Heuristics.Broken.Media.* corrupted, other Heuristics.* and PUA.* suspicious,\n"
+	  "everything else infected." },
+
+	{ "filter", "name_include", PCM_KEY_LIST,
+	  "*.exe, *.scr, *.com, *.pif, *.bat, *.cmd, *.cpl, *.msi, *.msp, *.vbs, *.vbe, "
+	  "*.js, *.jse, *.wsf, *.wsh, *.hta, *.jar, *.ps1, *.lnk, *.reg", 0, 0, NULL,
+	  F(policy.filter.name_include),
+	  "Comma-separated globs (case-insensitive) on every file name a part carries\n"
+	  "and on the names of files inside its archives: a match is filtered." },
+	{ "filter", "name_exclude", PCM_KEY_LIST, "", 0, 0, NULL, F(policy.filter.name_exclude),
+	  "Globs that exempt a name from name_include." },
+	{ "filter", "type_include", PCM_KEY_LIST, "", 0, 0, NULL, F(policy.filter.type_include),
+	  "Globs on the declared and the detected MIME type (e.g. application/x-msdownload,\n"
+	  "video/*): a match is filtered." },
+	{ "filter", "type_exclude", PCM_KEY_LIST, "", 0, 0, NULL, F(policy.filter.type_exclude),
+	  "Globs that exempt a type from type_include." },
+	{ "filter", "executables", PCM_KEY_BOOL, "yes", 0, 0, NULL, F(policy.filter.executables),
+	  "Filter programs by content whatever their name: PE, ELF, Mach-O, MSI, shell\n"
+	  "and batch scripts, also inside archives." },
+	{ "filter", "type_mismatch", PCM_KEY_BOOL, "yes", 0, 0, NULL,
+	  F(policy.filter.type_mismatch),
+	  "Filter a program whose declared type or file name says otherwise\n"
+	  "(invoice.pdf that is really a PE)." },
+	{ "filter", "double_extension", PCM_KEY_BOOL, "yes", 0, 0, NULL,
+	  F(policy.filter.double_extension),
+	  "Filter names like report.pdf.exe (also with padding spaces) and names with\n"
+	  "a right-to-left override character." },
+	{ "filter", "max_attachment_size", PCM_KEY_SIZE, "0", 0, 4 * GiB, NULL,
+	  F(policy.filter.max_attachment_size),
+	  "Filter parts larger than this once decoded; 0: no limit." },
+
+	{ "policy", "block", PCM_KEY_STATUSES, "infected, unscannable", 0, 0, NULL,
+	  F(policy.block),
+	  "Statuses that stop the whole message with block_action: any of infected,\n"
+	  "unscannable, encrypted, corrupted, suspicious, filtered. Parts with other\n"
+	  "statuses get their *_action and the message is delivered." },
+	{ "policy", "block_action", PCM_KEY_ENUM, "reject", 0, 0, block_choices,
+	  F(policy.block_action),
+	  "reject (5xx with reject_message), discard (accept and drop), quarantine\n"
+	  "(store in quarantine_dir, then discard) or tempfail (4xx)." },
+	{ "policy", "infected_action", PCM_KEY_ENUM, "placeholder", 0, 0, object_choices,
+	  ACTION(PC_STATUS_INFECTED),
+	  "What happens to an infected part when infected is not in block: pass,\n"
+	  "remove, placeholder (a text/plain notice naming the file and the reason)\n"
+	  "or rename (rename_suffix appended to the file name)." },
+	{ "policy", "suspicious_action", PCM_KEY_ENUM, "pass", 0, 0, object_choices,
+	  ACTION(PC_STATUS_SUSPICIOUS), "The same, for heuristic detections." },
+	{ "policy", "encrypted_action", PCM_KEY_ENUM, "pass", 0, 0, object_choices,
+	  ACTION(PC_STATUS_ENCRYPTED),
+	  "The same, for password-protected archives and documents (they cannot be\n"
+	  "scanned inside)." },
+	{ "policy", "corrupted_action", PCM_KEY_ENUM, "pass", 0, 0, object_choices,
+	  ACTION(PC_STATUS_CORRUPTED), "The same, for broken files." },
+	{ "policy", "unscannable_action", PCM_KEY_ENUM, "placeholder", 0, 0, object_choices,
+	  ACTION(PC_STATUS_UNSCANNABLE),
+	  "The same, for parts over a scan limit (when unscannable is not in block)." },
+	{ "policy", "filtered_action", PCM_KEY_ENUM, "placeholder", 0, 0, object_choices,
+	  ACTION(PC_STATUS_FILTERED), "The same, for parts the attachment filter matched." },
+	{ "policy", "signed_action", PCM_KEY_ENUM, "modify", 0, 0, signed_choices,
+	  F(policy.signed_action),
+	  "For a signed message (multipart/signed, S/MIME, DKIM-Signature) that a part\n"
+	  "action would change: modify (the signature breaks), block (block_action\n"
+	  "instead) or pass (deliver unchanged; X-Virus-Status still says why)." },
+	{ "policy", "on_error", PCM_KEY_ENUM, "tempfail", 0, 0, error_choices,
+	  F(policy.on_error),
+	  "When a check fails for a reason a retry may fix (scanner error, out of\n"
+	  "memory, timeout): tempfail (451 4.7.1, the sender retries), accept or reject." },
+	{ "policy", "rename_suffix", PCM_KEY_STRING, ".blocked", 1, 0, NULL,
+	  F(policy.rename_suffix), "Appended to the file name by the rename action." },
+	{ "policy", "placeholder_template", PCM_KEY_TEMPLATE, "", 0, 0, NULL,
+	  F(policy.placeholder_template),
+	  "File with the text that replaces a part; empty: the built-in notice.\n"
+	  "Variables: {filename} {path} {status} {reason} {signature} {type}\n"
+	  "{detected} {size} {hostname}." },
+	{ "policy", "reject_message", PCM_KEY_STRING, "Message rejected: {reason}", 1, 0, NULL,
+	  F(policy.reject_message),
+	  "SMTP reply text when block_action = reject; {reason} says what was found\n"
+	  "(\"virus NAME found\", \"unscannable attachment (limit:MaxRecursion)\")." },
 
 	{ "quarantine", "quarantine_dir", PCM_KEY_STRING, "/var/lib/portcullis/quarantine", 1, 0,
 	  NULL, F(quarantine_dir),
-	  "Where on_infected = quarantine stores messages: NAME.eml (the message as\n"
+	  "Where block_action = quarantine stores messages: NAME.eml (the message as\n"
 	  "received) and NAME.env (envelope, client, verdict)." },
 
 	{ "log", "level", PCM_KEY_LOGLEVEL, "info", 0, 0, NULL, F(log_level),
@@ -98,3 +194,12 @@ const PcmKey pcm_conf_keys[] = {
 };
 
 const guint pcm_conf_nkeys = G_N_ELEMENTS(pcm_conf_keys);
+
+const PcmReplacedKey pcm_conf_replaced_keys[] = {
+	{ "av", "on_infected", "replaced by [policy] block, block_action and infected_action" },
+	{ "av", "on_error", "moved to [policy] on_error" },
+	{ "av", "reject_message", "moved to [policy] reject_message ({virus} is now {reason})" },
+	{ "av", "max_recursion", "renamed [scan] max_archive_depth" },
+};
+
+const guint pcm_conf_nreplaced = G_N_ELEMENTS(pcm_conf_replaced_keys);

@@ -15,6 +15,11 @@ typedef enum {
 	PCM_KEY_MODE,		/* octal file mode */
 	PCM_KEY_ENUM,		/* one of choices[], stored as its index */
 	PCM_KEY_LOGLEVEL,	/* error|warning|notice|info|debug -> syslog priority */
+	PCM_KEY_BOOL,		/* yes|no|true|false|on|off|1|0 -> gboolean */
+	PCM_KEY_LIST,		/* comma-separated -> NULL-terminated char ** */
+	PCM_KEY_STATUSES,	/* comma-separated status names -> guint bit mask */
+	PCM_KEY_OVERRIDES,	/* comma-separated glob=status -> char ** */
+	PCM_KEY_TEMPLATE,	/* path of a template file -> its text (char *) */
 } PcmKeyType;
 
 typedef struct {
@@ -30,5 +35,15 @@ typedef struct {
 
 extern const PcmKey pcm_conf_keys[];
 extern const guint pcm_conf_nkeys;
+
+/* Keys of earlier versions and what took their place. */
+typedef struct {
+	const char *group;
+	const char *key;
+	const char *replacement;
+} PcmReplacedKey;
+
+extern const PcmReplacedKey pcm_conf_replaced_keys[];
+extern const guint pcm_conf_nreplaced;
 
 #endif

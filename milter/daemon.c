@@ -177,6 +177,6 @@ pcm_daemon_check_dirs(const PcmConfig *conf, GError **error)
 	if (*conf->scan_tmp_dir != '\0' &&
 	    !pcm_daemon_check_dir("[av] tmp_dir", conf->scan_tmp_dir, error))
 		return FALSE;
-	return conf->on_infected != PCM_INFECTED_QUARANTINE ||
+	return conf->policy.block_action != PC_BLOCK_QUARANTINE ||
 	       pcm_daemon_check_dir("[quarantine] quarantine_dir", conf->quarantine_dir, error);
 }

@@ -32,6 +32,7 @@
 #include "log.h"
 #include "reload.h"
 #include "runtime.h"
+#include "scan_files.h"
 
 #ifndef PCM_DEFAULT_CONFIG
 #define PCM_DEFAULT_CONFIG "/etc/portcullis/portcullis.conf"
@@ -47,6 +48,8 @@ typedef struct {
 	gboolean check;
 	gboolean dump_defaults;
 	gboolean version;
+	gboolean scan;
+	char **files;
 } PcmArgs;
 
 static void
@@ -57,6 +60,7 @@ pcm_args_clear(PcmArgs *args)
 	g_free(args->user);
 	g_free(args->pidfile);
 	g_strfreev(args->options);
+	g_strfreev(args->files);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(PcmArgs, pcm_args_clear)
 
@@ -103,13 +107,19 @@ pcm_parse_args(int *argc, char ***argv, PcmArgs *args)
 		{ "pidfile", 'p', 0, G_OPTION_ARG_FILENAME, &args->pidfile,
 		  "Write the process id to FILE (daemon mode)", "FILE" },
 		{ "option", 'o', 0, G_OPTION_ARG_STRING_ARRAY, &args->options,
-		  "Set a configuration key, e.g. -o av.on_infected=quarantine", "GROUP.KEY=VALUE" },
+		  "Set a configuration key, e.g. -o policy.block_action=quarantine", "GROUP.KEY=VALUE" },
 		{ "check-config", 't', 0, G_OPTION_ARG_NONE, &args->check,
 		  "Validate the configuration and load the signatures, then exit", NULL },
 		{ "dump-defaults", 0, 0, G_OPTION_ARG_NONE, &args->dump_defaults,
 		  "Print every configuration key with its default and exit", NULL },
 		{ "version", 'V', 0, G_OPTION_ARG_NONE, &args->version,
 		  "Print versions of portcullis, libmilter, ClamAV and the database", NULL },
+		{ "scan", 0, 0, G_OPTION_ARG_NONE, &args->scan,
+		  "Scan each FILE as a message with the configured policy and print one JSON "
+		  "line per file (objects, statuses, findings); exit 0 clean, 1 found, 2 error",
+		  NULL },
+		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args->files, NULL,
+		  "FILE..." },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	g_autoptr(GOptionContext) context = g_option_context_new("- virus-scanning mail filter");
@@ -208,9 +218,10 @@ pcm_log_started(const PcmRuntime *rt)
 		PACKAGE_NAME, PACKAGE_VERSION, info->scanner_version, info->database_dir,
 		info->database_version, info->signatures);
 	pcm_log(LOG_NOTICE, "config %s; listening on %s; spool %s (in memory up to %s); "
-		"max_message_size=%s; limits: scan %s, file %s, recursion %u, files %u, "
-		"time %us", c->path ? c->path : "(built-in defaults)", c->socket, c->spool_dir,
-		mem, max, scan, file, c->max_recursion, c->max_files, c->max_scan_time);
+		"max_message_size=%s; scan_mode=%s; limits: scan %s, file %s, archive depth %u, "
+		"MIME depth %u, files %u, time %us", c->path ? c->path : "(built-in defaults)",
+		c->socket, c->spool_dir, mem, max, pc_scan_mode_name(c->policy.scan_mode), scan,
+		file, c->max_archive_depth, c->max_mime_depth, c->max_files, c->max_scan_time);
 }
 
 static pthread_t pcm_main_thread;
@@ -330,7 +341,8 @@ main(int argc, char **argv)
 		pcm_conf_dump_defaults(stdout);
 		return EXIT_SUCCESS;
 	}
-	pcm_log_open(args.foreground || args.check || args.version, conf->syslog_facility);
+	pcm_log_open(args.foreground || args.check || args.version || args.scan,
+		     conf->syslog_facility);
 	pcm_log_set_level(conf->log_level);
 	if (pcm_log_facility_by_name(conf->syslog_facility) < 0) {
 		fprintf(stderr, "portcullis: [log] syslog_facility: \"%s\" is not a facility\n",
@@ -342,6 +354,13 @@ main(int argc, char **argv)
 	if (args.version) {
 		pcm_print_version(conf);
 		return EXIT_SUCCESS;
+	}
+	if (args.scan)
+		return pcm_scan_files(conf, args.files);
+	if (args.files != NULL) {
+		fprintf(stderr, "portcullis: unexpected argument %s (files go with --scan)\n",
+			args.files[0]);
+		return EXIT_FAILURE;
 	}
 	rt = pcm_runtime_build(conf, &error);
 	if (rt == NULL)

@@ -80,7 +80,7 @@ pcm_msg_scan(PcmMsg *msg)
 		return verdict;
 	}
 	pcm_spool_input(msg->spool, &input);
-	return pc_engine_scan(msg->rt->engine, &input);
+	return pc_engine_scan(msg->rt->engine, &input, &msg->rt->conf->policy);
 }
 
 char *

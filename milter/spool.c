@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "spool.h"
@@ -130,6 +131,30 @@ pcm_spool_input(const PcmSpool *spool, PcInput *input)
 	/* An empty message still needs a non-NULL buffer to mean "memory". */
 	if (spool->mem != NULL && input->data == NULL)
 		input->data = (const guint8 *)"";
+}
+
+const guint8 *
+pcm_spool_map(const PcmSpool *spool, gsize *len, GError **error)
+{
+	void *map;
+
+	*len = (gsize)spool->size;
+	if (spool->mem != NULL || spool->size == 0)
+		return spool->mem && spool->mem->data ? spool->mem->data : (const guint8 *)"";
+	map = mmap(NULL, *len, PROT_READ, MAP_SHARED, spool->fd, 0);
+	if (map == MAP_FAILED) {
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
+			    "cannot map the spool file: %s", g_strerror(errno));
+		return NULL;
+	}
+	return map;
+}
+
+void
+pcm_spool_unmap(const PcmSpool *spool, const guint8 *data, gsize len)
+{
+	if (spool->mem == NULL && len > 0)
+		munmap((void *)data, len);
 }
 
 gboolean

@@ -25,6 +25,10 @@ guint64 pcm_spool_size(const PcmSpool *spool);
 gboolean pcm_spool_on_disk(const PcmSpool *spool);
 /* Describes the content for the engine; valid until the next write or free. */
 void pcm_spool_input(const PcmSpool *spool, PcInput *input);
+/* The whole content as bytes: the buffer, or the file mapped read-only;
+ * give it back with pcm_spool_unmap(). */
+const guint8 *pcm_spool_map(const PcmSpool *spool, gsize *len, GError **error);
+void pcm_spool_unmap(const PcmSpool *spool, const guint8 *data, gsize len);
 /* Copies the whole content to fd (quarantine). */
 gboolean pcm_spool_copy_to(const PcmSpool *spool, int fd, GError **error);
 void pcm_spool_free(PcmSpool *spool);

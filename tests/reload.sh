@@ -47,7 +47,7 @@ wait_log "configuration reload refused, keeping the current one: $work/p.conf:3:
 	eicar_rejected
 result $? "an invalid config on SIGHUP is refused with file:line: key; scanning goes on"
 
-printf '[av]\ndatabase_dir = %s\nreject_message = Virus {virus} refused\n[message]\nspool_dir = %s\n' \
+printf '[av]\ndatabase_dir = %s\n[policy]\nreject_message = Virus {virus} refused\n[message]\nspool_dir = %s\n' \
 	"$work/db" "$work/spool" > "$work/p.conf"
 kill -HUP $pid
 wait_log "configuration reloaded" 1

@@ -4,14 +4,16 @@
  * SYNOPSIS
  *	pc_engine_global_init() once, before threads;
  *	engine = pc_engine_new(&options, &error);
- *	verdict = pc_engine_scan(engine, &input);	(any thread)
+ *	verdict = pc_engine_scan(engine, &input, policy);	(any thread)
  *	pc_engine_unref(engine);
  * DESCRIPTION
  *	An engine is an immutable, reference-counted snapshot: signatures
  *	loaded and compiled once, then shared by every scanning thread.  A
  *	reload builds a new engine next to the old one; scans in flight keep a
  *	reference to the one they started with.  The engine knows nothing of
- *	the MTA: it is given bytes and returns a verdict.
+ *	the MTA: it is given bytes and a policy (how to scan, what to filter)
+ *	and returns a verdict: the message's MIME objects and the findings
+ *	about them.
  * DIAGNOSTICS
  *	Construction failures are returned as GError (domain PC_ENGINE_ERROR)
  *	with a message a postmaster can act on.  A check that fails during a
@@ -22,6 +24,7 @@
 #define PORTCULLIS_ENGINE_H
 
 #include <glib.h>
+#include <portcullis/policy.h>
 #include <portcullis/verdict.h>
 
 G_BEGIN_DECLS
@@ -41,9 +44,12 @@ typedef struct {
 	const char *tmp_dir;		/* scratch space for unpacking; NULL: system */
 	guint64 max_scan_size;		/* bytes scanned per message */
 	guint64 max_file_size;		/* largest single file inside considered */
-	guint max_recursion;		/* nesting of archives / MIME */
+	guint max_recursion;		/* nesting of archives inside a part */
 	guint max_files;		/* files inside containers */
 	guint max_scan_time_ms;		/* wall clock per message */
+	guint max_mime_depth;		/* MIME and message/rfc822 nesting */
+	guint64 memory_max;		/* decoded parts above this go to tmp_dir */
+	gboolean digests;		/* record each part's SHA-256 (--scan) */
 } PcEngineOptions;
 
 /* Message given either as memory (data != NULL) or as a readable fd. */
@@ -72,7 +78,9 @@ PcEngine *pc_engine_ref(PcEngine *engine);
 void pc_engine_unref(PcEngine *engine);
 const PcEngineInfo *pc_engine_info(const PcEngine *engine);
 
-PcVerdict *pc_engine_scan(PcEngine *engine, const PcInput *input);
+/* policy NULL: scan_mode auto, no attachment filter, no overrides (the
+ * daemon always passes the configured policy). */
+PcVerdict *pc_engine_scan(PcEngine *engine, const PcInput *input, const PcPolicy *policy);
 
 /* TRUE when database_dir changed since the engine was loaded. */
 gboolean pc_engine_database_changed(PcEngine *engine);

@@ -2,13 +2,22 @@
  * NAME
  *	verdict.h - what the engine found in one message
  * DESCRIPTION
- *	A verdict is a list of findings plus the overall status derived from
- *	them.  Each finding says which check produced it (source), how bad it
- *	is (status), what it is about (object: "message" now, a MIME part path
- *	such as "1.2" once per-part analysis exists), the names involved
- *	(signature names, rule names), a score (spam checks) and a detail text
- *	for humans.  Policy turns a verdict into MTA actions; the engine never
- *	decides what happens to mail.
+ *	A verdict is the message's object tree (see object.h) plus a list of
+ *	findings.  Each finding says which check produced it (source), how
+ *	bad it is (status), which object it is about ("message" for the
+ *	message as a whole, or a MIME path such as "2.1"), the names involved
+ *	(signature names, filter rules), a score (spam checks) and a detail
+ *	text for humans.  An object's status is the worst finding about it;
+ *	the verdict's status is the worst over all findings.  Policy turns a
+ *	verdict into actions; the engine never decides what happens to mail.
+ * STATUSES
+ *	The vocabulary postmasters know from mail gateways, least severe
+ *	first: clean, unscanned (the whole message was not kept: too big),
+ *	filtered (matched the attachment filter), suspicious (a heuristic
+ *	detection), corrupted (broken file or a MIME defect that matters),
+ *	encrypted (password-protected archive or document), unscannable (a
+ *	deterministic limit: the same message hits it on every retry), error
+ *	(a check failed: a retry may succeed), infected.
  * THREAD SAFETY
  *	A verdict belongs to the message that produced it; no locking.
  */
@@ -16,19 +25,12 @@
 #define PORTCULLIS_VERDICT_H
 
 #include <glib.h>
+#include <portcullis/object.h>
 
 G_BEGIN_DECLS
 
-/* Ordered by severity: the verdict status is the maximum over findings. */
-typedef enum {
-	PC_STATUS_CLEAN = 0,
-	PC_STATUS_UNSCANNED,	/* deliberately not scanned (size limit...) */
-	PC_STATUS_ERROR,	/* a check failed: the message is not known clean */
-	PC_STATUS_INFECTED,
-} PcStatus;
-
 typedef struct {
-	char *source;		/* check name: "av" */
+	char *source;		/* check name: "av", "filter", "mime" */
 	PcStatus status;
 	char *object;		/* "message" or a MIME part path */
 	GPtrArray *names;	/* char *: signature or rule names */
@@ -40,16 +42,24 @@ typedef struct {
 	PcStatus status;
 	double score;
 	GPtrArray *findings;	/* PcFinding *, owned */
+	GPtrArray *objects;	/* PcObject *, owned, in document order */
+	gboolean signed_body;	/* S/MIME, multipart/signed or DKIM over the body */
+	gint64 body_offset;	/* where the top-level body starts in the raw message */
+	char *mode;		/* how it was scanned: "parts", "parts+message"... */
 } PcVerdict;
 
 PcVerdict *pc_verdict_new(void);
 void pc_verdict_free(PcVerdict *verdict);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PcVerdict, pc_verdict_free)
 
-/* Adds a finding (taking ownership) and updates status and score. */
+/* Adds a finding (taking ownership) and updates status and score, and
+ * the status of the object it names if that object is in the tree. */
 PcFinding *pc_verdict_add(PcVerdict *verdict, const char *source,
 			  PcStatus status, const char *object,
 			  const char *name, const char *detail);
+
+/* The object with this path, or NULL. */
+PcObject *pc_verdict_object(const PcVerdict *verdict, const char *path);
 
 /* First name carried by a finding of the given status, or NULL. */
 const char *pc_verdict_first_name(const PcVerdict *verdict, PcStatus status);
@@ -57,10 +67,14 @@ const char *pc_verdict_first_name(const PcVerdict *verdict, PcStatus status);
 /* First detail of a finding with the given status, or NULL. */
 const char *pc_verdict_first_detail(const PcVerdict *verdict, PcStatus status);
 
+/* TRUE when some finding of this status is about "message", not a part. */
+gboolean pc_verdict_message_has(const PcVerdict *verdict, PcStatus status);
+
 /* Short token for logs: "clean", "infected(Name)", "error(detail)". */
 char *pc_verdict_describe(const PcVerdict *verdict);
 
-const char *pc_status_name(PcStatus status);
+/* One JSON object: status, objects and findings (portcullis --scan). */
+char *pc_verdict_to_json(const PcVerdict *verdict, const char *file);
 
 G_END_DECLS
 

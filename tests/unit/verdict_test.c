@@ -60,17 +60,17 @@ test_engine_scan(void)
 
 	g_assert_no_error(error);
 	g_assert_cmpuint(pc_engine_info(engine)->signatures, ==, 2);
-	v = pc_engine_scan(engine, &mem);
+	v = pc_engine_scan(engine, &mem, NULL);
 	g_assert_cmpint(v->status, ==, PC_STATUS_INFECTED);
 	g_assert_cmpstr(pc_verdict_first_name(v, PC_STATUS_INFECTED), ==,
 			"Eicar-Test-Signature.UNOFFICIAL");
 	pc_verdict_free(v);
-	v = pc_engine_scan(engine, &clean);
+	v = pc_engine_scan(engine, &clean, NULL);
 	g_assert_cmpint(v->status, ==, PC_STATUS_CLEAN);
 	pc_verdict_free(v);
 
 	g_assert_cmpint(write(fd, text, strlen(text)), ==, (int)strlen(text));
-	v = pc_engine_scan(engine, &(PcInput){ NULL, strlen(text), fd });
+	v = pc_engine_scan(engine, &(PcInput){ NULL, strlen(text), fd }, NULL);
 	g_assert_cmpint(v->status, ==, PC_STATUS_INFECTED);
 	pc_verdict_free(v);
 	close(fd);

@@ -1,5 +1,7 @@
--- An attachment beyond max_file_size cannot be fully scanned: that is an
--- error (never a silent clean), and on_error = tempfail answers 451 4.7.1.
+-- An attachment beyond max_file_size cannot be fully scanned, and would
+-- not be on any retry: it is unscannable (never a silent clean, never a
+-- tempfail that ends in a bounce days later), and unscannable is in the
+-- default block list, so the sender gets a 5xx that says why.
 package.path = TESTDIR .. "/?.lua;" .. package.path
 local t = require("lib")
 
@@ -12,5 +14,6 @@ for _ = 1, 6 do
   t.body(conn, string.rep(line, 5000))
 end
 t.body(conn, "--BOUNDARY--\r\n")
-t.expect_reply(conn, "451", "4.7.1", "Virus scan failed, try again later")
+t.expect_reply(conn, "550", "5.7.1",
+               "Message rejected: unscannable attachment (limit:MaxFileSize)")
 mt.disconnect(conn)

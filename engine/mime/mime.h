@@ -1,0 +1,70 @@
+/*
+ * NAME
+ *	mime.h - the message as GMime parses it, and its decoded parts
+ * SYNOPSIS
+ *	pc_mime_parse(data, len, max_depth, verdict, &mime);
+ *	for each leaf i: pc_mime_decode(mime.entities[i], ..., &blob);
+ *	pc_mime_clear(&mime);
+ * DESCRIPTION
+ *	pc_mime_parse() parses the raw message in place (no copy: GMime's
+ *	parts are windows on the caller's buffer, which must outlive the
+ *	PcMime) and appends one PcObject per MIME entity to the verdict, in
+ *	document order, with entities[] holding the matching GMime object.
+ *	Parser warnings that mean another parser might see different parts
+ *	are counted in structural_warnings, so the caller can ask for a
+ *	second opinion.  Nesting beyond max_depth is not walked: that adds an
+ *	unscannable finding ("limit:mime-depth"), never a silent clean.
+ *
+ *	pc_mime_decode() writes a leaf's decoded content to memory, or past
+ *	memory_max to an unlinked file in tmp_dir that is then mapped, so a
+ *	90 MB attachment does not cost 90 MB of heap.
+ * THREAD SAFETY
+ *	g_mime_init() once before threads (pc_engine_global_init); then any
+ *	number of messages may be parsed concurrently.
+ */
+#ifndef PC_ENGINE_MIME_H
+#define PC_ENGINE_MIME_H
+
+#include <gmime/gmime.h>
+#include <portcullis/verdict.h>
+
+/* GMime 3.2 declares no autoptr cleanups of its own. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeParser, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeStream, g_object_unref)
+
+typedef struct {
+	GMimeStream *stream;
+	GMimeMessage *message;
+	GByteArray *window;		/* wraps the caller's bytes, not owned */
+	GPtrArray *entities;		/* GMimeObject *, parallel to verdict->objects */
+	guint structural_warnings;	/* parser warnings that may change the parts */
+	GString *warnings;		/* their names, for the log */
+	gint64 body_offset;		/* first byte of the top-level body */
+} PcMime;
+
+typedef struct {
+	const guint8 *data;		/* decoded content */
+	gsize len;
+	GByteArray *mem;		/* owner when in memory */
+	int fd;				/* owner when in a temp file, else -1 */
+	void *map;
+} PcBlob;
+
+void pc_mime_global_init(void);
+void pc_mime_parse(const guint8 *data, gsize len, guint max_depth, PcVerdict *verdict,
+		   PcMime *mime);
+void pc_mime_clear(PcMime *mime);
+
+gboolean pc_mime_decode(GMimeObject *leaf, guint64 memory_max, const char *tmp_dir,
+			PcBlob *blob, GError **error);
+void pc_blob_clear(PcBlob *blob);
+
+/* Every file name a part carries (Content-Disposition filename, then
+ * Content-Type name when it differs), decoded to valid UTF-8. */
+GPtrArray *pc_mime_names(GMimeObject *entity);
+
+/* Which embedded encoding a decoded text carries: "uuencode", "binhex",
+ * "yenc", or NULL.  GMime does not split these out of text bodies. */
+const char *pc_mime_embedded_encoding(const guint8 *data, gsize len);
+
+#endif

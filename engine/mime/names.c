@@ -1,0 +1,74 @@
+/*
+ * NAME
+ *	names.c - the file names a MIME part carries
+ * DESCRIPTION
+ *	A part can name its file twice: Content-Disposition "filename" and
+ *	the older Content-Type "name".  Mail clients disagree on which wins,
+ *	so the attachment filter must see both when they differ.  GMime has
+ *	already joined RFC 2231 continuations, converted their charset and
+ *	decoded RFC 2047 words; names are made valid UTF-8 so that a hostile
+ *	byte sequence cannot hide an extension from the filter.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "mime.h"
+
+static void
+pc_mime_add_name(GPtrArray *names, const char *name)
+{
+	g_autofree char *valid = NULL;
+
+	if (name == NULL || *name == '\0')
+		return;
+	valid = g_utf8_make_valid(name, -1);
+	for (guint i = 0; i < names->len; i++)
+		if (g_strcmp0(g_ptr_array_index(names, i), valid) == 0)
+			return;
+	g_ptr_array_add(names, g_steal_pointer(&valid));
+}
+
+GPtrArray *
+pc_mime_names(GMimeObject *entity)
+{
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+	GMimeContentDisposition *disposition = g_mime_object_get_content_disposition(entity);
+	GMimeContentType *type = g_mime_object_get_content_type(entity);
+
+	if (disposition != NULL)
+		pc_mime_add_name(names, g_mime_content_disposition_get_parameter(disposition,
+										  "filename"));
+	if (type != NULL)
+		pc_mime_add_name(names, g_mime_content_type_get_parameter(type, "name"));
+	return names;
+}
+
+/* A uuencode block starts "begin NNN name" at the start of a line. */
+static gboolean
+pc_mime_has_uuencode(const guint8 *data, gsize len)
+{
+	const char *text = (const char *)data;
+
+	for (gsize i = 0; i + 10 < len; i++) {
+		if ((i == 0 || text[i - 1] == '\n') && memcmp(text + i, "begin ", 6) == 0 &&
+		    g_ascii_isdigit(text[i + 6]) && g_ascii_isdigit(text[i + 7]) &&
+		    g_ascii_isdigit(text[i + 8]))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+const char *
+pc_mime_embedded_encoding(const guint8 *data, gsize len)
+{
+	if (len == 0)
+		return NULL;
+	if (pc_mime_has_uuencode(data, len))
+		return "uuencode";
+	if (memmem(data, len, "(This file must be converted with BinHex", 40) != NULL)
+		return "binhex";
+	if (memmem(data, len, "=ybegin ", 8) != NULL)
+		return "yenc";
+	return NULL;
+}

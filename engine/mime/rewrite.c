@@ -1,0 +1,437 @@
+/*
+ * NAME
+ *	rewrite.c - splice part edits into the raw message
+ * DESCRIPTION
+ *	See include/portcullis/rewrite.h.  Every edit becomes one or more
+ *	byte ranges of the raw message replaced by new bytes; ranges are
+ *	applied in order and everything between them is copied as it was.
+ *	  placeholder  the part's Content-Type, Content-Transfer-Encoding and
+ *	               Content-Disposition lines are replaced by a text/plain
+ *	               set (other lines, e.g. Content-ID, stay), its body by
+ *	               the notice;
+ *	  remove       from the start of the boundary line before the part to
+ *	               the start of the boundary line after it;
+ *	  rename       Content-Type and Content-Disposition lines re-encoded
+ *	               by GMime with the new name (RFC 2231 when not ASCII).
+ *	New text uses the line ending the message uses.  The top-level body
+ *	of a single-part message cannot carry its own header lines inside
+ *	the body, so there the Content-* changes are returned as header
+ *	changes for the MTA.
+ * DIAGNOSTICS
+ *	An edit whose offsets do not fit the message (a GMime offset the
+ *	bytes do not confirm) fails the rewrite with an error: the caller
+ *	tempfails rather than deliver a damaged message.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <gmime/gmime.h>
+#include <portcullis/rewrite.h>
+
+G_DEFINE_QUARK(pc-rewrite-error-quark, pc_rewrite_error)
+
+typedef struct {
+	gint64 start, end;	/* raw range replaced */
+	GString *with;
+} PcSplice;
+
+typedef struct {
+	const guint8 *raw;
+	gsize len;
+	const char *eol;	/* "\r\n" or "\n" */
+	GArray *splices;	/* PcSplice */
+	PcRewrite *result;
+} PcRewriter;
+
+static const char *const pc_content_fields[] = {
+	"Content-Type", "Content-Transfer-Encoding", "Content-Disposition", NULL,
+};
+
+static void
+pc_splice(PcRewriter *rw, gint64 start, gint64 end, GString *with)
+{
+	PcSplice splice = { start, end, with };
+
+	g_array_append_val(rw->splices, splice);
+}
+
+/* One header field inside [from, to): its name, its whole extent with
+ * continuation lines, and where its value starts. */
+typedef struct {
+	gint64 start, end, value;
+	char *name;
+} PcField;
+
+static gboolean
+pc_next_field(const PcRewriter *rw, gint64 *pos, gint64 to, PcField *field)
+{
+	const char *raw = (const char *)rw->raw;
+	gint64 p = *pos;
+	const char *colon;
+
+	if (p >= to || raw[p] == '\r' || raw[p] == '\n')
+		return FALSE;
+	field->start = p;
+	colon = memchr(raw + p, ':', to - p);
+	field->name = g_strndup(raw + p, colon ? colon - (raw + p) : 0);
+	g_strstrip(field->name);
+	field->value = colon ? colon + 1 - raw : p;
+	do {
+		const char *nl = memchr(raw + p, '\n', to - p);
+
+		p = nl ? nl + 1 - raw : to;
+	} while (p < to && (raw[p] == ' ' || raw[p] == '\t'));
+	field->end = p;
+	*pos = p;
+	return TRUE;
+}
+
+static char *
+pc_field_value(const PcRewriter *rw, const PcField *field)
+{
+	return g_strndup((const char *)rw->raw + field->value, field->end - field->value);
+}
+
+static GMimeFormatOptions *
+pc_format(const PcRewriter *rw)
+{
+	GMimeFormatOptions *format = g_mime_format_options_new();
+
+	g_mime_format_options_set_newline_format(format, strcmp(rw->eol, "\r\n") == 0 ?
+						 GMIME_NEWLINE_FORMAT_DOS :
+						 GMIME_NEWLINE_FORMAT_UNIX);
+	return format;
+}
+
+/* New value (" value" EOL) of a Content-Type or Content-Disposition line
+ * with the file name parameter set to name. */
+static char *
+pc_renamed_value(const PcRewriter *rw, const char *field, const char *old, const char *name)
+{
+	GMimeFormatOptions *format = pc_format(rw);
+	char *value;
+
+	if (g_ascii_strcasecmp(field, "Content-Type") == 0) {
+		GMimeContentType *type = g_mime_content_type_parse(NULL, old);
+
+		g_mime_content_type_set_parameter(type, "name", name);
+		value = g_mime_content_type_encode(type, format);
+		g_object_unref(type);
+	} else {
+		GMimeContentDisposition *disposition = g_mime_content_disposition_parse(NULL, old);
+
+		g_mime_content_disposition_set_parameter(disposition, "filename", name);
+		value = g_mime_content_disposition_encode(disposition, format);
+		g_object_unref(disposition);
+	}
+	g_mime_format_options_free(format);
+	return value;
+}
+
+static void
+pc_header_change(PcRewriter *rw, const char *name, char *value)
+{
+	PcHeaderChange *change = g_new0(PcHeaderChange, 1);
+
+	change->name = g_strdup(name);
+	change->value = value ? g_strstrip(value) : NULL;
+	g_ptr_array_add(rw->result->headers, change);
+}
+
+/* The notice as a text/plain body: 7bit when ASCII, else base64. */
+static void
+pc_notice_part(const PcRewriter *rw, const char *notice, GString *headers, GString *body)
+{
+	gboolean ascii = TRUE;
+	g_auto(GStrv) lines = NULL;
+
+	for (const char *p = notice; *p; p++)
+		ascii = ascii && !(*p & 0x80);
+	g_string_append_printf(headers, "text/plain; charset=utf-8%s", rw->eol);
+	if (ascii) {
+		lines = g_strsplit(notice, "\n", -1);
+		for (guint i = 0; lines[i] != NULL; i++)
+			g_string_append_printf(body, "%s%s", lines[i], lines[i + 1] ? rw->eol : "");
+		return;
+	}
+	g_autofree char *b64 = g_base64_encode((const guchar *)notice, strlen(notice));
+
+	for (gsize i = 0, n = strlen(b64); i < n; i += 76)
+		g_string_append_printf(body, "%s%.*s", i ? rw->eol : "", (int)MIN(76, n - i),
+				       b64 + i);
+}
+
+/* Replaces the Content-* lines of [from, to) (a part's header block):
+ * each listed field is deleted, and 'insert' goes where the first was. */
+static void
+pc_replace_fields(PcRewriter *rw, gint64 from, gint64 to, const char *const *names,
+		  const PcEdit *edit, GString *insert)
+{
+	gint64 pos = from;
+	gboolean inserted = FALSE;
+	PcField field;
+
+	while (pc_next_field(rw, &pos, to, &field)) {
+		gboolean listed = FALSE;
+
+		for (guint i = 0; names[i] != NULL; i++)
+			listed = listed || g_ascii_strcasecmp(field.name, names[i]) == 0;
+		if (listed && edit->action == PC_OBJ_RENAME) {
+			g_autofree char *old = pc_field_value(rw, &field);
+			g_autofree char *value = pc_renamed_value(rw, field.name, old, edit->new_name);
+			GString *line = g_string_new(NULL);
+
+			g_string_printf(line, "%s:%s", field.name, value);
+			pc_splice(rw, field.start, field.end, line);
+		} else if (listed) {
+			pc_splice(rw, field.start, field.end, inserted ? g_string_new(NULL) :
+				  g_string_new(insert->str));
+			inserted = TRUE;
+		}
+		g_free(field.name);
+	}
+	if (!inserted && insert != NULL && insert->len > 0)
+		pc_splice(rw, pos, pos, g_string_new(insert->str));
+}
+
+static GString *
+pc_placeholder_headers(const PcRewriter *rw, const char *notice, GString *body)
+{
+	GString *headers = g_string_new("Content-Type: ");
+	gboolean ascii = TRUE;
+
+	for (const char *p = notice; *p; p++)
+		ascii = ascii && !(*p & 0x80);
+	pc_notice_part(rw, notice, headers, body);
+	g_string_append_printf(headers, "Content-Transfer-Encoding: %s%s",
+			       ascii ? "7bit" : "base64", rw->eol);
+	g_string_append_printf(headers, "Content-Disposition: inline%s", rw->eol);
+	return headers;
+}
+
+static void
+pc_edit_placeholder(PcRewriter *rw, const PcEdit *edit)
+{
+	const PcObject *o = edit->object;
+	GString *body = g_string_new(NULL);
+	g_autoptr(GString) headers = pc_placeholder_headers(rw, edit->notice, body);
+
+	pc_replace_fields(rw, o->header_start, o->body_start, pc_content_fields, edit, headers);
+	pc_splice(rw, o->body_start, o->body_end, body);
+}
+
+static void
+pc_edit_rename(PcRewriter *rw, const PcEdit *edit)
+{
+	static const char *const named[] = { "Content-Type", "Content-Disposition", NULL };
+	const PcObject *o = edit->object;
+	g_autofree char *value = g_strdup_printf("attachment; filename=\"%s\"", edit->new_name);
+	g_autoptr(GString) disposition = NULL;
+	gboolean has_disposition = FALSE;
+	gint64 pos = o->header_start;
+	PcField field;
+
+	while (pc_next_field(rw, &pos, o->body_start, &field)) {
+		has_disposition = has_disposition ||
+				  g_ascii_strcasecmp(field.name, "Content-Disposition") == 0;
+		g_free(field.name);
+	}
+	pc_replace_fields(rw, o->header_start, o->body_start, named, edit, NULL);
+	if (!has_disposition) {
+		g_autofree char *encoded = pc_renamed_value(rw, "Content-Disposition", "attachment",
+							    edit->new_name);
+
+		disposition = g_string_new(NULL);
+		g_string_printf(disposition, "Content-Disposition:%s", encoded);
+		pc_splice(rw, pos, pos, g_string_new(disposition->str));
+	}
+}
+
+/* Start of the boundary line just before offset, or -1. */
+static gint64
+pc_delimiter_before(const PcRewriter *rw, gint64 offset, const char *boundary)
+{
+	const char *raw = (const char *)rw->raw;
+	gsize blen = strlen(boundary);
+	gint64 line_end = offset - 1, start;
+
+	if (line_end < 0 || raw[line_end] != '\n')
+		return -1;
+	for (start = line_end; start > 0 && raw[start - 1] != '\n'; start--)
+		;
+	if ((gsize)(line_end - start) < blen + 2 || strncmp(raw + start, "--", 2) != 0 ||
+	    strncmp(raw + start + 2, boundary, blen) != 0)
+		return -1;
+	return start;
+}
+
+static gboolean
+pc_edit_remove(PcRewriter *rw, const PcEdit *edit, GError **error)
+{
+	const PcObject *o = edit->object;
+	gint64 start = pc_delimiter_before(rw, o->header_start, o->boundary);
+	gint64 end = o->body_end;
+
+	if (start < 0) {
+		g_set_error(error, PC_REWRITE_ERROR, 0, "part %s: no boundary line before it",
+			    o->path);
+		return FALSE;
+	}
+	/* The line break before the next boundary belongs to that boundary. */
+	if ((gsize)end < rw->len && rw->raw[end] == '\r')
+		end++;
+	if ((gsize)end < rw->len && rw->raw[end] == '\n')
+		end++;
+	pc_splice(rw, start, end, g_string_new(NULL));
+	return TRUE;
+}
+
+/* The body of a single-part message: header lines go to the MTA. */
+static void
+pc_edit_top(PcRewriter *rw, const PcEdit *edit)
+{
+	const PcObject *o = edit->object;
+	gint64 pos = MAX(o->header_start, 0);
+	PcField field;
+
+	if (edit->action == PC_OBJ_RENAME) {
+		while (pc_next_field(rw, &pos, o->body_start, &field)) {
+			g_autofree char *old = pc_field_value(rw, &field);
+
+			if (g_ascii_strcasecmp(field.name, "Content-Type") == 0 ||
+			    g_ascii_strcasecmp(field.name, "Content-Disposition") == 0)
+				pc_header_change(rw, field.name, pc_renamed_value(rw, field.name, old,
+										   edit->new_name));
+			g_free(field.name);
+		}
+		return;
+	}
+	GString *body = g_string_new(NULL);
+	g_autoptr(GString) headers = pc_placeholder_headers(rw, edit->notice, body);
+	g_auto(GStrv) lines = g_strsplit(headers->str, rw->eol, -1);
+
+	for (guint i = 0; lines[i] != NULL && *lines[i]; i++) {
+		char *colon = strchr(lines[i], ':');
+
+		*colon = '\0';
+		pc_header_change(rw, lines[i], g_strdup(colon + 1));
+	}
+	g_string_append(body, rw->eol);
+	pc_splice(rw, o->body_start, (gint64)rw->len, body);
+}
+
+static gboolean
+pc_edit(PcRewriter *rw, const PcEdit *edit, GError **error)
+{
+	const PcObject *o = edit->object;
+
+	if (o->body_start < 0 || o->body_end < o->body_start || (gsize)o->body_end > rw->len ||
+	    o->header_start > o->body_start) {
+		g_set_error(error, PC_REWRITE_ERROR, 0, "part %s: no usable offsets", o->path);
+		return FALSE;
+	}
+	if (o->boundary == NULL && o->depth == 0) {
+		pc_edit_top(rw, edit);
+		return TRUE;
+	}
+	switch (edit->action) {
+	case PC_OBJ_PLACEHOLDER:
+		pc_edit_placeholder(rw, edit);
+		return TRUE;
+	case PC_OBJ_REMOVE:
+		return pc_edit_remove(rw, edit, error);
+	case PC_OBJ_RENAME:
+		pc_edit_rename(rw, edit);
+		return TRUE;
+	case PC_OBJ_PASS:
+		return TRUE;
+	}
+	return TRUE;
+}
+
+static gint
+pc_splice_compare(gconstpointer a, gconstpointer b)
+{
+	const PcSplice *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start ? 1 : 0;
+}
+
+static void
+pc_splice_clear(gpointer data)
+{
+	PcSplice *splice = data;
+
+	g_string_free(splice->with, TRUE);
+}
+
+static gboolean
+pc_apply_splices(PcRewriter *rw, gint64 body_offset, GError **error)
+{
+	gint64 pos = body_offset;
+	GByteArray *body = g_byte_array_sized_new((guint)MIN(rw->len, G_MAXUINT));
+
+	g_array_sort(rw->splices, pc_splice_compare);
+	for (guint i = 0; i < rw->splices->len; i++) {
+		const PcSplice *s = &g_array_index(rw->splices, PcSplice, i);
+
+		if (s->start < pos || s->end < s->start) {
+			g_byte_array_unref(body);
+			g_set_error(error, PC_REWRITE_ERROR, 0, "edits overlap at offset %"
+				    G_GINT64_FORMAT, s->start);
+			return FALSE;
+		}
+		g_byte_array_append(body, rw->raw + pos, (guint)(s->start - pos));
+		g_byte_array_append(body, (const guint8 *)s->with->str, (guint)s->with->len);
+		pos = s->end;
+	}
+	g_byte_array_append(body, rw->raw + pos, (guint)(rw->len - pos));
+	rw->result->body = body;
+	return TRUE;
+}
+
+static void
+pc_header_change_free(gpointer data)
+{
+	PcHeaderChange *change = data;
+
+	g_free(change->name);
+	g_free(change->value);
+	g_free(change);
+}
+
+gboolean
+pc_rewrite(const guint8 *raw, gsize len, const PcVerdict *verdict, const GArray *edits,
+	   PcRewrite *result, GError **error)
+{
+	PcRewriter rw = { raw, len, "\n", g_array_new(FALSE, TRUE, sizeof(PcSplice)), result };
+	gboolean ok = TRUE;
+
+	memset(result, 0, sizeof(*result));
+	result->headers = g_ptr_array_new_with_free_func(pc_header_change_free);
+	g_array_set_clear_func(rw.splices, pc_splice_clear);
+	if (verdict->body_offset > 0 && (gsize)verdict->body_offset <= len &&
+	    raw[verdict->body_offset - 1] == '\n' && verdict->body_offset >= 2 &&
+	    raw[verdict->body_offset - 2] == '\r')
+		rw.eol = "\r\n";
+	for (guint i = 0; ok && i < edits->len; i++)
+		ok = pc_edit(&rw, &g_array_index(edits, PcEdit, i), error);
+	if (ok && rw.splices->len > 0)
+		ok = pc_apply_splices(&rw, verdict->body_offset, error);
+	g_array_unref(rw.splices);
+	return ok;
+}
+
+void
+pc_rewrite_clear(PcRewrite *result)
+{
+	g_clear_pointer(&result->body, g_byte_array_unref);
+	g_clear_pointer(&result->headers, g_ptr_array_unref);
+}
+
+void
+pc_edit_clear(PcEdit *edit)
+{
+	g_clear_pointer(&edit->notice, g_free);
+	g_clear_pointer(&edit->new_name, g_free);
+}

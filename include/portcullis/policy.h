@@ -1,0 +1,86 @@
+/*
+ * NAME
+ *	policy.h - what may differ per message: how to scan, what to filter,
+ *	what to do with each kind of finding
+ * DESCRIPTION
+ *	One structure holds every per-message setting, so that sender and
+ *	recipient groups can later override any of them by copying the
+ *	default policy and changing fields.  The engine reads the scan and
+ *	filter parts (they decide what the message is); the decision step in
+ *	policy/ reads the action parts (they decide what happens).  Lists
+ *	are NULL-terminated string vectors; NULL means empty.
+ */
+#ifndef PORTCULLIS_POLICY_H
+#define PORTCULLIS_POLICY_H
+
+#include <glib.h>
+#include <portcullis/object.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+	PC_SCAN_AUTO,		/* parts + raw; whole-message parse when they may miss */
+	PC_SCAN_PARTS,		/* parts + raw, never libclamav's mail parser */
+	PC_SCAN_MESSAGE,	/* only libclamav's whole-message parse */
+	PC_SCAN_BOTH,		/* everything, always */
+} PcScanMode;
+
+typedef enum {
+	PC_OBJ_PASS,		/* leave the part as it is */
+	PC_OBJ_REMOVE,		/* the part disappears */
+	PC_OBJ_PLACEHOLDER,	/* replaced by a text/plain notice */
+	PC_OBJ_RENAME,		/* file name gets rename_suffix, content kept */
+} PcObjectAction;
+
+typedef enum {
+	PC_BLOCK_REJECT,
+	PC_BLOCK_DISCARD,
+	PC_BLOCK_QUARANTINE,
+	PC_BLOCK_TEMPFAIL,
+} PcBlockAction;
+
+typedef enum {
+	PC_SIGNED_MODIFY,	/* change it anyway: the signature breaks */
+	PC_SIGNED_BLOCK,	/* block_action instead of changing it */
+	PC_SIGNED_PASS,		/* deliver unchanged, status in the header only */
+} PcSignedAction;
+
+typedef enum { PC_ON_ERROR_TEMPFAIL, PC_ON_ERROR_ACCEPT, PC_ON_ERROR_REJECT } PcOnError;
+
+typedef struct {
+	char **name_include;		/* globs on file names, case-insensitive */
+	char **name_exclude;
+	char **type_include;		/* globs on declared and detected types */
+	char **type_exclude;
+	gboolean executables;		/* PE, ELF, Mach-O, MSI, scripts by content */
+	gboolean type_mismatch;		/* declared harmless, content dangerous */
+	gboolean double_extension;	/* report.pdf.exe, RTL override */
+	guint64 max_attachment_size;	/* decoded bytes; 0: no limit */
+} PcFilterPolicy;
+
+typedef struct {
+	/* engine */
+	gboolean av;			/* scan with libclamav */
+	gint scan_mode;			/* PcScanMode */
+	char **signature_overrides;	/* "glob=status" */
+	PcFilterPolicy filter;
+	/* decision */
+	gint object_action[PC_STATUS_COUNT];	/* PcObjectAction per status */
+	guint block;			/* bit (1 << status) for each blocked status */
+	gint block_action;		/* PcBlockAction */
+	gint signed_action;		/* PcSignedAction */
+	gint on_error;			/* PcOnError */
+	char *rename_suffix;
+	char *placeholder_template;	/* template text; NULL: built-in */
+	char *reject_message;
+} PcPolicy;
+
+const char *pc_scan_mode_name(PcScanMode mode);
+
+/* One signature_overrides item, "glob=status" ("pass" = clean); FALSE
+ * when it is not of that form or the status is unknown. */
+gboolean pc_signature_override_parse(const char *item, char **glob, PcStatus *status);
+
+G_END_DECLS
+
+#endif

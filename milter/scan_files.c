@@ -1,0 +1,59 @@
+/*
+ * NAME
+ *	scan_files.c - portcullis --scan (see scan_files.h)
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <portcullis/engine.h>
+
+#include "runtime.h"
+#include "scan_files.h"
+
+static int
+pcm_scan_one(PcEngine *engine, const PcPolicy *policy, const char *path)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GMappedFile) file = g_mapped_file_new(path, FALSE, &error);
+	g_autoptr(PcVerdict) verdict = NULL;
+	g_autofree char *json = NULL;
+	PcInput input = { (const guint8 *)"", 0, -1 };
+
+	if (file == NULL) {
+		fprintf(stderr, "portcullis: %s\n", error->message);
+		return 2;
+	}
+	if (g_mapped_file_get_length(file) > 0)
+		input.data = (const guint8 *)g_mapped_file_get_contents(file);
+	input.len = g_mapped_file_get_length(file);
+	verdict = pc_engine_scan(engine, &input, policy);
+	json = pc_verdict_to_json(verdict, path);
+	puts(json);
+	if (verdict->status == PC_STATUS_ERROR)
+		return 2;
+	return verdict->status == PC_STATUS_CLEAN ? 0 : 1;
+}
+
+int
+pcm_scan_files(PcmConfig *conf, char **files)
+{
+	g_autoptr(GError) error = NULL;
+	PcEngineOptions options;
+	PcEngine *engine;
+	int worst = 0;
+
+	pcm_runtime_engine_options(conf, &options);
+	options.digests = TRUE;
+	engine = pc_engine_new(&options, &error);
+	if (engine == NULL) {
+		fprintf(stderr, "portcullis: %s\n", error->message);
+		return 2;
+	}
+	for (guint i = 0; files != NULL && files[i] != NULL; i++) {
+		int rc = pcm_scan_one(engine, &conf->policy, files[i]);
+
+		worst = MAX(worst, rc);
+	}
+	pc_engine_unref(engine);
+	return worst;
+}

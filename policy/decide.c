@@ -1,0 +1,366 @@
+/*
+ * NAME
+ *	decide.c - the decision step (see decide.h)
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "decide.h"
+#include "template.h"
+
+static const char *const pc_action_names[] = {
+	[PC_ACT_ACCEPT] = "accept",
+	[PC_ACT_REJECT] = "reject",
+	[PC_ACT_TEMPFAIL] = "tempfail",
+	[PC_ACT_DISCARD] = "discard",
+	[PC_ACT_QUARANTINE] = "quarantine",
+};
+
+const char *
+pc_action_name(PcAction action)
+{
+	return pc_action_names[action];
+}
+
+static const char *
+pc_finding_name(const PcFinding *finding)
+{
+	return finding->names->len ? g_ptr_array_index(finding->names, 0) : NULL;
+}
+
+char *
+pc_finding_reason(const PcFinding *finding)
+{
+	const char *name = pc_finding_name(finding);
+	const char *what = name ? name : finding->detail ? finding->detail : "unknown";
+
+	switch (finding->status) {
+	case PC_STATUS_INFECTED:
+		return g_strdup_printf("virus %s found", what);
+	case PC_STATUS_FILTERED:
+		return finding->detail ? g_strdup_printf("filtered: %s (%s)", what, finding->detail)
+				       : g_strdup_printf("filtered: %s", what);
+	case PC_STATUS_UNSCANNABLE:
+		return g_strdup_printf("unscannable attachment (%s)",
+				       finding->detail ? finding->detail : what);
+	default:
+		return g_strdup_printf("%s: %s", pc_status_name(finding->status), what);
+	}
+}
+
+/* libmilter treats '%' in reply text as a format character; CR/LF would
+ * end the reply.  Names come from databases and senders: sanitise. */
+static char *
+pc_reply_text(const char *template, const char *reason, const char *virus)
+{
+	const char *const names[] = { "reason", "virus", NULL };
+	const char *const values[] = { reason, virus ? virus : reason, NULL };
+	char *text = pc_template_render(template, names, values);
+
+	for (char *p = text; *p; p++)
+		if (*p == '\r' || *p == '\n' || *p == '%')
+			*p = ' ';
+	return text;
+}
+
+static void
+pc_decide_reply(PcDecision *out, PcAction action, const char *rcode, const char *xcode,
+		char *reply)
+{
+	out->action = action;
+	out->rcode = rcode;
+	out->xcode = xcode;
+	out->reply = reply;
+}
+
+/* The most severe finding whose status is in mask, or NULL. */
+static const PcFinding *
+pc_worst_in(const PcVerdict *verdict, guint mask)
+{
+	const PcFinding *worst = NULL;
+
+	for (guint i = 0; i < verdict->findings->len; i++) {
+		const PcFinding *finding = g_ptr_array_index(verdict->findings, i);
+
+		if ((mask & (1u << finding->status)) &&
+		    (worst == NULL || finding->status > worst->status))
+			worst = finding;
+	}
+	return worst;
+}
+
+static void
+pc_decide_block(const PcPolicy *policy, const PcFinding *finding, PcDecision *out)
+{
+	const char *virus = finding->status == PC_STATUS_INFECTED ? pc_finding_name(finding) : NULL;
+
+	out->reason = pc_finding_reason(finding);
+	switch ((PcBlockAction)policy->block_action) {
+	case PC_BLOCK_REJECT:
+		pc_decide_reply(out, PC_ACT_REJECT, "550", "5.7.1",
+				pc_reply_text(policy->reject_message, out->reason, virus));
+		return;
+	case PC_BLOCK_TEMPFAIL:
+		pc_decide_reply(out, PC_ACT_TEMPFAIL, "451", "4.7.1",
+				pc_reply_text(policy->reject_message, out->reason, virus));
+		return;
+	case PC_BLOCK_DISCARD:
+		out->action = PC_ACT_DISCARD;
+		return;
+	case PC_BLOCK_QUARANTINE:
+		out->action = PC_ACT_QUARANTINE;
+		return;
+	}
+}
+
+static void
+pc_decide_error(const PcPolicy *policy, const PcFinding *finding, PcDecision *out)
+{
+	out->reason = g_strdup(finding->detail ? finding->detail : "check failed");
+	switch ((PcOnError)policy->on_error) {
+	case PC_ON_ERROR_TEMPFAIL:
+		pc_decide_reply(out, PC_ACT_TEMPFAIL, "451", "4.7.1",
+				g_strdup("Virus scan failed, try again later"));
+		return;
+	case PC_ON_ERROR_ACCEPT:
+		out->action = PC_ACT_ACCEPT;
+		out->status = g_strdup("Unscanned (error)");
+		return;
+	case PC_ON_ERROR_REJECT:
+		pc_decide_reply(out, PC_ACT_REJECT, "550", "5.7.1",
+				g_strdup("Message could not be scanned"));
+		return;
+	}
+}
+
+/* Strongest first: what a part with several findings gets. */
+static int
+pc_action_strength(PcObjectAction action)
+{
+	static const int strength[] = {
+		[PC_OBJ_PASS] = 0, [PC_OBJ_RENAME] = 1, [PC_OBJ_PLACEHOLDER] = 2,
+		[PC_OBJ_REMOVE] = 3,
+	};
+
+	return strength[action];
+}
+
+/* The strongest action any finding about this object asks for, and the
+ * finding that asked (the reason shown in the notice). */
+static PcObjectAction
+pc_object_action(const PcPolicy *policy, const PcVerdict *verdict, const PcObject *object,
+		 const PcFinding **why)
+{
+	PcObjectAction best = PC_OBJ_PASS;
+
+	*why = NULL;
+	for (guint i = 0; i < verdict->findings->len; i++) {
+		const PcFinding *finding = g_ptr_array_index(verdict->findings, i);
+		PcObjectAction action = (PcObjectAction)policy->object_action[finding->status];
+
+		if (strcmp(finding->object, object->path) != 0 ||
+		    finding->status == PC_STATUS_CLEAN)
+			continue;
+		if (*why == NULL || pc_action_strength(action) > pc_action_strength(best)) {
+			best = action;
+			*why = finding;
+		}
+	}
+	return best;
+}
+
+static char *
+pc_render_notice(const PcPolicy *policy, const PcObject *object, const PcFinding *why,
+		 const char *hostname)
+{
+	g_autofree char *reason = pc_finding_reason(why);
+	g_autofree char *size = g_strdup_printf("%" G_GUINT64_FORMAT, object->size);
+	const char *name = pc_object_name(object);
+	const char *const values[] = {
+		name ? name : "(no name)", object->path, pc_status_name(object->status), reason,
+		why->names->len ? g_ptr_array_index(why->names, 0) : "", object->declared_type,
+		object->detected_type ? object->detected_type : "unknown", size, hostname, NULL,
+	};
+	const char *text = policy->placeholder_template && *policy->placeholder_template ?
+			   policy->placeholder_template : pc_placeholder_default;
+
+	return pc_template_render(text, pc_placeholder_variables, values);
+}
+
+static char *
+pc_parent_path(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+
+	return dot ? g_strndup(path, dot - path) : g_strdup("");
+}
+
+/* A multipart must keep at least one part: removing its last one, or the
+ * body of a single-part message, becomes a placeholder. */
+static void
+pc_keep_one_child(const PcVerdict *verdict, GArray *edits)
+{
+	for (guint i = 0; i < edits->len; i++) {
+		PcEdit *edit = &g_array_index(edits, PcEdit, i);
+		g_autofree char *parent = NULL;
+		guint siblings = 0, removed = 0;
+
+		if (edit->action != PC_OBJ_REMOVE)
+			continue;
+		parent = pc_parent_path(edit->object->path);
+		for (guint j = 0; j < verdict->objects->len; j++) {
+			const PcObject *o = g_ptr_array_index(verdict->objects, j);
+			g_autofree char *p = pc_parent_path(o->path);
+
+			if (o->depth == edit->object->depth && strcmp(p, parent) == 0 &&
+			    strcmp(o->path, "0") != 0 && !g_str_has_suffix(o->path, ".0"))
+				siblings++;
+		}
+		for (guint j = 0; j < edits->len; j++) {
+			const PcEdit *other = &g_array_index(edits, PcEdit, j);
+			g_autofree char *p = pc_parent_path(other->object->path);
+
+			if (other->action == PC_OBJ_REMOVE && strcmp(p, parent) == 0)
+				removed++;
+		}
+		if (edit->object->boundary == NULL || removed >= siblings)
+			edit->action = PC_OBJ_PLACEHOLDER;
+	}
+}
+
+static void
+pc_decide_parts(const PcPolicy *policy, const PcVerdict *verdict, const char *hostname,
+		PcDecision *out)
+{
+	for (guint i = 0; i < verdict->objects->len; i++) {
+		const PcObject *object = g_ptr_array_index(verdict->objects, i);
+		const PcFinding *why = NULL;
+		PcEdit edit = { object, pc_object_action(policy, verdict, object, &why), NULL, NULL };
+
+		if (object->container || edit.action == PC_OBJ_PASS || object->body_start < 0)
+			continue;
+		if (edit.action == PC_OBJ_RENAME)
+			edit.new_name = g_strconcat(pc_object_name(object) ? pc_object_name(object)
+						    : "attachment", policy->rename_suffix, NULL);
+		g_array_append_val(out->edits, edit);
+	}
+	pc_keep_one_child(verdict, out->edits);
+	for (guint i = 0; i < out->edits->len; i++) {
+		PcEdit *edit = &g_array_index(out->edits, PcEdit, i);
+		const PcFinding *why = NULL;
+
+		pc_object_action(policy, verdict, edit->object, &why);
+		if (edit->action == PC_OBJ_PLACEHOLDER)
+			edit->notice = pc_render_notice(policy, edit->object, why, hostname);
+	}
+}
+
+static void
+pc_decide_signed(const PcPolicy *policy, const PcVerdict *verdict, PcDecision *out)
+{
+	if (!verdict->signed_body || out->edits->len == 0)
+		return;
+	switch ((PcSignedAction)policy->signed_action) {
+	case PC_SIGNED_MODIFY:
+		return;
+	case PC_SIGNED_PASS:
+		g_array_set_size(out->edits, 0);
+		return;
+	case PC_SIGNED_BLOCK: {
+		const PcEdit *edit = &g_array_index(out->edits, PcEdit, 0);
+		const PcFinding *why = NULL;
+		PcFinding blocked;
+
+		pc_object_action(policy, verdict, edit->object, &why);
+		blocked = *why;
+		pc_decide_block(policy, &blocked, out);
+		g_array_set_size(out->edits, 0);
+		return;
+	}
+	}
+}
+
+static guint
+pc_count_edits(const GArray *edits, PcObjectAction action)
+{
+	guint n = 0;
+
+	for (guint i = 0; i < edits->len; i++)
+		n += g_array_index(edits, PcEdit, i).action == action;
+	return n;
+}
+
+/* "Infected (Name), 1 attachment replaced". */
+static char *
+pc_status_header(const PcVerdict *verdict, const GArray *edits)
+{
+	static const struct {
+		PcObjectAction action;
+		const char *done;
+	} verbs[] = {
+		{ PC_OBJ_PLACEHOLDER, "replaced" }, { PC_OBJ_REMOVE, "removed" },
+		{ PC_OBJ_RENAME, "renamed" },
+	};
+	g_autofree char *what = pc_verdict_describe(verdict);
+	GString *out = g_string_new(what);
+
+	out->str[0] = g_ascii_toupper(out->str[0]);
+	if (verdict->status != PC_STATUS_CLEAN) {
+		/* "infected(Name)" reads "Infected (Name)" in a header. */
+		char *paren = strchr(out->str, '(');
+
+		if (paren != NULL)
+			g_string_insert_c(out, paren - out->str, ' ');
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(verbs); i++) {
+		guint n = pc_count_edits(edits, verbs[i].action);
+
+		if (n > 0)
+			g_string_append_printf(out, ", %u attachment%s %s", n, n > 1 ? "s" : "",
+					       verbs[i].done);
+	}
+	return g_string_free(out, FALSE);
+}
+
+void
+pc_decide(const PcPolicy *policy, const PcVerdict *verdict, const char *hostname,
+	  PcDecision *out)
+{
+	guint blocked = policy->block & ~(1u << PC_STATUS_ERROR) & ~(1u << PC_STATUS_CLEAN);
+	const PcFinding *finding;
+
+	memset(out, 0, sizeof(*out));
+	out->edits = g_array_new(FALSE, TRUE, sizeof(PcEdit));
+	g_array_set_clear_func(out->edits, (GDestroyNotify)pc_edit_clear);
+	if ((finding = pc_worst_in(verdict, blocked)) != NULL) {
+		pc_decide_block(policy, finding, out);
+		return;
+	}
+	if ((finding = pc_worst_in(verdict, 1u << PC_STATUS_ERROR)) != NULL) {
+		pc_decide_error(policy, finding, out);
+		return;
+	}
+	out->action = PC_ACT_ACCEPT;
+	pc_decide_parts(policy, verdict, hostname, out);
+	pc_decide_signed(policy, verdict, out);
+	if (out->action == PC_ACT_ACCEPT)
+		out->status = pc_status_header(verdict, out->edits);
+}
+
+void
+pc_decision_tempfail(PcDecision *decision, const char *reply)
+{
+	g_clear_pointer(&decision->reply, g_free);
+	g_clear_pointer(&decision->status, g_free);
+	pc_decide_reply(decision, PC_ACT_TEMPFAIL, "451", "4.3.0", g_strdup(reply));
+}
+
+void
+pc_decision_clear(PcDecision *decision)
+{
+	g_clear_pointer(&decision->reply, g_free);
+	g_clear_pointer(&decision->status, g_free);
+	g_clear_pointer(&decision->reason, g_free);
+	g_clear_pointer(&decision->edits, g_array_unref);
+}

@@ -1,0 +1,58 @@
+/*
+ * NAME
+ *	decide.h - verdict + policy -> what happens to the message
+ * SYNOPSIS
+ *	pc_decide(&policy, verdict, hostname, &decision);
+ *	... apply it ...
+ *	pc_decision_clear(&decision);
+ * DESCRIPTION
+ *	The pure decision step between the engine (what the message is) and
+ *	the milter (which applies the result).  No I/O, no MTA: it is unit
+ *	tested with hand-made verdicts.  In order:
+ *	  1. a finding whose status is in policy->block: the whole message
+ *	     gets block_action (reject, discard, quarantine, tempfail);
+ *	  2. otherwise a failed check (status error): on_error;
+ *	  3. otherwise each part with findings gets the strongest of the
+ *	     actions its statuses ask for (remove > placeholder > rename >
+ *	     pass).  A part that cannot be removed (the only part of its
+ *	     multipart, or the whole body) gets a placeholder instead.  If
+ *	     the message is signed, signed_action decides whether it may
+ *	     change;
+ *	  4. the X-Virus-Status value says what was found and done.
+ */
+#ifndef PC_POLICY_DECIDE_H
+#define PC_POLICY_DECIDE_H
+
+#include <portcullis/policy.h>
+#include <portcullis/rewrite.h>
+#include <portcullis/verdict.h>
+
+typedef enum {
+	PC_ACT_ACCEPT,
+	PC_ACT_REJECT,
+	PC_ACT_TEMPFAIL,
+	PC_ACT_DISCARD,
+	PC_ACT_QUARANTINE,
+} PcAction;
+
+typedef struct {
+	PcAction action;
+	const char *rcode;	/* "550", for reject/tempfail */
+	const char *xcode;	/* "5.7.1" */
+	char *reply;		/* reply text, for reject/tempfail */
+	char *status;		/* X-Virus-Status value, for accept */
+	char *reason;		/* what decided it, for the log */
+	GArray *edits;		/* PcEdit: parts to change before delivery */
+} PcDecision;
+
+void pc_decide(const PcPolicy *policy, const PcVerdict *verdict, const char *hostname,
+	       PcDecision *out);
+/* Makes any decision a tempfail (e.g. quarantine could not store). */
+void pc_decision_tempfail(PcDecision *decision, const char *reply);
+void pc_decision_clear(PcDecision *decision);
+const char *pc_action_name(PcAction action);
+
+/* "virus Clam.Test found", "filtered: executable (setup.exe)". */
+char *pc_finding_reason(const PcFinding *finding);
+
+#endif

@@ -1,0 +1,275 @@
+/*
+ * Unit tests for policy/: the decision step (verdict + policy -> actions)
+ * on hand-made verdicts, with policies loaded through the real
+ * configuration table, and the {variable} templates.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "cases.h"
+
+#include "actions.h"
+#include "decide.h"
+#include "template.h"
+
+/* A two-part message: "1" text, "2" the attachment a.exe; findings on "2"
+ * (or on "message" when at_message) with the given status and name. */
+static PcVerdict *
+decide_verdict(PcStatus status, const char *name, gboolean at_message, guint parts)
+{
+	PcVerdict *verdict = pc_verdict_new();
+
+	for (guint i = 0; i <= parts; i++) {
+		g_autofree char *path = g_strdup_printf("%u", i);
+		PcObject *o = pc_object_new(path);
+
+		o->container = i == 0;
+		o->declared_type = g_strdup(i == 0 ? "multipart/mixed" : "application/octet-stream");
+		o->detected_type = g_strdup("application/x-dosexec");
+		o->boundary = i == 0 ? NULL : g_strdup("B");
+		o->depth = i == 0 ? 0 : 1;
+		o->header_start = 100 * i;
+		o->body_start = 100 * i + 50;
+		o->body_end = 100 * i + 90;
+		o->size = 544;
+		if (i == parts && i > 0)
+			g_ptr_array_add(o->names, g_strdup("a.exe"));
+		g_ptr_array_add(verdict->objects, o);
+	}
+	if (status != PC_STATUS_CLEAN) {
+		g_autofree char *where = g_strdup_printf("%u", parts);
+
+		pc_verdict_add(verdict, status == PC_STATUS_FILTERED ? "filter" : "av", status,
+			       at_message ? NULL : where, name,
+			       status == PC_STATUS_UNSCANNABLE ? "limit:MaxRecursion" :
+			       status == PC_STATUS_ERROR ? "libclamav: out of memory" : NULL);
+	}
+	return verdict;
+}
+
+typedef struct {
+	const char *name;
+	PcStatus status;
+	const char *signature;
+	gboolean at_message;
+	gboolean signed_body;
+	guint parts;
+	const char *setting1, *setting2;	/* group.key=value */
+	PcAction action;
+	const char *rcode, *reply, *header;
+	int edit;				/* PcObjectAction of "the" edit, -1: none */
+} DecideCase;
+
+static const DecideCase decide_cases[] = {
+	{ "clean", PC_STATUS_CLEAN, NULL, FALSE, FALSE, 2, NULL, NULL, PC_ACT_ACCEPT, NULL, NULL,
+	  "Clean", -1 },
+	{ "infected-blocked-reject", PC_STATUS_INFECTED, "Eicar-Test", FALSE, FALSE, 2, NULL, NULL,
+	  PC_ACT_REJECT, "550", "Message rejected: virus Eicar-Test found", NULL, -1 },
+	{ "reply-template-sanitised", PC_STATUS_INFECTED, "Eicar-Test", FALSE, FALSE, 2,
+	  "policy.reject_message=No {virus} here, 100%", NULL, PC_ACT_REJECT, "550",
+	  "No Eicar-Test here, 100 ", NULL, -1 },
+	{ "block-discard", PC_STATUS_INFECTED, "Eicar-Test", FALSE, FALSE, 2,
+	  "policy.block_action=discard", NULL, PC_ACT_DISCARD, NULL, NULL, NULL, -1 },
+	{ "block-quarantine", PC_STATUS_INFECTED, "Eicar-Test", FALSE, FALSE, 2,
+	  "policy.block_action=quarantine", NULL, PC_ACT_QUARANTINE, NULL, NULL, NULL, -1 },
+	{ "block-tempfail", PC_STATUS_INFECTED, "Eicar-Test", FALSE, FALSE, 2,
+	  "policy.block_action=tempfail", NULL, PC_ACT_TEMPFAIL, "451",
+	  "Message rejected: virus Eicar-Test found", NULL, -1 },
+	{ "infected-placeholder", PC_STATUS_INFECTED, "Eicar-Test", FALSE, FALSE, 2,
+	  "policy.block=unscannable", NULL, PC_ACT_ACCEPT, NULL, NULL,
+	  "Infected (Eicar-Test), 1 attachment replaced", PC_OBJ_PLACEHOLDER },
+	{ "infected-remove", PC_STATUS_INFECTED, "Eicar-Test", FALSE, FALSE, 2,
+	  "policy.block=unscannable", "policy.infected_action=remove", PC_ACT_ACCEPT, NULL, NULL,
+	  "Infected (Eicar-Test), 1 attachment removed", PC_OBJ_REMOVE },
+	{ "remove-only-part-is-placeholder", PC_STATUS_INFECTED, "Eicar-Test", FALSE, FALSE, 1,
+	  "policy.block=unscannable", "policy.infected_action=remove", PC_ACT_ACCEPT, NULL, NULL,
+	  "Infected (Eicar-Test), 1 attachment replaced", PC_OBJ_PLACEHOLDER },
+	{ "infected-pass", PC_STATUS_INFECTED, "Eicar-Test", FALSE, FALSE, 2,
+	  "policy.block=unscannable", "policy.infected_action=pass", PC_ACT_ACCEPT, NULL, NULL,
+	  "Infected (Eicar-Test)", -1 },
+	{ "whole-message-only-cannot-edit", PC_STATUS_INFECTED, "Eicar-Test", TRUE, FALSE, 2,
+	  "policy.block=unscannable", NULL, PC_ACT_ACCEPT, NULL, NULL, "Infected (Eicar-Test)",
+	  -1 },
+	{ "filtered-placeholder", PC_STATUS_FILTERED, "name:*.exe", FALSE, FALSE, 2, NULL, NULL,
+	  PC_ACT_ACCEPT, NULL, NULL, "Filtered (name:*.exe), 1 attachment replaced",
+	  PC_OBJ_PLACEHOLDER },
+	{ "filtered-rename", PC_STATUS_FILTERED, "executable", FALSE, FALSE, 2,
+	  "policy.filtered_action=rename", NULL, PC_ACT_ACCEPT, NULL, NULL,
+	  "Filtered (executable), 1 attachment renamed", PC_OBJ_RENAME },
+	{ "filtered-blocked", PC_STATUS_FILTERED, "executable", FALSE, FALSE, 2,
+	  "policy.block=filtered", NULL, PC_ACT_REJECT, "550",
+	  "Message rejected: filtered: executable", NULL, -1 },
+	{ "suspicious-passes", PC_STATUS_SUSPICIOUS, "Heuristics.OLE2.ContainsMacros", FALSE, FALSE,
+	  2, NULL, NULL, PC_ACT_ACCEPT, NULL, NULL,
+	  "Suspicious (Heuristics.OLE2.ContainsMacros)", -1 },
+	{ "encrypted-passes", PC_STATUS_ENCRYPTED, "Heuristics.Encrypted.Zip", FALSE, FALSE, 2, NULL,
+	  NULL, PC_ACT_ACCEPT, NULL, NULL, "Encrypted (Heuristics.Encrypted.Zip)", -1 },
+	{ "unscannable-blocked", PC_STATUS_UNSCANNABLE, NULL, FALSE, FALSE, 2, NULL, NULL,
+	  PC_ACT_REJECT, "550", "Message rejected: unscannable attachment (limit:MaxRecursion)",
+	  NULL, -1 },
+	{ "error-tempfail", PC_STATUS_ERROR, NULL, FALSE, FALSE, 2, NULL, NULL, PC_ACT_TEMPFAIL,
+	  "451", "Virus scan failed, try again later", NULL, -1 },
+	{ "error-accept", PC_STATUS_ERROR, NULL, FALSE, FALSE, 2, "policy.on_error=accept", NULL,
+	  PC_ACT_ACCEPT, NULL, NULL, "Unscanned (error)", -1 },
+	{ "error-reject", PC_STATUS_ERROR, NULL, FALSE, FALSE, 2, "policy.on_error=reject", NULL,
+	  PC_ACT_REJECT, "550", "Message could not be scanned", NULL, -1 },
+	{ "signed-modify", PC_STATUS_FILTERED, "executable", FALSE, TRUE, 2, NULL, NULL,
+	  PC_ACT_ACCEPT, NULL, NULL, "Filtered (executable), 1 attachment replaced",
+	  PC_OBJ_PLACEHOLDER },
+	{ "signed-pass", PC_STATUS_FILTERED, "executable", FALSE, TRUE, 2,
+	  "policy.signed_action=pass", NULL, PC_ACT_ACCEPT, NULL, NULL, "Filtered (executable)",
+	  -1 },
+	{ "signed-block", PC_STATUS_FILTERED, "executable", FALSE, TRUE, 2,
+	  "policy.signed_action=block", NULL, PC_ACT_REJECT, "550",
+	  "Message rejected: filtered: executable", NULL, -1 },
+};
+
+static void
+test_decide_case(gconstpointer data)
+{
+	const DecideCase *c = data;
+	const char *settings[] = { c->setting1, c->setting2, NULL };
+	g_autoptr(PcmConfig) conf = pcm_conf_load_with(NULL, settings, NULL);
+	g_autoptr(PcVerdict) verdict = decide_verdict(c->status, c->signature, c->at_message,
+						      c->parts);
+	PcDecision d;
+
+	g_assert_nonnull(conf);
+	verdict->signed_body = c->signed_body;
+	pc_decide(&conf->policy, verdict, "mx.example", &d);
+	g_assert_cmpstr(pc_action_name(d.action), ==, pc_action_name(c->action));
+	g_assert_cmpstr(d.rcode, ==, c->rcode);
+	g_assert_cmpstr(d.reply, ==, c->reply);
+	g_assert_cmpstr(d.status, ==, c->header);
+	g_assert_cmpuint(d.edits->len, ==, c->edit < 0 ? 0 : 1);
+	if (c->edit >= 0)
+		g_assert_cmpint(g_array_index(d.edits, PcEdit, 0).action, ==, c->edit);
+	pc_decision_clear(&d);
+}
+
+/* Several findings on one part: the strongest action wins, and an error
+ * elsewhere does not soften a block. */
+static void
+test_decide_strongest(void)
+{
+	g_autoptr(PcmConfig) conf = pcm_conf_new();
+	g_autoptr(PcVerdict) v = decide_verdict(PC_STATUS_SUSPICIOUS, "Heuristics.X", FALSE, 2);
+	PcDecision d;
+
+	pc_verdict_add(v, "filter", PC_STATUS_FILTERED, "2", "name:*.exe", "a.exe");
+	pc_decide(&conf->policy, v, "mx.example", &d);
+	g_assert_cmpuint(d.edits->len, ==, 1);
+	g_assert_cmpint(g_array_index(d.edits, PcEdit, 0).action, ==, PC_OBJ_PLACEHOLDER);
+	pc_decision_clear(&d);
+
+	pc_verdict_add(v, "av", PC_STATUS_ERROR, "1", NULL, "libclamav: out of memory");
+	pc_verdict_add(v, "av", PC_STATUS_INFECTED, "1", "Eicar-Test", NULL);
+	pc_decide(&conf->policy, v, "mx.example", &d);
+	g_assert_cmpint(d.action, ==, PC_ACT_REJECT);
+	pc_decision_clear(&d);
+}
+
+/* The notice names the file, the status, the reason and the host. */
+static void
+test_decide_notice(void)
+{
+	g_autoptr(PcmConfig) conf = pcm_conf_load_with(NULL, (const char *const[]){
+		"policy.block=unscannable", NULL }, NULL);
+	g_autoptr(PcVerdict) v = decide_verdict(PC_STATUS_INFECTED, "Eicar-Test", FALSE, 2);
+	PcDecision d;
+	const char *notice;
+
+	pc_decide(&conf->policy, v, "mx.example", &d);
+	notice = g_array_index(d.edits, PcEdit, 0).notice;
+	g_assert_nonnull(strstr(notice, "File:    a.exe\n"));
+	g_assert_nonnull(strstr(notice, "Status:  infected\n"));
+	g_assert_nonnull(strstr(notice, "Reason:  virus Eicar-Test found\n"));
+	g_assert_nonnull(strstr(notice, "on mx.example."));
+	g_assert_nonnull(strstr(notice, "application/x-dosexec), 544 bytes"));
+	pc_decision_clear(&d);
+}
+
+static void
+test_decide_rename(void)
+{
+	g_autoptr(PcmConfig) conf = pcm_conf_load_with(NULL, (const char *const[]){
+		"policy.filtered_action=rename", "policy.rename_suffix=_x", NULL }, NULL);
+	g_autoptr(PcVerdict) v = decide_verdict(PC_STATUS_FILTERED, "executable", FALSE, 2);
+	PcDecision d;
+
+	pc_decide(&conf->policy, v, "mx.example", &d);
+	g_assert_cmpstr(g_array_index(d.edits, PcEdit, 0).new_name, ==, "a.exe_x");
+	pc_decision_clear(&d);
+}
+
+typedef struct {
+	const char *name;
+	const char *text;
+	gboolean valid;
+	int line;
+	const char *rendered;	/* with filename=a.exe, size=5 */
+} TemplateCase;
+
+static const TemplateCase template_cases[] = {
+	{ "plain", "no variables\n", TRUE, 0, "no variables\n" },
+	{ "variables", "{filename} is {size} bytes", TRUE, 0, "a.exe is 5 bytes" },
+	{ "literal-brace", "{{filename} {filename}", TRUE, 0, "{filename} a.exe" },
+	{ "unknown", "ok\n{filename}\nbad {filenme}\n", FALSE, 3, NULL },
+	{ "unclosed", "ok\nbad {filename\n", FALSE, 2, NULL },
+	{ "not-utf8", "bad \xff\n", FALSE, 0, NULL },
+};
+
+static void
+test_template_case(gconstpointer data)
+{
+	const TemplateCase *c = data;
+	const char *const names[] = { "filename", "size", NULL };
+	const char *const values[] = { "a.exe", "5", NULL };
+	g_autoptr(GError) error = NULL;
+
+	g_assert_cmpint(pc_template_check(c->text, pc_placeholder_variables, &error), ==, c->valid);
+	if (!c->valid) {
+		g_assert_nonnull(error);
+		g_assert_cmpint(error->code, ==, c->line);
+		return;
+	}
+	g_autofree char *out = pc_template_render(c->text, names, values);
+	g_assert_cmpstr(out, ==, c->rendered);
+}
+
+/* The built-in notice only uses variables it documents. */
+static void
+test_template_default(void)
+{
+	g_assert_true(pc_template_check(pc_placeholder_default, pc_placeholder_variables, NULL));
+}
+
+/* A message too big to keep never reaches the engine: oversize_action. */
+static void
+test_decide_oversize(void)
+{
+	g_autoptr(PcmConfig) conf = pcm_conf_load_with(NULL, (const char *const[]){
+		"message.oversize_action=reject", NULL }, NULL);
+	PcmMsg msg = { .oversize = TRUE };
+	PcDecision d;
+
+	pcm_decide(conf, &msg, NULL, &d);
+	g_assert_cmpint(d.action, ==, PC_ACT_REJECT);
+	g_assert_cmpstr(d.rcode, ==, "552");
+	pc_decision_clear(&d);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	PC_TEST_ADD_CASES("/decide", decide_cases, test_decide_case);
+	g_test_add_func("/decide/strongest-action", test_decide_strongest);
+	g_test_add_func("/decide/notice", test_decide_notice);
+	g_test_add_func("/decide/rename", test_decide_rename);
+	g_test_add_func("/decide/oversize", test_decide_oversize);
+	PC_TEST_ADD_CASES("/template", template_cases, test_template_case);
+	g_test_add_func("/template/default", test_template_default);
+	return g_test_run();
+}

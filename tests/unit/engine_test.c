@@ -1,0 +1,361 @@
+/*
+ * Unit tests for the engine's parts: file-name decoding (RFC 2231, RFC
+ * 2047, both parameters disagreeing), the filter's predicates (double
+ * extension with RTL override, type mismatch), signature name -> status,
+ * archive name listing (nested zip) through real libclamav, the clean
+ * cache that must not hide detections or archive names, and splicing
+ * edits into a message with every other byte kept.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "cases.h"
+
+#include "check.h"
+#include <portcullis/rewrite.h>
+
+static PcEngine *test_engine_instance;
+
+static PcEngine *
+test_engine(void)
+{
+	if (test_engine_instance == NULL) {
+		g_autofree char *sigs = g_build_filename(g_getenv("top_srcdir"), "tests/data/sigs",
+							 NULL);
+		PcEngineOptions o = {
+			.database_dir = sigs, .tmp_dir = g_get_tmp_dir(),
+			.max_scan_size = 10 << 20, .max_file_size = 10 << 20, .max_recursion = 10,
+			.max_files = 100, .max_scan_time_ms = 10000, .max_mime_depth = 20,
+			.memory_max = 1 << 20, .digests = TRUE,
+		};
+		g_autoptr(GError) error = NULL;
+
+		test_engine_instance = pc_engine_new(&o, &error);
+		g_assert_no_error(error);
+	}
+	return test_engine_instance;
+}
+
+static PcVerdict *
+test_scan(const char *text, gsize len, const PcPolicy *policy)
+{
+	PcInput input = { (const guint8 *)text, len ? len : strlen(text), -1 };
+
+	return pc_engine_scan(test_engine(), &input, policy);
+}
+
+/* --- file names ------------------------------------------------------------ */
+
+typedef struct {
+	const char *name;
+	const char *headers;	/* the part's header lines */
+	const char *names[3];	/* expected names, NULL-terminated */
+} NameCase;
+
+static const NameCase name_cases[] = {
+	{ "plain-filename", "Content-Disposition: attachment; filename=\"a.pdf\"\r\n",
+	  { "a.pdf" } },
+	{ "name-only", "Content-Type: application/pdf; name=\"b.pdf\"\r\n", { "b.pdf" } },
+	{ "rfc2231-continuation-charset",
+	  "Content-Disposition: attachment;\r\n filename*0*=utf-8''%C3%A9t%C3%A9;\r\n"
+	  " filename*1=\"_report\";\r\n filename*2*=%2Eexe\r\n", { "été_report.exe" } },
+	{ "rfc2231-latin1", "Content-Disposition: attachment; filename*=iso-8859-1'fr'caf%E9.doc\r\n",
+	  { "café.doc" } },
+	{ "rfc2047-word", "Content-Type: application/octet-stream;\r\n"
+	  " name=\"=?UTF-8?B?0L/RgNC40LLQtdGCLmV4ZQ==?=\"\r\n", { "привет.exe" } },
+	{ "rfc2047-q", "Content-Disposition: attachment; filename=\"=?iso-8859-1?Q?na=EFve.txt?=\"\r\n",
+	  { "naïve.txt" } },
+	{ "both-disagree", "Content-Type: application/pdf; name=\"invoice.pdf\"\r\n"
+	  "Content-Disposition: attachment; filename=\"invoice.pdf.exe\"\r\n",
+	  { "invoice.pdf.exe", "invoice.pdf" } },
+	{ "both-agree", "Content-Type: application/pdf; name=\"same.pdf\"\r\n"
+	  "Content-Disposition: attachment; filename=\"same.pdf\"\r\n", { "same.pdf" } },
+};
+
+static void
+test_name_case(gconstpointer data)
+{
+	const NameCase *c = data;
+	g_autofree char *msg = g_strdup_printf(
+		"Subject: names\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n"
+		"\r\n--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b\r\n%s\r\nbody\r\n--b--\r\n",
+		c->headers);
+	g_autoptr(PcVerdict) v = test_scan(msg, 0, NULL);
+	const PcObject *o = pc_verdict_object(v, "2");
+	guint n = 0;
+
+	g_assert_nonnull(o);
+	while (c->names[n] != NULL) {
+		g_assert_cmpuint(o->names->len, >, n);
+		g_assert_cmpstr(g_ptr_array_index(o->names, n), ==, c->names[n]);
+		n++;
+	}
+	g_assert_cmpuint(o->names->len, ==, n);
+}
+
+/* --- filter predicates ------------------------------------------------------ */
+
+typedef struct {
+	const char *name;
+	const char *file;
+	gboolean double_ext;
+} DoubleExtCase;
+
+static const DoubleExtCase double_ext_cases[] = {
+	{ "pdf-exe", "report.pdf.exe", TRUE },
+	{ "upper", "REPORT.PDF.EXE", TRUE },
+	{ "padding-spaces", "report.pdf                 .exe", TRUE },
+	{ "trailing-dot", "report.doc.scr.", TRUE },
+	{ "rtl-override", "invoice\xe2\x80\xae" "exe.pdf", TRUE },
+	{ "rtl-isolate", "photo\xe2\x81\xa7gpj.exe", TRUE },
+	{ "plain-exe", "setup.exe", FALSE },
+	{ "plain-pdf", "report.pdf", FALSE },
+	{ "version-dots", "tool-1.2.3.tar.gz", FALSE },
+	{ "exe-then-pdf", "report.exe.pdf", FALSE },
+};
+
+static void
+test_double_ext_case(gconstpointer data)
+{
+	const DoubleExtCase *c = data;
+
+	g_assert_cmpint(pc_filter_double_extension(c->file), ==, c->double_ext);
+}
+
+typedef struct {
+	const char *name;
+	const char *declared, *detected, *file;
+	gboolean mismatch;
+} MismatchCase;
+
+static const MismatchCase mismatch_cases[] = {
+	{ "pe-as-pdf", "application/pdf", "application/vnd.microsoft.portable-executable",
+	  "invoice.pdf", TRUE },
+	{ "pe-as-pdf-no-name", "application/pdf", "application/x-dosexec", NULL, TRUE },
+	{ "elf-as-image", "image/png", "application/x-executable", "cat.png", TRUE },
+	{ "pe-named-exe", "application/octet-stream", "application/x-dosexec", "setup.exe", FALSE },
+	{ "pe-octet-no-name", "application/octet-stream", "application/x-dosexec", NULL, FALSE },
+	{ "real-pdf", "application/pdf", "application/pdf", "invoice.pdf", FALSE },
+	{ "script-as-text", "text/plain", "text/x-shellscript", "notes.txt", TRUE },
+};
+
+static void
+test_mismatch_case(gconstpointer data)
+{
+	const MismatchCase *c = data;
+
+	g_assert_cmpint(pc_filter_type_mismatch(c->declared, c->detected, c->file), ==,
+			c->mismatch);
+}
+
+/* --- signature name -> status ------------------------------------------------ */
+
+typedef struct {
+	const char *name;
+	const char *signature;
+	PcStatus status;
+} StatusCase;
+
+static char *status_overrides[] = { "Heuristics.OLE2.ContainsMacros*=pass",
+				    "Win.Test.Noisy*=suspicious", NULL };
+
+static const StatusCase status_cases[] = {
+	{ "virus", "Win.Trojan.Agent-123", PC_STATUS_INFECTED },
+	{ "test-file", "Clam.Test.File-SHA256.UNOFFICIAL", PC_STATUS_INFECTED },
+	{ "encrypted-zip", "Heuristics.Encrypted.Zip", PC_STATUS_ENCRYPTED },
+	{ "encrypted-pdf", "Heuristics.Encrypted.PDF", PC_STATUS_ENCRYPTED },
+	{ "limit", "Heuristics.Limits.Exceeded.MaxRecursion", PC_STATUS_UNSCANNABLE },
+	{ "broken-exe", "Heuristics.Broken.Executable", PC_STATUS_SUSPICIOUS },
+	{ "broken-media", "Heuristics.Broken.Media.JPEG.EOFReadingHeader", PC_STATUS_CORRUPTED },
+	{ "phishing", "Heuristics.Phishing.Email.SpoofedDomain", PC_STATUS_SUSPICIOUS },
+	{ "pua", "PUA.Win.Packer.Upx", PC_STATUS_SUSPICIOUS },
+	{ "override-pass", "Heuristics.OLE2.ContainsMacros", PC_STATUS_CLEAN },
+	{ "override-down", "Win.Test.Noisy-7", PC_STATUS_SUSPICIOUS },
+};
+
+static void
+test_status_case(gconstpointer data)
+{
+	const StatusCase *c = data;
+
+	g_assert_cmpint(pc_av_status_of(c->signature, status_overrides), ==, c->status);
+}
+
+/* --- real scans ----------------------------------------------------------- */
+
+static char *
+test_attach(const char *path, const char *name, const char *type)
+{
+	g_autofree char *data = NULL;
+	g_autofree char *b64 = NULL;
+	gsize len;
+
+	g_assert_true(g_file_get_contents(path, &data, &len, NULL));
+	b64 = g_base64_encode((const guchar *)data, len);
+	return g_strdup_printf("Subject: t\r\nMIME-Version: 1.0\r\n"
+			       "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+			       "--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+			       "--b\r\nContent-Type: %s; name=\"%s\"\r\n"
+			       "Content-Transfer-Encoding: base64\r\n\r\n%s\r\n--b--\r\n",
+			       type, name, b64);
+}
+
+static gboolean
+test_inner_has(const PcObject *o, const char *name, guint depth)
+{
+	for (guint i = 0; i < o->inner->len; i++) {
+		const PcInnerFile *f = g_ptr_array_index(o->inner, i);
+
+		if (g_strcmp0(f->name, name) == 0 && f->depth == depth)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* Names inside nested archives are listed, and again on a repeat scan (a
+ * cache that skipped unpacking would lose them). */
+static void
+test_archive_names(void)
+{
+	g_autofree char *zip = g_build_filename(g_getenv("top_srcdir"), "tests/data/nested.zip",
+						NULL);
+	g_autofree char *msg = test_attach(zip, "docs.zip", "application/zip");
+	PcPolicy policy = { .av = TRUE };
+	char *masks[] = { "*.exe", NULL };
+
+	policy.filter.name_include = masks;
+	for (int round = 0; round < 2; round++) {
+		g_autoptr(PcVerdict) v = test_scan(msg, 0, &policy);
+		const PcObject *o = pc_verdict_object(v, "2");
+
+		g_assert_true(test_inner_has(o, "inner.zip", 1));
+		g_assert_true(test_inner_has(o, "readme.txt", 1));
+		g_assert_true(test_inner_has(o, "setup.exe", 2));
+		g_assert_cmpint(o->status, ==, PC_STATUS_FILTERED);
+		g_assert_cmpstr(o->detected_type, ==, "application/zip");
+	}
+}
+
+/* The parser-less raw scan must not teach the cache that bytes are clean:
+ * a message that is itself an archive stays infected on every scan. */
+static void
+test_cache_never_hides(void)
+{
+	g_autofree char *data = NULL;
+	gsize len;
+
+	g_assert_true(g_file_get_contents("/usr/share/clamav-testfiles/clam.zip", &data, &len,
+					  NULL));
+	for (int round = 0; round < 3; round++) {
+		g_autoptr(PcVerdict) v = test_scan(data, len, NULL);
+
+		g_assert_cmpint(v->status, ==, PC_STATUS_INFECTED);
+	}
+}
+
+/* Per-part finds clam.exe in a base64 attachment with its SHA-256. */
+static void
+test_part_digest(void)
+{
+	g_autofree char *msg = test_attach("/usr/share/clamav-testfiles/clam.exe", "clam.exe",
+					   "application/octet-stream");
+	g_autoptr(PcVerdict) v = test_scan(msg, 0, NULL);
+	const PcObject *o = pc_verdict_object(v, "2");
+
+	g_assert_cmpint(o->status, ==, PC_STATUS_INFECTED);
+	g_assert_cmpuint(o->size, ==, 544);
+	g_assert_cmpstr(o->sha256, ==,
+			"71e7b604d18aefd839e51a39c88df8383bb4c071dc31f87f00a2b5df580d4495");
+	g_assert_cmpstr(v->mode, ==, "parts");
+}
+
+/* --- rewriting ----------------------------------------------------------- */
+
+#define REWRITE_MSG \
+	"Subject: r\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n" \
+	"\r\npreamble\r\n--b\r\nContent-Type: text/plain\r\n\r\nkeep me\r\n" \
+	"--b\r\nContent-Type: application/octet-stream; name=\"evil.exe\"\r\n" \
+	"Content-ID: <x@y>\r\nContent-Disposition: attachment; filename=\"evil.exe\"\r\n" \
+	"Content-Transfer-Encoding: base64\r\n\r\nQUJD\r\n--b\r\nContent-Type: text/plain\r\n\r\n" \
+	"tail part\r\n--b--\r\nepilogue\r\n"
+
+static char *
+test_rewrite(PcObjectAction action, const char *notice, const char *new_name)
+{
+	const char *raw = REWRITE_MSG;
+	g_autoptr(PcVerdict) v = test_scan(raw, 0, NULL);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GArray) edits = g_array_new(FALSE, TRUE, sizeof(PcEdit));
+	PcEdit edit = { pc_verdict_object(v, "2"), action, g_strdup(notice), g_strdup(new_name) };
+	PcRewrite result;
+	char *body;
+
+	g_array_set_clear_func(edits, (GDestroyNotify)pc_edit_clear);
+	g_array_append_val(edits, edit);
+	g_assert_true(pc_rewrite((const guint8 *)raw, strlen(raw), v, edits, &result, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(result.headers->len, ==, 0);
+	body = g_strndup((const char *)result.body->data, result.body->len);
+	pc_rewrite_clear(&result);
+	return body;
+}
+
+static void
+test_rewrite_placeholder(void)
+{
+	g_autofree char *body = test_rewrite(PC_OBJ_PLACEHOLDER, "Removed evil.exe\nbye\n", NULL);
+
+	g_assert_cmpstr(body, ==,
+		"preamble\r\n--b\r\nContent-Type: text/plain\r\n\r\nkeep me\r\n"
+		"--b\r\nContent-Type: text/plain; charset=utf-8\r\n"
+		"Content-Transfer-Encoding: 7bit\r\nContent-Disposition: inline\r\n"
+		"Content-ID: <x@y>\r\n\r\nRemoved evil.exe\r\nbye\r\n"
+		"\r\n--b\r\nContent-Type: text/plain\r\n\r\ntail part\r\n--b--\r\nepilogue\r\n");
+}
+
+static void
+test_rewrite_remove(void)
+{
+	g_autofree char *body = test_rewrite(PC_OBJ_REMOVE, NULL, NULL);
+
+	g_assert_cmpstr(body, ==,
+		"preamble\r\n--b\r\nContent-Type: text/plain\r\n\r\nkeep me\r\n"
+		"--b\r\nContent-Type: text/plain\r\n\r\ntail part\r\n--b--\r\nepilogue\r\n");
+}
+
+static void
+test_rewrite_rename(void)
+{
+	g_autofree char *body = test_rewrite(PC_OBJ_RENAME, NULL, "evil.exe.blocked");
+
+	g_assert_cmpstr(body, ==,
+		"preamble\r\n--b\r\nContent-Type: text/plain\r\n\r\nkeep me\r\n"
+		"--b\r\nContent-Type: application/octet-stream; name=evil.exe.blocked\r\n"
+		"Content-ID: <x@y>\r\nContent-Disposition: attachment; filename=evil.exe.blocked\r\n"
+		"Content-Transfer-Encoding: base64\r\n\r\nQUJD\r\n"
+		"--b\r\nContent-Type: text/plain\r\n\r\ntail part\r\n--b--\r\nepilogue\r\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	int rc;
+
+	g_test_init(&argc, &argv, NULL);
+	g_assert_true(pc_engine_global_init(NULL, NULL));
+	PC_TEST_ADD_CASES("/mime/names", name_cases, test_name_case);
+	PC_TEST_ADD_CASES("/filter/double-extension", double_ext_cases, test_double_ext_case);
+	PC_TEST_ADD_CASES("/filter/type-mismatch", mismatch_cases, test_mismatch_case);
+	PC_TEST_ADD_CASES("/av/status", status_cases, test_status_case);
+	g_test_add_func("/av/archive-names", test_archive_names);
+	g_test_add_func("/av/cache-never-hides", test_cache_never_hides);
+	g_test_add_func("/av/part-digest", test_part_digest);
+	g_test_add_func("/rewrite/placeholder", test_rewrite_placeholder);
+	g_test_add_func("/rewrite/remove", test_rewrite_remove);
+	g_test_add_func("/rewrite/rename", test_rewrite_rename);
+	rc = g_test_run();
+	pc_engine_unref(test_engine_instance);
+	return rc;
+}
