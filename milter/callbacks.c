@@ -237,28 +237,45 @@ pcm_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 	return pcm_continue(ctx, SMFIP_NR_BODY);
 }
 
-/* One line per part that is not clean: path, name, type, status, action. */
+static const char *
+pcm_part_action(const PcObject *object, const PcDecision *decision)
+{
+	for (guint j = 0; decision->edits != NULL && j < decision->edits->len; j++) {
+		const PcEdit *edit = &g_array_index(decision->edits, PcEdit, j);
+
+		if (edit->object == object)
+			return edit->action == PC_OBJ_REMOVE ? "remove" :
+			       edit->action == PC_OBJ_RENAME ? "rename" : "placeholder";
+	}
+	return "pass";
+}
+
+/* Every part that is not clean: path, name, detected type, status, the
+ * names of its findings (signatures, filter rules) and what was done. */
 static void
 pcm_log_objects(GString *line, const PcVerdict *verdict, const PcDecision *decision)
 {
 	for (guint i = 0; i < verdict->objects->len; i++) {
 		const PcObject *object = g_ptr_array_index(verdict->objects, i);
-		const char *action = "pass";
+		const char *sep = "";
 
 		if (object->status == PC_STATUS_CLEAN)
 			continue;
-		for (guint j = 0; decision->edits != NULL && j < decision->edits->len; j++) {
-			const PcEdit *edit = &g_array_index(decision->edits, PcEdit, j);
-
-			if (edit->object == object)
-				action = edit->action == PC_OBJ_REMOVE ? "remove" :
-					 edit->action == PC_OBJ_RENAME ? "rename" : "placeholder";
-		}
-		g_string_append_printf(line, " part=%s name=\"%s\" type=%s status=%s action=%s",
+		g_string_append_printf(line, " part=%s name=\"%s\" type=%s status=%s names=",
 				       object->path, pc_object_name(object) ?
 				       pc_object_name(object) : "", object->detected_type ?
 				       object->detected_type : object->declared_type,
-				       pc_status_name(object->status), action);
+				       pc_status_name(object->status));
+		for (guint f = 0; f < verdict->findings->len; f++) {
+			const PcFinding *finding = g_ptr_array_index(verdict->findings, f);
+
+			if (strcmp(finding->object, object->path) != 0 || finding->names->len == 0)
+				continue;
+			g_string_append_printf(line, "%s%s", sep,
+					       (char *)g_ptr_array_index(finding->names, 0));
+			sep = ",";
+		}
+		g_string_append_printf(line, " part_action=%s", pcm_part_action(object, decision));
 	}
 }
 

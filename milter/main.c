@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include <clamav.h>
 #include <libmilter/mfapi.h>
+#include <gmime/gmime.h>
 
 #include "callbacks.h"
 #include "conf.h"
@@ -32,6 +33,7 @@
 #include "log.h"
 #include "reload.h"
 #include "runtime.h"
+#include "milter/mta-snippets.h"
 #include "scan_files.h"
 
 #ifndef PCM_DEFAULT_CONFIG
@@ -65,23 +67,25 @@ pcm_args_clear(PcmArgs *args)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(PcmArgs, pcm_args_clear)
 
 static const char pcm_description[] =
-	"portcullis is a milter for Postfix and Sendmail that scans every message\n"
-	"in process with libclamav and tells the MTA to accept (adding X-Virus-Scanned\n"
-	"and X-Virus-Status headers), reject, tempfail, discard or quarantine it.\n"
+	"portcullis is a milter for Postfix and Sendmail. It parses every message\n"
+	"into its MIME parts, scans each decoded part in process with libclamav,\n"
+	"detects true file types with libmagic and filters attachments by name and\n"
+	"type. Then policy decides: reject, tempfail, discard or quarantine the\n"
+	"message, or deliver it with bad parts removed, replaced by a notice or\n"
+	"renamed, with X-Virus-Scanned and X-Virus-Status headers.\n"
+	"\n"
+	"--scan FILE... shows what portcullis makes of a message without an MTA: its\n"
+	"parts, their types and names, the files inside archives and every finding.\n"
 	"\n"
 	"Configuration: portcullis.conf (see --dump-defaults for every key with its\n"
 	"default and meaning). Without -c, " PCM_DEFAULT_CONFIG " is read if it\n"
 	"exists, otherwise the built-in defaults are used. -s, -u, -p and -o override\n"
 	"the file and stay in force across reloads.\n"
 	"\n"
-	"Postfix (main.cf):\n"
-	"  smtpd_milters = unix:/run/portcullis/portcullis.sock\n"
-	"  non_smtpd_milters = $smtpd_milters\n"
-	"  milter_default_action = tempfail\n"
-	"  milter_protocol = 6\n"
+	"Postfix (main.cf; Debian's chrooted smtpd: see README):\n"
+	PCM_POSTFIX_SNIPPET
 	"Sendmail (sendmail.mc):\n"
-	"  INPUT_MAIL_FILTER(`portcullis', `S=unix:/run/portcullis/portcullis.sock, F=T,\n"
-	"    T=C:30s;S:60s;R:60s;E:10m')\n"
+	PCM_SENDMAIL_SNIPPET
 	"\n"
 	"Signals: SIGHUP reloads the configuration and signatures, SIGUSR2 reloads the\n"
 	"signatures, SIGTERM/SIGINT finish messages in flight and exit. Signatures are\n"
@@ -188,12 +192,18 @@ static void
 pcm_print_version(const PcmConfig *conf)
 {
 	g_autoptr(GError) error = NULL;
-	g_autoptr(PcmRuntime) rt = pcm_runtime_build((PcmConfig *)conf, &error);
+	g_autoptr(PcmRuntime) rt = NULL;
 	unsigned int major = 0, minor = 0, patch = 0;
 
 	smfi_version(&major, &minor, &patch);
-	printf("%s %s\nlibmilter %u.%u.%u\nClamAV %s (functionality level %u)\n",
-	       PACKAGE_NAME, PACKAGE_VERSION, major, minor, patch, cl_retver(), cl_retflevel());
+	printf("%s %s\nlibmilter %u.%u.%u\nClamAV %s (functionality level %u)\nGMime %u.%u.%u\n",
+	       PACKAGE_NAME, PACKAGE_VERSION, major, minor, patch, cl_retver(), cl_retflevel(),
+	       gmime_major_version, gmime_minor_version, gmime_micro_version);
+	fflush(stdout);
+	/* The one line below says why a database did not load; libclamav's
+	 * own log lines about it would only interleave with it. */
+	pcm_log_set_level(LOG_CRIT);
+	rt = pcm_runtime_build((PcmConfig *)conf, &error);
 	if (rt != NULL) {
 		const PcEngineInfo *info = pc_engine_info(rt->engine);
 
