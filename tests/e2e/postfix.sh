@@ -4,7 +4,7 @@
 #   clean mail delivered and stamped (forged stamp replaced)
 #   ClamAV's test files attached: 550 5.7.1 naming the signature
 #   EICAR in a text body: 550 5.7.1
-#   on_infected = quarantine: 250, not delivered, stored byte-identical
+#   block_action = quarantine: 250, not delivered, stored byte-identical
 #   milter down with milter_default_action = tempfail: 4xx, nothing lost
 set -u
 . "$top_srcdir/tests/lib.sh"
@@ -68,7 +68,7 @@ result $? "no infected message was delivered"
 # (d) quarantine: 250 to the client, not delivered, stored byte-identical.
 kill -TERM "$(cat "$work/milter.pid")"; wait "$(cat "$work/milter.pid")"
 pc_start_milter "$work" "$sock" -o milter.socket_group=postfix \
-	-o av.on_infected=quarantine -o quarantine.quarantine_dir="$work/quarantine" || exit 1
+	-o policy.block_action=quarantine -o quarantine.quarantine_dir="$work/quarantine" || exit 1
 printf 'Line one of the quarantined body.\r\n%s\r\n..leading dot\r\nlast line\r\n' "$EICAR" \
 	> "$work/qbody"
 # swaks ends the DATA with its own CRLF, so the file it reads omits the last one.
