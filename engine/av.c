@@ -240,9 +240,16 @@ pc_av_inspect(int fd, const char *type, const char **ancestors, size_t parent_fi
 	(void)file_size;
 	(void)file_buffer;
 	(void)layer_attributes;
-	/* Level 0 is the part itself. */
-	if (scan == NULL || scan->object == NULL || recursion_level == 0 ||
-	    scan->object->inner->len >= PC_AV_MAX_INNER)
+	if (scan == NULL || scan->object == NULL)
+		return CL_CLEAN;
+	/* Level 0 is the part itself: its type is free here, and spares
+	 * libmagic's costly text tests on ordinary body text. */
+	if (recursion_level == 0) {
+		if (scan->object->scanner_type == NULL)
+			scan->object->scanner_type = g_strdup(type);
+		return CL_CLEAN;
+	}
+	if (scan->object->inner->len >= PC_AV_MAX_INNER)
 		return CL_CLEAN;
 	inner = g_new0(PcInnerFile, 1);
 	/* Layers without a name of their own (a TNEF stream, a decompressed

@@ -22,15 +22,16 @@
 
 #include "check.h"
 
-/* Order matters: types are detected before AV and filter read them, and
- * the AV check stays at index PC_ENGINE_AV (engine info, database watch). */
+/* Order matters: AV records libclamav's type of each part, which lets the
+ * type check skip libmagic on plain body text; the filter reads both.  The
+ * AV check stays at index PC_ENGINE_AV (engine info, database watch). */
 static const PcCheck *const pc_engine_checks[] = {
-	&pc_check_magic,
 	&pc_check_av,
+	&pc_check_magic,
 	&pc_check_filter,
 };
 #define PC_ENGINE_NCHECKS G_N_ELEMENTS(pc_engine_checks)
-#define PC_ENGINE_AV 1
+#define PC_ENGINE_AV 0
 
 struct PcEngine {
 	gatomicrefcount ref;

@@ -7,6 +7,14 @@
  *	compares with the declared type and the file name.  Only the first
  *	PC_MAGIC_BYTES are examined: enough for every format libmagic knows
  *	by its header, and a 90 MB attachment costs no more than a small one.
+ *
+ *	libmagic's text tests cost about a millisecond per 5 KB, more than
+ *	scanning the part.  A part that is body text (a declared text type, no
+ *	file name, not an attachment) keeps its declared type without asking
+ *	libmagic when libclamav, having just scanned it, also typed it as
+ *	text, or (when libclamav did not scan it: scan_mode message, av off)
+ *	when its first PC_MAGIC_SNIFF bytes hold no byte that plain text does
+ *	not.  Anything else, every attachment included, is asked.
  * THREAD SAFETY
  *	A libmagic handle must not be used by two threads at once, and
  *	loading one costs milliseconds, so handles are kept in a pool:
@@ -23,6 +31,7 @@
 #include "check.h"
 
 #define PC_MAGIC_BYTES (1024 * 1024)
+#define PC_MAGIC_SNIFF 512
 #define PC_MAGIC_FLAGS (MAGIC_MIME_TYPE | MAGIC_ERROR | MAGIC_NO_CHECK_COMPRESS)
 
 typedef struct {
@@ -97,6 +106,35 @@ pc_magic_return(PcMagic *pool, magic_t handle)
 	g_mutex_unlock(&pool->lock);
 }
 
+/* Control bytes other than tab, line breaks, form feed and escape do not
+ * occur in text; programs and archives have them in their first bytes. */
+static gboolean
+pc_magic_looks_like_text(const PcBlob *content)
+{
+	for (gsize i = 0; i < MIN(content->len, PC_MAGIC_SNIFF); i++) {
+		guint8 c = content->data[i];
+
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+pc_magic_is_body_text(const PcObject *object, const PcBlob *content)
+{
+	static const char *const text_types[] = {
+		"CL_TYPE_TEXT_ASCII", "CL_TYPE_TEXT_UTF8", "CL_TYPE_TEXT_UTF16LE",
+		"CL_TYPE_TEXT_UTF16BE", "CL_TYPE_HTML", "CL_TYPE_HTML_UTF16", NULL,
+	};
+
+	if (object->attachment || !g_str_has_prefix(object->declared_type, "text/"))
+		return FALSE;
+	if (object->scanner_type != NULL)
+		return g_strv_contains(text_types, object->scanner_type);
+	return pc_magic_looks_like_text(content);
+}
+
 static gboolean
 pc_magic_scan_part(gpointer state, PcScan *scan, PcObject *object, const PcBlob *content,
 		   GError **error)
@@ -106,6 +144,10 @@ pc_magic_scan_part(gpointer state, PcScan *scan, PcObject *object, const PcBlob 
 	const char *type;
 
 	(void)scan;
+	if (pc_magic_is_body_text(object, content)) {
+		object->detected_type = g_strdup(object->declared_type);
+		return TRUE;
+	}
 	if (content->len == 0) {
 		object->detected_type = g_strdup("application/x-empty");
 		return TRUE;

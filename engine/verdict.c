@@ -68,6 +68,7 @@ pc_object_free(PcObject *object)
 	g_free(object->path);
 	g_free(object->declared_type);
 	g_free(object->detected_type);
+	g_free(object->scanner_type);
 	g_free(object->encoding);
 	g_ptr_array_unref(object->names);
 	g_ptr_array_unref(object->inner);

@@ -51,6 +51,7 @@ typedef struct {
 	char *path;		/* "1", "2.1"; "0" for the top multipart */
 	char *declared_type;	/* lower-case type/subtype as declared */
 	char *detected_type;	/* libmagic's MIME type of the decoded content */
+	char *scanner_type;	/* libclamav's type of it ("CL_TYPE_TEXT_ASCII") */
 	char *encoding;		/* transfer encoding as declared, lower case */
 	GPtrArray *names;	/* char *: every file name it carries, UTF-8 */
 	GPtrArray *inner;	/* PcInnerFile *: names inside its archives */

@@ -78,7 +78,7 @@ main(int argc, char **argv)
 		snprintf(digits, sizeof(digits), "%06ld", i % 1000000);
 		memcpy(counter, digits, 6);
 		PcInput input = { .data = (const guint8 *)message, .len = len, .fd = -1 };
-		pc_verdict_free(pc_engine_scan(engine, &input, NULL));
+		pc_verdict_free(pc_engine_scan(engine, &input, &conf->policy));
 	}
 	printf("%.3f\n", (cpu_ms() - start) / count);
 	pc_engine_unref(engine);
