@@ -70,6 +70,7 @@ pc_object_free(PcObject *object)
 	g_free(object->detected_type);
 	g_free(object->scanner_type);
 	g_free(object->encoding);
+	g_free(object->charset);
 	g_ptr_array_unref(object->names);
 	g_ptr_array_unref(object->inner);
 	g_free(object->sha256);

@@ -245,7 +245,8 @@ pcm_part_action(const PcObject *object, const PcDecision *decision)
 
 		if (edit->object == object)
 			return edit->action == PC_OBJ_REMOVE ? "remove" :
-			       edit->action == PC_OBJ_RENAME ? "rename" : "placeholder";
+			       edit->action == PC_OBJ_RENAME ? "rename" :
+			       edit->action == PC_OBJ_DISCLAIMER ? "disclaimer" : "placeholder";
 	}
 	return "pass";
 }

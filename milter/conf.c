@@ -215,7 +215,7 @@ pcm_conf_set_template(PcmConfig *conf, const PcmKey *row, const char *value, GEr
 
 	if (*value != '\0' && !g_file_get_contents(value, &text, NULL, &local))
 		return pcm_conf_fail(error, row, value, local->message);
-	if (text != NULL && !pc_template_check(text, pc_placeholder_variables, &local)) {
+	if (text != NULL && !pc_template_check(text, row->choices, &local)) {
 		g_set_error(error, PCM_CONF_ERROR, 0, "[%s] %s: %s:%d: %s", row->group, row->key,
 			    value, local->code, local->message);
 		return FALSE;

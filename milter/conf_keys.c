@@ -4,12 +4,14 @@
  * DESCRIPTION
  *	One row per key.  The loader validates against it, --dump-defaults
  *	prints it (that output is conf/portcullis.conf, and a test diffs the
- *	two), and the README lists the same keys.  Keep doc strings short,
+ *	two), and the README lists the same keys (conf/readme-keys.py
+ *	regenerates its table).  Keep doc strings short,
  *	in the postmaster's terms, and say what the default means.
  */
 #include "config.h"
 
 #include "conf_keys.h"
+#include "template.h"
 
 #define F(field) offsetof(PcmConfig, field)
 #define KiB 1024ULL
@@ -172,7 +174,7 @@ const PcmKey pcm_conf_keys[] = {
 	  "memory, timeout): tempfail (451 4.7.1, the sender retries), accept or reject." },
 	{ "policy", "rename_suffix", PCM_KEY_STRING, ".blocked", 1, 0, NULL,
 	  F(policy.rename_suffix), "Appended to the file name by the rename action." },
-	{ "policy", "placeholder_template", PCM_KEY_TEMPLATE, "", 0, 0, NULL,
+	{ "policy", "placeholder_template", PCM_KEY_TEMPLATE, "", 0, 0, pc_placeholder_variables,
 	  F(policy.placeholder_template),
 	  "File with the text that replaces a part; empty: the built-in notice.\n"
 	  "Variables: {filename} {path} {status} {reason} {signature} {type}\n"
@@ -181,6 +183,15 @@ const PcmKey pcm_conf_keys[] = {
 	  F(policy.reject_message),
 	  "SMTP reply text when block_action = reject; {reason} says what was found\n"
 	  "(\"virus NAME found\", \"unscannable attachment (limit:MaxRecursion)\")." },
+	{ "policy", "disclaimer_text", PCM_KEY_TEMPLATE, "", 0, 0, pc_disclaimer_variables,
+	  F(policy.disclaimer_text),
+	  "File with a disclaimer appended to the text/plain body of delivered mail\n"
+	  "(converted to the part's charset and encoding); empty: none. Variable:\n"
+	  "{hostname}. A signed message gets it only with signed_action = modify." },
+	{ "policy", "disclaimer_html", PCM_KEY_TEMPLATE, "", 0, 0, pc_disclaimer_variables,
+	  F(policy.disclaimer_html),
+	  "File with an HTML disclaimer inserted before </body> of text/html bodies;\n"
+	  "empty: none." },
 
 	{ "quarantine", "quarantine_dir", PCM_KEY_STRING, "/var/lib/portcullis/quarantine", 1, 0,
 	  NULL, F(quarantine_dir),

@@ -28,7 +28,8 @@ typedef struct {
 	PcmKeyType type;
 	const char *defval;
 	guint64 min, max;
-	const char *const *choices;	/* PCM_KEY_ENUM, NULL-terminated */
+	const char *const *choices;	/* PCM_KEY_ENUM: the values; PCM_KEY_TEMPLATE:
+					 * the variables; NULL-terminated */
 	size_t offset;			/* into PcmConfig */
 	const char *doc;
 } PcmKey;

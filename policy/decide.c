@@ -140,7 +140,7 @@ pc_action_strength(PcObjectAction action)
 {
 	static const int strength[] = {
 		[PC_OBJ_PASS] = 0, [PC_OBJ_RENAME] = 1, [PC_OBJ_PLACEHOLDER] = 2,
-		[PC_OBJ_REMOVE] = 3,
+		[PC_OBJ_REMOVE] = 3, [PC_OBJ_DISCLAIMER] = 0,
 	};
 
 	return strength[action];
@@ -256,6 +256,57 @@ pc_decide_parts(const PcPolicy *policy, const PcVerdict *verdict, const char *ho
 	}
 }
 
+/* Inside an attached message: its body is not this message's body text. */
+static gboolean
+pc_in_attached_message(const PcVerdict *verdict, const PcObject *object)
+{
+	for (guint i = 0; i < verdict->objects->len; i++) {
+		const PcObject *o = g_ptr_array_index(verdict->objects, i);
+		gsize n = strlen(o->path);
+
+		if (strcmp(o->declared_type, "message/rfc822") == 0 &&
+		    strncmp(object->path, o->path, n) == 0 && object->path[n] == '.')
+			return TRUE;
+	}
+	return FALSE;
+}
+
+static gboolean
+pc_has_edit(const GArray *edits, const PcObject *object)
+{
+	for (guint i = 0; i < edits->len; i++)
+		if (g_array_index(edits, PcEdit, i).object == object)
+			return TRUE;
+	return FALSE;
+}
+
+/* The disclaimer goes on every body text part (both halves of a
+ * multipart/alternative), never on attachments or attached messages.  A
+ * signed message gets it only when signed_action allows changing it. */
+static void
+pc_decide_disclaimer(const PcPolicy *policy, const PcVerdict *verdict, const char *hostname,
+		     PcDecision *out)
+{
+	const char *const values[] = { hostname, NULL };
+
+	if (verdict->signed_body && policy->signed_action != PC_SIGNED_MODIFY)
+		return;
+	for (guint i = 0; i < verdict->objects->len; i++) {
+		const PcObject *o = g_ptr_array_index(verdict->objects, i);
+		const char *text = strcmp(o->declared_type, "text/plain") == 0 ? policy->disclaimer_text :
+				   strcmp(o->declared_type, "text/html") == 0 ? policy->disclaimer_html :
+				   NULL;
+		PcEdit edit = { o, PC_OBJ_DISCLAIMER, NULL, NULL };
+
+		if (text == NULL || *text == '\0' || o->container || o->attachment ||
+		    o->body_start < 0 || pc_has_edit(out->edits, o) ||
+		    pc_in_attached_message(verdict, o))
+			continue;
+		edit.notice = pc_template_render(text, pc_disclaimer_variables, values);
+		g_array_append_val(out->edits, edit);
+	}
+}
+
 static void
 pc_decide_signed(const PcPolicy *policy, const PcVerdict *verdict, PcDecision *out)
 {
@@ -344,8 +395,10 @@ pc_decide(const PcPolicy *policy, const PcVerdict *verdict, const char *hostname
 	out->action = PC_ACT_ACCEPT;
 	pc_decide_parts(policy, verdict, hostname, out);
 	pc_decide_signed(policy, verdict, out);
-	if (out->action == PC_ACT_ACCEPT)
-		out->status = pc_status_header(verdict, out->edits);
+	if (out->action != PC_ACT_ACCEPT)
+		return;
+	out->status = pc_status_header(verdict, out->edits);
+	pc_decide_disclaimer(policy, verdict, hostname, out);
 }
 
 void

@@ -15,6 +15,8 @@ const char *const pc_placeholder_variables[] = {
 	"hostname", NULL,
 };
 
+const char *const pc_disclaimer_variables[] = { "hostname", NULL };
+
 const char pc_placeholder_default[] =
 	"This part of the message was removed by the mail filter on {hostname}.\n"
 	"\n"

@@ -20,6 +20,8 @@ GQuark pc_template_error_quark(void);
 
 /* Variables of the placeholder notice, NULL-terminated. */
 extern const char *const pc_placeholder_variables[];
+/* Variables of disclaimers. */
+extern const char *const pc_disclaimer_variables[];
 /* The built-in placeholder notice. */
 extern const char pc_placeholder_default[];
 

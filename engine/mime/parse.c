@@ -165,6 +165,8 @@ pc_mime_add_object(PcMime *mime, PcVerdict *verdict, GMimeObject *entity, const 
 
 	object->declared_type = g_ascii_strdown(mime_type ? mime_type : "text/plain", -1);
 	object->encoding = pc_mime_header_lower(entity, "Content-Transfer-Encoding");
+	object->charset = g_ascii_strdown(type && g_mime_content_type_get_parameter(type, "charset") ?
+					  g_mime_content_type_get_parameter(type, "charset") : "", -1);
 	object->depth = depth;
 	object->boundary = g_strdup(boundary);
 	object->container = GMIME_IS_MULTIPART(entity) || GMIME_IS_MESSAGE_PART(entity);

@@ -247,6 +247,105 @@ pc_edit_rename(PcRewriter *rw, const PcEdit *edit)
 	}
 }
 
+/* Runs GMime's encoder or decoder over a whole buffer. */
+static GString *
+pc_code(GMimeContentEncoding encoding, gboolean encode, const char *in, gsize len)
+{
+	GMimeEncoding state;
+	GString *out;
+	gsize n;
+
+	if (encode)
+		g_mime_encoding_init_encode(&state, encoding);
+	else
+		g_mime_encoding_init_decode(&state, encoding);
+	out = g_string_sized_new(g_mime_encoding_outlen(&state, len) + 16);
+	n = g_mime_encoding_flush(&state, in, len, out->str);
+	g_string_set_size(out, n);
+	return out;
+}
+
+/* LF -> CRLF where the message uses CRLF; CRLF -> LF for the encoders. */
+static GString *
+pc_eol(GString *text, const char *eol)
+{
+	GString *out = g_string_sized_new(text->len + text->len / 32);
+
+	for (gsize i = 0; i < text->len; i++) {
+		if (text->str[i] == '\r' && i + 1 < text->len && text->str[i + 1] == '\n')
+			continue;
+		if (text->str[i] == '\n')
+			g_string_append(out, eol);
+		else
+			g_string_append_c(out, text->str[i]);
+	}
+	g_string_free(text, TRUE);
+	return out;
+}
+
+/* The disclaimer in the part's charset, or NULL when it cannot be. */
+static char *
+pc_disclaimer_in(const char *utf8, const char *charset)
+{
+	if (*charset == '\0' || g_ascii_strcasecmp(charset, "utf-8") == 0 ||
+	    g_ascii_strcasecmp(charset, "us-ascii") == 0)
+		return g_strdup(utf8);
+	return g_convert_with_fallback(utf8, -1, charset, "UTF-8", "?", NULL, NULL, NULL);
+}
+
+static void
+pc_insert_disclaimer(GString *text, const char *disclaimer, gboolean html)
+{
+	const char *body_end = NULL;
+
+	if (html) {
+		/* The last </body>, case-insensitive; none: at the end. */
+		g_autofree char *lower = g_ascii_strdown(text->str, (gssize)text->len);
+		const char *p = lower;
+
+		while ((p = strstr(p, "</body")) != NULL)
+			body_end = text->str + (p++ - lower);
+	}
+	if (body_end != NULL) {
+		g_string_insert(text, body_end - text->str, disclaimer);
+		return;
+	}
+	if (text->len > 0 && text->str[text->len - 1] != '\n')
+		g_string_append_c(text, '\n');
+	g_string_append(text, disclaimer);
+}
+
+/* Decoded, extended, encoded as it was: the part keeps its transfer
+ * encoding and charset.  Text the charset cannot hold becomes '?'. */
+static void
+pc_edit_disclaimer(PcRewriter *rw, const PcEdit *edit)
+{
+	const PcObject *o = edit->object;
+	GMimeContentEncoding encoding = g_mime_content_encoding_from_string(o->encoding);
+	gboolean coded = encoding == GMIME_CONTENT_ENCODING_BASE64 ||
+			 encoding == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE;
+	const char *raw = (const char *)rw->raw + o->body_start;
+	gsize len = (gsize)(o->body_end - o->body_start);
+	g_autofree char *disclaimer = pc_disclaimer_in(edit->notice, o->charset);
+	GString *text;
+
+	if (disclaimer == NULL)
+		return;
+	text = coded ? pc_code(encoding, FALSE, raw, len) : g_string_new_len(raw, (gssize)len);
+	text = pc_eol(text, "\n");
+	pc_insert_disclaimer(text, disclaimer, strcmp(o->declared_type, "text/html") == 0);
+	if (coded) {
+		GString *encoded = pc_code(encoding, TRUE, text->str, text->len);
+
+		g_string_free(text, TRUE);
+		text = encoded;
+	}
+	/* The line break before the next boundary is already in the message. */
+	while (text->len > 0 && text->str[text->len - 1] == '\n')
+		g_string_truncate(text, text->len - 1);
+	pc_splice(rw, o->body_start, o->body_end, pc_eol(text, rw->eol));
+}
+
 /* Start of the boundary line just before offset, or -1. */
 static gint64
 pc_delimiter_before(const PcRewriter *rw, gint64 offset, const char *boundary)
@@ -330,6 +429,10 @@ pc_edit(PcRewriter *rw, const PcEdit *edit, GError **error)
 		g_set_error(error, PC_REWRITE_ERROR, 0, "part %s: no usable offsets", o->path);
 		return FALSE;
 	}
+	if (edit->action == PC_OBJ_DISCLAIMER) {
+		pc_edit_disclaimer(rw, edit);
+		return TRUE;
+	}
 	if (o->boundary == NULL && o->depth == 0) {
 		pc_edit_top(rw, edit);
 		return TRUE;
@@ -344,6 +447,7 @@ pc_edit(PcRewriter *rw, const PcEdit *edit, GError **error)
 		pc_edit_rename(rw, edit);
 		return TRUE;
 	case PC_OBJ_PASS:
+	case PC_OBJ_DISCLAIMER:
 		return TRUE;
 	}
 	return TRUE;

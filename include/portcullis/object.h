@@ -53,6 +53,7 @@ typedef struct {
 	char *detected_type;	/* libmagic's MIME type of the decoded content */
 	char *scanner_type;	/* libclamav's type of it ("CL_TYPE_TEXT_ASCII") */
 	char *encoding;		/* transfer encoding as declared, lower case */
+	char *charset;		/* Content-Type charset, lower case; "" if none */
 	GPtrArray *names;	/* char *: every file name it carries, UTF-8 */
 	GPtrArray *inner;	/* PcInnerFile *: names inside its archives */
 	guint64 size;		/* decoded size */

@@ -30,6 +30,7 @@ typedef enum {
 	PC_OBJ_REMOVE,		/* the part disappears */
 	PC_OBJ_PLACEHOLDER,	/* replaced by a text/plain notice */
 	PC_OBJ_RENAME,		/* file name gets rename_suffix, content kept */
+	PC_OBJ_DISCLAIMER,	/* not a status action: body text gets the disclaimer */
 } PcObjectAction;
 
 typedef enum {
@@ -73,6 +74,8 @@ typedef struct {
 	char *rename_suffix;
 	char *placeholder_template;	/* template text; NULL: built-in */
 	char *reject_message;
+	char *disclaimer_text;		/* appended to text/plain bodies; NULL: none */
+	char *disclaimer_html;		/* inserted before </body> of text/html bodies */
 } PcPolicy;
 
 const char *pc_scan_mode_name(PcScanMode mode);

@@ -8,7 +8,9 @@
  *	message at the offsets GMime reported (object.h): a removed part
  *	disappears with its boundary line, a placeholder takes its part's
  *	place as a text/plain notice, a renamed part gets new Content-Type
- *	"name" and Content-Disposition "filename" parameters.  Parts not
+ *	"name" and Content-Disposition "filename" parameters, a body text
+ *	part gets the disclaimer (decoded, appended or, in HTML, inserted
+ *	before </body>, converted to its charset, encoded as it was).  Parts not
  *	edited, boundaries, preamble, epilogue and the top-level header block
  *	stay byte-identical; nothing is re-encoded.
  *
@@ -30,8 +32,8 @@ G_BEGIN_DECLS
 
 typedef struct {
 	const PcObject *object;
-	PcObjectAction action;		/* remove, placeholder or rename */
-	char *notice;			/* placeholder text, UTF-8 */
+	PcObjectAction action;		/* remove, placeholder, rename, disclaimer */
+	char *notice;			/* placeholder or disclaimer text, UTF-8 */
 	char *new_name;			/* rename */
 } PcEdit;
 

@@ -203,6 +203,34 @@ test_decide_rename(void)
 	pc_decision_clear(&d);
 }
 
+/* Body text gets the disclaimer, attachments never; a signed message only
+ * when it may be changed. */
+static void
+test_decide_disclaimer(void)
+{
+	g_autoptr(PcmConfig) conf = pcm_conf_new();
+	g_autoptr(PcVerdict) v = decide_verdict(PC_STATUS_CLEAN, NULL, FALSE, 2);
+	PcObject *text = pc_verdict_object(v, "1");
+	PcDecision d;
+
+	g_free(text->declared_type);
+	text->declared_type = g_strdup("text/plain");
+	conf->policy.disclaimer_text = g_strdup("-- \nchecked by {hostname}\n");
+	pc_decide(&conf->policy, v, "mx.example", &d);
+	g_assert_cmpstr(d.status, ==, "Clean");
+	g_assert_cmpuint(d.edits->len, ==, 1);
+	g_assert_true(g_array_index(d.edits, PcEdit, 0).object == text);
+	g_assert_cmpint(g_array_index(d.edits, PcEdit, 0).action, ==, PC_OBJ_DISCLAIMER);
+	g_assert_cmpstr(g_array_index(d.edits, PcEdit, 0).notice, ==, "-- \nchecked by mx.example\n");
+	pc_decision_clear(&d);
+
+	v->signed_body = TRUE;
+	conf->policy.signed_action = PC_SIGNED_PASS;
+	pc_decide(&conf->policy, v, "mx.example", &d);
+	g_assert_cmpuint(d.edits->len, ==, 0);
+	pc_decision_clear(&d);
+}
+
 typedef struct {
 	const char *name;
 	const char *text;
@@ -269,6 +297,7 @@ main(int argc, char **argv)
 	g_test_add_func("/decide/notice", test_decide_notice);
 	g_test_add_func("/decide/rename", test_decide_rename);
 	g_test_add_func("/decide/oversize", test_decide_oversize);
+	g_test_add_func("/decide/disclaimer", test_decide_disclaimer);
 	PC_TEST_ADD_CASES("/template", template_cases, test_template_case);
 	g_test_add_func("/template/default", test_template_default);
 	return g_test_run();

@@ -338,6 +338,74 @@ test_rewrite_rename(void)
 		"--b\r\nContent-Type: text/plain\r\n\r\ntail part\r\n--b--\r\nepilogue\r\n");
 }
 
+/* Decoded text of part path in a message made of headers + body. */
+static char *
+test_decoded(const char *headers, const GByteArray *body, int index)
+{
+	g_autoptr(GByteArray) all = g_byte_array_new();
+	g_autoptr(GMimeStream) stream = NULL;
+	g_autoptr(GMimeParser) parser = NULL;
+	GMimeMessage *message;
+	GMimeObject *part;
+	g_autoptr(GMimeStream) out = NULL;
+	GByteArray *text = g_byte_array_new();
+	char *result;
+
+	g_byte_array_append(all, (const guint8 *)headers, (guint)strlen(headers));
+	g_byte_array_append(all, body->data, body->len);
+	stream = g_mime_stream_mem_new_with_buffer((const char *)all->data, all->len);
+	parser = g_mime_parser_new_with_stream(stream);
+	message = g_mime_parser_construct_message(parser, NULL);
+	part = g_mime_multipart_get_part(GMIME_MULTIPART(g_mime_message_get_mime_part(message)),
+					 index);
+	out = g_mime_stream_mem_new_with_byte_array(text);
+	g_mime_data_wrapper_write_to_stream(g_mime_part_get_content(GMIME_PART(part)), out);
+	result = g_strndup((const char *)text->data, text->len);
+	g_object_unref(message);
+	return result;
+}
+
+#define DISCLAIMER_HEADERS \
+	"Subject: d\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+#define DISCLAIMER_MSG DISCLAIMER_HEADERS \
+	"--b\r\nContent-Type: text/plain\r\n\r\nplain body\r\n" \
+	"--b\r\nContent-Type: text/plain; charset=iso-8859-1\r\n" \
+	"Content-Transfer-Encoding: quoted-printable\r\n\r\ncaf=E9 au lait\r\n" \
+	"--b\r\nContent-Type: text/html\r\nContent-Transfer-Encoding: base64\r\n\r\n" \
+	"PGh0bWw+PGJvZHk+PHA+aGk8L3A+PC9ib2R5PjwvaHRtbD4=\r\n--b--\r\n"
+
+/* The disclaimer is added inside each body part's own encoding and
+ * charset; decoding the result shows the original text plus it. */
+static void
+test_rewrite_disclaimer(void)
+{
+	const char *raw = DISCLAIMER_MSG;
+	g_autoptr(PcVerdict) v = test_scan(raw, 0, NULL);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GArray) edits = g_array_new(FALSE, TRUE, sizeof(PcEdit));
+	const char *paths[] = { "1", "2", "3" };
+	const char *notes[] = { "-- \nScanned at mx\n", "-- \nScann\xc3\xa9 \xe2\x82\xac\n",
+				"<p>Scanned</p>" };
+	PcRewrite result;
+
+	g_array_set_clear_func(edits, (GDestroyNotify)pc_edit_clear);
+	for (guint i = 0; i < 3; i++) {
+		PcEdit edit = { pc_verdict_object(v, paths[i]), PC_OBJ_DISCLAIMER,
+				g_strdup(notes[i]), NULL };
+
+		g_array_append_val(edits, edit);
+	}
+	g_assert_true(pc_rewrite((const guint8 *)raw, strlen(raw), v, edits, &result, &error));
+	g_autofree char *plain = test_decoded(DISCLAIMER_HEADERS, result.body, 0);
+	g_autofree char *latin = test_decoded(DISCLAIMER_HEADERS, result.body, 1);
+	g_autofree char *html = test_decoded(DISCLAIMER_HEADERS, result.body, 2);
+	g_assert_cmpstr(plain, ==, "plain body\r\n-- \r\nScanned at mx");
+	/* iso-8859-1 has no euro sign: it becomes '?'. */
+	g_assert_cmpstr(latin, ==, "caf\xe9 au lait\r\n-- \r\nScann\xe9 ?");
+	g_assert_cmpstr(html, ==, "<html><body><p>hi</p><p>Scanned</p></body></html>");
+	pc_rewrite_clear(&result);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -355,6 +423,7 @@ main(int argc, char **argv)
 	g_test_add_func("/rewrite/placeholder", test_rewrite_placeholder);
 	g_test_add_func("/rewrite/remove", test_rewrite_remove);
 	g_test_add_func("/rewrite/rename", test_rewrite_rename);
+	g_test_add_func("/rewrite/disclaimer", test_rewrite_disclaimer);
 	rc = g_test_run();
 	pc_engine_unref(test_engine_instance);
 	return rc;
