@@ -149,7 +149,12 @@ pc_notice_part(const PcRewriter *rw, const char *notice, GString *headers, GStri
 		ascii = ascii && !(*p & 0x80);
 	g_string_append_printf(headers, "text/plain; charset=utf-8%s", rw->eol);
 	if (ascii) {
-		lines = g_strsplit(notice, "\n", -1);
+		g_autofree char *trimmed = g_strdup(notice);
+
+		/* The line break before the next boundary ends the last line. */
+		while (*trimmed && trimmed[strlen(trimmed) - 1] == '\n')
+			trimmed[strlen(trimmed) - 1] = '\0';
+		lines = g_strsplit(trimmed, "\n", -1);
 		for (guint i = 0; lines[i] != NULL; i++)
 			g_string_append_printf(body, "%s%s", lines[i], lines[i + 1] ? rw->eol : "");
 		return;

@@ -21,7 +21,8 @@ for script in $scripts; do
 	set --
 	if [ -f "$opts" ]; then
 		while read -r line; do
-			set -- "$@" -o "$(echo "$line" | sed "s|@WORKDIR@|$work|g")"
+			set -- "$@" -o "$(echo "$line" | sed -e "s|@WORKDIR@|$work|g" \
+				-e "s|@TESTDIR@|$top_srcdir/tests/milter|g")"
 		done < "$opts"
 	fi
 	pc_start_milter "$work" "unix:$work/milter.sock" "$@"

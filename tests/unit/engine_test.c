@@ -311,7 +311,7 @@ test_rewrite_placeholder(void)
 		"preamble\r\n--b\r\nContent-Type: text/plain\r\n\r\nkeep me\r\n"
 		"--b\r\nContent-Type: text/plain; charset=utf-8\r\n"
 		"Content-Transfer-Encoding: 7bit\r\nContent-Disposition: inline\r\n"
-		"Content-ID: <x@y>\r\n\r\nRemoved evil.exe\r\nbye\r\n"
+		"Content-ID: <x@y>\r\n\r\nRemoved evil.exe\r\nbye"
 		"\r\n--b\r\nContent-Type: text/plain\r\n\r\ntail part\r\n--b--\r\nepilogue\r\n");
 }
 

@@ -1,0 +1,21 @@
+-- With infected out of the block list, an infected attachment is replaced
+-- by a notice: the body is replaced (SMFIR_REPLBODY) with the text part and
+-- boundaries exactly as sent and the notice in the attachment's place, and
+-- X-Virus-Status says what was done.
+package.path = TESTDIR .. "/?.lua;" .. package.path
+local t = require("lib")
+
+local conn = t.connect()
+t.start(conn, "PLACE1", t.MULTIPART)
+t.body(conn, t.attachment_body(t.TESTFILES .. "/clam.zip"))
+t.expect_accepted(conn,
+  "Infected (Clam.Test.File-SHA256.UNOFFICIAL), 1 attachment replaced")
+local expected = "--BOUNDARY\r\nContent-Type: text/plain\r\n\r\nsee attachment\r\n" ..
+  "--BOUNDARY\r\nContent-Type: text/plain; charset=utf-8\r\n" ..
+  "Content-Transfer-Encoding: 7bit\r\nContent-Disposition: inline\r\n\r\n" ..
+  "Removed clam.zip: virus Clam.Test.File-SHA256.UNOFFICIAL found (infected)\r\n" ..
+  "--BOUNDARY--\r\n"
+if not mt.eom_check(conn, MT_BODYCHANGE, expected) then
+  t.fail("body was not replaced by the expected notice")
+end
+mt.disconnect(conn)
