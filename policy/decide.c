@@ -42,7 +42,8 @@ pc_finding_reason(const PcFinding *finding)
 		return finding->detail ? g_strdup_printf("filtered: %s (%s)", what, finding->detail)
 				       : g_strdup_printf("filtered: %s", what);
 	case PC_STATUS_UNSCANNABLE:
-		return g_strdup_printf("unscannable attachment (%s)",
+		return g_strdup_printf("unscannable %s (%s)",
+				       strcmp(finding->object, "message") == 0 ? "message" : "attachment",
 				       finding->detail ? finding->detail : what);
 	default:
 		return g_strdup_printf("%s: %s", pc_status_name(finding->status), what);
