@@ -207,9 +207,12 @@ pc_verdict_describe(const PcVerdict *verdict)
 
 /* --- JSON, for portcullis --scan ------------------------------------------ */
 
+/* Types and details can carry a sender's 8-bit bytes: JSON must stay UTF-8. */
 static void
-pc_json_string(GString *out, const char *text)
+pc_json_string(GString *out, const char *raw)
 {
+	g_autofree char *text = raw ? g_utf8_make_valid(raw, -1) : NULL;
+
 	if (text == NULL) {
 		g_string_append(out, "null");
 		return;
