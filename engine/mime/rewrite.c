@@ -67,18 +67,19 @@ pc_next_field(const PcRewriter *rw, gint64 *pos, gint64 to, PcField *field)
 {
 	const char *raw = (const char *)rw->raw;
 	gint64 p = *pos;
-	const char *colon;
+	const char *nl, *colon;
 
 	if (p >= to || raw[p] == '\r' || raw[p] == '\n')
 		return FALSE;
+	/* The name ends at a colon on the field's first line; a line without
+	 * one is carried over untouched, as a field with no name. */
+	nl = memchr(raw + p, '\n', to - p);
+	colon = memchr(raw + p, ':', (nl ? nl - raw : to) - p);
 	field->start = p;
-	colon = memchr(raw + p, ':', to - p);
-	field->name = g_strndup(raw + p, colon ? colon - (raw + p) : 0);
-	g_strstrip(field->name);
+	field->name = g_strstrip(g_strndup(raw + p, colon ? colon - (raw + p) : 0));
 	field->value = colon ? colon + 1 - raw : p;
 	do {
-		const char *nl = memchr(raw + p, '\n', to - p);
-
+		nl = memchr(raw + p, '\n', to - p);
 		p = nl ? nl + 1 - raw : to;
 	} while (p < to && (raw[p] == ' ' || raw[p] == '\t'));
 	field->end = p;
@@ -230,7 +231,6 @@ pc_edit_rename(PcRewriter *rw, const PcEdit *edit)
 {
 	static const char *const named[] = { "Content-Type", "Content-Disposition", NULL };
 	const PcObject *o = edit->object;
-	g_autofree char *value = g_strdup_printf("attachment; filename=\"%s\"", edit->new_name);
 	g_autoptr(GString) disposition = NULL;
 	gboolean has_disposition = FALSE;
 	gint64 pos = o->header_start;

@@ -1,0 +1,86 @@
+#!/bin/bash
+# Builds the libFuzzer target for the engine's scan entry in build-fuzz/
+# (clang, ASan + UBSan, coverage on portcullis's own code) and runs it.
+#   tests/fuzz/run.sh [--tap] [SECONDS] [JOBS]
+# Seeds: tests/fuzz/seeds/, ClamAV's test mails, and the differential
+# corpus when it has been generated.  Findings (crash-*, leak-*, timeout-*)
+# and the growing corpus stay in build-fuzz/fuzz-out/.  Prints executions,
+# coverage and crashes; exit status 1 if anything was found.  --tap prints
+# one TAP test instead (the short smoke run in the test suite).
+set -u
+tap=
+[ "${1:-}" = --tap ] && { tap=1; shift; }
+seconds=${1:-60}
+jobs=${2:-1}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=$root/build-fuzz
+out=$build/fuzz-out
+san="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+
+fail() {
+	if [ -n "$tap" ]; then echo "1..1"; echo "not ok 1 - fuzz smoke: $1"; exit 0; fi
+	echo "fuzz: $1" >&2
+	exit 1
+}
+
+build_target() {
+	mkdir -p "$build"
+	if [ ! -f "$build/Makefile" ]; then
+		[ -x "$root/configure" ] || (cd "$root" && ./autogen.sh > /dev/null 2>&1) ||
+			return 1
+		(cd "$build" && "$root/configure" -q CC=clang \
+			CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $san" LDFLAGS="$san") || return 1
+	fi
+	make -s -C "$build" -j2 libpcengine.a libpcpolicy.a > "$build/fuzz-make.out" 2>&1 || return 1
+	clang -O1 -g -fsanitize=fuzzer $san -I"$root/include" -I"$root/policy" -I"$build" \
+		$(pkg-config --cflags glib-2.0 gmime-3.0) "$root/tests/fuzz/fuzz-scan.c" \
+		-o "$build/fuzz-scan" "$build/libpcengine.a" "$build/libpcpolicy.a" \
+		$(pkg-config --libs glib-2.0 gmime-3.0 libclamav libmagic) \
+		>> "$build/fuzz-make.out" 2>&1
+}
+
+seed_corpus() {
+	mkdir -p "$out/corpus" "$out/seeds" "$out/tmp"
+	cp "$root"/tests/fuzz/seeds/* "$out/seeds/"
+	for f in /usr/share/clamav-testfiles/clam.mail /usr/share/clamav-testfiles/*.mbox.*; do
+		[ -f "$f" ] && cp "$f" "$out/seeds/"
+	done
+	for d in "$root"/build-*/tests/out/corpus-differential/corpus; do
+		[ -d "$d" ] && cp "$d"/*.eml "$out/seeds/" 2>/dev/null
+	done
+	return 0
+}
+
+build_target || { sed 's/^/# /' "$build/fuzz-make.out" | tail -20; fail "build failed"; }
+seed_corpus
+rm -f "$out"/crash-* "$out"/leak-* "$out"/timeout-* "$out"/oom-*
+# One job runs in process; more run as libFuzzer workers, each logging to
+# fuzz-N.log in the working directory (build-fuzz/fuzz-out).
+parallel=
+[ "$jobs" -gt 1 ] && parallel="-jobs=$jobs -workers=$jobs"
+rm -f "$out"/fuzz-*.log
+(cd "$out" && PORTCULLIS_SIGS="$root/tests/data/sigs" PORTCULLIS_FUZZ_TMP="$out/tmp" \
+	ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
+	LSAN_OPTIONS=suppressions="$root/tests/fuzz/lsan.supp" \
+	"$build/fuzz-scan" -dict="$root/tests/fuzz/mime.dict" -max_total_time="$seconds" \
+	-max_len=65536 -rss_limit_mb=2048 -timeout=10 $parallel \
+	-artifact_prefix="$out/" -print_final_stats=1 "$out/corpus" "$out/seeds" \
+	> "$out/fuzz.log" 2>&1)
+stats=$(cat "$out/fuzz.log" "$out"/fuzz-*.log 2>/dev/null)
+execs=$(echo "$stats" | sed -n 's/^stat::number_of_executed_units: *//p' | awk '{s += $1} END {print s + 0}')
+cov=$(echo "$stats" | grep -o 'cov: [0-9]*' | awk '{print $2}' | sort -n | tail -1)
+ft=$(echo "$stats" | grep -o 'ft: [0-9]*' | awk '{print $2}' | sort -n | tail -1)
+found=$(ls "$out"/crash-* "$out"/leak-* "$out"/timeout-* "$out"/oom-* 2>/dev/null | wc -l)
+summary="$seconds s, $execs executions, cov ${cov:-?}, ft ${ft:-?}, corpus $(ls "$out/corpus" | wc -l), $found crashes/leaks/timeouts"
+if [ -n "$tap" ]; then
+	echo "1..1"
+	if [ "$found" = 0 ] && [ "$execs" -gt 0 ]; then
+		echo "ok 1 - fuzz smoke: $summary"
+	else
+		echo "not ok 1 - fuzz smoke: $summary"
+		grep -A30 "ERROR: \|SUMMARY" "$out/fuzz.log" | head -40 | sed 's/^/# /'
+	fi
+	exit 0
+fi
+echo "fuzz: $summary"
+[ "$found" = 0 ]
