@@ -12,7 +12,7 @@ if [ "$count" -gt 5 ] && [ -z "$syms" ]; then
 else
 	echo "not ok 1 - engine/policy objects ($count) reference libmilter: $syms"
 fi
-if grep -rl 'libmilter' "$top_srcdir"/engine "$top_srcdir"/policy "$top_srcdir"/include/portcullis; then
+if grep -rlE '#include.*(libmilter|mfapi)' "$top_srcdir"/engine "$top_srcdir"/policy "$top_srcdir"/include/portcullis; then
 	echo "not ok 2 - engine or policy sources include libmilter headers"
 else
 	echo "ok 2 - engine and policy sources include no libmilter header"
