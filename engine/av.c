@@ -25,7 +25,9 @@
  *
  *	While libclamav unpacks a part, its file-inspection callback records
  *	the name and type of every file inside (PcObject.inner) for the
- *	attachment filter, so archives are unpacked once.
+ *	attachment filter, so archives are unpacked once.  yEnc files inside
+ *	text parts, which neither GMime nor libclamav decodes, are decoded
+ *	here (engine/mime/embedded.c), listed and scanned the same way.
  * LIMITS
  *	Exceeding a limit is never reported as clean: heuristic limit alerts
  *	are enabled, and both those alerts and CL_EMAX* make the part
@@ -397,17 +399,50 @@ pc_av_check_hidden(PcScan *scan, const PcObject *object, const PcBlob *content)
 		pc_scan_want_second_opinion(scan, "unknown-encoding");
 }
 
+typedef struct {
+	PcAv *av;
+	PcScan *scan;
+	PcObject *object;
+	GError *error;
+} PcAvYenc;
+
+/* A yEnc file inside a text part: listed like a file inside an archive
+ * (the name filter sees it) and scanned; findings go to the text part. */
+static void
+pc_av_yenc_file(const guint8 *data, gsize len, const char *name, gpointer user)
+{
+	PcAvYenc *run = user;
+	PcInnerFile *inner = g_new0(PcInnerFile, 1);
+
+	inner->name = name ? g_utf8_make_valid(name, -1) : NULL;
+	inner->type = g_strdup("yEnc");
+	inner->depth = 1;
+	g_ptr_array_add(run->object->inner, inner);
+	if (run->error == NULL)
+		pc_av_scan_bytes(run->av, run->scan, run->object, data, len,
+				 &run->av->part_options, &run->error);
+}
+
 static gboolean
 pc_av_scan_part(gpointer state, PcScan *scan, PcObject *object, const PcBlob *content,
 		GError **error)
 {
 	PcAv *av = state;
+	PcAvYenc yenc = { av, scan, object, NULL };
 
 	if (!scan->policy->av || scan->policy->scan_mode == PC_SCAN_MESSAGE)
 		return TRUE;
 	pc_av_check_hidden(scan, object, content);
-	return pc_av_scan_bytes(av, scan, object, content->data, content->len,
-				&av->part_options, error);
+	if (!pc_av_scan_bytes(av, scan, object, content->data, content->len,
+			      &av->part_options, error))
+		return FALSE;
+	if (g_str_has_prefix(object->declared_type, "text/"))
+		pc_mime_yenc(content->data, content->len, pc_av_yenc_file, &yenc);
+	if (yenc.error != NULL) {
+		g_propagate_error(error, yenc.error);
+		return FALSE;
+	}
+	return TRUE;
 }
 
 static gboolean

@@ -28,6 +28,7 @@ typedef struct {
 	const PcEngineOptions *options;
 	PcVerdict *verdict;
 	GString *second_opinion;	/* why the whole-message parse must run */
+	gboolean alternate;		/* a re-scan under another boundary */
 } PcScan;
 
 typedef struct {

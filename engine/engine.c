@@ -6,7 +6,10 @@
  *	check in pc_engine_checks[].  A scan maps the message (memory as
  *	given, or the spool fd mapped read-only), parses it with GMime once,
  *	decodes each leaf once and hands it to every check, then lets every
- *	check look at the whole message.  A check that fails adds an error
+ *	check look at the whole message.  Where the message's headers name a
+ *	second boundary for a multipart (GMime and libclamav take one, a mail
+ *	client may take the other), it is scanned again under that boundary.
+ *	A check that fails adds an error
  *	finding naming it, so a broken check can never look like a clean
  *	message.
  * THREAD SAFETY
@@ -175,6 +178,54 @@ pc_engine_scan_leaf(PcEngine *engine, PcScan *scan, guint index)
 		pc_blob_clear(&content);
 }
 
+static void pc_engine_run(PcEngine *engine, PcScan *scan);
+
+static gboolean
+pc_engine_has_finding(const PcVerdict *verdict, PcStatus status, const char *name)
+{
+	for (guint i = 0; i < verdict->findings->len; i++) {
+		const PcFinding *f = g_ptr_array_index(verdict->findings, i);
+		const char *first = f->names->len ? g_ptr_array_index(f->names, 0) : NULL;
+
+		if (f->status == status && g_strcmp0(first, name) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* A multipart whose headers name a second boundary is scanned again as a
+ * mail client that takes that boundary would show it; what that finds
+ * counts for the message.  One level only: the re-scan looks no further. */
+static void
+pc_engine_scan_alternates(PcEngine *engine, PcScan *scan)
+{
+	for (guint i = 0; i < scan->mime->alternates->len; i++) {
+		const PcAltBoundary *alt = &g_array_index(scan->mime->alternates, PcAltBoundary, i);
+		g_autoptr(GByteArray) copy = pc_mime_with_boundary(scan->data, scan->len, alt);
+		g_autoptr(PcVerdict) other = pc_verdict_new();
+		PcMime mime = { 0 };
+		PcScan alone = { copy->data, copy->len, &mime, scan->policy, scan->options, other,
+				 g_string_new(NULL), TRUE };
+
+		pc_engine_run(engine, &alone);
+		pc_mime_clear(&mime);
+		g_string_free(alone.second_opinion, TRUE);
+		for (guint f = 0; f < other->findings->len; f++) {
+			const PcFinding *finding = g_ptr_array_index(other->findings, f);
+			const char *name = finding->names->len ? g_ptr_array_index(finding->names, 0)
+							       : NULL;
+			g_autofree char *detail = g_strdup_printf("with boundary \"%s\"%s%s",
+				alt->boundary, finding->detail ? ": " : "",
+				finding->detail ? finding->detail : "");
+
+			if (finding->status != PC_STATUS_CLEAN &&
+			    !pc_engine_has_finding(scan->verdict, finding->status, name))
+				pc_verdict_add(scan->verdict, finding->source, finding->status, NULL,
+					       name, detail);
+		}
+	}
+}
+
 static void
 pc_engine_run(PcEngine *engine, PcScan *scan)
 {
@@ -196,6 +247,8 @@ pc_engine_run(PcEngine *engine, PcScan *scan)
 		    !check->scan_message(engine->states[i], scan, &error))
 			pc_engine_failed(scan->verdict, check, NULL, error);
 	}
+	if (!scan->alternate)
+		pc_engine_scan_alternates(engine, scan);
 }
 
 /* A spooled message is mapped read-only: GMime's parts and libclamav's

@@ -32,6 +32,14 @@
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeParser, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeStream, g_object_unref)
 
+/* A multipart whose headers name more than one boundary: GMime used one,
+ * a mail client may use another. */
+typedef struct {
+	gint64 start, end;		/* the Content-Type field, raw offsets */
+	char *type;			/* multipart/... as declared */
+	char *boundary;			/* a boundary GMime did not use */
+} PcAltBoundary;
+
 typedef struct {
 	GMimeStream *stream;
 	GMimeMessage *message;
@@ -40,6 +48,7 @@ typedef struct {
 	guint structural_warnings;	/* parser warnings that may change the parts */
 	GString *warnings;		/* their names, for the log */
 	gint64 body_offset;		/* first byte of the top-level body */
+	GArray *alternates;		/* PcAltBoundary */
 } PcMime;
 
 typedef struct {
@@ -55,6 +64,10 @@ void pc_mime_parse(const guint8 *data, gsize len, guint max_depth, PcVerdict *ve
 		   PcMime *mime);
 void pc_mime_clear(PcMime *mime);
 
+/* The message with one multipart's Content-Type field replaced so that
+ * its alternative boundary is the only one. */
+GByteArray *pc_mime_with_boundary(const guint8 *data, gsize len, const PcAltBoundary *alt);
+
 gboolean pc_mime_decode(GMimeObject *leaf, guint64 memory_max, const char *tmp_dir,
 			PcBlob *blob, GError **error);
 void pc_blob_clear(PcBlob *blob);
@@ -66,5 +79,11 @@ GPtrArray *pc_mime_names(GMimeObject *entity);
 /* Which embedded encoding a decoded text carries: "uuencode", "binhex",
  * "yenc", or NULL.  GMime does not split these out of text bodies. */
 const char *pc_mime_embedded_encoding(const guint8 *data, gsize len);
+
+/* Decodes every yEnc block of a text (line-start "=ybegin" to "=yend") and
+ * calls visit with each file and its name (may be NULL); returns the
+ * number of blocks.  Each file is no larger than the text it came from. */
+typedef void (*PcYencFunc)(const guint8 *data, gsize len, const char *name, gpointer user);
+guint pc_mime_yenc(const guint8 *data, gsize len, PcYencFunc visit, gpointer user);
 
 #endif

@@ -11,8 +11,6 @@
  */
 #include "config.h"
 
-#include <string.h>
-
 #include "mime.h"
 
 static void
@@ -42,33 +40,4 @@ pc_mime_names(GMimeObject *entity)
 	if (type != NULL)
 		pc_mime_add_name(names, g_mime_content_type_get_parameter(type, "name"));
 	return names;
-}
-
-/* A uuencode block starts "begin NNN name" at the start of a line. */
-static gboolean
-pc_mime_has_uuencode(const guint8 *data, gsize len)
-{
-	const char *text = (const char *)data;
-
-	for (gsize i = 0; i + 10 < len; i++) {
-		if ((i == 0 || text[i - 1] == '\n') && memcmp(text + i, "begin ", 6) == 0 &&
-		    g_ascii_isdigit(text[i + 6]) && g_ascii_isdigit(text[i + 7]) &&
-		    g_ascii_isdigit(text[i + 8]))
-			return TRUE;
-	}
-	return FALSE;
-}
-
-const char *
-pc_mime_embedded_encoding(const guint8 *data, gsize len)
-{
-	if (len == 0)
-		return NULL;
-	if (pc_mime_has_uuencode(data, len))
-		return "uuencode";
-	if (memmem(data, len, "(This file must be converted with BinHex", 40) != NULL)
-		return "binhex";
-	if (memmem(data, len, "=ybegin ", 8) != NULL)
-		return "yenc";
-	return NULL;
 }

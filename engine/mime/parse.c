@@ -185,6 +185,72 @@ pc_mime_add_object(PcMime *mime, PcVerdict *verdict, GMimeObject *entity, const 
 	return object;
 }
 
+/* End of the header field starting at offset: its last continuation line. */
+static gint64
+pc_mime_field_end(const PcMime *mime, gint64 offset)
+{
+	const char *raw = (const char *)mime->window->data;
+	gint64 len = (gint64)mime->window->len, p = offset;
+
+	do {
+		const char *nl = memchr(raw + p, '\n', len - p);
+
+		p = nl ? nl + 1 - raw : len;
+	} while (p < len && (raw[p] == ' ' || raw[p] == '\t'));
+	return p;
+}
+
+/* Every boundary= value of every Content-Type field of a multipart that is
+ * not the one GMime used (duplicated parameters or duplicated fields). */
+static void
+pc_mime_note_boundaries(PcMime *mime, GMimeObject *entity, const char *used)
+{
+	static GRegex *boundary_param;
+	GMimeHeaderList *list = g_mime_object_get_header_list(entity);
+	int count = list ? g_mime_header_list_get_count(list) : 0;
+
+	if (g_once_init_enter(&boundary_param))
+		g_once_init_leave(&boundary_param, g_regex_new(
+			"boundary\\s*=\\s*(?:\"([^\"]*)\"|([^\\s;\"]+))", G_REGEX_CASELESS, 0, NULL));
+	for (int i = 0; i < count; i++) {
+		GMimeHeader *header = g_mime_header_list_get_header_at(list, i);
+		g_autoptr(GMatchInfo) match = NULL;
+
+		if (g_ascii_strcasecmp(g_mime_header_get_name(header), "Content-Type") != 0 ||
+		    g_mime_header_get_offset(header) < 0)
+			continue;
+		g_regex_match(boundary_param, g_mime_header_get_raw_value(header), 0, &match);
+		for (; g_match_info_matches(match) && mime->alternates->len < 8;
+		     g_match_info_next(match, NULL)) {
+			g_autofree char *quoted = g_match_info_fetch(match, 1);
+			g_autofree char *token = g_match_info_fetch(match, 2);
+			const char *value = quoted && *quoted ? quoted : token;
+			PcAltBoundary alt;
+
+			if (value == NULL || *value == '\0' || g_strcmp0(value, used) == 0)
+				continue;
+			alt.start = g_mime_header_get_offset(header);
+			alt.end = pc_mime_field_end(mime, alt.start);
+			alt.type = g_mime_content_type_get_mime_type(g_mime_object_get_content_type(entity));
+			alt.boundary = g_strdup(value);
+			g_array_append_val(mime->alternates, alt);
+		}
+	}
+}
+
+GByteArray *
+pc_mime_with_boundary(const guint8 *data, gsize len, const PcAltBoundary *alt)
+{
+	g_autofree char *field = g_strdup_printf("Content-Type: %s; boundary=\"%s\"\r\n", alt->type,
+						 alt->boundary);
+	GByteArray *out = g_byte_array_sized_new((guint)(len + strlen(field)));
+
+	g_byte_array_append(out, data, (guint)alt->start);
+	g_byte_array_append(out, (const guint8 *)field, (guint)strlen(field));
+	g_byte_array_append(out, data + alt->end, (guint)(len - alt->end));
+	return out;
+}
+
 static char *
 pc_mime_child_path(const char *prefix, guint index)
 {
@@ -231,6 +297,7 @@ pc_mime_walk(PcMimeWalk *walk, GMimeObject *entity, const char *path, const char
 		const char *inner = g_mime_multipart_get_boundary(multipart);
 		int count = g_mime_multipart_get_count(multipart);
 
+		pc_mime_note_boundaries(walk->mime, entity, inner);
 		for (int i = 0; i < count; i++) {
 			g_autofree char *child = pc_mime_child_path(prefix, (guint)i + 1);
 
@@ -275,6 +342,15 @@ pc_mime_is_signed(GMimeMessage *message)
 				g_mime_content_type_is_type(type, "application", "x-pkcs7-mime"));
 }
 
+static void
+pc_mime_alt_clear(gpointer data)
+{
+	PcAltBoundary *alt = data;
+
+	g_free(alt->type);
+	g_free(alt->boundary);
+}
+
 void
 pc_mime_parse(const guint8 *data, gsize len, guint max_depth, PcVerdict *verdict, PcMime *mime)
 {
@@ -285,6 +361,8 @@ pc_mime_parse(const guint8 *data, gsize len, guint max_depth, PcVerdict *verdict
 	memset(mime, 0, sizeof(*mime));
 	mime->entities = g_ptr_array_new();
 	mime->warnings = g_string_new(NULL);
+	mime->alternates = g_array_new(FALSE, TRUE, sizeof(PcAltBoundary));
+	g_array_set_clear_func(mime->alternates, pc_mime_alt_clear);
 	/* A window on the caller's bytes: GMime reads it, nobody frees it. */
 	mime->window = g_byte_array_new_take((guint8 *)data, len);
 	mime->stream = g_mime_stream_mem_new_with_byte_array(mime->window);
@@ -318,6 +396,7 @@ pc_mime_clear(PcMime *mime)
 	if (mime->window != NULL)
 		g_byte_array_free(g_steal_pointer(&mime->window), FALSE);
 	g_clear_pointer(&mime->entities, g_ptr_array_unref);
+	g_clear_pointer(&mime->alternates, g_array_unref);
 	if (mime->warnings != NULL)
 		g_string_free(g_steal_pointer(&mime->warnings), TRUE);
 }
