@@ -171,11 +171,33 @@ pc_object_action(const PcPolicy *policy, const PcVerdict *verdict, const PcObjec
 	return best;
 }
 
+/* Every distinct reason found about one part, "; "-separated. */
 static char *
-pc_render_notice(const PcPolicy *policy, const PcObject *object, const PcFinding *why,
-		 const char *hostname)
+pc_object_reasons(const PcVerdict *verdict, const PcObject *object)
 {
-	g_autofree char *reason = pc_finding_reason(why);
+	g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func(g_free);
+
+	for (guint i = 0; i < verdict->findings->len; i++) {
+		const PcFinding *finding = g_ptr_array_index(verdict->findings, i);
+		char *reason;
+
+		if (strcmp(finding->object, object->path) != 0 || finding->status == PC_STATUS_CLEAN)
+			continue;
+		reason = pc_finding_reason(finding);
+		if (g_ptr_array_find_with_equal_func(reasons, reason, g_str_equal, NULL))
+			g_free(reason);
+		else
+			g_ptr_array_add(reasons, reason);
+	}
+	g_ptr_array_add(reasons, NULL);
+	return g_strjoinv("; ", (char **)reasons->pdata);
+}
+
+static char *
+pc_render_notice(const PcPolicy *policy, const PcVerdict *verdict, const PcObject *object,
+		 const PcFinding *why, const char *hostname)
+{
+	g_autofree char *reason = pc_object_reasons(verdict, object);
 	g_autofree char *size = g_strdup_printf("%" G_GUINT64_FORMAT, object->size);
 	const char *name = pc_object_name(object);
 	const char *const values[] = {
@@ -253,7 +275,7 @@ pc_decide_parts(const PcPolicy *policy, const PcVerdict *verdict, const char *ho
 
 		pc_object_action(policy, verdict, edit->object, &why);
 		if (edit->action == PC_OBJ_PLACEHOLDER)
-			edit->notice = pc_render_notice(policy, edit->object, why, hostname);
+			edit->notice = pc_render_notice(policy, verdict, edit->object, why, hostname);
 	}
 }
 
