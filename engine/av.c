@@ -481,6 +481,53 @@ pc_av_second_opinion(PcAv *av, PcScan *scan, GError **error)
 	return TRUE;
 }
 
+/* A part body that per-part scanning saw decoded: its encoded text need
+ * not be matched again when raw_scan = text. */
+static gboolean
+pc_av_decoded_elsewhere(const PcObject *object)
+{
+	static const char *const encoded[] = { "base64", "quoted-printable", "x-uuencode",
+		"uuencode", "x-uue", NULL };
+
+	return !object->container && object->body_start >= 0 &&
+	       g_strv_contains(encoded, object->encoding);
+}
+
+/* The raw message without the bodies of encoded parts (raw_scan = text);
+ * NULL when nothing would be left out. */
+static GByteArray *
+pc_av_raw_text(const PcScan *scan)
+{
+	GByteArray *text = NULL;
+	gint64 pos = 0;
+
+	for (guint i = 0; i < scan->verdict->objects->len; i++) {
+		const PcObject *object = g_ptr_array_index(scan->verdict->objects, i);
+
+		if (!pc_av_decoded_elsewhere(object) || object->body_start < pos)
+			continue;
+		if (text == NULL)
+			text = g_byte_array_sized_new((guint)MIN(scan->len, G_MAXUINT));
+		g_byte_array_append(text, scan->data + pos, (guint)(object->body_start - pos));
+		pos = object->body_end;
+	}
+	if (text != NULL)
+		g_byte_array_append(text, scan->data + pos, (guint)(scan->len - pos));
+	return text;
+}
+
+static gboolean
+pc_av_scan_raw(PcAv *av, PcScan *scan, GError **error)
+{
+	g_autoptr(GByteArray) text = scan->policy->raw_scan == PC_RAW_TEXT ? pc_av_raw_text(scan)
+									    : NULL;
+
+	if (text != NULL)
+		return pc_av_scan_bytes(av, scan, NULL, text->data, text->len, &av->raw_options,
+					error);
+	return pc_av_scan_bytes(av, scan, NULL, scan->data, scan->len, &av->raw_options, error);
+}
+
 static gboolean
 pc_av_scan_message(gpointer state, PcScan *scan, GError **error)
 {
@@ -498,12 +545,21 @@ pc_av_scan_message(gpointer state, PcScan *scan, GError **error)
 		return pc_av_scan_bytes(av, scan, NULL, scan->data, scan->len, &av->part_options,
 					error);
 	}
-	if (!pc_av_scan_bytes(av, scan, NULL, scan->data, scan->len, &av->raw_options, error))
+	if (!pc_av_scan_raw(av, scan, error))
 		return FALSE;
 	scan->verdict->mode = whole ? g_strdup_printf("parts+message(%s)",
 				      scan->second_opinion->len ? scan->second_opinion->str :
 				      "both") : g_strdup("parts");
 	return !whole || pc_av_second_opinion(av, scan, error);
+}
+
+gboolean
+pc_av_scan_file(gpointer state, PcScan *scan, PcObject *object, const guint8 *data, gsize len,
+		GError **error)
+{
+	PcAv *av = state;
+
+	return pc_av_scan_bytes(av, scan, object, data, len, &av->part_options, error);
 }
 
 void

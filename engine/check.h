@@ -51,6 +51,8 @@ extern const PcCheck pc_check_av;
 gboolean pc_av_global_init(PcEngineLogFunc handler, GError **error);
 void pc_av_fill_info(gpointer state, PcEngineInfo *info);
 gboolean pc_av_database_changed(gpointer state);
+gboolean pc_av_scan_file(gpointer state, PcScan *scan, PcObject *object, const guint8 *data,
+			 gsize len, GError **error);
 
 /* engine/av_status.c: signature name -> status. */
 PcStatus pc_av_status_of(const char *signature, char *const *overrides);

@@ -308,6 +308,21 @@ pc_engine_scan(PcEngine *engine, const PcInput *input, const PcPolicy *policy)
 	return verdict;
 }
 
+PcVerdict *
+pc_engine_scan_file(PcEngine *engine, const guint8 *data, gsize len)
+{
+	static const PcPolicy no_policy = { .av = TRUE };
+	PcVerdict *verdict = pc_verdict_new();
+	PcObject *object = pc_object_new("1");
+	g_autoptr(GError) error = NULL;
+	PcScan scan = { data, len, NULL, &no_policy, &engine->options, verdict, NULL, FALSE };
+
+	g_ptr_array_add(verdict->objects, object);
+	if (!pc_av_scan_file(engine->states[PC_ENGINE_AV], &scan, object, data, len, &error))
+		pc_verdict_add(verdict, "av", PC_STATUS_ERROR, "1", NULL, error->message);
+	return verdict;
+}
+
 gboolean
 pc_engine_database_changed(PcEngine *engine)
 {

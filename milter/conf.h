@@ -45,6 +45,7 @@ typedef struct {
 	guint max_scan_time;
 	/* [scan] (engine-wide) */
 	guint max_mime_depth;
+	guint64 part_memory_max;
 	guint max_archive_depth;
 	/* [scan] (per message), [filter], [policy]: the default policy */
 	PcPolicy policy;

@@ -21,6 +21,7 @@
 static const char *const oversize_choices[] = { "accept", "reject", "tempfail", NULL };
 static const char *const error_choices[] = { "tempfail", "accept", "reject", NULL };
 static const char *const mode_choices[] = { "auto", "parts", "message", "both", NULL };
+static const char *const raw_choices[] = { "full", "text", NULL };
 static const char *const object_choices[] = { "pass", "remove", "placeholder", "rename", NULL };
 static const char *const block_choices[] = { "reject", "discard", "quarantine", "tempfail", NULL };
 static const char *const signed_choices[] = { "modify", "block", "pass", NULL };
@@ -93,6 +94,16 @@ const PcmKey pcm_conf_keys[] = {
 	  "encoding). parts: never the whole-message parse. message: only the\n"
 	  "whole-message parse (slowest: every part is written to a file).\n"
 	  "both: everything, always. See README, \"Scan modes\"." },
+	{ "scan", "raw_scan", PCM_KEY_ENUM, "full", 0, 0, raw_choices, F(policy.raw_scan),
+	  "What the parser-less scan of the raw message covers in auto and parts mode:\n"
+	  "full (every byte: signatures written against encoded text still match) or\n"
+	  "text (headers, boundaries and text, without the base64, quoted-printable\n"
+	  "and uuencoded bodies already scanned decoded as parts: about a third less\n"
+	  "CPU on mail with attachments, but a signature that matches only the encoded\n"
+	  "form of an attachment is missed)." },
+	{ "scan", "part_memory_max", PCM_KEY_SIZE, "16M", 0, 1 * GiB, NULL, F(part_memory_max),
+	  "Decoded parts up to this size are held in memory while scanned; larger ones\n"
+	  "are decoded into a temp file in tmp_dir (unlinked, mapped)." },
 	{ "scan", "max_mime_depth", PCM_KEY_UINT, "20", 1, 100, NULL, F(max_mime_depth),
 	  "How deep multiparts and attached messages nest; deeper parts are not\n"
 	  "scanned and the message is unscannable (limit:mime-depth)." },

@@ -2,12 +2,13 @@
 # Smoke test of the benchmark's helpers (the benchmark itself is not part of
 # the test run): the engine-alone timer loads signatures through the daemon's
 # configuration code and prints a figure, refuses bad input clearly; the
-# null milter refuses to start without a socket.
+# null milter refuses to start without a socket; the corpus generator writes
+# distinct messages whose attachments scan-cost times in the engine and bare.
 . "$top_srcdir/tests/lib.sh"
 work=$(pc_workdir bench-tools)
 cost="$top_builddir/tests/bench/scan-cost"
 sh "$top_srcdir/tests/bench/gen-message.sh" > "$work/message.eml"
-echo "1..4"
+echo "1..6"
 
 out=$("$cost" "$work/message.eml" 20 "av.database_dir=$PC_SIGS" "message.spool_dir=$work" 2> "$work/err1")
 if echo "$out" | grep -Eq '^[0-9]+\.[0-9]{3}$' && [ "$out" != "0.000" ]; then
@@ -38,4 +39,22 @@ if [ $status -eq 2 ] && grep -q '^usage: null-milter' "$work/err4"; then
 	echo "ok 4 - null-milter without a socket prints usage, exit 2"
 else
 	echo "not ok 4 - status $status"; sed 's/^/# /' "$work/err4"
+fi
+
+python3 "$top_srcdir/tests/bench/gen-corpus.py" "$work/corpus" 3 7 2> "$work/err5"
+again=$(python3 "$top_srcdir/tests/bench/gen-corpus.py" "$work/corpus2" 3 7 2>&1 &&
+	diff -r "$work/corpus" "$work/corpus2" > /dev/null && echo same)
+files=$(ls "$work/corpus/decoded" 2>/dev/null | wc -l)
+kinds=$(file -b "$work"/corpus/decoded/* | cut -d, -f1 | sort -u | tr '\n' ';')
+if [ "$(ls "$work"/corpus/*.eml | wc -l)" = 3 ] && [ "$files" -ge 3 ] && [ "$again" = same ]; then
+	echo "ok 5 - gen-corpus.py: 3 messages, $files attachments ($kinds), same bytes for the same seed"
+else
+	echo "not ok 5 - gen-corpus.py: $files attachments, rerun: $again"; sed 's/^/# /' "$work/err5"
+fi
+engine=$("$cost" --corpus "$work/corpus" "av.database_dir=$PC_SIGS" "message.spool_dir=$work" 2>&1)
+bare=$("$cost" --bare "$work/corpus" "av.database_dir=$PC_SIGS" "message.spool_dir=$work" 2>&1)
+if echo "$engine $bare" | grep -Eq '^[0-9]+\.[0-9]{3} [0-9]+\.[0-9]{3}$'; then
+	echo "ok 6 - scan-cost --corpus ($engine ms) and --bare ($bare ms) on the corpus"
+else
+	echo "not ok 6 - scan-cost --corpus printed '$engine', --bare '$bare'"
 fi

@@ -48,7 +48,7 @@ typedef struct {
 	guint max_files;		/* files inside containers */
 	guint max_scan_time_ms;		/* wall clock per message */
 	guint max_mime_depth;		/* MIME and message/rfc822 nesting */
-	guint64 memory_max;		/* decoded parts above this go to tmp_dir */
+	guint64 memory_max;		/* decoded parts above this go to tmp_dir; 0: none */
 	gboolean digests;		/* record each part's SHA-256 (--scan) */
 } PcEngineOptions;
 
@@ -81,6 +81,11 @@ const PcEngineInfo *pc_engine_info(const PcEngine *engine);
 /* policy NULL: scan_mode auto, no attachment filter, no overrides (the
  * daemon always passes the configured policy). */
 PcVerdict *pc_engine_scan(PcEngine *engine, const PcInput *input, const PcPolicy *policy);
+
+/* One file's bytes given straight to libclamav, with the options a part
+ * gets but no MIME parsing, typing or filtering: the baseline the
+ * benchmark compares the engine with.  Findings are on object "1". */
+PcVerdict *pc_engine_scan_file(PcEngine *engine, const guint8 *data, gsize len);
 
 /* TRUE when database_dir changed since the engine was loaded. */
 gboolean pc_engine_database_changed(PcEngine *engine);

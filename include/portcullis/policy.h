@@ -26,6 +26,11 @@ typedef enum {
 } PcScanMode;
 
 typedef enum {
+	PC_RAW_FULL,		/* the raw message, every byte */
+	PC_RAW_TEXT,		/* without the bodies scanned decoded as parts */
+} PcRawScan;
+
+typedef enum {
 	PC_OBJ_PASS,		/* leave the part as it is */
 	PC_OBJ_REMOVE,		/* the part disappears */
 	PC_OBJ_PLACEHOLDER,	/* replaced by a text/plain notice */
@@ -63,6 +68,7 @@ typedef struct {
 	/* engine */
 	gboolean av;			/* scan with libclamav */
 	gint scan_mode;			/* PcScanMode */
+	gint raw_scan;			/* PcRawScan */
 	char **signature_overrides;	/* "glob=status" */
 	PcFilterPolicy filter;
 	/* decision */
