@@ -487,6 +487,37 @@ pcm_conf_dump_defaults(FILE *out)
 	}
 }
 
+/* Every message is also scanned whole, as one file: a scan limit below
+ * the message size limit would make every message between the two
+ * unscannable. */
+static gboolean
+pcm_conf_check_limits(const PcmConfig *conf, GError **error)
+{
+	const struct {
+		const char *key;
+		guint64 value;
+	} limits[] = {
+		{ "max_file_size", conf->max_file_size },
+		{ "max_scan_size", conf->max_scan_size },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(limits); i++) {
+		g_autofree char *limit = NULL;
+		g_autofree char *message = NULL;
+
+		if (limits[i].value >= conf->max_message_size)
+			continue;
+		limit = pcm_conf_format_size(limits[i].value);
+		message = pcm_conf_format_size(conf->max_message_size);
+		g_set_error(error, PCM_CONF_ERROR, 0, "[av] %s (%s) is below [message] "
+			    "max_message_size (%s): every message is also scanned whole, as one "
+			    "file; raise %s or lower max_message_size", limits[i].key, limit,
+			    message, limits[i].key);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 PcmConfig *
 pcm_conf_load_with(const char *path, const char *const *overrides, GError **error)
 {
@@ -497,5 +528,7 @@ pcm_conf_load_with(const char *path, const char *const *overrides, GError **erro
 	for (guint i = 0; overrides != NULL && overrides[i] != NULL; i++)
 		if (!pcm_conf_set_option(conf, overrides[i], error))
 			return NULL;
+	if (!pcm_conf_check_limits(conf, error))
+		return NULL;
 	return g_steal_pointer(&conf);
 }

@@ -18,6 +18,8 @@ failure the part tree of the message is printed too.
   --notice-contains TEXT    the selected notice's text contains TEXT
   --part-identical FILE     FILE's bytes, CRLF turned into LF (Maildir), occur
                             unchanged in the delivered file
+  --attachment-equals NAME=FILE
+                            the part carrying NAME decodes to FILE's bytes
   --leaf-parts N            the message has N leaf (non-multipart) parts
   --show                    print the part tree
 """
@@ -30,7 +32,7 @@ import sys
 
 FLAGS_WITH_ARG = {
     "--header", "--header-prefix", "--attachment", "--no-attachment", "--notice-for",
-    "--notice-contains", "--part-identical", "--leaf-parts",
+    "--notice-contains", "--part-identical", "--leaf-parts", "--attachment-equals",
 }
 FLAGS = {"--valid", "--show"}
 
@@ -134,6 +136,19 @@ class Checker:
             self.report(not holders, "no part carries the name %s" % name,
                         "found in %s" % ", ".join(holders))
 
+    def attachment_equals(self, spec):
+        name, _, path = spec.partition("=")
+        with open(path, "rb") as f:
+            want = f.read()
+        holders = [p for p in self.parts if not p.is_multipart() and name in self.filenames(p)]
+        if len(holders) != 1:
+            self.report(False, "%s decodes to %s" % (name, path),
+                        "%d parts carry the name" % len(holders))
+            return
+        have = holders[0].get_payload(decode=True) or b""
+        self.report(have == want, "%s decodes to %s" % (name, path),
+                    "%d bytes, expected %d" % (len(have), len(want)))
+
     def notice_for(self, name):
         rx = re.compile(r"^\s*File:\s+" + re.escape(name) + r"\s*$", re.M)
         self.notice = None
@@ -208,6 +223,8 @@ def main(argv):
             c.notice_contains(arg)
         elif flag == "--part-identical":
             c.part_identical(arg)
+        elif flag == "--attachment-equals":
+            c.attachment_equals(arg)
         elif flag == "--leaf-parts":
             c.leaf_parts(arg)
     if show or c.failed:

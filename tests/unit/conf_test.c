@@ -188,6 +188,23 @@ test_conf_bad_template(void)
 	g_unlink(path);
 }
 
+/* A message is scanned whole too: its size limit may not pass the scan limits. */
+static void
+test_conf_limits(void)
+{
+	g_autoptr(GError) error = NULL;
+
+	g_assert_null(pcm_conf_load_with(NULL, (const char *const[]){
+		"message.max_message_size=200M", NULL }, &error));
+	g_assert_cmpstr(error->message, ==, "[av] max_file_size (100M) is below [message] "
+			"max_message_size (200M): every message is also scanned whole, as one file; "
+			"raise max_file_size or lower max_message_size");
+	g_clear_error(&error);
+	g_autoptr(PcmConfig) conf = pcm_conf_load_with(NULL, (const char *const[]){
+		"message.max_message_size=200M", "av.max_file_size=200M", NULL }, &error);
+	g_assert_no_error(error);
+}
+
 static void
 test_conf_missing_file(void)
 {
@@ -207,5 +224,6 @@ main(int argc, char **argv)
 	g_test_add_func("/conf/overrides", test_conf_overrides);
 	g_test_add_func("/conf/missing-file", test_conf_missing_file);
 	g_test_add_func("/conf/bad-template", test_conf_bad_template);
+	g_test_add_func("/conf/limits", test_conf_limits);
 	return g_test_run();
 }
