@@ -15,6 +15,13 @@ import zipfile
 import zlib
 
 
+def entry(name, compress=zipfile.ZIP_DEFLATED):
+    """A zip member with a fixed time: the same seed gives the same bytes."""
+    info = zipfile.ZipInfo(name, date_time=(2026, 11, 22, 12, 0, 0))
+    info.compress_type = compress
+    return info
+
+
 def pdf(rng, size):
     """A valid PDF: catalog, page, a compressed content stream and an
     uncompressed image stream of random bytes that sets the size."""
@@ -62,23 +69,23 @@ def docx(rng, size):
     words = " ".join("w%x" % rng.randrange(16**6) for _ in range(200))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml",
+        z.writestr(entry("[Content_Types].xml"),
                    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.'
                    'openxmlformats.org/package/2006/content-types"><Default Extension="rels" '
                    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
                    '<Default Extension="png" ContentType="image/png"/><Override PartName='
                    '"/word/document.xml" ContentType="application/vnd.openxmlformats-'
                    'officedocument.wordprocessingml.document.main+xml"/></Types>')
-        z.writestr("_rels/.rels",
+        z.writestr(entry("_rels/.rels"),
                    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
                    'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
                    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
                    'officeDocument" Target="word/document.xml"/></Relationships>')
-        z.writestr("word/document.xml",
+        z.writestr(entry("word/document.xml"),
                    '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.'
                    'openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>%s'
                    '</w:t></w:r></w:p></w:body></w:document>' % words)
-        z.writestr("word/media/image1.png", png(rng, size), zipfile.ZIP_STORED)
+        z.writestr(entry("word/media/image1.png", zipfile.ZIP_STORED), png(rng, size))
     return buf.getvalue()
 
 
@@ -88,7 +95,8 @@ def archive(rng, size):
     parts = rng.randint(2, 5)
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
         for i in range(parts):
-            z.writestr("data-%d-%x.bin" % (i, rng.randrange(16**8)), rng.randbytes(size // parts))
+            z.writestr(entry("data-%d-%x.bin" % (i, rng.randrange(16**8)), zipfile.ZIP_STORED),
+                       rng.randbytes(size // parts))
     return buf.getvalue()
 
 

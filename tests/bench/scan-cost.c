@@ -69,7 +69,7 @@ cost_repeat(PcEngine *engine, const PcPolicy *policy, char *message, gsize len, 
 	double start = cpu_ms();
 
 	for (long i = 0; i < count; i++) {
-		char digits[7];
+		char digits[16];
 		PcInput input = { (const guint8 *)message, len, -1 };
 
 		snprintf(digits, sizeof(digits), "%06ld", i % 1000000);
