@@ -101,7 +101,10 @@ pc_mime_yenc(const guint8 *data, gsize len, PcYencFunc visit, gpointer user)
 	const char *text = (const char *)data, *end = text + len, *p = text;
 	guint blocks = 0;
 
-	while (p < end && (p = memmem(p, end - p, "=ybegin ", 8)) != NULL) {
+	/* Each file costs a scan: a few bytes of "=ybegin" lines must not buy
+	 * an attacker hundreds of them. */
+	while (p < end && blocks < PC_MIME_MAX_YENC &&
+	       (p = memmem(p, end - p, "=ybegin ", 8)) != NULL) {
 		const char *nl = memchr(p, '\n', end - p);
 		g_autofree char *name = NULL;
 		g_autoptr(GByteArray) out = g_byte_array_new();
@@ -109,7 +112,8 @@ pc_mime_yenc(const guint8 *data, gsize len, PcYencFunc visit, gpointer user)
 		if ((p == text || p[-1] == '\n') && nl != NULL) {
 			name = pc_yenc_param(p, nl - p, "name");
 			p = pc_yenc_block(nl + 1, end, out);
-			visit(out->data ? out->data : (const guint8 *)"", out->len, name, user);
+			if (out->len > 0)
+				visit(out->data, out->len, name, user);
 			blocks++;
 		} else {
 			p += 8;

@@ -80,9 +80,11 @@ GPtrArray *pc_mime_names(GMimeObject *entity);
  * "yenc", or NULL.  GMime does not split these out of text bodies. */
 const char *pc_mime_embedded_encoding(const guint8 *data, gsize len);
 
-/* Decodes every yEnc block of a text (line-start "=ybegin" to "=yend") and
- * calls visit with each file and its name (may be NULL); returns the
- * number of blocks.  Each file is no larger than the text it came from. */
+/* Decodes the yEnc blocks of a text (line-start "=ybegin" to "=yend"), the
+ * first PC_MIME_MAX_YENC of them, and calls visit with each non-empty file
+ * and its name (may be NULL); returns the number of blocks.  Each file is
+ * no larger than the text it came from. */
+#define PC_MIME_MAX_YENC 16	/* yEnc files decoded from one text part */
 typedef void (*PcYencFunc)(const guint8 *data, gsize len, const char *name, gpointer user);
 guint pc_mime_yenc(const guint8 *data, gsize len, PcYencFunc visit, gpointer user);
 

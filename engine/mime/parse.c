@@ -200,8 +200,18 @@ pc_mime_field_end(const PcMime *mime, gint64 offset)
 	return p;
 }
 
+static gboolean
+pc_mime_has_alternate(const PcMime *mime, const char *boundary)
+{
+	for (guint i = 0; i < mime->alternates->len; i++)
+		if (strcmp(g_array_index(mime->alternates, PcAltBoundary, i).boundary, boundary) == 0)
+			return TRUE;
+	return FALSE;
+}
+
 /* Every boundary= value of every Content-Type field of a multipart that is
- * not the one GMime used (duplicated parameters or duplicated fields). */
+ * not the one GMime used (duplicated parameters or duplicated fields); each
+ * value once, at most 8: each costs a scan of the whole message. */
 static void
 pc_mime_note_boundaries(PcMime *mime, GMimeObject *entity, const char *used)
 {
@@ -227,7 +237,8 @@ pc_mime_note_boundaries(PcMime *mime, GMimeObject *entity, const char *used)
 			const char *value = quoted && *quoted ? quoted : token;
 			PcAltBoundary alt;
 
-			if (value == NULL || *value == '\0' || g_strcmp0(value, used) == 0)
+			if (value == NULL || *value == '\0' || g_strcmp0(value, used) == 0 ||
+			    pc_mime_has_alternate(mime, value))
 				continue;
 			alt.start = g_mime_header_get_offset(header);
 			alt.end = pc_mime_field_end(mime, alt.start);
