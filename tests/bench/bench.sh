@@ -168,14 +168,16 @@ run_all() {
 	done
 }
 
-start_portcullis() { # name, scan_mode
-	rm -f "$work/$1.sock"
-	"$PC_PORTCULLIS" -f -c /dev/null -s "unix:$work/$1.sock" -o milter.socket_mode=0666 \
+start_portcullis() { # name, scan_mode, more options...
+	local name=$1 mode=$2
+	shift 2
+	rm -f "$work/$name.sock"
+	"$PC_PORTCULLIS" -f -c /dev/null -s "unix:$work/$name.sock" -o milter.socket_mode=0666 \
 		-o av.database_dir="$db" -o message.spool_dir="$work/spool" \
-		-o av.tmp_dir="$scratch/portcullis" -o scan.scan_mode="$2" \
-		-o message.max_message_size=100M > "$work/$1.log" 2>&1 &
+		-o av.tmp_dir="$scratch/portcullis" -o scan.scan_mode="$mode" \
+		-o message.max_message_size=100M "$@" > "$work/$name.log" 2>&1 &
 	pcpid=$!
-	for _ in $(seq 1200); do grep -q "started:" "$work/$1.log" && return 0; sleep 0.1; done
+	for _ in $(seq 1200); do grep -q "started:" "$work/$name.log" && return 0; sleep 0.1; done
 	echo "bench: portcullis did not start" >&2
 	return 1
 }
@@ -203,6 +205,11 @@ for mode in auto message; do
 	run_all "portcullis-$mode" "unix:$work/portcullis-$mode.sock" "$pcpid"
 	kill "$pcpid"; wait "$pcpid"; pcpid=
 done
+# raw_scan = text, on the corpus only: what leaving encoded bodies out of the
+# raw scan saves where attachments are.
+start_portcullis portcullis-text auto -o scan.raw_scan=text || exit 1
+run portcullis-text corpus "unix:$work/portcullis-text.sock" "$pcpid"
+kill "$pcpid"; wait "$pcpid"; pcpid=
 
 cat > "$work/clamd.conf" <<CONF
 LocalSocket $work/clamd.sock
@@ -264,6 +271,9 @@ END {
 			rate["portcullis-auto", l] / r, rate["portcullis-message", l] / r,
 			l == "corpus" ? "< 0.7" : "< 0.5"
 	}
+	printf "corpus, raw_scan=text: CPU %.2f, throughput %.2f x clamav-milter+clamd\n",
+		cpu["portcullis-text", "corpus"] / cpu["clamav-milter+clamd", "corpus"],
+		rate["portcullis-text", "corpus"] / rate["clamav-milter+clamd", "corpus"]
 	printf "\nengine alone, corpus: auto %.2f x bare libclamav (raw_scan=text %.2f, message mode %.2f); target <= 1.2\n",
 		e_auto / bare, e_text / bare, e_msg / bare
 	printf "engine alone, 5 KB: auto %.3f ms, message mode %.3f ms\n", e5, e5m
