@@ -31,7 +31,9 @@
  * LIMITS
  *	Exceeding a limit is never reported as clean: heuristic limit alerts
  *	are enabled, and both those alerts and CL_EMAX* make the part
- *	unscannable ("limit:<what>"), which policy handles; a timeout is an
+ *	unscannable ("limit:<what>"), which policy handles, and so does a file
+ *	inside an archive that libclamav cut at max_file_size without its
+ *	alert (seen through the inspection callback); a timeout is an
  *	error (tempfail: a retry under less load may finish).  A real
  *	detection still wins over a heuristic because heuristic precedence
  *	stays off.
@@ -216,6 +218,8 @@ pc_av_destroy(gpointer state)
 typedef struct {
 	char *name;
 	PcObject *object;	/* part being scanned; NULL for the raw message */
+	guint64 max_file_size;
+	gboolean truncated;	/* a file inside was cut at max_file_size */
 } PcAvScan;
 
 static void
@@ -242,7 +246,13 @@ pc_av_inspect(int fd, const char *type, const char **ancestors, size_t parent_fi
 	(void)file_size;
 	(void)file_buffer;
 	(void)layer_attributes;
-	if (scan == NULL || scan->object == NULL)
+	if (scan == NULL)
+		return CL_CLEAN;
+	/* libclamav 1.4 cuts a file inside an archive at max_file_size and
+	 * scans only that much, without its limit alert: the rest is unseen. */
+	if (recursion_level > 0 && scan->max_file_size > 0 && file_size >= scan->max_file_size)
+		scan->truncated = TRUE;
+	if (scan->object == NULL)
 		return CL_CLEAN;
 	/* Level 0 is the part itself: its type is free here, and spares
 	 * libmagic's costly text tests on ordinary body text. */
@@ -354,7 +364,7 @@ pc_av_scan_bytes(PcAv *av, PcScan *scan, PcObject *object, const guint8 *data, g
 		 const struct cl_scan_options *options, GError **error)
 {
 	struct cl_scan_options opts = *options;
-	PcAvScan context = { NULL, object };
+	PcAvScan context = { NULL, object, scan->options->max_file_size, FALSE };
 	const char *virname = NULL;
 	unsigned long scanned = 0;
 	cl_fmap_t *map;
@@ -374,6 +384,9 @@ pc_av_scan_bytes(PcAv *av, PcScan *scan, PcObject *object, const guint8 *data, g
 	cl_fmap_close(map);
 	ok = pc_av_record(scan, object ? object->path : NULL, rc,
 			  virname ? virname : context.name, error);
+	if (ok && context.truncated)
+		pc_verdict_add(scan->verdict, "av", PC_STATUS_UNSCANNABLE, object ? object->path : NULL,
+			       PC_AV_LIMIT_PREFIX ".MaxFileSize", "limit:MaxFileSize");
 	g_free(context.name);
 	return ok;
 }
