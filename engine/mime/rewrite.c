@@ -139,17 +139,23 @@ pc_header_change(PcRewriter *rw, const char *name, char *value)
 	g_ptr_array_add(rw->result->headers, change);
 }
 
+static gboolean
+pc_is_ascii(const char *text)
+{
+	for (const char *p = text; *p; p++)
+		if (*p & 0x80)
+			return FALSE;
+	return TRUE;
+}
+
 /* The notice as a text/plain body: 7bit when ASCII, else base64. */
 static void
 pc_notice_part(const PcRewriter *rw, const char *notice, GString *headers, GString *body)
 {
-	gboolean ascii = TRUE;
 	g_auto(GStrv) lines = NULL;
 
-	for (const char *p = notice; *p; p++)
-		ascii = ascii && !(*p & 0x80);
 	g_string_append_printf(headers, "text/plain; charset=utf-8%s", rw->eol);
-	if (ascii) {
+	if (pc_is_ascii(notice)) {
 		g_autofree char *trimmed = g_strdup(notice);
 
 		/* The line break before the next boundary ends the last line. */
@@ -204,13 +210,10 @@ static GString *
 pc_placeholder_headers(const PcRewriter *rw, const char *notice, GString *body)
 {
 	GString *headers = g_string_new("Content-Type: ");
-	gboolean ascii = TRUE;
 
-	for (const char *p = notice; *p; p++)
-		ascii = ascii && !(*p & 0x80);
 	pc_notice_part(rw, notice, headers, body);
 	g_string_append_printf(headers, "Content-Transfer-Encoding: %s%s",
-			       ascii ? "7bit" : "base64", rw->eol);
+			       pc_is_ascii(notice) ? "7bit" : "base64", rw->eol);
 	g_string_append_printf(headers, "Content-Disposition: inline%s", rw->eol);
 	return headers;
 }
