@@ -181,18 +181,6 @@ pc_verdict_first_detail(const PcVerdict *verdict, PcStatus status)
 	return finding ? finding->detail : NULL;
 }
 
-gboolean
-pc_verdict_message_has(const PcVerdict *verdict, PcStatus status)
-{
-	for (guint i = 0; i < verdict->findings->len; i++) {
-		const PcFinding *finding = g_ptr_array_index(verdict->findings, i);
-
-		if (finding->status == status && strcmp(finding->object, "message") == 0)
-			return TRUE;
-	}
-	return FALSE;
-}
-
 char *
 pc_verdict_describe(const PcVerdict *verdict)
 {

@@ -67,9 +67,6 @@ const char *pc_verdict_first_name(const PcVerdict *verdict, PcStatus status);
 /* First detail of a finding with the given status, or NULL. */
 const char *pc_verdict_first_detail(const PcVerdict *verdict, PcStatus status);
 
-/* TRUE when some finding of this status is about "message", not a part. */
-gboolean pc_verdict_message_has(const PcVerdict *verdict, PcStatus status);
-
 /* Short token for logs: "clean", "infected(Name)", "error(detail)". */
 char *pc_verdict_describe(const PcVerdict *verdict);
 
