@@ -449,8 +449,17 @@ pc_av_scan_part(gpointer state, PcScan *scan, PcObject *object, const PcBlob *co
 	if (!pc_av_scan_bytes(av, scan, object, content->data, content->len,
 			      &av->part_options, error))
 		return FALSE;
-	if (g_str_has_prefix(object->declared_type, "text/"))
+	if (g_str_has_prefix(object->declared_type, "text/")) {
+		gsize starts[PC_MIME_MAX_YENC];
+		guint n = pc_mime_embedded_starts(content->data, content->len, starts,
+						  G_N_ELEMENTS(starts));
+
+		/* Each block from its first line, where libclamav recognises it. */
+		for (guint i = 0; i < n && yenc.error == NULL; i++)
+			pc_av_scan_bytes(av, scan, object, content->data + starts[i],
+					 content->len - starts[i], &av->part_options, &yenc.error);
 		pc_mime_yenc(content->data, content->len, pc_av_yenc_file, &yenc);
+	}
 	if (yenc.error != NULL) {
 		g_propagate_error(error, yenc.error);
 		return FALSE;

@@ -43,6 +43,32 @@ pc_mime_embedded_encoding(const guint8 *data, gsize len)
 	return NULL;
 }
 
+static gboolean
+pc_mime_uu_begin(const char *p, const char *end)
+{
+	return end - p > 10 && memcmp(p, "begin ", 6) == 0 && g_ascii_isdigit(p[6]) &&
+	       g_ascii_isdigit(p[7]) && g_ascii_isdigit(p[8]);
+}
+
+guint
+pc_mime_embedded_starts(const guint8 *data, gsize len, gsize *offsets, guint max)
+{
+	static const char binhex[] = "(This file must be converted with BinHex";
+	const char *text = (const char *)data, *end = text + len;
+	guint n = 0;
+
+	/* Line starts after the first: at offset 0 the part's own scan sees it. */
+	for (const char *p = memchr(text, '\n', len); p != NULL && n < max;
+	     p = memchr(p, '\n', end - p)) {
+		p++;
+		if (p < end && (pc_mime_uu_begin(p, end) ||
+				((gsize)(end - p) >= sizeof(binhex) - 1 &&
+				 memcmp(p, binhex, sizeof(binhex) - 1) == 0)))
+			offsets[n++] = (gsize)(p - text);
+	}
+	return n;
+}
+
 /* The value of "key=" on a =y control line, up to the end of the line
  * ("name" takes the rest of the line: names may hold spaces). */
 static char *

@@ -84,6 +84,12 @@ const char *pc_mime_embedded_encoding(const guint8 *data, gsize len);
  * first PC_MIME_MAX_YENC of them, and calls visit with each non-empty file
  * and its name (may be NULL); returns the number of blocks.  Each file is
  * no larger than the text it came from. */
+/* Where uuencode and BinHex blocks start inside a decoded text, after its
+ * first line; at most max offsets.  libclamav decodes both when they start
+ * what it is given, and finds them in a mail body, but not in a text part
+ * that was itself base64, nor a BinHex block after other text. */
+guint pc_mime_embedded_starts(const guint8 *data, gsize len, gsize *offsets, guint max);
+
 #define PC_MIME_MAX_YENC 16	/* yEnc files decoded from one text part */
 typedef void (*PcYencFunc)(const guint8 *data, gsize len, const char *name, gpointer user);
 guint pc_mime_yenc(const guint8 *data, gsize len, PcYencFunc visit, gpointer user);
