@@ -55,10 +55,10 @@ pc_splice(PcRewriter *rw, gint64 start, gint64 end, GString *with)
 	g_array_append_val(rw->splices, splice);
 }
 
-/* One header field inside [from, to): its name, its whole extent with
- * continuation lines, and where its value starts. */
+/* One header field inside [from, to): its name and its whole extent with
+ * continuation lines. */
 typedef struct {
-	gint64 start, end, value;
+	gint64 start, end;
 	char *name;
 } PcField;
 
@@ -77,7 +77,6 @@ pc_next_field(const PcRewriter *rw, gint64 *pos, gint64 to, PcField *field)
 	colon = memchr(raw + p, ':', (nl ? nl - raw : to) - p);
 	field->start = p;
 	field->name = g_strstrip(g_strndup(raw + p, colon ? colon - (raw + p) : 0));
-	field->value = colon ? colon + 1 - raw : p;
 	do {
 		nl = memchr(raw + p, '\n', to - p);
 		p = nl ? nl + 1 - raw : to;
@@ -85,12 +84,6 @@ pc_next_field(const PcRewriter *rw, gint64 *pos, gint64 to, PcField *field)
 	field->end = p;
 	*pos = p;
 	return TRUE;
-}
-
-static char *
-pc_field_value(const PcRewriter *rw, const PcField *field)
-{
-	return g_strndup((const char *)rw->raw + field->value, field->end - field->value);
 }
 
 static GMimeFormatOptions *
@@ -105,22 +98,29 @@ pc_format(const PcRewriter *rw)
 }
 
 /* New value (" value" EOL) of a Content-Type or Content-Disposition line
- * with the file name parameter set to name. */
+ * naming the file name.  Built from fresh GMime objects (the type and
+ * charset the engine parsed, the new name), never by re-encoding the
+ * sender's parameter list: GMime's encoder can take gigabytes on a hostile
+ * one (found by the fuzzer). */
 static char *
-pc_renamed_value(const PcRewriter *rw, const char *field, const char *old, const char *name)
+pc_renamed_value(const PcRewriter *rw, const char *field, const PcObject *object,
+		 const char *name)
 {
 	GMimeFormatOptions *format = pc_format(rw);
 	char *value;
 
 	if (g_ascii_strcasecmp(field, "Content-Type") == 0) {
-		GMimeContentType *type = g_mime_content_type_parse(NULL, old);
+		GMimeContentType *type = g_mime_content_type_parse(NULL, object->declared_type);
 
+		if (object->charset != NULL && *object->charset)
+			g_mime_content_type_set_parameter(type, "charset", object->charset);
 		g_mime_content_type_set_parameter(type, "name", name);
 		value = g_mime_content_type_encode(type, format);
 		g_object_unref(type);
 	} else {
-		GMimeContentDisposition *disposition = g_mime_content_disposition_parse(NULL, old);
+		GMimeContentDisposition *disposition = g_mime_content_disposition_new();
 
+		g_mime_content_disposition_set_disposition(disposition, "attachment");
 		g_mime_content_disposition_set_parameter(disposition, "filename", name);
 		value = g_mime_content_disposition_encode(disposition, format);
 		g_object_unref(disposition);
@@ -189,8 +189,8 @@ pc_replace_fields(PcRewriter *rw, gint64 from, gint64 to, const char *const *nam
 		for (guint i = 0; names[i] != NULL; i++)
 			listed = listed || g_ascii_strcasecmp(field.name, names[i]) == 0;
 		if (listed && edit->action == PC_OBJ_RENAME) {
-			g_autofree char *old = pc_field_value(rw, &field);
-			g_autofree char *value = pc_renamed_value(rw, field.name, old, edit->new_name);
+			g_autofree char *value = pc_renamed_value(rw, field.name, edit->object,
+								  edit->new_name);
 			GString *line = g_string_new(NULL);
 
 			g_string_printf(line, "%s:%s", field.name, value);
@@ -246,7 +246,7 @@ pc_edit_rename(PcRewriter *rw, const PcEdit *edit)
 	}
 	pc_replace_fields(rw, o->header_start, o->body_start, named, edit, NULL);
 	if (!has_disposition) {
-		g_autofree char *encoded = pc_renamed_value(rw, "Content-Disposition", "attachment",
+		g_autofree char *encoded = pc_renamed_value(rw, "Content-Disposition", o,
 							    edit->new_name);
 
 		disposition = g_string_new(NULL);
@@ -403,11 +403,9 @@ pc_edit_top(PcRewriter *rw, const PcEdit *edit)
 
 	if (edit->action == PC_OBJ_RENAME) {
 		while (pc_next_field(rw, &pos, o->body_start, &field)) {
-			g_autofree char *old = pc_field_value(rw, &field);
-
 			if (g_ascii_strcasecmp(field.name, "Content-Type") == 0 ||
 			    g_ascii_strcasecmp(field.name, "Content-Disposition") == 0)
-				pc_header_change(rw, field.name, pc_renamed_value(rw, field.name, old,
+				pc_header_change(rw, field.name, pc_renamed_value(rw, field.name, o,
 										   edit->new_name));
 			g_free(field.name);
 		}

@@ -63,7 +63,7 @@ rm -f "$out"/fuzz-*.log
 	ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
 	LSAN_OPTIONS=suppressions="$root/tests/fuzz/lsan.supp" \
 	"$build/fuzz-scan" -dict="$root/tests/fuzz/mime.dict" -max_total_time="$seconds" \
-	-max_len=65536 -rss_limit_mb=2048 -timeout=10 $parallel \
+	-max_len=65536 -rss_limit_mb=2048 -timeout=25 $parallel \
 	-artifact_prefix="$out/" -print_final_stats=1 "$out/corpus" "$out/seeds" \
 	> "$out/fuzz.log" 2>&1)
 stats=$(cat "$out/fuzz.log" "$out"/fuzz-*.log 2>/dev/null)
