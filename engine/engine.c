@@ -283,7 +283,8 @@ pc_engine_map(const PcInput *input, gsize *len, GError **error)
 PcVerdict *
 pc_engine_scan(PcEngine *engine, const PcInput *input, const PcPolicy *policy)
 {
-	static const PcPolicy no_policy = { .av = TRUE, .scan_mode = PC_SCAN_AUTO };
+	static const PcPolicy no_policy = { .av = TRUE, .filter_enabled = TRUE,
+					     .scan_mode = PC_SCAN_AUTO };
 	PcVerdict *verdict = pc_verdict_new();
 	g_autoptr(GError) error = NULL;
 	PcMime mime = { 0 };

@@ -243,7 +243,7 @@ pc_filter_scan_message(gpointer state, PcScan *scan, GError **error)
 {
 	(void)state;
 	(void)error;
-	for (guint i = 0; i < scan->verdict->objects->len; i++) {
+	for (guint i = 0; scan->policy->filter_enabled && i < scan->verdict->objects->len; i++) {
 		PcFilterRun run = { scan, g_ptr_array_index(scan->verdict->objects, i),
 				    &scan->policy->filter };
 

@@ -14,6 +14,8 @@
 static const char *const pc_status_names[PC_STATUS_COUNT] = {
 	[PC_STATUS_CLEAN] = "clean",
 	[PC_STATUS_UNSCANNED] = "unscanned",
+	[PC_STATUS_PROBABLE] = "probable",
+	[PC_STATUS_SPAM] = "spam",
 	[PC_STATUS_FILTERED] = "filtered",
 	[PC_STATUS_SUSPICIOUS] = "suspicious",
 	[PC_STATUS_CORRUPTED] = "corrupted",

@@ -173,7 +173,7 @@ pcm_conf_set_statuses(PcmConfig *conf, const PcmKey *row, const char *value, GEr
 		if (status <= PC_STATUS_UNSCANNED || status == PC_STATUS_ERROR) {
 			g_autofree char *what = g_strdup_printf(
 				"has \"%s\", not one of: infected, unscannable, encrypted, "
-				"corrupted, suspicious, filtered", items[i]);
+				"corrupted, suspicious, filtered, spam, probable", items[i]);
 
 			return pcm_conf_fail(error, row, value, what);
 		}
@@ -225,6 +225,17 @@ pcm_conf_set_template(PcmConfig *conf, const PcmKey *row, const char *value, GEr
 	return TRUE;
 }
 
+/* A one-line template: its {variables} are the row's choices. */
+static gboolean
+pcm_conf_check_text(const PcmKey *row, const char *value, GError **error)
+{
+	g_autoptr(GError) local = NULL;
+
+	if (pc_template_check(value, row->choices, &local))
+		return TRUE;
+	return pcm_conf_fail(error, row, value, local->message);
+}
+
 static gboolean
 pcm_conf_set_row(PcmConfig *conf, const PcmKey *row, const char *value, GError **error)
 {
@@ -235,6 +246,8 @@ pcm_conf_set_row(PcmConfig *conf, const PcmKey *row, const char *value, GError *
 	case PCM_KEY_STRING:
 		if (row->min > 0 && *value == '\0')
 			return pcm_conf_fail(error, row, value, "must not be empty");
+		if (row->choices != NULL && !pcm_conf_check_text(row, value, error))
+			return FALSE;
 		g_free(*PCM_FIELD(conf, row, char *));
 		*PCM_FIELD(conf, row, char *) = g_strdup(value);
 		return TRUE;

@@ -19,6 +19,8 @@
 #include <portcullis/policy.h>
 
 typedef enum { PCM_OVERSIZE_ACCEPT, PCM_OVERSIZE_REJECT, PCM_OVERSIZE_TEMPFAIL } PcmOversize;
+typedef enum { PCM_QUARANTINE_DIRECTORY, PCM_QUARANTINE_MTA } PcmQuarantineStore;
+typedef enum { PCM_CONFLICT_STRICTEST, PCM_CONFLICT_SPLIT } PcmGroupConflict;
 
 typedef struct {
 	char *path;			/* file loaded, NULL for built-in defaults */
@@ -49,8 +51,26 @@ typedef struct {
 	guint max_archive_depth;
 	/* [scan] (per message), [filter], [policy]: the default policy */
 	PcPolicy policy;
+	/* [notify] (engine-wide) */
+	char *templates_dir;
+	char *notify_from;
+	char *sendmail_path;
+	char *notify_relay;
+	char *notify_queue_dir;
+	guint notify_retry;
+	guint notify_max_attempts;
 	/* [quarantine] */
 	char *quarantine_dir;
+	gint quarantine_store;		/* PcmQuarantineStore */
+	guint quarantine_max_age;	/* days */
+	guint64 quarantine_max_size;
+	char *release_key_file;
+	char *archive_dir;
+	guint archive_max_age;
+	/* [groups] */
+	char *groups_dir;
+	gint group_conflict;		/* PcmGroupConflict */
+	GPtrArray *groups;		/* PcmGroup *, file order */
 	/* [log] */
 	gint log_level;			/* syslog priority */
 	char *syslog_facility;

@@ -25,6 +25,9 @@ static const char *const raw_choices[] = { "full", "text", NULL };
 static const char *const object_choices[] = { "pass", "remove", "placeholder", "rename", NULL };
 static const char *const block_choices[] = { "reject", "discard", "quarantine", "tempfail", NULL };
 static const char *const signed_choices[] = { "modify", "block", "pass", NULL };
+static const char *const store_choices[] = { "directory", "mta", NULL };
+static const char *const conflict_choices[] = { "strictest", "split", NULL };
+static const char *const tag_variables[] = { "status", NULL };
 
 #define ACTION(status) F(policy.object_action[status])
 
@@ -86,6 +89,8 @@ const PcmKey pcm_conf_keys[] = {
 
 	{ "scan", "av", PCM_KEY_BOOL, "yes", 0, 0, NULL, F(policy.av),
 	  "Scan with libclamav. no: only the attachment filter runs." },
+	{ "scan", "filter", PCM_KEY_BOOL, "yes", 0, 0, NULL, F(policy.filter_enabled),
+	  "Run the attachment filter ([filter]). no: files are only scanned." },
 	{ "scan", "scan_mode", PCM_KEY_ENUM, "auto", 0, 0, mode_choices, F(policy.scan_mode),
 	  "auto: scan each decoded part from memory, plus the raw message once\n"
 	  "without mail parsing (body signatures); add libclamav's own whole-message\n"
@@ -204,10 +209,90 @@ const PcmKey pcm_conf_keys[] = {
 	  "File with an HTML disclaimer inserted before </body> of text/html bodies;\n"
 	  "empty: none." },
 
+	{ "policy", "quarantine", PCM_KEY_STATUSES, "", 0, 0, NULL, F(policy.quarantine),
+	  "Statuses whose messages are also kept in the quarantine, whatever else\n"
+	  "happens to them (rejected, delivered with parts replaced...); e.g.\n"
+	  "infected, spam. block_action = quarantine keeps blocked messages there\n"
+	  "instead of delivering or rejecting them." },
+	{ "policy", "add_headers", PCM_KEY_BOOL, "yes", 0, 0, NULL, F(policy.add_headers),
+	  "Add X-Virus-Scanned and X-Virus-Status to delivered mail (incoming copies\n"
+	  "are removed either way, so they cannot be forged)." },
+	{ "policy", "tag", PCM_KEY_STATUSES, "", 0, 0, NULL, F(policy.tag),
+	  "Statuses whose delivered messages get subject_tag in front of the subject." },
+	{ "policy", "subject_tag", PCM_KEY_STRING, "[{status}]", 1, 0, tag_variables,
+	  F(policy.subject_tag), "Subject prefix for tag; {status} is the message's status." },
+
+	{ "notify", "notify_admin", PCM_KEY_STATUSES, "infected, encrypted, unscannable", 0, 0,
+	  NULL, F(policy.notify_admin),
+	  "Statuses that send admin_address a notification." },
+	{ "notify", "notify_recipients", PCM_KEY_STATUSES, "", 0, 0, NULL,
+	  F(policy.notify_recipients),
+	  "Statuses that tell each recipient what happened to a message for them." },
+	{ "notify", "notify_sender", PCM_KEY_STATUSES, "", 0, 0, NULL, F(policy.notify_sender),
+	  "Statuses that tell the envelope sender. Leave infected out: virus senders\n"
+	  "are forged, so the notice would go to an innocent third party. Never sent\n"
+	  "for the null sender <>." },
+	{ "notify", "admin_address", PCM_KEY_STRING, "postmaster", 1, 0, NULL,
+	  F(policy.admin_address),
+	  "Who gets administrator notifications (a bare local part is completed by\n"
+	  "the MTA)." },
+	{ "notify", "notify_language", PCM_KEY_STRING, "en", 1, 0, NULL,
+	  F(policy.notify_language),
+	  "Template set to use: templates_dir/LANGUAGE/{admin,recipient,sender}.txt." },
+	{ "notify", "templates_dir", PCM_KEY_STRING, "", 0, 0, NULL, F(templates_dir),
+	  "Directory with one subdirectory of notification templates per language;\n"
+	  "empty: the built-in English set (conf/templates/en in the source)." },
+	{ "notify", "from_address", PCM_KEY_STRING, "", 0, 0, NULL, F(notify_from),
+	  "From: of notifications; empty: postmaster@ this host's name. The envelope\n"
+	  "sender is always <> (no bounces of bounces)." },
+	{ "notify", "sendmail_path", PCM_KEY_STRING, "/usr/sbin/sendmail", 1, 0, NULL,
+	  F(sendmail_path),
+	  "Local MTA's sendmail program, run without a shell, for notifications (when\n"
+	  "relay is empty) and for portcullisctl release." },
+	{ "notify", "relay", PCM_KEY_STRING, "", 0, 0, NULL, F(notify_relay),
+	  "host:port of an SMTP relay for notifications; empty: sendmail_path." },
+	{ "notify", "queue_dir", PCM_KEY_STRING, "/var/spool/portcullis/notify", 1, 0, NULL,
+	  F(notify_queue_dir),
+	  "Notifications wait here until sent; one file each, written atomically." },
+	{ "notify", "retry_interval", PCM_KEY_UINT, "300", 1, 86400, NULL, F(notify_retry),
+	  "Seconds between attempts to send a notification that failed." },
+	{ "notify", "max_attempts", PCM_KEY_UINT, "12", 1, 1000, NULL, F(notify_max_attempts),
+	  "Attempts before a notification is given up (moved to queue_dir/failed)." },
+
 	{ "quarantine", "quarantine_dir", PCM_KEY_STRING, "/var/lib/portcullis/quarantine", 1, 0,
 	  NULL, F(quarantine_dir),
-	  "Where block_action = quarantine stores messages: NAME.eml (the message as\n"
-	  "received) and NAME.env (envelope, client, verdict)." },
+	  "Where quarantined messages are stored: ID.eml (the message as received)\n"
+	  "and ID.meta (envelope, client, group, findings, action), with an index\n"
+	  "for portcullisctl. If an entry cannot be written the message is\n"
+	  "tempfailed." },
+	{ "quarantine", "store", PCM_KEY_ENUM, "directory", 0, 0, store_choices,
+	  F(quarantine_store),
+	  "directory (quarantine_dir, managed with portcullisctl quarantine) or mta\n"
+	  "(the MTA's own quarantine: Postfix's hold queue, released with\n"
+	  "postsuper -H; Sendmail's quarantine, released with sendmail -qQ)." },
+	{ "quarantine", "max_age", PCM_KEY_UINT, "30", 0, 36500, NULL, F(quarantine_max_age),
+	  "Days an entry is kept; 0: until deleted." },
+	{ "quarantine", "max_size", PCM_KEY_SIZE, "0", 0, 0, NULL, F(quarantine_max_size),
+	  "Total size of the quarantine; past it the oldest entries go. 0: no limit." },
+	{ "quarantine", "release_key_file", PCM_KEY_STRING, "/var/lib/portcullis/release.key", 1,
+	  0, NULL, F(release_key_file),
+	  "Secret that signs released messages so that they pass without being\n"
+	  "quarantined again; created (mode 0600) when missing. Keep it private:\n"
+	  "whoever has it can send mail past the filter." },
+	{ "quarantine", "archive_dir", PCM_KEY_STRING, "", 0, 0, NULL, F(archive_dir),
+	  "Keep a copy of every incoming message here (same format); empty: no archive." },
+	{ "quarantine", "archive_max_age", PCM_KEY_UINT, "7", 0, 36500, NULL, F(archive_max_age),
+	  "Days archived messages are kept; 0: until deleted." },
+
+	{ "groups", "groups_dir", PCM_KEY_STRING, "", 0, 0, NULL, F(groups_dir),
+	  "Directory of *.conf files with more [group:NAME] sections, read in name\n"
+	  "order after portcullis.conf (e.g. /etc/portcullis/groups.d); empty: none." },
+	{ "groups", "group_conflict", PCM_KEY_ENUM, "strictest", 0, 0, conflict_choices,
+	  F(group_conflict),
+	  "When recipients of one message fall in groups with different policies:\n"
+	  "strictest (the most protective outcome of their groups applies to the\n"
+	  "whole message) or split (a recipient whose group differs from the first\n"
+	  "recipient's gets 452 4.5.3 and the client sends it again separately)." },
 
 	{ "log", "level", PCM_KEY_LOGLEVEL, "info", 0, 0, NULL, F(log_level),
 	  "error, warning, notice, info (one line per message) or debug." },

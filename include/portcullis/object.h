@@ -27,6 +27,8 @@ G_BEGIN_DECLS
 typedef enum {
 	PC_STATUS_CLEAN = 0,
 	PC_STATUS_UNSCANNED,	/* whole message not kept (size): nothing scanned */
+	PC_STATUS_PROBABLE,	/* spam score above the probable threshold */
+	PC_STATUS_SPAM,		/* spam score above the spam threshold */
 	PC_STATUS_FILTERED,	/* matched the attachment filter */
 	PC_STATUS_SUSPICIOUS,	/* heuristic detection */
 	PC_STATUS_CORRUPTED,	/* broken file, or a MIME defect that matters */

@@ -65,8 +65,9 @@ typedef struct {
 } PcFilterPolicy;
 
 typedef struct {
-	/* engine */
+	/* engine: which checks run and how */
 	gboolean av;			/* scan with libclamav */
+	gboolean filter_enabled;	/* run the attachment filter */
 	gint scan_mode;			/* PcScanMode */
 	gint raw_scan;			/* PcRawScan */
 	char **signature_overrides;	/* "glob=status" */
@@ -82,6 +83,16 @@ typedef struct {
 	char *reject_message;
 	char *disclaimer_text;		/* appended to text/plain bodies; NULL: none */
 	char *disclaimer_html;		/* inserted before </body> of text/html bodies */
+	guint quarantine;		/* statuses whose messages are also kept */
+	gboolean add_headers;		/* X-Virus-Scanned and X-Virus-Status */
+	guint tag;			/* statuses whose subject gets subject_tag */
+	char *subject_tag;		/* template: {status} */
+	/* notifications: statuses that make each party hear of a message */
+	guint notify_admin;
+	guint notify_recipients;
+	guint notify_sender;
+	char *admin_address;
+	char *notify_language;		/* template set: templates_dir/LANG/ */
 } PcPolicy;
 
 const char *pc_scan_mode_name(PcScanMode mode);

@@ -13,7 +13,8 @@
  * STATUSES
  *	The vocabulary postmasters know from mail gateways, least severe
  *	first: clean, unscanned (the whole message was not kept: too big),
- *	filtered (matched the attachment filter), suspicious (a heuristic
+ *	probable and spam (message statuses of the spam checks), filtered
+ *	(matched the attachment filter), suspicious (a heuristic
  *	detection), corrupted (broken file or a MIME defect that matters),
  *	encrypted (password-protected archive or document), unscannable (a
  *	deterministic limit: the same message hits it on every retry), error

@@ -29,6 +29,7 @@ fuzz_policy_init(void)
 	static char *names[] = { "*.exe", "*.scr", "*.js", NULL };
 
 	fuzz_policy.av = TRUE;
+	fuzz_policy.filter_enabled = TRUE;
 	fuzz_policy.scan_mode = PC_SCAN_BOTH;
 	fuzz_policy.filter.name_include = names;
 	fuzz_policy.filter.executables = TRUE;

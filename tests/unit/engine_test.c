@@ -222,7 +222,7 @@ test_archive_names(void)
 	g_autofree char *zip = g_build_filename(g_getenv("top_srcdir"), "tests/data/nested.zip",
 						NULL);
 	g_autofree char *msg = test_attach(zip, "docs.zip", "application/zip");
-	PcPolicy policy = { .av = TRUE };
+	PcPolicy policy = { .av = TRUE, .filter_enabled = TRUE };
 	char *masks[] = { "*.exe", NULL };
 
 	policy.filter.name_include = masks;
