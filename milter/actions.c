@@ -20,6 +20,7 @@
 
 #include "actions.h"
 #include "log.h"
+#include "release.h"
 
 #define PCM_BODY_CHUNK 65535
 
@@ -50,12 +51,13 @@ pcm_decide_oversize(const PcmConfig *conf, PcDecision *out)
 
 void
 pcm_decide(const PcmConfig *conf, const PcmMsg *msg, const PcVerdict *verdict,
-	   PcDecision *out)
+	   const PcPolicy *policy, PcDecision *out)
 {
-	if (msg->oversize)
+	if (msg->oversize) {
 		pcm_decide_oversize(conf, out);
-	else
-		pc_decide(&conf->policy, verdict, g_get_host_name(), out);
+		out->add_headers = policy->add_headers;
+	} else
+		pc_decide(policy, verdict, g_get_host_name(), out);
 }
 
 /* Highest index first: deleting occurrence 1 first would renumber the rest
@@ -81,6 +83,20 @@ pcm_add_header(SMFICTX *ctx, const char *name, const char *value, gboolean leads
 	g_autofree char *text = pcm_header_value(value, leadspc);
 
 	return smfi_addheader(ctx, (char *)name, text) == MI_SUCCESS;
+}
+
+/* The tag goes in front of the subject as received (encoded words and
+ * all), so nothing of the sender's text is re-encoded. */
+static gboolean
+pcm_tag_subject(SMFICTX *ctx, const PcmMsg *msg, const char *tag, gboolean leadspc)
+{
+	g_autofree char *value = NULL;
+
+	if (msg->subject == NULL)
+		return pcm_add_header(ctx, "Subject", tag, leadspc);
+	value = g_strconcat(leadspc ? " " : "", tag, " ",
+			    msg->subject + strspn(msg->subject, " \t"), NULL);
+	return smfi_chgheader(ctx, "Subject", 1, value) == MI_SUCCESS;
 }
 
 static gboolean
@@ -149,9 +165,14 @@ pcm_apply_accept(SMFICTX *ctx, const PcmMsg *msg, const PcVerdict *verdict,
 	}
 	pcm_remove_headers(ctx, PCM_HDR_SCANNED, msg->forged_scanned);
 	pcm_remove_headers(ctx, PCM_HDR_STATUS, msg->forged_status);
-	if (!pcm_add_header(ctx, PCM_HDR_SCANNED, msg->rt->scanned_header, leadspc) ||
-	    !pcm_add_header(ctx, PCM_HDR_STATUS, decision->status, leadspc))
+	pcm_remove_headers(ctx, PCQ_RELEASE_HEADER, msg->release_marks);
+	if (decision->add_headers &&
+	    (!pcm_add_header(ctx, PCM_HDR_SCANNED, msg->rt->scanned_header, leadspc) ||
+	     !pcm_add_header(ctx, PCM_HDR_STATUS, decision->status, leadspc)))
 		pcm_msg_log(msg, LOG_WARNING, "MTA refused to add X-Virus headers");
+	if (decision->subject_tag != NULL && !pcm_tag_subject(ctx, msg, decision->subject_tag,
+							      leadspc))
+		pcm_msg_log(msg, LOG_WARNING, "MTA refused to change the Subject");
 	return SMFIS_CONTINUE;
 }
 

@@ -20,7 +20,7 @@
 #include "message.h"
 
 void pcm_decide(const PcmConfig *conf, const PcmMsg *msg, const PcVerdict *verdict,
-		PcDecision *out);
+		const PcPolicy *policy, PcDecision *out);
 
 /* leadspc: SMFIP_HDR_LEADSPC was agreed with the MTA.  A rewrite that
  * fails turns the decision into a tempfail (logged). */

@@ -27,6 +27,7 @@
 #include "callbacks.h"
 #include "log.h"
 #include "message.h"
+#include "outcome.h"
 #include "quarantine.h"
 
 
@@ -78,6 +79,15 @@ pcm_msg(SMFICTX *ctx, const char *event)
 	return msg;
 }
 
+/* group_conflict = split answers some RCPTs with 452, so RCPT needs a reply. */
+static unsigned long
+pcm_reply_steps(void)
+{
+	g_autoptr(PcmRuntime) rt = pcm_runtime_current();
+
+	return rt->conf->group_conflict == PCM_CONFLICT_SPLIT ? SMFIP_NR_RCPT : 0;
+}
+
 static sfsistat
 pcm_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
 	      unsigned long f3, unsigned long *pf0, unsigned long *pf1,
@@ -92,7 +102,7 @@ pcm_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2
 		pcm_log(LOG_WARNING, "MTA does not allow changing headers and body: "
 			"mail is scanned, but X-Virus headers and part actions fail (tempfail)");
 	*pf0 = f0 & PCM_ACTIONS;
-	*pf1 = f1 & PCM_STEPS;
+	*pf1 = f1 & PCM_STEPS & ~pcm_reply_steps();
 	*pf2 = 0;
 	*pf3 = 0;
 	pcm_conn(ctx)->steps = *pf1;
@@ -146,13 +156,31 @@ static sfsistat
 pcm_envfrom(SMFICTX *ctx, char **argv)
 {
 	PcmConn *conn = pcm_conn(ctx);
+	const char *auth;
 
 	pcm_end_message(conn);
 	conn->msg = pcm_msg_new(pcm_runtime_current(), argv[0]);
 	g_atomic_int_inc(&pcm_in_flight);
 	conn->msg->refused = g_atomic_int_get(&pcm_stopping);
 	pcm_msg_set_queue_id(conn->msg, smfi_getsymval(ctx, "i"));
+	auth = smfi_getsymval(ctx, "{auth_authen}");
+	conn->msg->authenticated = auth != NULL && *auth != '\0';
 	return pcm_continue(ctx, SMFIP_NR_MAIL);
+}
+
+/* With split, every recipient must share the first one's group: the rest
+ * are deferred and the client sends them in a transaction of their own. */
+static gboolean
+pcm_split_refuses(const PcmMsg *msg, const PcGroup *group)
+{
+	return msg->rt->conf->group_conflict == PCM_CONFLICT_SPLIT && msg->groups->len > 0 &&
+	       g_ptr_array_index(msg->groups, 0) != group;
+}
+
+static const char *
+pcm_group_name(const PcGroup *group)
+{
+	return group ? group->name : "default";
 }
 
 static sfsistat
@@ -160,9 +188,25 @@ pcm_envrcpt(SMFICTX *ctx, char **argv)
 {
 	PcmMsg *msg = pcm_msg(ctx, "RCPT");
 
+	g_autofree char *rcpt = NULL;
+	PcEnvelope envelope;
+	const PcGroup *group;
+
 	if (msg == NULL)
 		return SMFIS_TEMPFAIL;
-	g_ptr_array_add(msg->recipients, pcm_address(argv[0]));
+	rcpt = pcm_address(argv[0]);
+	envelope = (PcEnvelope){ msg->sender, rcpt, pcm_conn(ctx)->client_addr,
+				 msg->authenticated };
+	group = pc_groups_match(msg->rt->conf->groups, &envelope);
+	if (pcm_split_refuses(msg, group)) {
+		pcm_msg_log(msg, LOG_INFO, "to=<%s> deferred: group %s differs from the first "
+			    "recipient's %s (group_conflict = split)", rcpt, pcm_group_name(group),
+			    pcm_group_name(g_ptr_array_index(msg->groups, 0)));
+		smfi_setreply(ctx, "452", "4.5.3", "Recipient has another mail policy; "
+			      "send to it in a separate message");
+		return SMFIS_TEMPFAIL;
+	}
+	pcm_msg_add_recipient(msg, rcpt, group);
 	return pcm_continue(ctx, SMFIP_NR_RCPT);
 }
 
@@ -195,6 +239,7 @@ pcm_header(SMFICTX *ctx, char *name, char *value)
 		msg->forged_scanned++;
 	else if (g_ascii_strcasecmp(name, PCM_HDR_STATUS) == 0)
 		msg->forged_status++;
+	pcm_msg_note_header(msg, name, value);
 	pcm_spool_header(msg, pcm_conn(ctx)->steps, name, value);
 	return pcm_continue(ctx, SMFIP_NR_HDR);
 }
@@ -281,17 +326,20 @@ pcm_log_objects(GString *line, const PcVerdict *verdict, const PcDecision *decis
 }
 
 static void
-pcm_log_result(const PcmConn *conn, const PcmMsg *msg, const PcVerdict *verdict,
-	       const PcDecision *decision, const char *extra)
+pcm_log_result(const PcmConn *conn, const PcmMsg *msg, const PcmOutcome *outcome,
+	       const char *extra)
 {
+	const PcVerdict *verdict = outcome->verdict;
+	const PcDecision *decision = &outcome->decision;
 	g_autofree char *rcpts = pcm_msg_recipients(msg);
 	g_autofree char *what = pc_verdict_describe(verdict);
 	double ms = (g_get_monotonic_time() - msg->start_us) / 1000.0;
 	g_autoptr(GString) line = g_string_new(NULL);
 
-	g_string_printf(line, "from=<%s> to=<%s> size=%" G_GUINT64_FORMAT " client=%s[%s] av=%s "
-			"action=%s%s", msg->sender, rcpts, msg->size, conn->client_name,
-			conn->client_addr, what, pc_action_name(decision->action), extra);
+	g_string_printf(line, "from=<%s> to=<%s> size=%" G_GUINT64_FORMAT " client=%s[%s] "
+			"group=%s av=%s action=%s%s", msg->sender, rcpts, msg->size,
+			conn->client_name, conn->client_addr, outcome->groups, what,
+			pc_action_name(decision->action), extra);
 	if (decision->reason != NULL && decision->action != PC_ACT_ACCEPT)
 		g_string_append_printf(line, " reason=\"%s\"", decision->reason);
 	if (verdict->mode != NULL)
@@ -324,9 +372,8 @@ pcm_eom(SMFICTX *ctx)
 {
 	PcmConn *conn = pcm_conn(ctx);
 	PcmMsg *msg = pcm_msg(ctx, "end of message");
-	g_autoptr(PcVerdict) verdict = NULL;
 	g_autofree char *extra = NULL;
-	PcDecision decision;
+	PcmOutcome outcome;
 	sfsistat status;
 
 	if (msg == NULL)
@@ -334,12 +381,12 @@ pcm_eom(SMFICTX *ctx)
 	pcm_msg_set_queue_id(msg, smfi_getsymval(ctx, "i"));
 	if (msg->refused || msg->spool_error != NULL)
 		return pcm_refuse(ctx, msg);
-	verdict = pcm_msg_scan(msg);
-	pcm_decide(msg->rt->conf, msg, verdict, &decision);
-	extra = pcm_quarantine(conn, msg, verdict, &decision);
-	status = pcm_apply(ctx, msg, verdict, &decision, (conn->steps & SMFIP_HDR_LEADSPC) != 0);
-	pcm_log_result(conn, msg, verdict, &decision, extra);
-	pc_decision_clear(&decision);
+	pcm_outcome_decide(msg, &outcome);
+	extra = pcm_quarantine(conn, msg, outcome.verdict, &outcome.decision);
+	status = pcm_apply(ctx, msg, outcome.verdict, &outcome.decision,
+			   (conn->steps & SMFIP_HDR_LEADSPC) != 0);
+	pcm_log_result(conn, msg, &outcome, extra);
+	pcm_outcome_clear(&outcome);
 	pcm_end_message(conn);
 	return status;
 }

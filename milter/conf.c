@@ -113,7 +113,7 @@ pcm_conf_check_range(const PcmKey *row, const char *value, guint64 n, GError **e
 }
 
 static gboolean
-pcm_conf_set_choice(PcmConfig *conf, const PcmKey *row, const char *value,
+pcm_conf_set_choice(gpointer field, const PcmKey *row, const char *value,
 		    const char *const *choices, GError **error)
 {
 	int index = pcm_parse_choice(choices, value);
@@ -124,7 +124,7 @@ pcm_conf_set_choice(PcmConfig *conf, const PcmKey *row, const char *value,
 
 		return pcm_conf_fail(error, row, value, what);
 	}
-	*PCM_FIELD(conf, row, gint) = row->type == PCM_KEY_LOGLEVEL ?
+	*(gint *)field = row->type == PCM_KEY_LOGLEVEL ?
 				      pcm_log_priorities[index] : index;
 	return TRUE;
 }
@@ -162,7 +162,7 @@ pcm_parse_bool(const char *text, gboolean *out)
 }
 
 static gboolean
-pcm_conf_set_statuses(PcmConfig *conf, const PcmKey *row, const char *value, GError **error)
+pcm_conf_set_statuses(gpointer field, const PcmKey *row, const char *value, GError **error)
 {
 	g_auto(GStrv) items = pcm_parse_list(value);
 	guint mask = 0;
@@ -179,12 +179,12 @@ pcm_conf_set_statuses(PcmConfig *conf, const PcmKey *row, const char *value, GEr
 		}
 		mask |= 1u << status;
 	}
-	*PCM_FIELD(conf, row, guint) = mask;
+	*(guint *)field = mask;
 	return TRUE;
 }
 
 static gboolean
-pcm_conf_set_overrides(PcmConfig *conf, const PcmKey *row, const char *value, GError **error)
+pcm_conf_set_overrides(gpointer field, const PcmKey *row, const char *value, GError **error)
 {
 	char **items = pcm_parse_list(value);
 
@@ -201,14 +201,14 @@ pcm_conf_set_overrides(PcmConfig *conf, const PcmKey *row, const char *value, GE
 			return pcm_conf_fail(error, row, value, what);
 		}
 	}
-	g_strfreev(*PCM_FIELD(conf, row, char **));
-	*PCM_FIELD(conf, row, char **) = items;
+	g_strfreev(*(char ***)field);
+	*(char ***)field = items;
 	return TRUE;
 }
 
 /* The value is a file; its text is kept, checked for unknown variables. */
 static gboolean
-pcm_conf_set_template(PcmConfig *conf, const PcmKey *row, const char *value, GError **error)
+pcm_conf_set_template(gpointer field, const PcmKey *row, const char *value, GError **error)
 {
 	g_autoptr(GError) local = NULL;
 	g_autofree char *text = NULL;
@@ -220,8 +220,8 @@ pcm_conf_set_template(PcmConfig *conf, const PcmKey *row, const char *value, GEr
 			    value, local->code, local->message);
 		return FALSE;
 	}
-	g_free(*PCM_FIELD(conf, row, char *));
-	*PCM_FIELD(conf, row, char *) = g_steal_pointer(&text);
+	g_free(*(char **)field);
+	*(char **)field = g_steal_pointer(&text);
 	return TRUE;
 }
 
@@ -236,8 +236,8 @@ pcm_conf_check_text(const PcmKey *row, const char *value, GError **error)
 	return pcm_conf_fail(error, row, value, local->message);
 }
 
-static gboolean
-pcm_conf_set_row(PcmConfig *conf, const PcmKey *row, const char *value, GError **error)
+gboolean
+pcm_key_set(gpointer field, const PcmKey *row, const char *value, GError **error)
 {
 	guint64 n = 0;
 	gboolean flag = FALSE;
@@ -248,15 +248,15 @@ pcm_conf_set_row(PcmConfig *conf, const PcmKey *row, const char *value, GError *
 			return pcm_conf_fail(error, row, value, "must not be empty");
 		if (row->choices != NULL && !pcm_conf_check_text(row, value, error))
 			return FALSE;
-		g_free(*PCM_FIELD(conf, row, char *));
-		*PCM_FIELD(conf, row, char *) = g_strdup(value);
+		g_free(*(char **)field);
+		*(char **)field = g_strdup(value);
 		return TRUE;
 	case PCM_KEY_SIZE:
 		if (!pcm_parse_size(value, &n))
 			return pcm_conf_fail(error, row, value, "is not a size (e.g. 512K, 10M, 1G)");
 		if (!pcm_conf_check_range(row, value, n, error))
 			return FALSE;
-		*PCM_FIELD(conf, row, guint64) = n;
+		*(guint64 *)field = n;
 		return TRUE;
 	case PCM_KEY_UINT:
 	case PCM_KEY_MODE:
@@ -266,27 +266,27 @@ pcm_conf_set_row(PcmConfig *conf, const PcmKey *row, const char *value, GError *
 					     "is not a whole number");
 		if (!pcm_conf_check_range(row, value, n, error))
 			return FALSE;
-		*PCM_FIELD(conf, row, guint) = (guint)n;
+		*(guint *)field = (guint)n;
 		return TRUE;
 	case PCM_KEY_ENUM:
-		return pcm_conf_set_choice(conf, row, value, row->choices, error);
+		return pcm_conf_set_choice(field, row, value, row->choices, error);
 	case PCM_KEY_LOGLEVEL:
-		return pcm_conf_set_choice(conf, row, value, pcm_log_levels, error);
+		return pcm_conf_set_choice(field, row, value, pcm_log_levels, error);
 	case PCM_KEY_BOOL:
 		if (!pcm_parse_bool(value, &flag))
 			return pcm_conf_fail(error, row, value, "is not yes or no");
-		*PCM_FIELD(conf, row, gboolean) = flag;
+		*(gboolean *)field = flag;
 		return TRUE;
 	case PCM_KEY_LIST:
-		g_strfreev(*PCM_FIELD(conf, row, char **));
-		*PCM_FIELD(conf, row, char **) = pcm_parse_list(value);
+		g_strfreev(*(char ***)field);
+		*(char ***)field = pcm_parse_list(value);
 		return TRUE;
 	case PCM_KEY_STATUSES:
-		return pcm_conf_set_statuses(conf, row, value, error);
+		return pcm_conf_set_statuses(field, row, value, error);
 	case PCM_KEY_OVERRIDES:
-		return pcm_conf_set_overrides(conf, row, value, error);
+		return pcm_conf_set_overrides(field, row, value, error);
 	case PCM_KEY_TEMPLATE:
-		return pcm_conf_set_template(conf, row, value, error);
+		return pcm_conf_set_template(field, row, value, error);
 	}
 	g_assert_not_reached();
 }
@@ -307,7 +307,7 @@ pcm_conf_set(PcmConfig *conf, const char *group, const char *key, const char *va
 			    pcm_conf_find(group, NULL) ? "key" : "group");
 		return FALSE;
 	}
-	return pcm_conf_set_row(conf, row, value, error);
+	return pcm_key_set((char *)conf + row->offset, row, value, error);
 }
 
 gboolean
@@ -334,7 +334,9 @@ pcm_conf_new(void)
 	for (guint i = 0; i < pcm_conf_nkeys; i++) {
 		g_autoptr(GError) error = NULL;
 
-		if (!pcm_conf_set_row(conf, &pcm_conf_keys[i], pcm_conf_keys[i].defval, &error))
+		const PcmKey *row = &pcm_conf_keys[i];
+
+		if (!pcm_key_set((char *)conf + row->offset, row, row->defval, &error))
 			g_error("built-in default is invalid: %s", error->message);
 	}
 	return conf;
@@ -363,6 +365,7 @@ pcm_conf_clear(gpointer data)
 		else if (row->type == PCM_KEY_LIST || row->type == PCM_KEY_OVERRIDES)
 			g_strfreev(*PCM_FIELD(conf, row, char **));
 	}
+	g_clear_pointer(&conf->groups, g_ptr_array_unref);
 	g_free(conf->path);
 }
 
@@ -380,7 +383,7 @@ pcm_conf_unref(PcmConfig *conf)
 }
 
 /* Line of the last "key =" inside "[group]" (GKeyFile lets the last one win), or 0. */
-static guint
+guint
 pcm_conf_line_of(const char *text, const char *group, const char *key)
 {
 	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
@@ -415,6 +418,8 @@ pcm_conf_apply_file(PcmConfig *conf, const char *path, const char *text, GKeyFil
 	for (guint g = 0; groups[g] != NULL; g++) {
 		g_auto(GStrv) keys = g_key_file_get_keys(kf, groups[g], NULL, NULL);
 
+		if (g_str_has_prefix(groups[g], PCM_GROUP_PREFIX))
+			continue;	/* built once the default policy is complete */
 		if (pcm_conf_find(groups[g], NULL) == NULL) {
 			g_set_error(error, PCM_CONF_ERROR, 0, "%s:%u: [%s]: unknown group", path,
 				    pcm_conf_line_of(text, groups[g], NULL), groups[g]);
@@ -437,23 +442,25 @@ pcm_conf_apply_file(PcmConfig *conf, const char *path, const char *text, GKeyFil
 	return TRUE;
 }
 
+GKeyFile *
+pcm_conf_read_file(const char *path, char **text, GError **error)
+{
+	g_autoptr(GKeyFile) kf = g_key_file_new();
+	g_autoptr(GError) local = NULL;
+
+	if (!g_file_get_contents(path, text, NULL, &local) ||
+	    !g_key_file_load_from_data(kf, *text, -1, G_KEY_FILE_NONE, &local)) {
+		g_set_error(error, PCM_CONF_ERROR, 0, "%s: %s", path, local->message);
+		g_clear_pointer(text, g_free);
+		return NULL;
+	}
+	return g_steal_pointer(&kf);
+}
+
 PcmConfig *
 pcm_conf_load(const char *path, GError **error)
 {
-	g_autoptr(PcmConfig) conf = pcm_conf_new();
-	g_autoptr(GKeyFile) kf = g_key_file_new();
-	g_autoptr(GError) local = NULL;
-	g_autofree char *text = NULL;
-
-	if (!g_file_get_contents(path, &text, NULL, &local) ||
-	    !g_key_file_load_from_data(kf, text, -1, G_KEY_FILE_NONE, &local)) {
-		g_set_error(error, PCM_CONF_ERROR, 0, "%s: %s", path, local->message);
-		return NULL;
-	}
-	if (!pcm_conf_apply_file(conf, path, text, kf, error))
-		return NULL;
-	conf->path = g_strdup(path);
-	return g_steal_pointer(&conf);
+	return pcm_conf_load_with(path, NULL, error);
 }
 
 char *
@@ -534,14 +541,88 @@ pcm_conf_check_limits(const PcmConfig *conf, GError **error)
 PcmConfig *
 pcm_conf_load_with(const char *path, const char *const *overrides, GError **error)
 {
-	g_autoptr(PcmConfig) conf = path ? pcm_conf_load(path, error) : pcm_conf_new();
+	g_autoptr(PcmConfig) conf = pcm_conf_new();
+	g_autoptr(GKeyFile) kf = NULL;
+	g_autofree char *text = NULL;
 
-	if (conf == NULL)
-		return NULL;
+	if (path != NULL) {
+		kf = pcm_conf_read_file(path, &text, error);
+		if (kf == NULL || !pcm_conf_apply_file(conf, path, text, kf, error))
+			return NULL;
+		conf->path = g_strdup(path);
+	}
 	for (guint i = 0; overrides != NULL && overrides[i] != NULL; i++)
 		if (!pcm_conf_set_option(conf, overrides[i], error))
 			return NULL;
-	if (!pcm_conf_check_limits(conf, error))
+	if (!pcm_conf_check_limits(conf, error) ||
+	    !pcm_conf_load_groups(conf, path, text, kf, error))
 		return NULL;
 	return g_steal_pointer(&conf);
+}
+
+gboolean
+pcm_key_is_policy(const PcmKey *row)
+{
+	return row->offset >= offsetof(PcmConfig, policy) &&
+	       row->offset < offsetof(PcmConfig, policy) + sizeof(PcPolicy);
+}
+
+gpointer
+pcm_policy_field(PcPolicy *policy, const PcmKey *row)
+{
+	return (char *)policy + (row->offset - offsetof(PcmConfig, policy));
+}
+
+/* Pointer fields are duplicated, so a group's policy owns all it holds. */
+void
+pcm_policy_copy(PcPolicy *dst, const PcPolicy *src)
+{
+	*dst = *src;
+	for (guint i = 0; i < pcm_conf_nkeys; i++) {
+		const PcmKey *row = &pcm_conf_keys[i];
+		gpointer field = pcm_policy_field(dst, row);
+
+		if (!pcm_key_is_policy(row))
+			continue;
+		if (row->type == PCM_KEY_STRING || row->type == PCM_KEY_TEMPLATE)
+			*(char **)field = g_strdup(*(char **)field);
+		else if (row->type == PCM_KEY_LIST || row->type == PCM_KEY_OVERRIDES)
+			*(char ***)field = g_strdupv(*(char ***)field);
+	}
+}
+
+void
+pcm_policy_clear(PcPolicy *policy)
+{
+	for (guint i = 0; i < pcm_conf_nkeys; i++) {
+		const PcmKey *row = &pcm_conf_keys[i];
+		gpointer field = pcm_policy_field(policy, row);
+
+		if (!pcm_key_is_policy(row))
+			continue;
+		if (row->type == PCM_KEY_STRING || row->type == PCM_KEY_TEMPLATE)
+			g_clear_pointer((char **)field, g_free);
+		else if (row->type == PCM_KEY_LIST || row->type == PCM_KEY_OVERRIDES)
+			g_clear_pointer((char ***)field, g_strfreev);
+	}
+}
+
+/* The per-message key with this name (names are unique across groups). */
+const PcmKey *
+pcm_policy_key(const char *name)
+{
+	for (guint i = 0; i < pcm_conf_nkeys; i++)
+		if (pcm_key_is_policy(&pcm_conf_keys[i]) && strcmp(pcm_conf_keys[i].key, name) == 0)
+			return &pcm_conf_keys[i];
+	return NULL;
+}
+
+/* Any key with this name, for the message about engine-wide keys. */
+const PcmKey *
+pcm_conf_key_named(const char *name)
+{
+	for (guint i = 0; i < pcm_conf_nkeys; i++)
+		if (strcmp(pcm_conf_keys[i].key, name) == 0)
+			return &pcm_conf_keys[i];
+	return NULL;
 }

@@ -47,4 +47,25 @@ typedef struct {
 extern const PcmReplacedKey pcm_conf_replaced_keys[];
 extern const guint pcm_conf_nreplaced;
 
+/* Sections "[group:NAME]" define policy groups (conf_groups.c). */
+#define PCM_GROUP_PREFIX "group:"
+
+/* Parses value into field (the row's member of a PcmConfig or a PcPolicy). */
+gboolean pcm_key_set(gpointer field, const PcmKey *row, const char *value, GError **error);
+/* Rows that live in PcPolicy: the keys a group may set. */
+gboolean pcm_key_is_policy(const PcmKey *row);
+gpointer pcm_policy_field(PcPolicy *policy, const PcmKey *row);
+const PcmKey *pcm_policy_key(const char *name);
+const PcmKey *pcm_conf_key_named(const char *name);
+void pcm_policy_copy(PcPolicy *dst, const PcPolicy *src);
+void pcm_policy_clear(PcPolicy *policy);
+
+/* Line of "key =" in "[group]" of a file's text (key NULL: the header). */
+guint pcm_conf_line_of(const char *text, const char *group, const char *key);
+GKeyFile *pcm_conf_read_file(const char *path, char **text, GError **error);
+/* Builds conf->groups from path's [group:NAME] sections (kf, text; all may
+ * be NULL) and then the files in groups_dir. */
+gboolean pcm_conf_load_groups(PcmConfig *conf, const char *path, const char *text,
+			      GKeyFile *kf, GError **error);
+
 #endif

@@ -383,8 +383,9 @@ main(int argc, char **argv)
 			return pcm_fatal("", error);
 		}
 
-		printf("%s: configuration OK; database %s: version %s, %u signatures\n",
-		       path ? path : "built-in defaults", info->database_dir,
+		printf("%s: configuration OK; %u policy group%s; database %s: version %s, "
+		       "%u signatures\n", path ? path : "built-in defaults", conf->groups->len,
+		       conf->groups->len == 1 ? "" : "s", info->database_dir,
 		       info->database_version, info->signatures);
 		pcm_runtime_unref(rt);
 		return EXIT_SUCCESS;

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "message.h"
+#include "notify.h"
+#include "release.h"
 
 char *
 pcm_address(const char *arg)
@@ -27,6 +29,7 @@ pcm_msg_new(PcmRuntime *rt, const char *sender)
 	msg->queue_id = g_strdup("NOQUEUE");
 	msg->sender = pcm_address(sender);
 	msg->recipients = g_ptr_array_new_with_free_func(g_free);
+	msg->groups = g_ptr_array_new();
 	msg->spool = pcm_spool_new(rt->conf->spool_dir, rt->conf->spool_memory_max);
 	msg->start_us = g_get_monotonic_time();
 	return msg;
@@ -41,6 +44,10 @@ pcm_msg_free(PcmMsg *msg)
 	g_free(msg->queue_id);
 	g_free(msg->sender);
 	g_ptr_array_unref(msg->recipients);
+	g_ptr_array_unref(msg->groups);
+	g_free(msg->subject);
+	g_free(msg->release_mark);
+	g_free(msg->notice_token);
 	pcm_spool_free(msg->spool);
 	g_clear_error(&msg->spool_error);
 	g_free(msg);
@@ -69,7 +76,7 @@ pcm_msg_append(PcmMsg *msg, const void *data, gsize len)
 }
 
 PcVerdict *
-pcm_msg_scan(PcmMsg *msg)
+pcm_msg_scan(PcmMsg *msg, const PcPolicy *policy)
 {
 	PcInput input;
 	PcVerdict *verdict;
@@ -80,7 +87,7 @@ pcm_msg_scan(PcmMsg *msg)
 		return verdict;
 	}
 	pcm_spool_input(msg->spool, &input);
-	return pc_engine_scan(msg->rt->engine, &input, &msg->rt->conf->policy);
+	return pc_engine_scan(msg->rt->engine, &input, policy);
 }
 
 char *
@@ -92,6 +99,35 @@ pcm_msg_recipients(const PcmMsg *msg)
 		g_string_append_printf(out, "%s%s", i ? "," : "",
 				       (char *)g_ptr_array_index(msg->recipients, i));
 	return g_string_free(out, FALSE);
+}
+
+void
+pcm_msg_add_recipient(PcmMsg *msg, const char *address, const PcGroup *group)
+{
+	g_ptr_array_add(msg->recipients, g_strdup(address));
+	g_ptr_array_add(msg->groups, (gpointer)group);
+}
+
+static void
+pcm_msg_keep_first(char **slot, const char *value)
+{
+	if (*slot == NULL)
+		*slot = g_strdup(value);
+}
+
+void
+pcm_msg_note_header(PcmMsg *msg, const char *name, const char *value)
+{
+	const char *v = value + strspn(value, " \t");
+
+	if (g_ascii_strcasecmp(name, "Subject") == 0) {
+		pcm_msg_keep_first(&msg->subject, value);
+	} else if (g_ascii_strcasecmp(name, PCQ_RELEASE_HEADER) == 0) {
+		pcm_msg_keep_first(&msg->release_mark, v);
+		msg->release_marks++;
+	} else if (g_ascii_strcasecmp(name, PCN_HEADER) == 0) {
+		pcm_msg_keep_first(&msg->notice_token, v);
+	}
 }
 
 void

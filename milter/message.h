@@ -12,6 +12,7 @@
 #define PCM_MESSAGE_H
 
 #include <glib.h>
+#include "groups.h"
 #include "runtime.h"
 #include "spool.h"
 
@@ -24,6 +25,12 @@ typedef struct {
 	char *queue_id;
 	char *sender;
 	GPtrArray *recipients;		/* char * */
+	GPtrArray *groups;		/* const PcGroup * per recipient; NULL: default */
+	gboolean authenticated;		/* the MTA reported a SASL login */
+	char *subject;			/* first Subject header as received, or NULL */
+	char *release_mark;		/* first X-Portcullis-Release value, or NULL */
+	guint release_marks;		/* how many there were (all are removed) */
+	char *notice_token;		/* X-Portcullis-Notification value, or NULL */
 	PcmSpool *spool;		/* NULL once oversize: content dropped */
 	guint64 size;			/* bytes received, headers included */
 	gboolean oversize;
@@ -51,8 +58,12 @@ void pcm_msg_free(PcmMsg *msg);
 void pcm_msg_append(PcmMsg *msg, const void *data, gsize len);
 void pcm_msg_set_queue_id(PcmMsg *msg, const char *queue_id);
 /* Scans (or, when oversize, reports unscanned); never NULL. */
-PcVerdict *pcm_msg_scan(PcmMsg *msg);
+PcVerdict *pcm_msg_scan(PcmMsg *msg, const PcPolicy *policy);
 char *pcm_msg_recipients(const PcmMsg *msg);
+/* Records a recipient and the policy group it falls in. */
+void pcm_msg_add_recipient(PcmMsg *msg, const char *address, const PcGroup *group);
+/* Remembers the headers that policy and release need. */
+void pcm_msg_note_header(PcmMsg *msg, const char *name, const char *value);
 
 void pcm_conn_free(PcmConn *conn);
 

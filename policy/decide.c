@@ -397,9 +397,9 @@ pc_status_header(const PcVerdict *verdict, const GArray *edits)
 	return g_string_free(out, FALSE);
 }
 
-void
-pc_decide(const PcPolicy *policy, const PcVerdict *verdict, const char *hostname,
-	  PcDecision *out)
+static void
+pc_decide_action(const PcPolicy *policy, const PcVerdict *verdict, const char *hostname,
+		 PcDecision *out)
 {
 	guint blocked = policy->block & ~(1u << PC_STATUS_ERROR) & ~(1u << PC_STATUS_CLEAN);
 	const PcFinding *finding;
@@ -424,11 +424,63 @@ pc_decide(const PcPolicy *policy, const PcVerdict *verdict, const char *hostname
 	pc_decide_disclaimer(policy, verdict, hostname, out);
 }
 
+/* Any finding's status in mask, not only the worst: notify_admin =
+ * encrypted still hears of an encrypted part next to an infected one. */
+static void
+pc_decide_extras(const PcPolicy *policy, const PcVerdict *verdict, PcDecision *out)
+{
+	const PcFinding *tagged = pc_worst_in(verdict, policy->tag);
+
+	out->keep_copy = out->action != PC_ACT_QUARANTINE &&
+			 pc_worst_in(verdict, policy->quarantine) != NULL;
+	out->notify = (pc_worst_in(verdict, policy->notify_admin) ? PC_NOTIFY_ADMIN : 0) |
+		      (pc_worst_in(verdict, policy->notify_recipients) ? PC_NOTIFY_RECIPIENTS : 0) |
+		      (pc_worst_in(verdict, policy->notify_sender) ? PC_NOTIFY_SENDER : 0);
+	if (out->action != PC_ACT_ACCEPT)
+		return;
+	out->add_headers = policy->add_headers;
+	if (tagged != NULL && policy->subject_tag != NULL) {
+		const char *const names[] = { "status", NULL };
+		const char *const values[] = { pc_status_name(tagged->status), NULL };
+
+		out->subject_tag = pc_template_render(policy->subject_tag, names, values);
+	}
+}
+
+void
+pc_decide(const PcPolicy *policy, const PcVerdict *verdict, const char *hostname,
+	  PcDecision *out)
+{
+	pc_decide_action(policy, verdict, hostname, out);
+	pc_decide_extras(policy, verdict, out);
+}
+
+int
+pc_decision_severity(const PcDecision *decision)
+{
+	static const int rank[] = {
+		[PC_ACT_ACCEPT] = 0, [PC_ACT_TEMPFAIL] = 1, [PC_ACT_DISCARD] = 2,
+		[PC_ACT_QUARANTINE] = 3, [PC_ACT_REJECT] = 4,
+	};
+	int changed = 0;
+
+	for (guint i = 0; decision->edits != NULL && i < decision->edits->len; i++) {
+		const PcEdit *edit = &g_array_index(decision->edits, PcEdit, i);
+
+		changed += pc_action_strength(edit->action);
+	}
+	return rank[decision->action] * 1000 + MIN(changed, 999);
+}
+
 void
 pc_decision_tempfail(PcDecision *decision, const char *reply)
 {
 	g_clear_pointer(&decision->reply, g_free);
 	g_clear_pointer(&decision->status, g_free);
+	g_clear_pointer(&decision->subject_tag, g_free);
+	/* The message comes back: it is told of (and kept) then, not twice. */
+	decision->keep_copy = FALSE;
+	decision->notify = 0;
 	pc_decide_reply(decision, PC_ACT_TEMPFAIL, "451", "4.3.0", g_strdup(reply));
 }
 
@@ -438,5 +490,6 @@ pc_decision_clear(PcDecision *decision)
 	g_clear_pointer(&decision->reply, g_free);
 	g_clear_pointer(&decision->status, g_free);
 	g_clear_pointer(&decision->reason, g_free);
+	g_clear_pointer(&decision->subject_tag, g_free);
 	g_clear_pointer(&decision->edits, g_array_unref);
 }

@@ -18,7 +18,10 @@
  *	     multipart, or the whole body) gets a placeholder instead.  If
  *	     the message is signed, signed_action decides whether it may
  *	     change;
- *	  4. the X-Virus-Status value says what was found and done.
+ *	  4. the X-Virus-Status value says what was found and done;
+ *	  5. whatever the action: whether a copy goes to the quarantine
+ *	     (quarantine), who is notified (notify_*), and for delivered mail
+ *	     the subject tag (tag, subject_tag) and the headers (add_headers).
  */
 #ifndef PC_POLICY_DECIDE_H
 #define PC_POLICY_DECIDE_H
@@ -35,6 +38,13 @@ typedef enum {
 	PC_ACT_QUARANTINE,
 } PcAction;
 
+/* Who hears of a message (PcDecision.notify bits). */
+enum {
+	PC_NOTIFY_ADMIN = 1 << 0,
+	PC_NOTIFY_RECIPIENTS = 1 << 1,
+	PC_NOTIFY_SENDER = 1 << 2,
+};
+
 typedef struct {
 	PcAction action;
 	const char *rcode;	/* "550", for reject/tempfail */
@@ -43,10 +53,18 @@ typedef struct {
 	char *status;		/* X-Virus-Status value, for accept */
 	char *reason;		/* what decided it, for the log */
 	GArray *edits;		/* PcEdit: parts to change before delivery */
+	gboolean keep_copy;	/* also store it in the quarantine */
+	gboolean add_headers;	/* X-Virus-Scanned and X-Virus-Status */
+	char *subject_tag;	/* prefix for the Subject, NULL: none */
+	guint notify;		/* PC_NOTIFY_* */
 } PcDecision;
 
 void pc_decide(const PcPolicy *policy, const PcVerdict *verdict, const char *hostname,
 	       PcDecision *out);
+/* How much of the message a decision keeps from its recipients; with
+ * group_conflict = strictest the highest wins: reject, quarantine,
+ * discard, tempfail, then accept with the most removed or replaced. */
+int pc_decision_severity(const PcDecision *decision);
 /* Makes any decision a tempfail (e.g. quarantine could not store). */
 void pc_decision_tempfail(PcDecision *decision, const char *reply);
 void pc_decision_clear(PcDecision *decision);

@@ -30,7 +30,7 @@ check "--help documents signals and Postfix settings" \
 check "--version names libmilter, ClamAV and the database" \
 	output_has "database .*2 signatures" 0 "$P" -V -o av.database_dir="$PC_SIGS"
 check "-t accepts a valid configuration and loads the signatures" \
-	output_has "configuration OK; database .*2 signatures" 0 \
+	output_has "configuration OK; 0 policy groups; database .*2 signatures" 0 \
 	"$P" -t -c /dev/null -o av.database_dir="$PC_SIGS" -o message.spool_dir="$work"
 printf '[milter]\nsocket = unix:/tmp/x\n\n[av]\nmax_scan_size = 5O0M\n' > "$work/bad.conf"
 check "-t names file, line and key of a bad value" \

@@ -47,7 +47,7 @@ static const ConfCase conf_cases[] = {
 	  "3: [av] max_recursion: renamed [scan] max_archive_depth" },
 	{ "bad-status-list", "[policy]\nblock = infected, nasty\n",
 	  "2: [policy] block: \"infected, nasty\" has \"nasty\", not one of: infected, "
-	  "unscannable, encrypted, corrupted, suspicious, filtered" },
+	  "unscannable, encrypted, corrupted, suspicious, filtered, spam, probable" },
 	{ "bad-override", "[scan]\nsignature_overrides = Heuristics.*=ignore\n",
 	  "2: [scan] signature_overrides: \"Heuristics.*=ignore\" has \"Heuristics.*=ignore\", "
 	  "not GLOB=STATUS (STATUS: pass, suspicious, corrupted, encrypted, unscannable, "

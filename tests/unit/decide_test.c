@@ -285,7 +285,7 @@ test_decide_oversize(void)
 	PcmMsg msg = { .oversize = TRUE };
 	PcDecision d;
 
-	pcm_decide(conf, &msg, NULL, &d);
+	pcm_decide(conf, &msg, NULL, &conf->policy, &d);
 	g_assert_cmpint(d.action, ==, PC_ACT_REJECT);
 	g_assert_cmpstr(d.rcode, ==, "552");
 	pc_decision_clear(&d);
