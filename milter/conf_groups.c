@@ -127,6 +127,25 @@ pcm_group_named(const GPtrArray *groups, const char *name)
 	return NULL;
 }
 
+/* GKeyFile merges repeated sections; a repeated group is a mistake that
+ * must not silently mix two policies, so the text is searched for it. */
+static guint
+pcm_group_repeated_at(const char *text, const char *section)
+{
+	g_autofree char *header = g_strdup_printf("[%s]", section);
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	gboolean seen = FALSE;
+
+	for (guint i = 0; lines[i] != NULL; i++) {
+		if (strcmp(g_strstrip(lines[i]), header) != 0)
+			continue;
+		if (seen)
+			return i + 1;
+		seen = TRUE;
+	}
+	return 0;
+}
+
 static gboolean
 pcm_group_build(PcmConfig *conf, const char *path, const char *text, GKeyFile *kf,
 		const char *section, GError **error)
@@ -135,11 +154,17 @@ pcm_group_build(PcmConfig *conf, const char *path, const char *text, GKeyFile *k
 	guint line = pcm_conf_line_of(text, section, NULL);
 	g_auto(GStrv) keys = g_key_file_get_keys(kf, section, NULL, NULL);
 	const PcGroup *twin = pcm_group_named(conf->groups, name);
+	guint again = pcm_group_repeated_at(text, section);
 	PcGroup *group;
 
 	if (*name == '\0') {
 		g_set_error(error, PCM_CONF_ERROR, 0, "%s:%u: [%s]: group without a name", path,
 			    line, section);
+		return FALSE;
+	}
+	if (again > 0) {
+		g_set_error(error, PCM_CONF_ERROR, 0, "%s:%u: [%s]: already defined at %s:%u",
+			    path, again, section, path, line);
 		return FALSE;
 	}
 	if (twin != NULL) {

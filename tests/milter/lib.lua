@@ -95,6 +95,47 @@ function M.attachment_body(path)
          table.concat(lines, "\r\n") .. "\r\n--BOUNDARY--\r\n"
 end
 
+-- A harmless file whose name the default filter stops (*.exe).
+function M.exe_body()
+  local path = WORKDIR .. "/tool.exe"
+  local f = assert(io.open(path, "wb"))
+  f:write("just text, named like a program\r\n")
+  f:close()
+  return M.attachment_body(path)
+end
+
+-- MAIL and RCPTs; returns the reply to each RCPT (SMFIR_CONTINUE when
+-- accepted).
+function M.envelope(conn, qid, rcpts)
+  M.ok(mt.macro(conn, SMFIC_MAIL, "i", qid), "macro")
+  M.ok(mt.mailfrom(conn, "<sender@example.org>"), "mailfrom")
+  local replies = {}
+  for i, rcpt in ipairs(rcpts) do
+    M.ok(mt.rcptto(conn, "<" .. rcpt .. ">"), "rcptto " .. rcpt)
+    replies[i] = mt.getreply(conn)
+  end
+  return replies
+end
+
+-- Headers of a multipart message and its body.
+function M.content(conn, qid, body)
+  for _, h in ipairs({ { "From", "sender@example.org" }, { "Subject", "test " .. qid },
+                       { "MIME-Version", "1.0" },
+                       { "Content-Type", "multipart/mixed; boundary=\"BOUNDARY\"" } }) do
+    M.ok(mt.header(conn, h[1], h[2]), "header " .. h[1])
+  end
+  M.ok(mt.eoh(conn), "eoh")
+  M.body(conn, body)
+end
+
+-- The daemon's log has a line containing text (plain, not a pattern).
+function M.logged(text)
+  local f = assert(io.open(WORKDIR .. "/milter.log", "r"))
+  local log = f:read("*a")
+  f:close()
+  if not log:find(text, 1, true) then M.fail("not in the log: " .. text) end
+end
+
 M.MULTIPART = {
   { "MIME-Version", "1.0" },
   { "Content-Type", "multipart/mixed; boundary=\"BOUNDARY\"" },
