@@ -51,13 +51,14 @@ pc_groups_sort(GPtrArray *groups)
 
 /* Cheapest conditions first: most groups differ by recipient. */
 static gboolean
-pc_group_matches(const PcGroup *group, const PcEnvelope *envelope)
+pc_group_matches(const PcGroup *group, const PcEnvelope *envelope, const PcAddress *sender,
+		 const PcAddress *recipient)
 {
 	if (group->authenticated >= 0 && group->authenticated != (envelope->authenticated != 0))
 		return FALSE;
-	if (group->recipients != NULL && !pc_masks_match(group->recipients, envelope->recipient))
+	if (group->recipients != NULL && !pc_masks_match_address(group->recipients, recipient))
 		return FALSE;
-	if (group->senders != NULL && !pc_masks_match(group->senders, envelope->sender))
+	if (group->senders != NULL && !pc_masks_match_address(group->senders, sender))
 		return FALSE;
 	return group->clients == NULL || pc_networks_match(group->clients,
 							   envelope->client_address);
@@ -66,13 +67,19 @@ pc_group_matches(const PcGroup *group, const PcEnvelope *envelope)
 const PcGroup *
 pc_groups_match(const GPtrArray *groups, const PcEnvelope *envelope)
 {
-	for (guint i = 0; groups != NULL && i < groups->len; i++) {
-		const PcGroup *group = g_ptr_array_index(groups, i);
+	const PcGroup *found = NULL;
+	PcAddress sender, recipient;
 
-		if (pc_group_matches(group, envelope))
-			return group;
-	}
-	return NULL;
+	if (groups == NULL || groups->len == 0)
+		return NULL;
+	pc_address_init(&sender, envelope->sender);
+	pc_address_init(&recipient, envelope->recipient);
+	for (guint i = 0; found == NULL && i < groups->len; i++)
+		if (pc_group_matches(g_ptr_array_index(groups, i), envelope, &sender, &recipient))
+			found = g_ptr_array_index(groups, i);
+	pc_address_clear(&sender);
+	pc_address_clear(&recipient);
+	return found;
 }
 
 static gboolean

@@ -150,23 +150,51 @@ pc_masks_add(PcMasks *masks, const char *mask, GError **error)
 	return pc_masks_add_depth(masks, mask, 0, error);
 }
 
-gboolean
-pc_masks_match(const PcMasks *masks, const char *address)
+void
+pc_address_init(PcAddress *address, const char *text)
 {
-	g_autofree char *lower = g_utf8_strdown(address, -1);
-	const char *at = strrchr(lower, '@');
+	const char *at;
 
-	if (g_hash_table_contains(masks->addresses, lower))
+	address->text = text;
+	address->lower = g_utf8_strdown(text, -1);
+	address->length = strlen(address->lower);
+	at = strrchr(address->lower, '@');
+	address->domain = at ? at + 1 : NULL;
+}
+
+void
+pc_address_clear(PcAddress *address)
+{
+	g_clear_pointer(&address->lower, g_free);
+}
+
+gboolean
+pc_masks_match_address(const PcMasks *masks, const PcAddress *address)
+{
+	if (g_hash_table_contains(masks->addresses, address->lower))
 		return TRUE;
-	if (at != NULL && g_hash_table_contains(masks->domains, at + 1))
+	if (address->domain != NULL && g_hash_table_contains(masks->domains, address->domain))
 		return TRUE;
 	for (guint i = 0; i < masks->globs->len; i++)
-		if (g_pattern_spec_match_string(g_ptr_array_index(masks->globs, i), lower))
+		if (g_pattern_spec_match(g_ptr_array_index(masks->globs, i), address->length,
+					 address->lower, NULL))
 			return TRUE;
 	for (guint i = 0; i < masks->regexes->len; i++)
-		if (g_regex_match(g_ptr_array_index(masks->regexes, i), address, 0, NULL))
+		if (g_regex_match(g_ptr_array_index(masks->regexes, i), address->text, 0, NULL))
 			return TRUE;
 	return FALSE;
+}
+
+gboolean
+pc_masks_match(const PcMasks *masks, const char *text)
+{
+	PcAddress address;
+	gboolean match;
+
+	pc_address_init(&address, text);
+	match = pc_masks_match_address(masks, &address);
+	pc_address_clear(&address);
+	return match;
 }
 
 typedef struct {

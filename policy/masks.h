@@ -34,6 +34,18 @@ void pc_masks_free(PcMasks *masks);
 gboolean pc_masks_add(PcMasks *masks, const char *mask, GError **error);
 /* address without angle brackets; "" is the null sender. */
 gboolean pc_masks_match(const PcMasks *masks, const char *address);
+
+/* An address prepared once for matching against many lists. */
+typedef struct {
+	const char *text;	/* as given */
+	char *lower;
+	gsize length;
+	const char *domain;	/* in lower, after the last '@'; NULL if none */
+} PcAddress;
+
+void pc_address_init(PcAddress *address, const char *text);
+void pc_address_clear(PcAddress *address);
+gboolean pc_masks_match_address(const PcMasks *masks, const PcAddress *address);
 guint pc_masks_count(const PcMasks *masks);
 
 typedef struct _PcNetworks PcNetworks;
