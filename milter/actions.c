@@ -176,6 +176,22 @@ pcm_apply_accept(SMFICTX *ctx, const PcmMsg *msg, const PcVerdict *verdict,
 	return SMFIS_CONTINUE;
 }
 
+/* store = mta: the MTA holds the message (Postfix's hold queue) with the
+ * reason; its own tools release it. */
+static sfsistat
+pcm_apply_mta_quarantine(SMFICTX *ctx, const PcmMsg *msg, PcDecision *decision)
+{
+	g_autofree char *reason = g_strdup_printf("portcullis: %s", decision->reason ?
+						  decision->reason : "quarantined");
+
+	if (smfi_quarantine(ctx, reason) == MI_SUCCESS)
+		return SMFIS_ACCEPT;
+	pcm_msg_log(msg, LOG_ERR, "the MTA refused to quarantine the message; tempfail");
+	pc_decision_tempfail(decision, "Temporary local problem, try again later");
+	smfi_setreply(ctx, (char *)decision->rcode, (char *)decision->xcode, decision->reply);
+	return SMFIS_TEMPFAIL;
+}
+
 sfsistat
 pcm_apply(SMFICTX *ctx, const PcmMsg *msg, const PcVerdict *verdict, PcDecision *decision,
 	  gboolean leadspc)
@@ -188,8 +204,11 @@ pcm_apply(SMFICTX *ctx, const PcmMsg *msg, const PcVerdict *verdict, PcDecision 
 		smfi_setreply(ctx, (char *)decision->rcode, (char *)decision->xcode,
 			      decision->reply);
 		return decision->action == PC_ACT_REJECT ? SMFIS_REJECT : SMFIS_TEMPFAIL;
-	case PC_ACT_DISCARD:
 	case PC_ACT_QUARANTINE:
+		if (msg->rt->conf->quarantine_store == PCM_QUARANTINE_MTA)
+			return pcm_apply_mta_quarantine(ctx, msg, decision);
+		return SMFIS_DISCARD;
+	case PC_ACT_DISCARD:
 		return SMFIS_DISCARD;
 	}
 	g_assert_not_reached();

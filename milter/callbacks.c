@@ -27,6 +27,7 @@
 #include "callbacks.h"
 #include "log.h"
 #include "message.h"
+#include "notices.h"
 #include "outcome.h"
 #include "quarantine.h"
 
@@ -169,12 +170,14 @@ pcm_envfrom(SMFICTX *ctx, char **argv)
 }
 
 /* With split, every recipient must share the first one's group: the rest
- * are deferred and the client sends them in a transaction of their own. */
+ * are deferred and the client sends them in a transaction of their own.
+ * A connection negotiated before a reload turned split on has no RCPT
+ * replies: its messages are decided as with strictest. */
 static gboolean
-pcm_split_refuses(const PcmMsg *msg, const PcGroup *group)
+pcm_split_refuses(const PcmConn *conn, const PcmMsg *msg, const PcGroup *group)
 {
 	return msg->rt->conf->group_conflict == PCM_CONFLICT_SPLIT && msg->groups->len > 0 &&
-	       g_ptr_array_index(msg->groups, 0) != group;
+	       g_ptr_array_index(msg->groups, 0) != group && !(conn->steps & SMFIP_NR_RCPT);
 }
 
 static const char *
@@ -198,7 +201,7 @@ pcm_envrcpt(SMFICTX *ctx, char **argv)
 	envelope = (PcEnvelope){ msg->sender, rcpt, pcm_conn(ctx)->client_addr,
 				 msg->authenticated };
 	group = pc_groups_match(msg->rt->conf->groups, &envelope);
-	if (pcm_split_refuses(msg, group)) {
+	if (pcm_split_refuses(pcm_conn(ctx), msg, group)) {
 		pcm_msg_log(msg, LOG_INFO, "to=<%s> deferred: group %s differs from the first "
 			    "recipient's %s (group_conflict = split)", rcpt, pcm_group_name(group),
 			    pcm_group_name(g_ptr_array_index(msg->groups, 0)));
@@ -348,23 +351,45 @@ pcm_log_result(const PcmConn *conn, const PcmMsg *msg, const PcmOutcome *outcome
 	pcm_msg_log(msg, LOG_INFO, "%s time=%.1fms", line->str, ms);
 }
 
-/* Quarantine must be stored before the MTA is told to discard. */
-static char *
-pcm_quarantine(const PcmConn *conn, const PcmMsg *msg, const PcVerdict *verdict,
-	       PcDecision *decision)
+/* The quarantine entry is durable before the MTA hears the answer; if it
+ * cannot be written the message is tempfailed, never lost.  The MTA's own
+ * quarantine (store = mta) is applied with the answer (actions.c). */
+static gboolean
+pcm_keep_quarantined(const PcmConn *conn, const PcmMsg *msg, PcmOutcome *outcome,
+		     GString *extra, char **id)
 {
+	const PcmConfig *conf = msg->rt->conf;
+	PcDecision *decision = &outcome->decision;
 	g_autoptr(GError) error = NULL;
-	g_autofree char *name = NULL;
 
-	if (decision->action != PC_ACT_QUARANTINE)
-		return g_strdup("");
-	if (!pcm_quarantine_store(msg->rt->conf->quarantine_dir, conn, msg, verdict, &name,
-				  &error)) {
+	if ((decision->action != PC_ACT_QUARANTINE && !decision->keep_copy) ||
+	    conf->quarantine_store == PCM_QUARANTINE_MTA)
+		return TRUE;
+	if (!pcm_quarantine_store(conf->quarantine_dir, conn, msg, outcome, id, &error)) {
 		pcm_msg_log(msg, LOG_ERR, "%s; message tempfailed", error->message);
 		pc_decision_tempfail(decision, "Temporary local problem, try again later");
-		return g_strdup("");
+		return FALSE;
 	}
-	return g_strdup_printf(" quarantine=%s", name);
+	g_string_append_printf(extra, " quarantine=%s", *id);
+	return TRUE;
+}
+
+/* The archive keeps what arrived; a failure there is logged, not fatal:
+ * it is a record, not the mail itself. */
+static void
+pcm_keep_archived(const PcmConn *conn, const PcmMsg *msg, const PcmOutcome *outcome,
+		  GString *extra)
+{
+	const char *dir = msg->rt->conf->archive_dir;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *id = NULL;
+
+	if (*dir == '\0' || msg->spool == NULL)
+		return;
+	if (pcm_quarantine_store(dir, conn, msg, outcome, &id, &error))
+		g_string_append_printf(extra, " archive=%s", id);
+	else
+		pcm_msg_log(msg, LOG_ERR, "archive: %s", error->message);
 }
 
 static sfsistat
@@ -372,7 +397,8 @@ pcm_eom(SMFICTX *ctx)
 {
 	PcmConn *conn = pcm_conn(ctx);
 	PcmMsg *msg = pcm_msg(ctx, "end of message");
-	g_autofree char *extra = NULL;
+	g_autoptr(GString) extra = g_string_new(NULL);
+	g_autofree char *quarantine_id = NULL;
 	PcmOutcome outcome;
 	sfsistat status;
 
@@ -382,10 +408,15 @@ pcm_eom(SMFICTX *ctx)
 	if (msg->refused || msg->spool_error != NULL)
 		return pcm_refuse(ctx, msg);
 	pcm_outcome_decide(msg, &outcome);
-	extra = pcm_quarantine(conn, msg, outcome.verdict, &outcome.decision);
+	if (outcome.released != NULL)
+		g_string_append_printf(extra, " released=%s", outcome.released);
+	if (pcm_keep_quarantined(conn, msg, &outcome, extra, &quarantine_id))
+		pcm_keep_archived(conn, msg, &outcome, extra);
 	status = pcm_apply(ctx, msg, outcome.verdict, &outcome.decision,
 			   (conn->steps & SMFIP_HDR_LEADSPC) != 0);
-	pcm_log_result(conn, msg, &outcome, extra);
+	if (status != SMFIS_TEMPFAIL)
+		pcm_notices_send(conn, msg, &outcome, quarantine_id);
+	pcm_log_result(conn, msg, &outcome, extra->str);
 	pcm_outcome_clear(&outcome);
 	pcm_end_message(conn);
 	return status;

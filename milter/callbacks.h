@@ -14,7 +14,7 @@ extern struct smfiDesc pcm_milter_desc;
  * message (the MTA need not wait at each step); no DATA or unknown-command
  * events.  Shared with the benchmark's null milter, so that its floor is
  * measured on the same protocol traffic. */
-#define PCM_ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY)
+#define PCM_ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_QUARANTINE)
 #define PCM_NOREPLY (SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL | SMFIP_NR_RCPT | \
 		     SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_NR_BODY)
 #define PCM_STEPS (SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_HDR_LEADSPC | PCM_NOREPLY)

@@ -557,6 +557,10 @@ pcm_conf_load_with(const char *path, const char *const *overrides, GError **erro
 	if (!pcm_conf_check_limits(conf, error) ||
 	    !pcm_conf_load_groups(conf, path, text, kf, error))
 		return NULL;
+	if (*conf->notify_queue_dir == '\0') {
+		g_free(conf->notify_queue_dir);
+		conf->notify_queue_dir = g_build_filename(conf->spool_dir, "notify", NULL);
+	}
 	return g_steal_pointer(&conf);
 }
 

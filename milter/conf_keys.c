@@ -251,9 +251,9 @@ const PcmKey pcm_conf_keys[] = {
 	  "relay is empty) and for portcullisctl release." },
 	{ "notify", "relay", PCM_KEY_STRING, "", 0, 0, NULL, F(notify_relay),
 	  "host:port of an SMTP relay for notifications; empty: sendmail_path." },
-	{ "notify", "queue_dir", PCM_KEY_STRING, "/var/spool/portcullis/notify", 1, 0, NULL,
-	  F(notify_queue_dir),
-	  "Notifications wait here until sent; one file each, written atomically." },
+	{ "notify", "queue_dir", PCM_KEY_STRING, "", 0, 0, NULL, F(notify_queue_dir),
+	  "Notifications wait here until sent, one file each, written atomically;\n"
+	  "empty: spool_dir/notify (made at start when missing)." },
 	{ "notify", "retry_interval", PCM_KEY_UINT, "300", 1, 86400, NULL, F(notify_retry),
 	  "Seconds between attempts to send a notification that failed." },
 	{ "notify", "max_attempts", PCM_KEY_UINT, "12", 1, 1000, NULL, F(notify_max_attempts),

@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "daemon.h"
+#include "groups.h"
 
 static int pcm_ready_fd = -1;
 
@@ -169,6 +170,33 @@ pcm_daemon_check_dir(const char *group_key, const char *dir, GError **error)
 	return FALSE;
 }
 
+static gboolean
+pcm_daemon_keeps(const PcPolicy *policy)
+{
+	return policy->block_action == PC_BLOCK_QUARANTINE || policy->quarantine != 0;
+}
+
+static gboolean
+pcm_daemon_notifies(const PcPolicy *policy)
+{
+	return (policy->notify_admin | policy->notify_recipients | policy->notify_sender) != 0;
+}
+
+/* Whether the default policy or any group's asks for it. */
+static gboolean
+pcm_daemon_any_policy(const PcmConfig *conf, gboolean (*wants)(const PcPolicy *))
+{
+	if (wants(&conf->policy))
+		return TRUE;
+	for (guint i = 0; conf->groups != NULL && i < conf->groups->len; i++)
+		if (wants(&((const PcGroup *)g_ptr_array_index(conf->groups, i))->policy))
+			return TRUE;
+	return FALSE;
+}
+
+/* Directories a policy writes to are checked at start, not at the first
+ * virus; the notification queue is made when missing (it lives under
+ * spool_dir by default, which must already exist). */
 gboolean
 pcm_daemon_check_dirs(const PcmConfig *conf, GError **error)
 {
@@ -177,6 +205,15 @@ pcm_daemon_check_dirs(const PcmConfig *conf, GError **error)
 	if (*conf->scan_tmp_dir != '\0' &&
 	    !pcm_daemon_check_dir("[av] tmp_dir", conf->scan_tmp_dir, error))
 		return FALSE;
-	return conf->policy.block_action != PC_BLOCK_QUARANTINE ||
-	       pcm_daemon_check_dir("[quarantine] quarantine_dir", conf->quarantine_dir, error);
+	if (conf->quarantine_store == PCM_QUARANTINE_DIRECTORY &&
+	    pcm_daemon_any_policy(conf, pcm_daemon_keeps) &&
+	    !pcm_daemon_check_dir("[quarantine] quarantine_dir", conf->quarantine_dir, error))
+		return FALSE;
+	if (*conf->archive_dir != '\0' &&
+	    !pcm_daemon_check_dir("[quarantine] archive_dir", conf->archive_dir, error))
+		return FALSE;
+	if (!pcm_daemon_any_policy(conf, pcm_daemon_notifies))
+		return TRUE;
+	g_mkdir_with_parents(conf->notify_queue_dir, 0700);
+	return pcm_daemon_check_dir("[notify] queue_dir", conf->notify_queue_dir, error);
 }

@@ -31,6 +31,7 @@
 #include "conf.h"
 #include "daemon.h"
 #include "log.h"
+#include "notices.h"
 #include "reload.h"
 #include "runtime.h"
 #include "milter/mta-snippets.h"
@@ -232,6 +233,15 @@ pcm_log_started(const PcmRuntime *rt)
 		"MIME depth %u, files %u, time %us", c->path ? c->path : "(built-in defaults)",
 		c->socket, c->spool_dir, mem, max, pc_scan_mode_name(c->policy.scan_mode), scan,
 		file, c->max_archive_depth, c->max_mime_depth, c->max_files, c->max_scan_time);
+	pcm_log(LOG_NOTICE, "policy groups %u (group_conflict=%s); quarantine %s (%s); "
+		"notifications via %s, queue %s", c->groups->len,
+		c->group_conflict == PCM_CONFLICT_SPLIT ? "split" : "strictest",
+		c->quarantine_store == PCM_QUARANTINE_MTA ? "in the MTA" : c->quarantine_dir,
+		c->quarantine_store == PCM_QUARANTINE_MTA ? "store=mta" : "store=directory",
+		*c->notify_relay ? c->notify_relay : c->sendmail_path, c->notify_queue_dir);
+	if (rt->release_key == NULL)
+		pcm_log(LOG_WARNING, "release marks disabled (%s): messages released from the "
+			"quarantine will be scanned again", rt->release_key_error);
 }
 
 static pthread_t pcm_main_thread;
@@ -307,6 +317,7 @@ pcm_serve(const PcmArgs *args, const char *path, GStrv overrides, PcmRuntime *rt
 	signal(SIGPIPE, SIG_IGN);
 	pcm_main_thread = pthread_self();
 	pcm_log_started(rt);
+	pcm_notices_start(rt->conf);
 	pcm_runtime_install(rt);
 	pcm_reloader_start(path, (const char *const *)overrides);
 	milter = g_thread_new("milter", pcm_milter_thread, NULL);
@@ -321,6 +332,7 @@ pcm_serve(const PcmArgs *args, const char *path, GStrv overrides, PcmRuntime *rt
 	smfi_stop();
 	g_thread_join(milter);
 	pcm_reloader_stop();
+	pcm_notices_stop();
 	pcm_runtime_shutdown();
 	if (!args->foreground && *pidfile != '\0')
 		unlink(pidfile);

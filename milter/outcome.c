@@ -4,8 +4,12 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "actions.h"
+#include "log.h"
 #include "outcome.h"
+#include "release.h"
 
 static const PcPolicy *
 pcm_group_policy(const PcmMsg *msg, const PcGroup *group)
@@ -56,6 +60,55 @@ pcm_outcome_describe(const PcGroup *winner, const GPtrArray *groups)
 	return g_string_free(text, FALSE);
 }
 
+/* The quarantine id when the message carries a valid mark for its
+ * recipients and body; NULL (logged) otherwise. */
+static char *
+pcm_outcome_release_id(PcmMsg *msg)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree const char **rcpts = NULL;
+	g_autofree char *reason = NULL;
+	char *id = NULL;
+	const guint8 *data;
+	gsize len = 0;
+
+	if (msg->release_mark == NULL || msg->spool == NULL)
+		return NULL;
+	if (msg->rt->release_key == NULL) {
+		pcm_msg_log(msg, LOG_WARNING, "release mark not checked (%s): scanned as usual",
+			    msg->rt->release_key_error);
+		return NULL;
+	}
+	data = pcm_spool_map(msg->spool, &len, &error);
+	if (data == NULL) {
+		pcm_msg_log(msg, LOG_WARNING, "release mark not checked: %s", error->message);
+		return NULL;
+	}
+	rcpts = g_new0(const char *, msg->recipients->len + 1);
+	memcpy(rcpts, msg->recipients->pdata, msg->recipients->len * sizeof(char *));
+	if (!pcq_release_verify(msg->rt->release_key, msg->release_mark,
+				g_get_real_time() / G_USEC_PER_SEC, rcpts, data, len, &id, &reason))
+		pcm_msg_log(msg, LOG_WARNING, "release mark refused (%s): scanned as usual",
+			    reason);
+	pcm_spool_unmap(msg->spool, data, len);
+	return id;
+}
+
+static void
+pcm_outcome_released(PcmMsg *msg, PcmOutcome *out)
+{
+	const PcGroup *group = msg->groups->len ? g_ptr_array_index(msg->groups, 0) : NULL;
+
+	out->group = group;
+	out->policy = pcm_group_policy(msg, group);
+	out->verdict = pc_verdict_new();
+	g_ptr_array_add(out->verdicts, out->verdict);
+	out->decision.action = PC_ACT_ACCEPT;
+	out->decision.add_headers = out->policy->add_headers;
+	out->decision.status = g_strdup_printf("Released from quarantine (%s)", out->released);
+	out->groups = g_strdup(group ? group->name : "default");
+}
+
 void
 pcm_outcome_decide(PcmMsg *msg, PcmOutcome *out)
 {
@@ -64,6 +117,11 @@ pcm_outcome_decide(PcmMsg *msg, PcmOutcome *out)
 
 	memset(out, 0, sizeof(*out));
 	out->verdicts = g_ptr_array_new_with_free_func((GDestroyNotify)pc_verdict_free);
+	out->released = pcm_outcome_release_id(msg);
+	if (out->released != NULL) {
+		pcm_outcome_released(msg, out);
+		return;
+	}
 	for (guint i = 0; i < groups->len; i++) {
 		const PcGroup *group = g_ptr_array_index(groups, i);
 		const PcPolicy *policy = pcm_group_policy(msg, group);
@@ -91,5 +149,6 @@ pcm_outcome_clear(PcmOutcome *out)
 	pc_decision_clear(&out->decision);
 	g_clear_pointer(&out->verdicts, g_ptr_array_unref);
 	g_clear_pointer(&out->groups, g_free);
+	g_clear_pointer(&out->released, g_free);
 	out->verdict = NULL;
 }

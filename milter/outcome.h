@@ -8,6 +8,11 @@
  *	(pc_decision_severity): with group_conflict = strictest, the most
  *	protective outcome applies to the whole message; with split every
  *	recipient is in the same group, so there is one.
+ *
+ *	A message with a valid release mark (see quarantine/release.h) for
+ *	exactly its recipients was released by an administrator: it is
+ *	delivered without being scanned or quarantined again.  An invalid
+ *	mark is logged and the message is scanned as any other.
  */
 #ifndef PCM_OUTCOME_H
 #define PCM_OUTCOME_H
@@ -22,6 +27,7 @@ typedef struct {
 	const PcPolicy *policy;
 	char *groups;			/* for the log: "sales", "sales(strictest of sales,default)" */
 	GPtrArray *verdicts;		/* owned */
+	char *released;			/* quarantine id of a valid release mark */
 } PcmOutcome;
 
 void pcm_outcome_decide(PcmMsg *msg, PcmOutcome *out);

@@ -1,21 +1,20 @@
 /*
  * NAME
- *	quarantine.h - store a message instead of delivering it
+ *	quarantine.h - keep a message in the quarantine or the archive
  * DESCRIPTION
- *	pcm_quarantine_store() writes NAME.eml (the message exactly as the
- *	milter received it) and then NAME.env (a key file: envelope sender
- *	and recipients, client, HELO, queue id, time, verdict) into the
- *	quarantine directory.  Each file is written to a hidden temp name,
- *	fsync'ed and renamed; NAME.env appears last, so a quarantine entry
- *	with an .env file is always complete.  Only after it returns TRUE
- *	may the MTA be told to discard the message.
+ *	pcm_quarantine_store() writes the message as the milter received it
+ *	and its metadata (envelope, client, HELO, queue id, group, findings,
+ *	action, object tree) as one entry of the store in dir
+ *	(quarantine/store.h): durable before it returns TRUE, which is when
+ *	the MTA may be told to accept or discard.  The index is updated too;
+ *	if only that fails, a warning is logged (portcullisctl reindexes).
  */
 #ifndef PCM_QUARANTINE_H
 #define PCM_QUARANTINE_H
 
-#include "message.h"
+#include "outcome.h"
 
 gboolean pcm_quarantine_store(const char *dir, const PcmConn *conn, const PcmMsg *msg,
-			      const PcVerdict *verdict, char **name, GError **error);
+			      const PcmOutcome *outcome, char **id, GError **error);
 
 #endif

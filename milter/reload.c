@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "notices.h"
 #include "reload.h"
 #include "runtime.h"
 
@@ -38,6 +39,7 @@ pcm_reload_install(PcmConfig *conf, const char *what)
 	}
 	info = pc_engine_info(rt->engine);
 	pcm_log_set_level(conf->log_level);
+	pcm_notices_reconfigure(conf);
 	pcm_runtime_install(rt);
 	pcm_log(LOG_NOTICE, "%s reloaded: %s, database %s, %u signatures (%.0f ms)", what,
 		info->scanner_version, info->database_version, info->signatures,

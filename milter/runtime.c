@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include "groups.h"
+#include "release.h"
 #include "runtime.h"
 
 static GMutex pcm_runtime_lock;
@@ -32,24 +34,94 @@ pcm_runtime_clear(gpointer data)
 	pc_engine_unref(rt->engine);
 	pcm_conf_unref(rt->conf);
 	g_free(rt->scanned_header);
+	g_clear_pointer(&rt->templates, pcn_templates_free);
+	g_clear_pointer(&rt->release_key, g_bytes_unref);
+	g_free(rt->release_key_error);
+	g_free(rt->notice_token);
+}
+
+static gboolean
+pcm_runtime_check_language(const PcnTemplates *templates, const char *language,
+			   const char *where, GError **error)
+{
+	if (pcn_templates_has_language(templates, language))
+		return TRUE;
+	g_set_error(error, PCM_CONF_ERROR, 0, "%s notify_language: no notification templates "
+		    "for \"%s\" (templates_dir/%s/)", where, language, language);
+	return FALSE;
+}
+
+/* Every policy's language must have templates: found now, not when the
+ * first virus arrives. */
+static PcnTemplates *
+pcm_runtime_templates(const PcmConfig *conf, GError **error)
+{
+	PcnTemplates *templates = pcn_templates_load(*conf->templates_dir ? conf->templates_dir
+									 : NULL, error);
+
+	if (templates == NULL)
+		return NULL;
+	if (!pcm_runtime_check_language(templates, conf->policy.notify_language, "[notify]",
+					error))
+		goto fail;
+	for (guint i = 0; conf->groups != NULL && i < conf->groups->len; i++) {
+		const PcGroup *group = g_ptr_array_index(conf->groups, i);
+		g_autofree char *where = g_strdup_printf("%s:%u: [group:%s]", group->file,
+							 group->line, group->name);
+
+		if (!pcm_runtime_check_language(templates, group->policy.notify_language, where,
+						error))
+			goto fail;
+	}
+	return templates;
+fail:
+	pcn_templates_free(templates);
+	return NULL;
+}
+
+/* The token is derived from the key, so it is stable across restarts and
+ * unknown outside. */
+static void
+pcm_runtime_release_key(PcmRuntime *rt)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GHmac) hmac = NULL;
+
+	rt->release_key = pcq_release_key_load(rt->conf->release_key_file, TRUE, &error);
+	if (rt->release_key == NULL) {
+		rt->release_key_error = g_strdup(error->message);
+		return;
+	}
+	hmac = g_hmac_new(G_CHECKSUM_SHA256, g_bytes_get_data(rt->release_key, NULL),
+			  g_bytes_get_size(rt->release_key));
+	g_hmac_update(hmac, (const guchar *)"portcullis notification", -1);
+	rt->notice_token = g_strdup(g_hmac_get_string(hmac));
 }
 
 PcmRuntime *
 pcm_runtime_build(PcmConfig *conf, GError **error)
 {
 	PcEngineOptions options;
+	PcnTemplates *templates;
 	PcEngine *engine;
 	PcmRuntime *rt;
 	const PcEngineInfo *info;
 
+	templates = pcm_runtime_templates(conf, error);
+	if (templates == NULL)
+		return NULL;
 	pcm_runtime_engine_options(conf, &options);
 	engine = pc_engine_new(&options, error);
-	if (engine == NULL)
+	if (engine == NULL) {
+		pcn_templates_free(templates);
 		return NULL;
+	}
 	info = pc_engine_info(engine);
 	rt = g_atomic_rc_box_new0(PcmRuntime);
 	rt->conf = pcm_conf_ref(conf);
 	rt->engine = engine;
+	rt->templates = templates;
+	pcm_runtime_release_key(rt);
 	rt->scanned_header = g_strdup_printf("%s %s (%s; database %s; %u signatures) at %s",
 					     PACKAGE_NAME, PACKAGE_VERSION,
 					     info->scanner_version, info->database_version,

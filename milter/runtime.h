@@ -15,15 +15,23 @@
 
 #include <portcullis/engine.h>
 #include "conf.h"
+#include "notify.h"
 
 typedef struct {
 	PcmConfig *conf;
 	PcEngine *engine;
 	char *scanned_header;	/* X-Virus-Scanned value */
 	guint generation;	/* counts installs, for logs */
+	PcnTemplates *templates;	/* notification templates */
+	GBytes *release_key;	/* NULL: release marks cannot be checked */
+	char *release_key_error;	/* why not, for the start-up log */
+	char *notice_token;	/* marks our own notifications; NULL without a key */
 } PcmRuntime;
 
-/* Builds the engine for conf; NULL and error if signatures cannot load. */
+/* Builds the engine for conf and loads the notification templates; NULL
+ * and error if signatures or templates cannot load (or a policy asks for
+ * a template language that is not there).  A release key that cannot be
+ * read or made only disables release marks (release_key_error says why). */
 PcmRuntime *pcm_runtime_build(PcmConfig *conf, GError **error);
 PcmRuntime *pcm_runtime_ref(PcmRuntime *rt);
 void pcm_runtime_unref(PcmRuntime *rt);

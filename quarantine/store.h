@@ -37,6 +37,8 @@ typedef struct {
 	char *action;		/* what happened: "quarantine", "reject", "accept"... */
 	char *reason;		/* for humans */
 	char **findings;	/* "PATH STATUS NAME" per finding, NULL-terminated */
+	char **objects;		/* "PATH\tDECLARED\tDETECTED\tSIZE\tSTATUS\tNAME" per object */
+	char *released;		/* "TIME to ADDR,..." once released, else NULL */
 	guint64 size;		/* bytes of ID.eml */
 	gboolean damaged;	/* set by pcq_entry_load when files are missing or bad */
 	char *damage;		/* what is wrong with it */
@@ -62,5 +64,9 @@ PcqEntry *pcq_entry_load(const char *dir, const char *id, GError **error);
 char *pcq_message_path(const char *dir, const char *id);
 /* Removes both files and the index row; PCQ_ERROR_NOT_FOUND if neither existed. */
 gboolean pcq_delete(const char *dir, const char *id, GError **error);
+/* Rewrites ID.meta (atomically) from entry, e.g. after a release. */
+gboolean pcq_entry_save(const char *dir, const PcqEntry *entry, GError **error);
+/* TRUE when name is an entry id (no path separators, no dot files). */
+gboolean pcq_valid_id(const char *id);
 
 #endif

@@ -24,8 +24,12 @@ pc_workdir() {
 pc_start_milter() {
 	local work=$1 socket=$2 i
 	shift 2
+	# Notifications stay off unless a test turns them on: the default
+	# (the administrator hears of viruses) would mail the machine's postmaster.
 	"$PC_PORTCULLIS" -f -c /dev/null -s "$socket" -o "av.database_dir=$PC_SIGS" \
-		-o "message.spool_dir=$work/spool" -o log.level=debug "$@" \
+		-o "message.spool_dir=$work/spool" -o log.level=debug \
+		-o notify.notify_admin= \
+		-o "quarantine.release_key_file=$work/release.key" "$@" \
 		> "$work/milter.log" 2>&1 &
 	echo $! > "$work/milter.pid"
 	# Ready when the start-up line is logged (or the process died).
@@ -48,4 +52,16 @@ pc_stop_milter() {
 	wait "$pid"
 	PC_MILTER_STATUS=$?
 	[ "$PC_MILTER_STATUS" -eq 0 ]
+}
+
+# TAP result lines for scripts that count as they go:
+#   pc_result STATUS DESCRIPTION   "ok N - ..." when STATUS is 0
+#   pc_diag FILE...                the tail of files as TAP comments
+PC_N=0
+pc_result() {
+	PC_N=$((PC_N + 1))
+	if [ "$1" = 0 ]; then echo "ok $PC_N - $2"; else echo "not ok $PC_N - $2"; fi
+}
+pc_diag() {
+	sed 's/^/# /' "$@" | tail -25
 }

@@ -20,14 +20,8 @@ mx=$work/mx
 edge=$work/edge
 mkdir -p "$mx/spool" "$work/groups.d"
 sock="unix:$mx/milter.sock"
-n=0
 echo "1..10"
 
-result() { # status, description
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
-diag() { sed 's/^/# /' "$@" | tail -25; }
 cleanup() {
 	pf_stop "$edge"
 	pf_stop "$mx"
@@ -96,23 +90,23 @@ wait_for pc-split bob@test.example
 f=$(delivered_to pc-split bob@test.example)
 [ -n "$f" ] && grep -q "^X-Virus-Status: Filtered (name:\*.exe), 1 attachment replaced" "$f" &&
 	grep -q "removed by the mail filter" "$f"
-result $? "split: bob (default group) gets the message with the .exe replaced by a notice"
-[ -n "$f" ] || diag "$edge/log/postfix.log" "$mx/milter.log"
+pc_result $? "split: bob (default group) gets the message with the .exe replaced by a notice"
+[ -n "$f" ] || pc_diag "$edge/log/postfix.log" "$mx/milter.log"
 [ -z "$(delivered_to pc-split ann@sales.test)" ]
-result $? "split: ann (group sales) gets no copy"
+pc_result $? "split: ann (group sales) gets no copy"
 grep -q "to=<bob@test.example>.*452 4.5.3 Recipient has another mail policy" "$edge/log/postfix.log"
-result $? "split: edge was told 452 4.5.3 for bob at RCPT and retried him"
+pc_result $? "split: edge was told 452 4.5.3 for bob at RCPT and retried him"
 wait_for "Undelivered Mail Returned to Sender" sender@test.example
 b=$(grep -l -F "Subject: pc-split" "$mx"/mail/maildir/new/* | xargs -r grep -l "^Subject: Undelivered")
 [ -n "$b" ] && grep -q "^Final-Recipient: rfc822; ann@sales.test" "$b" &&
 	grep -q "^Diagnostic-Code: smtp; 550 5.7.1 Message rejected: filtered" "$b" &&
 	! grep -q "^Final-Recipient: rfc822; bob@test.example" "$b"
-result $? "split: the sender's bounce names ann with 550 5.7.1, not bob"
+pc_result $? "split: the sender's bounce names ann with 550 5.7.1, not bob"
 grep -q "pc-split\|group=sales " "$mx/milter.log" && grep -q " group=sales av=filtered" "$mx/milter.log" &&
 	grep -q "to=<bob@test.example> .*group=default av=filtered" "$mx/milter.log"
-result $? "split: the milter logged one transaction per group"
+pc_result $? "split: the milter logged one transaction per group"
 grep -q "to=<bob@test.example> deferred: group default differs" "$mx/milter.log"
-result $? "split: the deferral is logged"
+pc_result $? "split: the deferral is logged"
 
 # --- strictest -----------------------------------------------------------
 start_milter strictest || exit 1
@@ -121,12 +115,12 @@ send pc-strict --attach "$work/tool.exe"
 wait_for "Undelivered Mail Returned to Sender" sender@test.example
 b=$(grep -l -F "Subject: pc-strict" "$mx"/mail/maildir/new/* | xargs -r grep -l "^Subject: Undelivered")
 [ -n "$b" ] && grep -q "<ann@sales.test>.*550 5.7.1" "$b" && grep -q "<bob@test.example>.*550 5.7.1" "$b"
-result $? "strictest: the message is refused for both recipients (bounce names both)"
+pc_result $? "strictest: the message is refused for both recipients (bounce names both)"
 [ -z "$(delivered_to pc-strict ann@sales.test)" ] && [ -z "$(delivered_to pc-strict bob@test.example)" ]
-result $? "strictest: nobody gets a copy"
+pc_result $? "strictest: nobody gets a copy"
 grep -q "group=sales(strictest of sales,default) av=filtered(name:\*.exe) action=reject" \
 	"$mx/milter.log"
-result $? "strictest: logged with both groups and the winner"
+pc_result $? "strictest: logged with both groups and the winner"
 send pc-strict-clean --body "Nothing attached."
 wait_for pc-strict-clean ann@sales.test && wait_for pc-strict-clean bob@test.example
-result $? "strictest: a clean message reaches both recipients"
+pc_result $? "strictest: a clean message reaches both recipients"

@@ -19,7 +19,7 @@ local f = assert(io.open(eml, "rb"))
 local stored = f:read("*a")
 f:close()
 if stored:sub(-#body) ~= body then t.fail("stored body differs from what was sent") end
-local env = assert(io.open((eml:gsub("%.eml$", ".env")), "r"))
+local env = assert(io.open((eml:gsub("%.eml$", ".meta")), "r"))
 local envelope = env:read("*a")
 env:close()
 if not envelope:find("sender=sender@example.org", 1, true) or

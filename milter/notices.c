@@ -1,0 +1,168 @@
+/*
+ * NAME
+ *	notices.c - queue the notifications of a decision (see notices.h)
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "log.h"
+#include "notices.h"
+#include "notify.h"
+
+static PcnWorker *pcm_notices_worker;
+
+static void
+pcm_notices_sender_config(const PcmConfig *conf, PcnSenderConfig *out)
+{
+	out->queue_dir = conf->notify_queue_dir;
+	out->sendmail_path = conf->sendmail_path;
+	out->relay = conf->notify_relay;
+	out->retry_interval = conf->notify_retry;
+	out->max_attempts = conf->notify_max_attempts;
+}
+
+static void
+pcm_notices_log(int priority, const char *message)
+{
+	pcm_log(priority, "notify: %s", message);
+}
+
+void
+pcm_notices_start(const PcmConfig *conf)
+{
+	PcnSenderConfig config;
+
+	pcm_notices_sender_config(conf, &config);
+	pcm_notices_worker = pcn_worker_start(&config, pcm_notices_log);
+}
+
+void
+pcm_notices_reconfigure(const PcmConfig *conf)
+{
+	PcnSenderConfig config;
+
+	if (pcm_notices_worker == NULL)
+		return;
+	pcm_notices_sender_config(conf, &config);
+	pcn_worker_configure(pcm_notices_worker, &config);
+}
+
+void
+pcm_notices_stop(void)
+{
+	g_clear_pointer(&pcm_notices_worker, pcn_worker_stop);
+}
+
+/* The objects worth naming: leaves that are not clean, with the first
+ * finding about each.  The strings stay owned by the verdict. */
+static GArray *
+pcm_notices_objects(const PcVerdict *verdict)
+{
+	GArray *objects = g_array_new(FALSE, TRUE, sizeof(PcnObject));
+
+	for (guint i = 0; i < verdict->objects->len; i++) {
+		const PcObject *o = g_ptr_array_index(verdict->objects, i);
+		PcnObject item = { "", o->path, o->detected_type ? o->detected_type :
+				   o->declared_type ? o->declared_type : "", o->size,
+				   pc_status_name(o->status), "" };
+
+		if (o->status == PC_STATUS_CLEAN || o->container)
+			continue;
+		item.name = pc_object_name(o) ? pc_object_name(o) : "";
+		for (guint f = 0; f < verdict->findings->len; f++) {
+			const PcFinding *finding = g_ptr_array_index(verdict->findings, f);
+
+			if (strcmp(finding->object, o->path) == 0 && finding->names->len > 0) {
+				item.signature = g_ptr_array_index(finding->names, 0);
+				break;
+			}
+		}
+		g_array_append_val(objects, item);
+	}
+	return objects;
+}
+
+static char *
+pcm_notices_from(const PcmConfig *conf)
+{
+	return *conf->notify_from ? g_strdup(conf->notify_from)
+				  : g_strdup_printf("postmaster@%s", g_get_host_name());
+}
+
+/* Renders for one party and one address and queues it. */
+static void
+pcm_notices_one(const PcmMsg *msg, const PcnContext *context, const char *language,
+		PcnParty party, const char *to)
+{
+	const PcmConfig *conf = msg->rt->conf;
+	g_autofree char *from = pcm_notices_from(conf);
+	g_autoptr(GError) error = NULL;
+	g_autofree char *text = pcn_render(msg->rt->templates, language, party, context, from,
+					   to, &error);
+	const char *const rcpts[] = { to, NULL };
+
+	if (text == NULL || !pcn_queue_put(conf->notify_queue_dir, rcpts, text, &error)) {
+		pcm_msg_log(msg, LOG_ERR, "notification to <%s> not queued: %s", to,
+			    error->message);
+		return;
+	}
+	pcm_msg_log(msg, LOG_INFO, "notification to <%s> queued", to);
+	if (pcm_notices_worker != NULL)
+		pcn_worker_wake(pcm_notices_worker);
+}
+
+static gboolean
+pcm_notices_ours(const PcmMsg *msg)
+{
+	return msg->notice_token != NULL && msg->rt->notice_token != NULL &&
+	       strcmp(msg->notice_token, msg->rt->notice_token) == 0;
+}
+
+void
+pcm_notices_send(const PcmConn *conn, const PcmMsg *msg, const PcmOutcome *outcome,
+		 const char *quarantine_id)
+{
+	const PcPolicy *policy = outcome->policy;
+	guint notify = outcome->decision.notify;
+	g_autoptr(GArray) objects = NULL;
+	g_autofree char *reason = NULL;
+	g_autofree const char **rcpts = NULL;
+	PcnContext context;
+
+	if (notify == 0 || policy == NULL)
+		return;
+	if (pcm_notices_ours(msg)) {
+		pcm_msg_log(msg, LOG_DEBUG, "a notification of ours: it causes none");
+		return;
+	}
+	objects = pcm_notices_objects(outcome->verdict);
+	reason = outcome->decision.reason ? g_strdup(outcome->decision.reason)
+					  : pc_verdict_describe(outcome->verdict);
+	rcpts = g_new0(const char *, msg->recipients->len + 1);
+	memcpy(rcpts, msg->recipients->pdata, msg->recipients->len * sizeof(char *));
+	context = (PcnContext){
+		.sender = msg->sender,
+		.recipients = rcpts,
+		.subject = msg->subject ? msg->subject + strspn(msg->subject, " \t") : "",
+		.queue_id = msg->queue_id,
+		.client_address = conn->client_addr,
+		.group = outcome->group ? outcome->group->name : "default",
+		.status = pc_status_name(outcome->verdict->status),
+		.action = pc_action_name(outcome->decision.action),
+		.reason = reason,
+		.quarantine_id = quarantine_id ? quarantine_id : "",
+		.hostname = g_get_host_name(),
+		.date = g_get_real_time() / G_USEC_PER_SEC,
+		.objects = (const PcnObject *)objects->data,
+		.n_objects = objects->len,
+		.token = msg->rt->notice_token ? msg->rt->notice_token : "",
+	};
+	if (notify & PC_NOTIFY_ADMIN)
+		pcm_notices_one(msg, &context, policy->notify_language, PCN_ADMIN,
+				policy->admin_address);
+	for (guint i = 0; (notify & PC_NOTIFY_RECIPIENTS) && rcpts[i] != NULL; i++)
+		pcm_notices_one(msg, &context, policy->notify_language, PCN_RECIPIENT, rcpts[i]);
+	if ((notify & PC_NOTIFY_SENDER) && *msg->sender != '\0')
+		pcm_notices_one(msg, &context, policy->notify_language, PCN_SENDER, msg->sender);
+}

@@ -1,0 +1,29 @@
+/*
+ * NAME
+ *	notices.h - the notifications a decision asks for
+ * DESCRIPTION
+ *	pcm_notices_send() renders one notification per party the decision
+ *	names (the administrator; each recipient; the sender, never for the
+ *	null sender) from the runtime's templates in the policy's language,
+ *	queues them on disk and wakes the sender thread.  It never waits on
+ *	the network and never changes what happens to the message: a failure
+ *	is a log line.  A message that carries the runtime's own
+ *	notification token (a notification of ours passing through the
+ *	milter again) causes none.
+ *
+ *	pcm_notices_start()/reconfigure()/stop() run the sender thread with
+ *	the [notify] transport keys.
+ */
+#ifndef PCM_NOTICES_H
+#define PCM_NOTICES_H
+
+#include "outcome.h"
+
+void pcm_notices_send(const PcmConn *conn, const PcmMsg *msg, const PcmOutcome *outcome,
+		      const char *quarantine_id);
+
+void pcm_notices_start(const PcmConfig *conf);
+void pcm_notices_reconfigure(const PcmConfig *conf);
+void pcm_notices_stop(void);
+
+#endif

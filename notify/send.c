@@ -1,0 +1,158 @@
+/*
+ * NAME
+ *	send.c - one delivery attempt: the local sendmail, or an SMTP relay
+ * DESCRIPTION
+ *	Both run only in the sender thread.  sendmail_path is executed
+ *	directly (no shell: nothing in an address is interpreted), with the
+ *	null envelope sender.  The SMTP client speaks the minimum a relay
+ *	needs (EHLO or HELO, MAIL FROM:<>, RCPT TO, DATA), with a timeout on
+ *	every step; any reply other than the expected one fails the attempt.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <gio/gio.h>
+
+#include "notify-private.h"
+
+#define PCN_SMTP_TIMEOUT 30
+
+gboolean
+pcn_send_sendmail(const char *sendmail_path, const char *const *recipients, GBytes *message,
+		  GError **error)
+{
+	g_autoptr(GPtrArray) argv = g_ptr_array_new();
+	g_autoptr(GSubprocess) proc = NULL;
+	g_autoptr(GBytes) output = NULL;
+
+	g_ptr_array_add(argv, (char *)sendmail_path);
+	g_ptr_array_add(argv, "-i");
+	g_ptr_array_add(argv, "-f");
+	g_ptr_array_add(argv, "<>");
+	g_ptr_array_add(argv, "--");
+	for (guint i = 0; recipients[i] != NULL; i++)
+		g_ptr_array_add(argv, (char *)recipients[i]);
+	g_ptr_array_add(argv, NULL);
+	proc = g_subprocess_newv((const char *const *)argv->pdata, G_SUBPROCESS_FLAGS_STDIN_PIPE |
+				 G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE,
+				 error);
+	if (proc == NULL || !g_subprocess_communicate(proc, message, NULL, &output, NULL, error))
+		return FALSE;
+	if (g_subprocess_get_if_exited(proc) && g_subprocess_get_exit_status(proc) == 0)
+		return TRUE;
+	g_set_error(error, PCN_ERROR, 0, "%s exited with status %d: %.*s", sendmail_path,
+		    g_subprocess_get_if_exited(proc) ? g_subprocess_get_exit_status(proc) : -1,
+		    output ? (int)MIN(g_bytes_get_size(output), 200) : 0,
+		    output ? (const char *)g_bytes_get_data(output, NULL) : "");
+	return FALSE;
+}
+
+typedef struct {
+	const char *relay;
+	GDataInputStream *in;
+	GOutputStream *out;
+} PcnSmtp;
+
+/* Reads a (multi-line) reply; FALSE unless its code is want. */
+static gboolean
+pcn_smtp_reply(PcnSmtp *s, int want, const char *step, GError **error)
+{
+	g_autofree char *last = NULL;
+
+	for (;;) {
+		gsize len = 0;
+		char *line = g_data_input_stream_read_line(s->in, &len, NULL, error);
+
+		if (line == NULL) {
+			if (error != NULL && *error == NULL)
+				g_set_error(error, PCN_ERROR, 0, "%s: connection closed after %s",
+					    s->relay, step);
+			return FALSE;
+		}
+		g_strchomp(line);
+		g_free(last);
+		last = line;
+		if (len < 4 || line[3] != '-')
+			break;
+	}
+	if (atoi(last) == want || (want == 250 && atoi(last) == 251))
+		return TRUE;
+	g_set_error(error, PCN_ERROR, 0, "%s: %s: %s", s->relay, step, last);
+	return FALSE;
+}
+
+static gboolean
+pcn_smtp_command(PcnSmtp *s, const char *command, int want, GError **error)
+{
+	g_autofree char *line = g_strconcat(command, "\r\n", NULL);
+
+	return g_output_stream_write_all(s->out, line, strlen(line), NULL, NULL, error) &&
+	       pcn_smtp_reply(s, want, command, error);
+}
+
+/* Lines starting with a dot get another one (RFC 5321 4.5.2). */
+static gboolean
+pcn_smtp_data(PcnSmtp *s, GBytes *message, GError **error)
+{
+	gsize len = 0;
+	const char *data = g_bytes_get_data(message, &len);
+	GString *out = g_string_sized_new(len + 64);
+
+	for (gsize i = 0; i < len; i++) {
+		if (data[i] == '.' && (i == 0 || data[i - 1] == '\n'))
+			g_string_append_c(out, '.');
+		g_string_append_c(out, data[i]);
+	}
+	if (out->len > 0 && out->str[out->len - 1] != '\n')
+		g_string_append(out, "\r\n");
+	g_string_append(out, ".\r\n");
+	gboolean ok = g_output_stream_write_all(s->out, out->str, out->len, NULL, NULL, error) &&
+		      pcn_smtp_reply(s, 250, "end of data", error);
+
+	g_string_free(out, TRUE);
+	return ok;
+}
+
+static gboolean
+pcn_smtp_session(PcnSmtp *s, const char *const *recipients, GBytes *message, GError **error)
+{
+	g_autofree char *ehlo = g_strdup_printf("EHLO %s", g_get_host_name());
+
+	if (!pcn_smtp_reply(s, 220, "connect", error) ||
+	    !pcn_smtp_command(s, ehlo, 250, error) ||
+	    !pcn_smtp_command(s, "MAIL FROM:<>", 250, error))
+		return FALSE;
+	for (guint i = 0; recipients[i] != NULL; i++) {
+		g_autofree char *rcpt = g_strdup_printf("RCPT TO:<%s>", recipients[i]);
+
+		if (!pcn_smtp_command(s, rcpt, 250, error))
+			return FALSE;
+	}
+	if (!pcn_smtp_command(s, "DATA", 354, error) || !pcn_smtp_data(s, message, error))
+		return FALSE;
+	pcn_smtp_command(s, "QUIT", 221, NULL);
+	return TRUE;
+}
+
+gboolean
+pcn_send_smtp(const char *relay, const char *const *recipients, GBytes *message,
+	      GError **error)
+{
+	g_autoptr(GSocketClient) client = g_socket_client_new();
+	g_autoptr(GSocketConnection) conn = NULL;
+	g_autoptr(GDataInputStream) in = NULL;
+	PcnSmtp s = { relay, NULL, NULL };
+	g_autoptr(GError) local = NULL;
+
+	g_socket_client_set_timeout(client, PCN_SMTP_TIMEOUT);
+	conn = g_socket_client_connect_to_host(client, relay, 25, NULL, &local);
+	if (conn == NULL) {
+		g_set_error(error, PCN_ERROR, 0, "connect to %s: %s", relay, local->message);
+		return FALSE;
+	}
+	in = g_data_input_stream_new(g_io_stream_get_input_stream(G_IO_STREAM(conn)));
+	g_data_input_stream_set_newline_type(in, G_DATA_STREAM_NEWLINE_TYPE_ANY);
+	s.in = in;
+	s.out = g_io_stream_get_output_stream(G_IO_STREAM(conn));
+	return pcn_smtp_session(&s, recipients, message, error);
+}

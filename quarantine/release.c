@@ -1,0 +1,209 @@
+/*
+ * NAME
+ *	release.c - release marks: HMAC over id, time, recipients and body
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "release.h"
+#include "store.h"
+
+#define PCQ_KEY_BYTES 32
+
+static GBytes *
+pcq_release_key_create(const char *path, GError **error)
+{
+	guint8 raw[PCQ_KEY_BYTES];
+	GString *hex = g_string_new(NULL);
+	int fd;
+
+	for (guint i = 0; i < PCQ_KEY_BYTES; i += 4) {
+		guint32 r = g_random_int();
+
+		memcpy(raw + i, &r, 4);
+	}
+	for (guint i = 0; i < PCQ_KEY_BYTES; i++)
+		g_string_append_printf(hex, "%02x", raw[i]);
+	g_string_append_c(hex, '\n');
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, hex->str, hex->len) != (ssize_t)hex->len || fsync(fd) != 0) {
+		int saved = errno;
+
+		if (fd >= 0) {
+			close(fd);
+			g_unlink(path);
+		}
+		g_string_free(hex, TRUE);
+		g_set_error(error, PCQ_ERROR, PCQ_ERROR_FAILED, "cannot create %s: %s", path,
+			    g_strerror(saved));
+		return NULL;
+	}
+	close(fd);
+	g_string_truncate(hex, hex->len - 1);
+	return g_string_free_to_bytes(hex);
+}
+
+GBytes *
+pcq_release_key_load(const char *path, gboolean create, GError **error)
+{
+	g_autoptr(GError) local = NULL;
+	char *text = NULL;
+	gsize len = 0;
+
+	if (g_file_get_contents(path, &text, &len, &local)) {
+		g_strstrip(text);
+		if (strlen(text) < 32) {
+			g_free(text);
+			g_set_error(error, PCQ_ERROR, PCQ_ERROR_FAILED,
+				    "%s: too short for a secret (32 characters at least)", path);
+			return NULL;
+		}
+		return g_bytes_new_take(text, strlen(text));
+	}
+	if (create && g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+		return pcq_release_key_create(path, error);
+	g_set_error(error, PCQ_ERROR, PCQ_ERROR_FAILED, "%s", local->message);
+	return NULL;
+}
+
+/* Everything after the first empty line, CRs dropped: the same bytes
+ * whether the message travels with CRLF or LF line ends. */
+static char *
+pcq_body_digest(const guint8 *message, gsize len)
+{
+	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+	gsize start = len;
+	gsize run = 0;
+
+	for (gsize i = 0; i < len; i++) {
+		if (message[i] == '\r')
+			continue;
+		if (message[i] == '\n' && ++run == 2) {
+			start = i + 1;
+			break;
+		}
+		if (message[i] != '\n')
+			run = 0;
+	}
+	for (gsize i = start; i < len;) {
+		gsize j = i;
+
+		while (j < len && message[j] != '\r')
+			j++;
+		g_checksum_update(sum, message + i, j - i);
+		i = j + 1;
+	}
+	return g_strdup(g_checksum_get_string(sum));
+}
+
+static gint
+pcq_strcmp(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *
+pcq_release_mac(GBytes *key, const char *id, gint64 time, const char *const *recipients,
+		const guint8 *message, gsize len)
+{
+	g_autoptr(GHmac) hmac = g_hmac_new(G_CHECKSUM_SHA256, g_bytes_get_data(key, NULL),
+					   g_bytes_get_size(key));
+	g_autoptr(GPtrArray) rcpts = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char *body = pcq_body_digest(message, len);
+	g_autofree char *head = g_strdup_printf("portcullis-release\n%s\n%" G_GINT64_FORMAT "\n",
+						id, time);
+
+	for (guint i = 0; recipients != NULL && recipients[i] != NULL; i++)
+		g_ptr_array_add(rcpts, g_ascii_strdown(recipients[i], -1));
+	g_ptr_array_sort(rcpts, pcq_strcmp);
+	g_hmac_update(hmac, (const guchar *)head, -1);
+	for (guint i = 0; i < rcpts->len; i++) {
+		g_hmac_update(hmac, g_ptr_array_index(rcpts, i), -1);
+		g_hmac_update(hmac, (const guchar *)"\n", 1);
+	}
+	g_hmac_update(hmac, (const guchar *)body, -1);
+	return g_strdup(g_hmac_get_string(hmac));
+}
+
+char *
+pcq_release_mark(GBytes *key, const char *id, gint64 now, const char *const *recipients,
+		 const guint8 *message, gsize len)
+{
+	g_autofree char *mac = pcq_release_mac(key, id, now, recipients, message, len);
+
+	return g_strdup_printf("id=%s; t=%" G_GINT64_FORMAT "; mac=%s", id, now, mac);
+}
+
+/* "id=X; t=N; mac=H" -> its three values; FALSE when not of that form. */
+static gboolean
+pcq_release_parse(const char *value, char **id, gint64 *time, char **mac)
+{
+	g_auto(GStrv) fields = g_strsplit(value, ";", -1);
+	char *end = NULL;
+
+	*id = *mac = NULL;
+	*time = -1;
+	for (guint i = 0; fields[i] != NULL; i++) {
+		char *f = g_strstrip(fields[i]);
+
+		if (g_str_has_prefix(f, "id=") && *id == NULL)
+			*id = g_strdup(f + 3);
+		else if (g_str_has_prefix(f, "t=") && *time < 0)
+			*time = g_ascii_strtoll(f + 2, &end, 10);
+		else if (g_str_has_prefix(f, "mac=") && *mac == NULL)
+			*mac = g_strdup(f + 4);
+	}
+	if (*id != NULL && **id != '\0' && *time >= 0 && *mac != NULL && end != NULL &&
+	    *end == '\0')
+		return TRUE;
+	g_clear_pointer(id, g_free);
+	g_clear_pointer(mac, g_free);
+	return FALSE;
+}
+
+/* Constant time: how long a comparison takes must not say how much of a
+ * guessed mac was right. */
+static gboolean
+pcq_same(const char *a, const char *b)
+{
+	gsize la = strlen(a), lb = strlen(b);
+	guint diff = la ^ lb;
+
+	for (gsize i = 0; i < la && i < lb; i++)
+		diff |= (guint8)a[i] ^ (guint8)b[i];
+	return diff == 0;
+}
+
+gboolean
+pcq_release_verify(GBytes *key, const char *value, gint64 now, const char *const *recipients,
+		   const guint8 *message, gsize len, char **id, char **reason)
+{
+	g_autofree char *mark_id = NULL;
+	g_autofree char *mac = NULL;
+	g_autofree char *expect = NULL;
+	gint64 time;
+
+	*id = NULL;
+	if (!pcq_release_parse(value, &mark_id, &time, &mac)) {
+		*reason = g_strdup("malformed");
+		return FALSE;
+	}
+	if (time > now + 300 || now - time > PCQ_RELEASE_MAX_AGE) {
+		*reason = g_strdup("expired");
+		return FALSE;
+	}
+	expect = pcq_release_mac(key, mark_id, time, recipients, message, len);
+	if (!pcq_same(expect, mac)) {
+		*reason = g_strdup("bad mac");
+		return FALSE;
+	}
+	*id = g_steal_pointer(&mark_id);
+	*reason = NULL;
+	return TRUE;
+}
