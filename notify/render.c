@@ -40,10 +40,22 @@ pcn_date(gint64 when)
 			       g_date_time_get_second(dt));
 }
 
+/* ASCII only (GLib's formatter uses a no-break space): a plain-English
+ * notification stays 7bit. */
 static char *
 pcn_size(guint64 bytes)
 {
-	return g_format_size_full(bytes, G_FORMAT_SIZE_IEC_UNITS);
+	static const char *const units[] = { "KiB", "MiB", "GiB" };
+	double value = bytes;
+	int unit = -1;
+
+	if (bytes < 1024)
+		return g_strdup_printf("%" G_GUINT64_FORMAT " bytes", bytes);
+	while (value >= 1024 && unit < 2) {
+		value /= 1024;
+		unit++;
+	}
+	return g_strdup_printf("%.1f %s", value, units[unit]);
 }
 
 typedef struct {
@@ -94,9 +106,12 @@ pcn_render_block(GString *out, const char *block, gsize len, const PcnContext *c
 		g_autofree char *piece = NULL;
 		guint n = 6;
 
-		for (guint j = 0; pcn_variables[j] != NULL; j++, n++) {
+		/* An object's own {status} wins over the message's. */
+		for (guint j = 0; pcn_variables[j] != NULL; j++) {
+			if (g_strv_contains(pcn_object_variables, pcn_variables[j]))
+				continue;
 			names[n] = pcn_variables[j];
-			values[n] = v->values[j];
+			values[n++] = v->values[j];
 		}
 		names[n] = NULL;
 		piece = pc_template_render(text, names, values);

@@ -24,7 +24,7 @@ output_has() { # pattern, expected exit status, command...
 	[ "$got" -eq "$want" ] && grep -q -- "$pat" "$work/cmd"
 }
 P=$PC_PORTCULLIS
-echo "1..11"
+echo "1..20"
 check "--help documents signals and Postfix settings" \
 	output_has "milter_default_action = tempfail" 0 "$P" --help
 check "--version names libmilter, ClamAV and the database" \
@@ -67,3 +67,47 @@ daemon_stops() {
 	! kill -0 "$pid" 2>/dev/null && [ ! -e "$work/d.pid" ] && [ ! -e "$work/d.sock" ]
 }
 check "daemon mode: SIGTERM stops it and removes pidfile and socket" daemon_stops
+
+# Policy groups and notification templates: -t names file and line.
+mkdir -p "$work/groups.d" "$work/tpl/en"
+printf '[group:sales]\nrecipients = *@sales.test\n' > "$work/groups.d/10-sales.conf"
+printf '[group:vip]\npriority = 5\nsenders = re:([a-z\n' > "$work/groups.d/20-vip.conf"
+check "-t names file and line of a bad group mask" \
+	output_has "20-vip.conf:3: \[group:vip\] senders: \"re:(\[a-z\": " 1 \
+	"$P" -t -c /dev/null -o av.database_dir="$PC_SIGS" -o message.spool_dir="$work" \
+	-o groups.groups_dir="$work/groups.d"
+printf '[group:vip]\nsenders = boss@x.test\nblock_actoin = reject\n' > "$work/groups.d/20-vip.conf"
+check "-t names file and line of an unknown policy key in a group" \
+	output_has "20-vip.conf:3: \[group:vip\] block_actoin: unknown policy key" 1 \
+	"$P" -t -c /dev/null -o av.database_dir="$PC_SIGS" -o message.spool_dir="$work" \
+	-o groups.groups_dir="$work/groups.d"
+rm "$work/groups.d/20-vip.conf"
+printf 'Subject: {subject}\n\n{#objects}\n{name} {sise}\n{/objects}\n' > "$work/tpl/en/admin.txt"
+printf 'Subject: x\n\nx\n' > "$work/tpl/en/recipient.txt"
+cp "$work/tpl/en/recipient.txt" "$work/tpl/en/sender.txt"
+check "-t names file and line of a broken notification template" \
+	output_has "tpl/en/admin.txt:4: unknown variable" 1 \
+	"$P" -t -c /dev/null -o av.database_dir="$PC_SIGS" -o message.spool_dir="$work" \
+	-o notify.templates_dir="$work/tpl"
+printf 'Subject: {subject}\n\n{#objects}\n{name} {size}\n{/objects}\n' > "$work/tpl/en/admin.txt"
+check "-t accepts the fixed templates and counts the groups" \
+	output_has "configuration OK; 1 policy group;" 0 \
+	"$P" -t -c /dev/null -o av.database_dir="$PC_SIGS" -o message.spool_dir="$work" \
+	-o notify.templates_dir="$work/tpl" -o groups.groups_dir="$work/groups.d"
+printf '[group:sales]\nnotify_language = de\n' > "$work/groups.d/10-sales.conf"
+check "-t refuses a group language without templates" \
+	output_has "10-sales.conf:1: \[group:sales\] notify_language: no notification templates for \"de\"" 1 \
+	"$P" -t -c /dev/null -o av.database_dir="$PC_SIGS" -o message.spool_dir="$work" \
+	-o groups.groups_dir="$work/groups.d"
+C="$top_builddir/portcullisctl"
+check "portcullisctl --help documents every command, the exit codes and files" sh -c \
+	"'$C' --help > '$work/ctlhelp' && for w in 'quarantine list' 'quarantine show' \
+	'quarantine release' 'quarantine delete' 'quarantine purge' 'quarantine reindex' \
+	'EXIT STATUS' 'no such entry' FILES EXAMPLES; do grep -q \"\$w\" '$work/ctlhelp' || exit 1; done"
+check "portcullisctl: an unknown command is an error (exit 1)" \
+	output_has "unknown command frobnicate" 1 "$C" -c /dev/null frobnicate
+mkdir -p "$work/q"
+check "portcullisctl: show of an unknown id exits 2 and names it" \
+	output_has "no entry NOSUCH in $work/q" 2 "$C" -c /dev/null \
+	-o quarantine.quarantine_dir="$work/q" quarantine show NOSUCH
+check "bash completion for portcullisctl parses" bash -n "$top_srcdir/conf/bash-completion/portcullisctl"

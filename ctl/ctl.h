@@ -1,0 +1,21 @@
+/*
+ * NAME
+ *	ctl.h - portcullisctl: the administrator's tool (internal header)
+ */
+#ifndef PCC_CTL_H
+#define PCC_CTL_H
+
+#include <glib.h>
+#include "conf.h"
+
+/* Exit statuses: documented in --help. */
+enum { PCC_OK = 0, PCC_ERROR = 1, PCC_NOT_FOUND = 2, PCC_USAGE = 1 };
+
+/* ctl/quarantine_cmd.c: "quarantine SUBCOMMAND ARGS..." */
+int pcc_quarantine(const PcmConfig *conf, int argc, char **argv);
+extern const char pcc_quarantine_help[];
+
+/* "2h", "3d", "30m", "2026-11-22", "2026-11-22T10:00" -> Unix time. */
+gboolean pcc_parse_time(const char *text, gint64 now, gint64 *out);
+
+#endif

@@ -1,0 +1,472 @@
+/*
+ * NAME
+ *	quarantine_cmd.c - portcullisctl quarantine list|show|release|delete|purge|reindex
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gio/gio.h>
+
+#include "ctl.h"
+#include "index.h"
+#include "release.h"
+#include "store.h"
+
+const char pcc_quarantine_help[] =
+	"    quarantine list [--since T] [--before T] [--status S] [--rcpt ADDR]\n"
+	"                    [--limit N] [--json] [--ids]\n"
+	"        One line per entry, oldest first: id, time received (UTC), status,\n"
+	"        action, size, sender and recipients; released entries say so and\n"
+	"        damaged ones (a file missing or unreadable) show status DAMAGED and\n"
+	"        why. T is a time (2026-11-22, 2026-11-22T10:00, in UTC) or an age\n"
+	"        (30m, 2h, 3d, 1w). --json prints a JSON array; --ids only the ids.\n"
+	"    quarantine show ID\n"
+	"        The entry's metadata (envelope, client, HELO, group, findings,\n"
+	"        action), the message's header block and its MIME object tree.\n"
+	"    quarantine release ID [--to ADDR]...\n"
+	"        Delivers the message as stored to its original recipients (or to\n"
+	"        the --to addresses) through sendmail_path, with a release mark that\n"
+	"        the daemon verifies, so it is not scanned or quarantined again. The\n"
+	"        entry stays, marked released, until deleted or purged.\n"
+	"    quarantine delete ID...\n"
+	"        Removes entries.\n"
+	"    quarantine purge [--older-than T] [--max-size SIZE]\n"
+	"        Removes entries older than T and then the oldest until the total is\n"
+	"        at most SIZE (K, M, G); by default [quarantine] max_age and max_size.\n"
+	"    quarantine reindex\n"
+	"        Rebuilds index.sqlite from the entry files.\n";
+
+static int
+pcc_fail(const GError *error)
+{
+	fprintf(stderr, "portcullisctl: quarantine: %s\n", error->message);
+	return g_error_matches(error, PCQ_ERROR, PCQ_ERROR_NOT_FOUND) ? PCC_NOT_FOUND : PCC_ERROR;
+}
+
+static int
+pcc_usage(const char *what)
+{
+	fprintf(stderr, "portcullisctl: quarantine: %s (see portcullisctl quarantine --help)\n",
+		what);
+	return PCC_USAGE;
+}
+
+gboolean
+pcc_parse_time(const char *text, gint64 now, gint64 *out)
+{
+	static const struct { char unit; gint64 seconds; } units[] = {
+		{ 'm', 60 }, { 'h', 3600 }, { 'd', 86400 }, { 'w', 7 * 86400 },
+	};
+	g_autofree char *iso = NULL;
+	g_autoptr(GTimeZone) utc = g_time_zone_new_utc();
+	g_autoptr(GDateTime) dt = NULL;
+	char *end = NULL;
+	guint64 n = g_ascii_strtoull(text, &end, 10);
+
+	for (guint i = 0; g_ascii_isdigit(*text) && i < G_N_ELEMENTS(units); i++)
+		if (end[0] == units[i].unit && end[1] == '\0') {
+			*out = now - (gint64)n * units[i].seconds;
+			return TRUE;
+		}
+	iso = strchr(text, 'T') ? g_strdup(text) : g_strconcat(text, "T00:00", NULL);
+	dt = g_date_time_new_from_iso8601(iso, utc);
+	if (dt == NULL) {
+		g_autofree char *seconds = g_strconcat(iso, ":00", NULL);
+
+		dt = g_date_time_new_from_iso8601(seconds, utc);
+	}
+	if (dt == NULL)
+		return FALSE;
+	*out = g_date_time_to_unix(dt);
+	return TRUE;
+}
+
+static char *
+pcc_time(gint64 t)
+{
+	g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(t);
+
+	return g_date_time_format(dt, "%Y-%m-%d %H:%M:%S");
+}
+
+typedef struct {
+	gboolean json;
+	gboolean ids;
+	guint count;
+} PccList;
+
+static void
+pcc_json_string(GString *out, const char *s)
+{
+	g_string_append_c(out, '"');
+	for (const guchar *p = (const guchar *)(s ? s : ""); *p; p++) {
+		if (*p == '"' || *p == '\\')
+			g_string_append_printf(out, "\\%c", *p);
+		else if (*p < 0x20)
+			g_string_append_printf(out, "\\u%04x", *p);
+		else
+			g_string_append_c(out, *p);
+	}
+	g_string_append_c(out, '"');
+}
+
+static void
+pcc_json_entry(GString *out, const PcqEntry *e)
+{
+	const char *keys[] = { "id", "queue_id", "sender", "group", "status", "action", "reason" };
+	const char *values[] = { e->id, e->queue_id, e->sender, e->group,
+				 e->damaged ? "damaged" : e->status, e->action, e->reason };
+
+	g_string_append_c(out, '{');
+	for (guint i = 0; i < G_N_ELEMENTS(keys); i++) {
+		pcc_json_string(out, keys[i]);
+		g_string_append_c(out, ':');
+		pcc_json_string(out, values[i]);
+		g_string_append_c(out, ',');
+	}
+	g_string_append_printf(out, "\"received\":%" G_GINT64_FORMAT ",\"size\":%" G_GUINT64_FORMAT
+			       ",\"recipients\":[", e->received, e->size);
+	for (guint i = 0; e->recipients != NULL && e->recipients[i] != NULL; i++) {
+		if (i > 0)
+			g_string_append_c(out, ',');
+		pcc_json_string(out, e->recipients[i]);
+	}
+	g_string_append(out, "],\"released\":");
+	if (e->released)
+		pcc_json_string(out, e->released);
+	else
+		g_string_append(out, "null");
+	g_string_append(out, ",\"damage\":");
+	if (e->damage)
+		pcc_json_string(out, e->damage);
+	else
+		g_string_append(out, "null");
+	g_string_append_c(out, '}');
+}
+
+static gboolean
+pcc_list_one(const PcqEntry *e, gpointer data)
+{
+	PccList *list = data;
+	g_autofree char *when = pcc_time(e->received);
+	g_autofree char *rcpts = g_strjoinv(",", e->recipients);
+
+	if (list->ids) {
+		printf("%s\n", e->id);
+	} else if (list->json) {
+		g_autoptr(GString) out = g_string_new(list->count ? ",\n " : "[");
+
+		pcc_json_entry(out, e);
+		fputs(out->str, stdout);
+	} else {
+		printf("%-40s %s  %-11s %-10s %9" G_GUINT64_FORMAT "  <%s> -> %s%s%s\n", e->id,
+		       when, e->damaged ? "DAMAGED" : e->status, e->action, e->size, e->sender,
+		       rcpts, e->released ? "  released " : "", e->released ? e->released : "");
+		if (e->damaged)
+			printf("    damaged: %s\n", e->damage);
+	}
+	list->count++;
+	return TRUE;
+}
+
+static int
+pcc_list(const PcmConfig *conf, int argc, char **argv)
+{
+	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+	PcqFilter filter = { 0 };
+	PccList list = { 0 };
+	g_autoptr(GError) error = NULL;
+
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (strcmp(a, "--json") == 0) {
+			list.json = TRUE;
+		} else if (strcmp(a, "--ids") == 0) {
+			list.ids = TRUE;
+		} else if (v != NULL && strcmp(a, "--since") == 0 && pcc_parse_time(v, now, &filter.since)) {
+			i++;
+		} else if (v != NULL && strcmp(a, "--before") == 0 &&
+			   pcc_parse_time(v, now, &filter.before)) {
+			i++;
+		} else if (v != NULL && strcmp(a, "--status") == 0) {
+			filter.status = argv[++i];
+		} else if (v != NULL && strcmp(a, "--rcpt") == 0) {
+			filter.recipient = argv[++i];
+		} else if (v != NULL && strcmp(a, "--limit") == 0) {
+			filter.limit = (guint)atoi(argv[++i]);
+		} else {
+			g_autofree char *what = g_strdup_printf("list: bad option or value: %s%s%s",
+								a, v ? " " : "", v ? v : "");
+			return pcc_usage(what);
+		}
+	}
+	g_autofree char *rcpt = filter.recipient ? g_ascii_strdown(filter.recipient, -1) : NULL;
+
+	filter.recipient = rcpt;
+	if (!pcq_index_list(conf->quarantine_dir, &filter, pcc_list_one, &list, &error))
+		return pcc_fail(error);
+	if (list.json)
+		puts(list.count ? "]" : "[]");
+	return PCC_OK;
+}
+
+/* Up to the first empty line of the stored message. */
+static void
+pcc_show_headers(const char *path)
+{
+	g_autoptr(GMappedFile) map = g_mapped_file_new(path, FALSE, NULL);
+	const char *data = map ? g_mapped_file_get_contents(map) : NULL;
+	gsize len = map ? g_mapped_file_get_length(map) : 0;
+
+	puts("\nHeaders:");
+	for (gsize i = 0, start = 0; data != NULL && i < len; i++) {
+		if (data[i] != '\n')
+			continue;
+		if (i == start || (i == start + 1 && data[start] == '\r'))
+			break;
+		printf("  %.*s\n", (int)(i - start - (data[i - 1] == '\r')), data + start);
+		start = i + 1;
+	}
+}
+
+static void
+pcc_show_list(const char *title, char **items)
+{
+	printf("\n%s:\n", title);
+	for (guint i = 0; items != NULL && items[i] != NULL; i++)
+		printf("  %s\n", items[i]);
+}
+
+/* "PATH\tDECLARED\tDETECTED\tSIZE\tSTATUS\tNAME", indented by depth. */
+static void
+pcc_show_objects(char **objects)
+{
+	puts("\nObjects:");
+	for (guint i = 0; objects != NULL && objects[i] != NULL; i++) {
+		g_auto(GStrv) f = g_strsplit(objects[i], "\t", 6);
+		guint depth = 0;
+
+		if (g_strv_length(f) < 6)
+			continue;
+		for (const char *p = f[0]; *p; p++)
+			depth += *p == '.';
+		printf("  %*s%-6s %-28s %-24s %10s  %-11s %s\n", (int)depth * 2, "", f[0], f[1],
+		       *f[2] ? f[2] : "-", f[3], f[4], f[5]);
+	}
+}
+
+static int
+pcc_show(const PcmConfig *conf, int argc, char **argv)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(PcqEntry) e = NULL;
+	g_autofree char *when = NULL;
+	g_autofree char *rcpts = NULL;
+	g_autofree char *eml = NULL;
+
+	if (argc != 1)
+		return pcc_usage("show takes one ID");
+	e = pcq_entry_load(conf->quarantine_dir, argv[0], &error);
+	if (e == NULL)
+		return pcc_fail(error);
+	when = pcc_time(e->received);
+	rcpts = e->recipients ? g_strjoinv(", ", e->recipients) : g_strdup("");
+	printf("Id:          %s\n", e->id);
+	if (e->damaged)
+		printf("DAMAGED:     %s\n", e->damage);
+	printf("Received:    %s UTC\nQueue id:    %s\nClient:      %s [%s], HELO %s\n"
+	       "Sender:      <%s>\nRecipients:  %s\nGroup:       %s\nStatus:      %s\n"
+	       "Action:      %s\nReason:      %s\nSize:        %" G_GUINT64_FORMAT "\n",
+	       when, e->queue_id ? e->queue_id : "", e->client_name ? e->client_name : "",
+	       e->client_address ? e->client_address : "", e->helo ? e->helo : "",
+	       e->sender ? e->sender : "", rcpts, e->group ? e->group : "",
+	       e->status ? e->status : "", e->action ? e->action : "",
+	       e->reason ? e->reason : "", e->size);
+	if (e->released)
+		printf("Released:    %s\n", e->released);
+	pcc_show_list("Findings", e->findings);
+	eml = pcq_message_path(conf->quarantine_dir, e->id);
+	pcc_show_headers(eml);
+	pcc_show_objects(e->objects);
+	return PCC_OK;
+}
+
+/* The mark line, then the stored bytes, into sendmail_path's stdin. */
+static gboolean
+pcc_reinject(const PcmConfig *conf, const PcqEntry *e, char **rcpts, GBytes *key,
+	     GError **error)
+{
+	g_autoptr(GMappedFile) map = NULL;
+	g_autoptr(GPtrArray) argv = g_ptr_array_new();
+	g_autoptr(GSubprocess) proc = NULL;
+	g_autoptr(GBytes) input = NULL;
+	g_autoptr(GBytes) output = NULL;
+	g_autofree char *eml = pcq_message_path(conf->quarantine_dir, e->id);
+	g_autofree char *mark = NULL;
+	GString *text;
+
+	map = g_mapped_file_new(eml, FALSE, error);
+	if (map == NULL)
+		return FALSE;
+	mark = pcq_release_mark(key, e->id, g_get_real_time() / G_USEC_PER_SEC,
+				(const char *const *)rcpts,
+				(const guint8 *)g_mapped_file_get_contents(map),
+				g_mapped_file_get_length(map));
+	text = g_string_new(NULL);
+	g_string_printf(text, "%s: %s\r\n", PCQ_RELEASE_HEADER, mark);
+	g_string_append_len(text, g_mapped_file_get_contents(map), g_mapped_file_get_length(map));
+	input = g_string_free_to_bytes(text);
+	g_ptr_array_add(argv, conf->sendmail_path);
+	g_ptr_array_add(argv, "-i");
+	g_ptr_array_add(argv, "-f");
+	g_ptr_array_add(argv, *e->sender ? e->sender : "<>");
+	g_ptr_array_add(argv, "--");
+	for (guint i = 0; rcpts[i] != NULL; i++)
+		g_ptr_array_add(argv, rcpts[i]);
+	g_ptr_array_add(argv, NULL);
+	proc = g_subprocess_newv((const char *const *)argv->pdata, G_SUBPROCESS_FLAGS_STDIN_PIPE |
+				 G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE,
+				 error);
+	if (proc == NULL || !g_subprocess_communicate(proc, input, NULL, &output, NULL, error))
+		return FALSE;
+	if (g_subprocess_get_if_exited(proc) && g_subprocess_get_exit_status(proc) == 0)
+		return TRUE;
+	g_set_error(error, PCQ_ERROR, PCQ_ERROR_FAILED, "%s failed (status %d): %.*s",
+		    conf->sendmail_path, g_subprocess_get_exit_status(proc),
+		    output ? (int)MIN(g_bytes_get_size(output), 300) : 0,
+		    output ? (const char *)g_bytes_get_data(output, NULL) : "");
+	return FALSE;
+}
+
+static int
+pcc_release(const PcmConfig *conf, int argc, char **argv)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(PcqEntry) e = NULL;
+	g_autoptr(GBytes) key = NULL;
+	g_autoptr(GStrvBuilder) to = g_strv_builder_new();
+	g_auto(GStrv) rcpts = NULL;
+	g_autofree char *when = NULL;
+	g_autofree char *list = NULL;
+	const char *id = NULL;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--to") == 0 && i + 1 < argc)
+			g_strv_builder_add(to, argv[++i]);
+		else if (id == NULL && argv[i][0] != '-')
+			id = argv[i];
+		else
+			return pcc_usage("release takes one ID and --to ADDR options");
+	}
+	if (id == NULL)
+		return pcc_usage("release takes one ID");
+	e = pcq_entry_load(conf->quarantine_dir, id, &error);
+	if (e == NULL)
+		return pcc_fail(error);
+	if (e->damaged) {
+		fprintf(stderr, "portcullisctl: quarantine: %s is damaged (%s); not released\n",
+			id, e->damage);
+		return PCC_ERROR;
+	}
+	rcpts = g_strv_builder_end(to);
+	if (rcpts[0] == NULL) {
+		g_strfreev(rcpts);
+		rcpts = g_strdupv(e->recipients);
+	}
+	key = pcq_release_key_load(conf->release_key_file, FALSE, &error);
+	if (key == NULL || !pcc_reinject(conf, e, rcpts, key, &error))
+		return pcc_fail(error);
+	when = pcc_time(g_get_real_time() / G_USEC_PER_SEC);
+	list = g_strjoinv(",", rcpts);
+	e->released = g_strdup_printf("%s UTC to %s", when, list);
+	if (!pcq_entry_save(conf->quarantine_dir, e, &error) ||
+	    !pcq_index_add(conf->quarantine_dir, e, &error))
+		fprintf(stderr, "portcullisctl: quarantine: released, but not recorded: %s\n",
+			error->message);
+	printf("%s: released to %s\n", id, list);
+	return PCC_OK;
+}
+
+static int
+pcc_delete(const PcmConfig *conf, int argc, char **argv)
+{
+	int rc = PCC_OK;
+
+	if (argc < 1)
+		return pcc_usage("delete takes at least one ID");
+	for (int i = 0; i < argc; i++) {
+		g_autoptr(GError) error = NULL;
+
+		if (pcq_delete(conf->quarantine_dir, argv[i], &error))
+			printf("%s: deleted\n", argv[i]);
+		else
+			rc = MAX(rc, pcc_fail(error));
+	}
+	return rc;
+}
+
+static int
+pcc_purge(const PcmConfig *conf, int argc, char **argv)
+{
+	gint64 now = g_get_real_time() / G_USEC_PER_SEC, older = 0;
+	guint days = conf->quarantine_max_age;
+	guint64 max_size = conf->quarantine_max_size;
+	g_autoptr(GError) error = NULL;
+	guint removed = 0;
+
+	for (int i = 0; i < argc; i++) {
+		char *end = NULL;
+
+		if (strcmp(argv[i], "--older-than") == 0 && i + 1 < argc &&
+		    pcc_parse_time(argv[i + 1], now, &older)) {
+			days = (guint)MAX((now - older + 86399) / 86400, 0);
+			i++;
+		} else if (strcmp(argv[i], "--max-size") == 0 && i + 1 < argc) {
+			max_size = g_ascii_strtoull(argv[++i], &end, 10);
+			max_size <<= *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
+		} else {
+			return pcc_usage("purge takes --older-than T and --max-size SIZE");
+		}
+	}
+	if (!pcq_purge(conf->quarantine_dir, days, max_size, &removed, &error))
+		return pcc_fail(error);
+	printf("%u entries removed\n", removed);
+	return PCC_OK;
+}
+
+static int
+pcc_reindex(const PcmConfig *conf, int argc, char **argv)
+{
+	g_autoptr(GError) error = NULL;
+	guint count = 0;
+
+	(void)argv;
+	if (argc != 0)
+		return pcc_usage("reindex takes no arguments");
+	if (!pcq_index_rebuild(conf->quarantine_dir, &count, &error))
+		return pcc_fail(error);
+	printf("%u entries indexed\n", count);
+	return PCC_OK;
+}
+
+int
+pcc_quarantine(const PcmConfig *conf, int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*run)(const PcmConfig *, int, char **);
+	} commands[] = {
+		{ "list", pcc_list }, { "show", pcc_show }, { "release", pcc_release },
+		{ "delete", pcc_delete }, { "purge", pcc_purge }, { "reindex", pcc_reindex },
+	};
+
+	if (argc < 1)
+		return pcc_usage("which command? list, show, release, delete, purge, reindex");
+	for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
+		if (strcmp(argv[0], commands[i].name) == 0)
+			return commands[i].run(conf, argc - 1, argv + 1);
+	return pcc_usage("unknown command");
+}

@@ -1,0 +1,220 @@
+/*
+ * Unit tests for notify/: template checks with file:line, rendering
+ * (variables, the objects block, encoded subject, no header injection),
+ * the built-in set, and the queue file format.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "notify.h"
+#include "queue.h"
+
+static char *
+make_set(const char *admin)
+{
+	char *dir = g_dir_make_tmp("notify-test-XXXXXX", NULL);
+	g_autofree char *lang = g_build_filename(dir, "xx", NULL);
+	const char *plain = "Subject: s {subject}\n\nbody {sender}\n";
+
+	g_mkdir(lang, 0700);
+	for (guint i = 0; i < 3; i++) {
+		const char *names[] = { "admin.txt", "recipient.txt", "sender.txt" };
+		g_autofree char *path = g_build_filename(lang, names[i], NULL);
+
+		g_file_set_contents(path, i == 0 ? admin : plain, -1, NULL);
+	}
+	return dir;
+}
+
+static void
+remove_set(const char *dir)
+{
+	g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", dir);
+
+	g_assert_cmpint(system(cmd), ==, 0);
+}
+
+typedef struct {
+	const char *name;
+	const char *admin;
+	const char *error;	/* after "DIR/xx/admin.txt:" */
+} TemplateError;
+
+static const TemplateError template_errors[] = {
+	{ "unknown-variable", "Subject: x\n\nline two\n{sendr}\n", "4: unknown variable" },
+	{ "object-variable-outside", "Subject: x\n\n{signature}\n", "3: unknown variable" },
+	{ "unclosed-block", "Subject: x\n\n{#objects}\n{name}\n", "3: {#objects} and {/objects}" },
+	{ "stray-close", "Subject: x\n\n\n{/objects}\n", "4: {#objects} and {/objects}" },
+	{ "unknown-in-block", "Subject: x\n\n{#objects}\n{name}\n{nam}\n{/objects}\n",
+	  "5: unknown variable" },
+	{ "no-subject", "From: x\n\nbody\n", "1: no \"Subject:\" line" },
+	{ "unclosed-brace", "Subject: {subject\n\n", "1: unknown variable or unclosed" },
+};
+
+static void
+test_template_error(gconstpointer data)
+{
+	const TemplateError *c = data;
+	g_autofree char *dir = make_set(c->admin);
+	g_autofree char *expect = g_strdup_printf("%s/xx/admin.txt:%s", dir, c->error);
+	g_autoptr(GError) error = NULL;
+	PcnTemplates *t = pcn_templates_load(dir, &error);
+
+	g_assert_null(t);
+	if (!g_str_has_prefix(error->message, expect))
+		g_error("got \"%s\", expected a start of \"%s\"", error->message, expect);
+	remove_set(dir);
+}
+
+static const char admin_template[] =
+	"Subject: {status}: {subject}\n"
+	"\n"
+	"From <{sender}> to {recipients}, client {client}, group {group}.\n"
+	"{#objects}\n"
+	"* {path} {name} {type} {size} {status} {signature} (message {queue_id})\n"
+	"{/objects}\n"
+	"End {quarantine_id}.\n";
+
+static const PcnObject objects[] = {
+	{ "clam.exe", "2", "application/x-dosexec", 544, "infected", "Clam.Test" },
+	{ "a.zip", "3", "application/zip", 2048, "encrypted", "" },
+};
+
+static PcnContext
+context(const char *subject)
+{
+	static const char *const rcpts[] = { "ann@x.test", "bob@x.test", NULL };
+
+	return (PcnContext){ "eve@evil.test", rcpts, subject, "QID1", "192.0.2.9", "sales",
+			     "infected", "reject", "virus Clam.Test found", "Q-1", "mx.test",
+			     1795359219, objects, 2, "TOKEN" };
+}
+
+static void
+test_render(void)
+{
+	g_autofree char *dir = make_set(admin_template);
+	PcnTemplates *t = pcn_templates_load(dir, NULL);
+	PcnContext c = context("Invoice");
+	g_autofree char *msg = pcn_render(t, "xx", PCN_ADMIN, &c, "pm@mx.test", "admin@x.test",
+					  NULL);
+	const char *body = strstr(msg, "\r\n\r\n");
+
+	g_assert_nonnull(t);
+	g_assert_nonnull(strstr(msg, "From: pm@mx.test\r\nTo: admin@x.test\r\n"
+				"Subject: infected: Invoice\r\n"));
+	g_assert_nonnull(strstr(msg, "\r\nAuto-Submitted: auto-generated\r\n"));
+	g_assert_nonnull(strstr(msg, "\r\nX-Portcullis-Notification: TOKEN\r\n"));
+	g_assert_nonnull(strstr(msg, "\r\nContent-Type: text/plain; charset=utf-8\r\n"));
+	g_assert_cmpstr(body, ==, "\r\n\r\n"
+			"From <eve@evil.test> to ann@x.test, bob@x.test, client 192.0.2.9, "
+			"group sales.\r\n"
+			"* 2 clam.exe application/x-dosexec 544 bytes infected Clam.Test "
+			"(message QID1)\r\n"
+			"* 3 a.zip application/zip 2.0 KiB encrypted  (message QID1)\r\n"
+			"End Q-1.\r\n");
+	pcn_templates_free(t);
+	remove_set(dir);
+}
+
+/* A subject with a line break cannot add a header; UTF-8 is encoded. */
+static void
+test_render_header_safety(void)
+{
+	g_autofree char *dir = make_set(admin_template);
+	PcnTemplates *t = pcn_templates_load(dir, NULL);
+	PcnContext evil = context("hi\r\nBcc: victim@x.test");
+	PcnContext utf8 = context("Rechnung f\xc3\xbcr M\xc3\xa4rz");
+	g_autofree char *a = pcn_render(t, "xx", PCN_ADMIN, &evil, "pm@mx", "ad@x", NULL);
+	g_autofree char *b = pcn_render(t, "xx", PCN_ADMIN, &utf8, "pm@mx", "ad@x", NULL);
+
+	g_assert_null(strstr(a, "\r\nBcc:"));
+	g_assert_nonnull(strstr(a, "Subject: infected: hi  Bcc: victim@x.test\r\n"));
+	g_assert_nonnull(strstr(b, "Subject: infected: Rechnung =?UTF-8?"));
+	g_assert_null(strstr(b, "\xc3\xbc"));
+	pcn_templates_free(t);
+	remove_set(dir);
+}
+
+static void
+test_builtin(void)
+{
+	PcnTemplates *t = pcn_templates_load(NULL, NULL);
+	PcnContext c = context("Hello");
+	g_autoptr(GError) error = NULL;
+
+	g_assert_true(pcn_templates_has_language(t, "en"));
+	g_assert_false(pcn_templates_has_language(t, "de"));
+	for (PcnParty p = 0; p < PCN_PARTY_COUNT; p++) {
+		g_autofree char *msg = pcn_render(t, "en", p, &c, "pm@mx", "x@y", NULL);
+
+		g_assert_nonnull(msg);
+		g_assert_null(strchr(msg, '{'));
+		g_assert_nonnull(strstr(msg, "clam.exe"));
+	}
+	g_assert_null(pcn_render(t, "de", PCN_ADMIN, &c, "pm@mx", "x@y", &error));
+	pcn_templates_free(t);
+}
+
+/* The shipped files pass the same check the daemon makes. */
+static void
+test_shipped_dir(void)
+{
+	g_autofree char *dir = g_build_filename(g_getenv("top_srcdir"), "conf/templates", NULL);
+	g_autoptr(GError) error = NULL;
+	PcnTemplates *t = pcn_templates_load(dir, &error);
+
+	g_assert_no_error(error);
+	g_assert_true(pcn_templates_has_language(t, "en"));
+	pcn_templates_free(t);
+}
+
+static void
+test_queue_file(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("notify-queue-XXXXXX", NULL);
+	const char *const rcpts[] = { "a@x.test", "b@x.test", NULL };
+	g_autoptr(GPtrArray) got = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GBytes) message = NULL;
+	g_autoptr(GDir) d = NULL;
+	g_autofree char *path = NULL;
+	g_autofree char *renamed = NULL;
+	const char *name;
+
+	g_assert_true(pcn_queue_put(dir, rcpts, "Subject: x\r\n\r\n.dot\r\n", NULL));
+	d = g_dir_open(dir, 0, NULL);
+	name = g_dir_read_name(d);
+	g_assert_nonnull(name);
+	g_assert_cmpuint(pcn_queue_attempts(name), ==, 0);
+	renamed = pcn_queue_renamed(name, 3);
+	g_assert_cmpuint(pcn_queue_attempts(renamed), ==, 3);
+	path = g_build_filename(dir, name, NULL);
+	g_assert_true(pcn_queue_read(path, got, &message, NULL));
+	g_assert_cmpuint(got->len, ==, 2);
+	g_assert_cmpstr(g_ptr_array_index(got, 1), ==, "b@x.test");
+	g_assert_cmpmem(g_bytes_get_data(message, NULL), g_bytes_get_size(message),
+			"Subject: x\r\n\r\n.dot\r\n", 20);
+	g_unlink(path);
+	g_rmdir(dir);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	for (guint i = 0; i < G_N_ELEMENTS(template_errors); i++) {
+		g_autofree char *path = g_strdup_printf("/notify/template-error/%s",
+							template_errors[i].name);
+
+		g_test_add_data_func(path, &template_errors[i], test_template_error);
+	}
+	g_test_add_func("/notify/render", test_render);
+	g_test_add_func("/notify/render-header-safety", test_render_header_safety);
+	g_test_add_func("/notify/builtin", test_builtin);
+	g_test_add_func("/notify/shipped-dir", test_shipped_dir);
+	g_test_add_func("/notify/queue-file", test_queue_file);
+	return g_test_run();
+}
