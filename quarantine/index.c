@@ -24,7 +24,8 @@ static const char pcq_schema[] =
 	"CREATE TABLE IF NOT EXISTS entries (id TEXT PRIMARY KEY, received INTEGER, "
 	"queue_id TEXT, sender TEXT, recipients TEXT, grp TEXT, status TEXT, action TEXT, "
 	"reason TEXT, size INTEGER, released TEXT, damage TEXT);"
-	"CREATE INDEX IF NOT EXISTS entries_received ON entries(received);";
+	"CREATE INDEX IF NOT EXISTS entries_received ON entries(received);"
+	"CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value INTEGER);";
 
 static gboolean
 pcq_sql_error(GError **error, sqlite3 *db, const char *dir)
@@ -150,19 +151,6 @@ pcq_disk_ids(const char *dir, GError **error)
 	return ids;
 }
 
-static gint64
-pcq_index_count(sqlite3 *db)
-{
-	sqlite3_stmt *st = NULL;
-	gint64 n = -1;
-
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM entries", -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
 /* Rows for entries that appeared, none for entries that went. */
 static gboolean
 pcq_index_reconcile(sqlite3 *db, const char *dir, GHashTable *ids, guint *count)
@@ -202,16 +190,62 @@ pcq_index_reconcile(sqlite3 *db, const char *dir, GHashTable *ids, guint *count)
 	return sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
 }
 
+/* The directory's modification time when the index last matched it. */
+static gint64
+pcq_dir_stamp(const char *dir)
+{
+	GStatBuf st;
+
+	if (g_stat(dir, &st) != 0)
+		return -1;
+	return (gint64)st.st_mtim.tv_sec * G_GINT64_CONSTANT(1000000000) + st.st_mtim.tv_nsec;
+}
+
+static gint64
+pcq_index_stamp(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	gint64 stamp = -2;
+
+	if (sqlite3_prepare_v2(db, "SELECT value FROM state WHERE key = 'dir_mtime'", -1, &st,
+			       NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		stamp = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return stamp;
+}
+
+static void
+pcq_index_set_stamp(sqlite3 *db, gint64 stamp)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO state VALUES ('dir_mtime', ?)", -1,
+			       &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, stamp);
+		sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+}
+
+/* Nothing was created, renamed or removed in the directory since the
+ * index last matched it: no need to read 200,000 names.  The stamp is
+ * taken before reading, so a change during the reconcile is seen next
+ * time. */
 static gboolean
 pcq_index_sync(sqlite3 *db, const char *dir, GError **error)
 {
-	g_autoptr(GHashTable) ids = pcq_disk_ids(dir, error);
+	gint64 stamp = pcq_dir_stamp(dir);
+	g_autoptr(GHashTable) ids = NULL;
 
+	if (stamp >= 0 && stamp == pcq_index_stamp(db))
+		return TRUE;
+	ids = pcq_disk_ids(dir, error);
 	if (ids == NULL)
 		return FALSE;
-	if ((gint64)g_hash_table_size(ids) == pcq_index_count(db))
-		return TRUE;
-	return pcq_index_reconcile(db, dir, ids, NULL) || pcq_sql_error(error, db, dir);
+	if (!pcq_index_reconcile(db, dir, ids, NULL))
+		return pcq_sql_error(error, db, dir);
+	pcq_index_set_stamp(db, stamp);
+	return TRUE;
 }
 
 static char *

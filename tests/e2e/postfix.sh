@@ -85,7 +85,7 @@ result $? "quarantine: not delivered, stored in quarantine_dir"
 # line that ends the headers.
 blen=$(stat -c %s "$work/qbody")
 [ -n "$eml" ] && tail -c "$blen" "$eml" | cmp -s - "$work/qbody" &&
-	[ "$(tail -c $((blen + 4)) "$eml" | head -c 4 | od -An -c | tr -d ' ')" = '\r\n\r\n' ] && env="${eml%.eml}.env" &&
+	[ "$(tail -c $((blen + 4)) "$eml" | head -c 4 | od -An -c | tr -d ' ')" = '\r\n\r\n' ] && env="${eml%.eml}.meta" &&
 	grep -q "^sender=sender@example.org" "$env" && grep -q "^recipients=rcpt@test.example;" "$env" &&
 	grep -q "^Subject: pc-quarantine" "$eml"
 result $? "quarantine: body byte-identical, headers and envelope recorded"
