@@ -30,6 +30,7 @@
 #include "callbacks.h"
 #include "conf.h"
 #include "daemon.h"
+#include "housekeeping.h"
 #include "log.h"
 #include "notices.h"
 #include "reload.h"
@@ -319,6 +320,7 @@ pcm_serve(const PcmArgs *args, const char *path, GStrv overrides, PcmRuntime *rt
 	pcm_log_started(rt);
 	pcm_notices_start(rt->conf);
 	pcm_runtime_install(rt);
+	pcm_housekeeping_start();
 	pcm_reloader_start(path, (const char *const *)overrides);
 	milter = g_thread_new("milter", pcm_milter_thread, NULL);
 	pcm_daemon_ready();
@@ -332,6 +334,7 @@ pcm_serve(const PcmArgs *args, const char *path, GStrv overrides, PcmRuntime *rt
 	smfi_stop();
 	g_thread_join(milter);
 	pcm_reloader_stop();
+	pcm_housekeeping_stop();
 	pcm_notices_stop();
 	pcm_runtime_shutdown();
 	if (!args->foreground && *pidfile != '\0')

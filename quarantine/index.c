@@ -25,7 +25,10 @@ static const char pcq_schema[] =
 	"queue_id TEXT, sender TEXT, recipients TEXT, grp TEXT, status TEXT, action TEXT, "
 	"reason TEXT, size INTEGER, released TEXT, damage TEXT);"
 	"CREATE INDEX IF NOT EXISTS entries_received ON entries(received);"
-	"CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value INTEGER);";
+	"CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value INTEGER);"
+	"CREATE TABLE IF NOT EXISTS rcpts (rcpt TEXT, id TEXT);"
+	"CREATE INDEX IF NOT EXISTS rcpts_rcpt ON rcpts(rcpt);"
+	"CREATE INDEX IF NOT EXISTS rcpts_id ON rcpts(id);";
 
 static gboolean
 pcq_sql_error(GError **error, sqlite3 *db, const char *dir)
@@ -52,7 +55,7 @@ pcq_index_open(const char *dir, GError **error)
 	return db;
 }
 
-/* ",a@x,b@y," lower case: a recipient filter is one LIKE. */
+/* ",a@x,b@y," lower case, for display; --rcpt looks in table rcpts. */
 static char *
 pcq_recipients_key(char **recipients)
 {
@@ -64,6 +67,37 @@ pcq_recipients_key(char **recipients)
 		g_string_append_printf(out, "%s,", lower);
 	}
 	return g_string_free(out, FALSE);
+}
+
+static gboolean
+pcq_index_run(sqlite3 *db, const char *sql, const char *a, const char *b)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return FALSE;
+	sqlite3_bind_text(st, 1, a, -1, SQLITE_TRANSIENT);
+	if (b != NULL)
+		sqlite3_bind_text(st, 2, b, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE;
+}
+
+/* One row per recipient, indexed: --rcpt is a lookup, not a scan. */
+static gboolean
+pcq_index_insert_rcpts(sqlite3 *db, const PcqEntry *e)
+{
+	if (!pcq_index_run(db, "DELETE FROM rcpts WHERE id = ?", e->id, NULL))
+		return FALSE;
+	for (guint i = 0; e->recipients != NULL && e->recipients[i] != NULL; i++) {
+		g_autofree char *lower = g_ascii_strdown(e->recipients[i], -1);
+
+		if (!pcq_index_run(db, "INSERT INTO rcpts VALUES (?, ?)", lower, e->id))
+			return FALSE;
+	}
+	return TRUE;
 }
 
 static gboolean
@@ -86,7 +120,7 @@ pcq_index_insert(sqlite3 *db, const PcqEntry *e)
 	sqlite3_bind_int64(st, 10, (sqlite3_int64)e->size);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE;
+	return rc == SQLITE_DONE && pcq_index_insert_rcpts(db, e);
 }
 
 gboolean
@@ -105,15 +139,8 @@ pcq_index_add(const char *dir, const PcqEntry *entry, GError **error)
 static gboolean
 pcq_index_delete(sqlite3 *db, const char *id)
 {
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	if (sqlite3_prepare_v2(db, "DELETE FROM entries WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
-		return FALSE;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE;
+	return pcq_index_run(db, "DELETE FROM rcpts WHERE id = ?", id, NULL) &&
+	       pcq_index_run(db, "DELETE FROM entries WHERE id = ?", id, NULL);
 }
 
 gboolean
@@ -301,7 +328,6 @@ pcq_list_query(sqlite3 *db, const PcqFilter *f)
 {
 	GString *sql = g_string_new("SELECT * FROM entries WHERE 1");
 	sqlite3_stmt *st = NULL;
-	g_autofree char *like = f->recipient ? g_strdup_printf("%%,%s,%%", f->recipient) : NULL;
 	int n = 0;
 
 	if (f->since > 0)
@@ -311,7 +337,7 @@ pcq_list_query(sqlite3 *db, const PcqFilter *f)
 	if (f->status != NULL)
 		g_string_append(sql, " AND status = ?");
 	if (f->recipient != NULL)
-		g_string_append(sql, " AND recipients LIKE ?");
+		g_string_append(sql, " AND id IN (SELECT id FROM rcpts WHERE rcpt = ?)");
 	g_string_append(sql, " ORDER BY received, id");
 	if (f->limit > 0)
 		g_string_append_printf(sql, " LIMIT %u", f->limit);
@@ -326,8 +352,8 @@ pcq_list_query(sqlite3 *db, const PcqFilter *f)
 		sqlite3_bind_int64(st, ++n, f->before);
 	if (f->status != NULL)
 		sqlite3_bind_text(st, ++n, f->status, -1, SQLITE_TRANSIENT);
-	if (like != NULL)
-		sqlite3_bind_text(st, ++n, like, -1, SQLITE_TRANSIENT);
+	if (f->recipient != NULL)
+		sqlite3_bind_text(st, ++n, f->recipient, -1, SQLITE_TRANSIENT);
 	return st;
 }
 
@@ -367,7 +393,8 @@ pcq_index_rebuild(const char *dir, guint *count, GError **error)
 
 	if (ids == NULL || (db = pcq_index_open(dir, error)) == NULL)
 		return FALSE;
-	ok = sqlite3_exec(db, "DELETE FROM entries", NULL, NULL, NULL) == SQLITE_OK &&
+	ok = sqlite3_exec(db, "DELETE FROM entries; DELETE FROM rcpts", NULL, NULL, NULL) ==
+	     SQLITE_OK &&
 	     pcq_index_reconcile(db, dir, ids, count);
 	if (!ok)
 		pcq_sql_error(error, db, dir);

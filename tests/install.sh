@@ -5,7 +5,7 @@
 . "$top_srcdir/tests/lib.sh"
 work=$(pc_workdir install)
 root="$work/root"
-echo "1..3"
+echo "1..4"
 
 if make -s -C "$top_builddir" install DESTDIR="$root" > "$work/install.log" 2>&1; then
 	echo "ok 1 - make install DESTDIR=... succeeds"
@@ -32,4 +32,14 @@ if systemd-analyze verify "$work/portcullis.service" > "$work/verify.out" 2>&1 &
 	echo "ok 3 - systemd-analyze verify accepts the unit"
 else
 	echo "not ok 3 - systemd-analyze verify:"; sed 's/^/# /' "$work/verify.out"
+fi
+
+# The administrator's tool, its completion and the template set to start from.
+ctl=$(find "$root" -type f -name portcullisctl -perm -u+x | grep /sbin/ | head -1)
+comp=$(find "$root" -path '*/bash-completion/completions/portcullisctl' | head -1)
+tpl=$(find "$root" -path '*/templates/en/admin.txt' | head -1)
+if [ -n "$ctl" ] && [ -n "$comp" ] && [ -n "$tpl" ] && "$ctl" --help | grep -q "quarantine release"; then
+	echo "ok 4 - portcullisctl, its bash completion and the notification templates installed"
+else
+	echo "not ok 4 - portcullisctl '$ctl' completion '$comp' templates '$tpl'"
 fi
