@@ -16,7 +16,7 @@ stopped=
 for script in $scripts; do
 	name=$(basename "$script" .lua)
 	work=$(pc_workdir "milter-$name")
-	mkdir -p "$work/spool" "$work/quarantine"
+	mkdir -p "$work/spool" "$work/quarantine" "$work/archive"
 	opts="${script%.lua}.opts"
 	set --
 	if [ -f "$opts" ]; then

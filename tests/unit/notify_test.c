@@ -201,6 +201,79 @@ test_queue_file(void)
 	g_rmdir(dir);
 }
 
+static void
+count_log(int priority, const char *message)
+{
+	(void)priority;
+	(void)message;
+}
+
+/* Nothing listens on the relay: attempts are counted in the file name,
+ * and after max_attempts the file is kept in failed/, not lost. */
+static void
+test_worker_gives_up(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("notify-worker-XXXXXX", NULL);
+	g_autofree char *failed = g_build_filename(dir, "failed", NULL);
+	const char *const rcpts[] = { "a@x.test", NULL };
+	PcnSenderConfig config = { dir, "/bin/false", "127.0.0.1:1", 1, 2 };
+	PcnWorker *worker;
+	guint waited = 0;
+	g_autoptr(GDir) d = NULL;
+	const char *name = NULL;
+
+	g_assert_true(pcn_queue_put(dir, rcpts, "Subject: x\r\n\r\nx\r\n", NULL));
+	worker = pcn_worker_start(&config, count_log);
+	while (!g_file_test(failed, G_FILE_TEST_IS_DIR) && waited++ < 100)
+		g_usleep(100000);
+	pcn_worker_stop(worker);
+	d = g_dir_open(failed, 0, NULL);
+	g_assert_nonnull(d);
+	name = g_dir_read_name(d);
+	g_assert_nonnull(name);
+	g_assert_cmpuint(pcn_queue_attempts(name), ==, 2);
+	remove_set(dir);
+}
+
+/* The sendmail transport gets -i, the null sender and the recipients, and
+ * the message on its standard input; the queue file goes once sent. */
+static void
+test_worker_sendmail(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("notify-sendmail-XXXXXX", NULL);
+	g_autofree char *script = g_build_filename(dir, "sendmail", NULL);
+	g_autofree char *args = g_build_filename(dir, "args", NULL);
+	g_autofree char *input = g_build_filename(dir, "input", NULL);
+	g_autofree char *queue = g_build_filename(dir, "queue", NULL);
+	g_autofree char *text = g_strdup_printf("#!/bin/sh\necho \"$@\" > '%s'\ncat > '%s'\n", args,
+						input);
+	const char *const rcpts[] = { "a@x.test", "b@x.test", NULL };
+	PcnSenderConfig config = { queue, script, "", 60, 3 };
+	g_autofree char *got_args = NULL;
+	g_autofree char *got_input = NULL;
+	PcnWorker *worker;
+	guint waited = 0;
+
+	g_file_set_contents(script, text, -1, NULL);
+	g_chmod(script, 0755);
+	g_assert_true(pcn_queue_put(queue, rcpts, "Subject: y\r\n\r\n.line\r\n", NULL));
+	worker = pcn_worker_start(&config, count_log);
+	while (!g_file_test(input, G_FILE_TEST_EXISTS) && waited++ < 100)
+		g_usleep(100000);
+	g_usleep(200000);
+	pcn_worker_stop(worker);
+	g_assert_true(g_file_get_contents(args, &got_args, NULL, NULL));
+	g_assert_true(g_file_get_contents(input, &got_input, NULL, NULL));
+	g_assert_cmpstr(got_args, ==, "-i -f <> -- a@x.test b@x.test\n");
+	g_assert_cmpstr(got_input, ==, "Subject: y\r\n\r\n.line\r\n");
+	{
+		g_autoptr(GDir) d = g_dir_open(queue, 0, NULL);
+
+		g_assert_null(g_dir_read_name(d));
+	}
+	remove_set(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -216,5 +289,7 @@ main(int argc, char **argv)
 	g_test_add_func("/notify/builtin", test_builtin);
 	g_test_add_func("/notify/shipped-dir", test_shipped_dir);
 	g_test_add_func("/notify/queue-file", test_queue_file);
+	g_test_add_func("/notify/worker-gives-up", test_worker_gives_up);
+	g_test_add_func("/notify/worker-sendmail", test_worker_sendmail);
 	return g_test_run();
 }
