@@ -59,7 +59,7 @@ static const char pcc_help[] =
 	"    " PCM_DEFAULT_CONFIG "\n"
 	"    quarantine_dir/ID.eml    a quarantined message, exactly as received\n"
 	"    quarantine_dir/ID.meta   its metadata (envelope, client, group, findings)\n"
-	"    quarantine_dir/index.sqlite   the index (rebuilt by quarantine reindex)\n"
+	"    quarantine_dir/.index/   the index (SQLite) (rebuilt by quarantine reindex)\n"
 	"    release_key_file         the secret that signs released messages\n"
 	"\n"
 	"EXAMPLES\n"

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <gio/gio.h>
 
 #include "ctl.h"
@@ -36,7 +37,7 @@ const char pcc_quarantine_help[] =
 	"        Removes entries older than T and then the oldest until the total is\n"
 	"        at most SIZE (K, M, G); by default [quarantine] max_age and max_size.\n"
 	"    quarantine reindex\n"
-	"        Rebuilds index.sqlite from the entry files.\n";
+	"        Rebuilds .index/index.sqlite from the entry files.\n";
 
 static int
 pcc_fail(const GError *error)
@@ -83,12 +84,17 @@ pcc_parse_time(const char *text, gint64 now, gint64 *out)
 	return TRUE;
 }
 
+/* gmtime_r: GDateTime's formatter costs more than the rest of a list line. */
 static char *
 pcc_time(gint64 t)
 {
-	g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(t);
+	time_t when = (time_t)t;
+	struct tm tm;
+	char buf[32];
 
-	return g_date_time_format(dt, "%Y-%m-%d %H:%M:%S");
+	if (gmtime_r(&when, &tm) == NULL || strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		return g_strdup("?");
+	return g_strdup(buf);
 }
 
 typedef struct {

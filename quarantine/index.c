@@ -16,14 +16,18 @@
 
 #include "index.h"
 
-#define PCQ_INDEX_NAME "index.sqlite"
+/* In a subdirectory: SQLite's -wal and -shm files come and go with each
+ * connection, and must not change the mtime of the entries' directory. */
+#define PCQ_INDEX_DIR ".index"
+#define PCQ_INDEX_NAME ".index/index.sqlite"
 
 static const char pcq_schema[] =
 	"PRAGMA journal_mode=WAL;"
 	"PRAGMA synchronous=NORMAL;"
+	"PRAGMA mmap_size=1073741824;"
 	"CREATE TABLE IF NOT EXISTS entries (id TEXT PRIMARY KEY, received INTEGER, "
 	"queue_id TEXT, sender TEXT, recipients TEXT, grp TEXT, status TEXT, action TEXT, "
-	"reason TEXT, size INTEGER, released TEXT, damage TEXT);"
+	"reason TEXT, size INTEGER, released TEXT, damage TEXT) WITHOUT ROWID;"
 	"CREATE INDEX IF NOT EXISTS entries_received ON entries(received);"
 	"CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value INTEGER);"
 	"CREATE TABLE IF NOT EXISTS rcpts (rcpt TEXT, id TEXT);"
@@ -42,8 +46,10 @@ static sqlite3 *
 pcq_index_open(const char *dir, GError **error)
 {
 	g_autofree char *path = g_build_filename(dir, PCQ_INDEX_NAME, NULL);
+	g_autofree char *sub = g_build_filename(dir, PCQ_INDEX_DIR, NULL);
 	sqlite3 *db = NULL;
 
+	g_mkdir(sub, 0700);
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
 	    sqlite3_busy_timeout(db, 5000) != SQLITE_OK ||
@@ -338,7 +344,9 @@ pcq_list_query(sqlite3 *db, const PcqFilter *f)
 		g_string_append(sql, " AND status = ?");
 	if (f->recipient != NULL)
 		g_string_append(sql, " AND id IN (SELECT id FROM rcpts WHERE rcpt = ?)");
-	g_string_append(sql, " ORDER BY received, id");
+	/* Ids start with the time received: their order is the age order, and
+	 * the primary key walks it without a sort. */
+	g_string_append(sql, " ORDER BY id");
 	if (f->limit > 0)
 		g_string_append_printf(sql, " LIMIT %u", f->limit);
 	if (sqlite3_prepare_v2(db, sql->str, -1, &st, NULL) != SQLITE_OK)

@@ -2,7 +2,7 @@
  * NAME
  *	index.h - SQLite index of a quarantine directory
  * DESCRIPTION
- *	DIR/index.sqlite has one row per entry (the PcqEntry fields), so that
+ *	DIR/.index/index.sqlite has one row per entry (the PcqEntry fields), so that
  *	listing and filtering 100,000 entries takes well under a second.  It
  *	is a cache of the files: pcq_index_rebuild() recreates it from the
  *	ID.meta files, and list adds entries whose files appeared without a

@@ -10,7 +10,7 @@
  *	durable.  IDs sort by time ("20261122T141500-3F2A1B-8c0d4e2a").
  *	The same code serves the milter (pcq_store) and portcullisctl.
  *
- *	index.sqlite in the same directory lists the entries for fast
+ *	.index/index.sqlite in the same directory lists the entries for fast
  *	queries (pcq_index_*); the files are the truth and the index can be
  *	rebuilt from them at any time.
  */

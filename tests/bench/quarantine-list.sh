@@ -33,5 +33,5 @@ timed "list --json" ctl quarantine list --json
 timed "list --since 1d" ctl quarantine list --since 1d
 timed "reindex (from $count .meta files)" ctl quarantine reindex
 eatmydata "$top_builddir/tests/bench/quarantine-fill" "$dir" 100
-rm "$dir/index.sqlite"
+rm -r "$dir/.index"
 timed "list after losing the index" ctl quarantine list

@@ -178,7 +178,7 @@ send full --to rcpt@test.example --header "Subject: pc-full" \
 	--attach /usr/share/clamav-testfiles/clam.exe --attach "$work/big.txt"
 grep -q "<\*\* *451 4.3.0" "$work/full.swaks" && grep -q "No space left on device" "$work/milter.log"
 pc_result $? "quarantine full: 451 4.3.0 to the client, the log says why"
-[ -z "$(ls -A "$work/small" | grep -v '^index\.sqlite')" ]
+[ -z "$(ls -A "$work/small" | grep -v '^\.index$')" ]
 pc_result $? "quarantine full: no partial entry is left behind"
 mount -o remount,ro "$work/small"
 send readonly --to rcpt@test.example --header "Subject: pc-readonly" \

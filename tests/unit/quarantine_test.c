@@ -131,7 +131,7 @@ static void
 test_index_filters(void)
 {
 	g_autofree char *dir = tmpdir();
-	g_autofree char *idx = g_build_filename(dir, "index.sqlite", NULL);
+	g_autofree char *idx = g_build_filename(dir, ".index", "index.sqlite", NULL);
 	PcqFilter by_rcpt = { .recipient = "ann@x.test" };
 	PcqFilter by_status = { .status = "encrypted" };
 	PcqFilter since = { .since = 1795000100 };
