@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <gio/gio.h>
 
 #include "ctl.h"
 #include "index.h"
+#include "notify.h"
 #include "release.h"
 #include "store.h"
 
@@ -306,10 +306,7 @@ pcc_reinject(const PcmConfig *conf, const PcqEntry *e, char **rcpts, GBytes *key
 	     GError **error)
 {
 	g_autoptr(GMappedFile) map = NULL;
-	g_autoptr(GPtrArray) argv = g_ptr_array_new();
-	g_autoptr(GSubprocess) proc = NULL;
 	g_autoptr(GBytes) input = NULL;
-	g_autoptr(GBytes) output = NULL;
 	g_autofree char *eml = pcq_message_path(conf->quarantine_dir, e->id);
 	g_autofree char *mark = NULL;
 	GString *text;
@@ -325,26 +322,8 @@ pcc_reinject(const PcmConfig *conf, const PcqEntry *e, char **rcpts, GBytes *key
 	g_string_printf(text, "%s: %s\r\n", PCQ_RELEASE_HEADER, mark);
 	g_string_append_len(text, g_mapped_file_get_contents(map), g_mapped_file_get_length(map));
 	input = g_string_free_to_bytes(text);
-	g_ptr_array_add(argv, conf->sendmail_path);
-	g_ptr_array_add(argv, "-i");
-	g_ptr_array_add(argv, "-f");
-	g_ptr_array_add(argv, *e->sender ? e->sender : "<>");
-	g_ptr_array_add(argv, "--");
-	for (guint i = 0; rcpts[i] != NULL; i++)
-		g_ptr_array_add(argv, rcpts[i]);
-	g_ptr_array_add(argv, NULL);
-	proc = g_subprocess_newv((const char *const *)argv->pdata, G_SUBPROCESS_FLAGS_STDIN_PIPE |
-				 G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE,
-				 error);
-	if (proc == NULL || !g_subprocess_communicate(proc, input, NULL, &output, NULL, error))
-		return FALSE;
-	if (g_subprocess_get_if_exited(proc) && g_subprocess_get_exit_status(proc) == 0)
-		return TRUE;
-	g_set_error(error, PCQ_ERROR, PCQ_ERROR_FAILED, "%s failed (status %d): %.*s",
-		    conf->sendmail_path, g_subprocess_get_exit_status(proc),
-		    output ? (int)MIN(g_bytes_get_size(output), 300) : 0,
-		    output ? (const char *)g_bytes_get_data(output, NULL) : "");
-	return FALSE;
+	return pcn_sendmail(conf->sendmail_path, e->sender, (const char *const *)rcpts, input,
+			    error);
 }
 
 static int

@@ -21,8 +21,6 @@ const char *pcn_templates_get(const PcnTemplates *templates, const char *languag
 			      PcnParty party);
 
 /* notify/send.c: one attempt; FALSE and error on any failure. */
-gboolean pcn_send_sendmail(const char *sendmail_path, const char *const *recipients,
-			   GBytes *message, GError **error);
 gboolean pcn_send_smtp(const char *relay, const char *const *recipients, GBytes *message,
 		       GError **error);
 

@@ -75,6 +75,13 @@ void pcn_templates_free(PcnTemplates *templates);
 char *pcn_render(const PcnTemplates *templates, const char *language, PcnParty party,
 		 const PcnContext *context, const char *from, const char *to, GError **error);
 
+/* Hands message to the local MTA: sendmail_path -i -f SENDER -- RECIPIENT...,
+ * executed without a shell, message on standard input; sender "" is the
+ * null sender <>.  FALSE with the program's output when it fails.  Used
+ * for notifications and by portcullisctl release. */
+gboolean pcn_sendmail(const char *sendmail_path, const char *sender,
+		      const char *const *recipients, GBytes *message, GError **error);
+
 /* Queues message for recipients; returns once it is on disk. */
 gboolean pcn_queue_put(const char *queue_dir, const char *const *recipients,
 		       const char *message, GError **error);

@@ -18,8 +18,8 @@
 #define PCN_SMTP_TIMEOUT 30
 
 gboolean
-pcn_send_sendmail(const char *sendmail_path, const char *const *recipients, GBytes *message,
-		  GError **error)
+pcn_sendmail(const char *sendmail_path, const char *sender, const char *const *recipients,
+	     GBytes *message, GError **error)
 {
 	g_autoptr(GPtrArray) argv = g_ptr_array_new();
 	g_autoptr(GSubprocess) proc = NULL;
@@ -28,7 +28,7 @@ pcn_send_sendmail(const char *sendmail_path, const char *const *recipients, GByt
 	g_ptr_array_add(argv, (char *)sendmail_path);
 	g_ptr_array_add(argv, "-i");
 	g_ptr_array_add(argv, "-f");
-	g_ptr_array_add(argv, "<>");
+	g_ptr_array_add(argv, *sender ? (char *)sender : "<>");
 	g_ptr_array_add(argv, "--");
 	for (guint i = 0; recipients[i] != NULL; i++)
 		g_ptr_array_add(argv, (char *)recipients[i]);

@@ -79,7 +79,7 @@ pcn_worker_send(PcnWorker *w, const char *path, GError **error)
 	g_mutex_unlock(&w->lock);
 	if (*relay != '\0')
 		return pcn_send_smtp(relay, (const char *const *)rcpts->pdata, message, error);
-	return pcn_send_sendmail(sendmail, (const char *const *)rcpts->pdata, message, error);
+	return pcn_sendmail(sendmail, "", (const char *const *)rcpts->pdata, message, error);
 }
 
 static void
