@@ -57,6 +57,9 @@ gboolean pc_av_scan_file(gpointer state, PcScan *scan, PcObject *object, const g
 /* engine/av_status.c: signature name -> status. */
 PcStatus pc_av_status_of(const char *signature, char *const *overrides);
 
+/* engine/spam/: spam rules, GTUBE, a score and the spam statuses. */
+extern const PcCheck pc_check_spam;
+
 /* engine/filter.c: the attachment filter; the predicates are exported for
  * unit tests. */
 extern const PcCheck pc_check_filter;

@@ -32,6 +32,7 @@ static const PcCheck *const pc_engine_checks[] = {
 	&pc_check_av,
 	&pc_check_magic,
 	&pc_check_filter,
+	&pc_check_spam,
 };
 #define PC_ENGINE_NCHECKS G_N_ELEMENTS(pc_engine_checks)
 #define PC_ENGINE_AV 0

@@ -116,6 +116,7 @@ pc_verdict_free(PcVerdict *verdict)
 	g_ptr_array_unref(verdict->findings);
 	g_ptr_array_unref(verdict->objects);
 	g_free(verdict->mode);
+	g_free(verdict->spam_tests);
 	g_free(verdict);
 }
 
@@ -186,13 +187,27 @@ pc_verdict_first_detail(const PcVerdict *verdict, PcStatus status)
 char *
 pc_verdict_describe(const PcVerdict *verdict)
 {
-	const char *what = pc_verdict_first_name(verdict, verdict->status);
+	return pc_verdict_describe_only(verdict, ~0u);
+}
 
+char *
+pc_verdict_describe_only(const PcVerdict *verdict, guint statuses)
+{
+	PcStatus worst = PC_STATUS_CLEAN;
+	const char *what;
+
+	for (guint i = 0; i < verdict->findings->len; i++) {
+		const PcFinding *f = g_ptr_array_index(verdict->findings, i);
+
+		if ((statuses & (1u << f->status)) && f->status > worst)
+			worst = f->status;
+	}
+	what = pc_verdict_first_name(verdict, worst);
 	if (what == NULL)
-		what = pc_verdict_first_detail(verdict, verdict->status);
-	if (verdict->status == PC_STATUS_CLEAN || what == NULL)
-		return g_strdup(pc_status_name(verdict->status));
-	return g_strdup_printf("%s(%s)", pc_status_name(verdict->status), what);
+		what = pc_verdict_first_detail(verdict, worst);
+	if (worst == PC_STATUS_CLEAN || what == NULL)
+		return g_strdup(pc_status_name(worst));
+	return g_strdup_printf("%s(%s)", pc_status_name(worst), what);
 }
 
 /* --- JSON, for portcullis --scan ------------------------------------------ */

@@ -85,6 +85,30 @@ pcm_add_header(SMFICTX *ctx, const char *name, const char *value, gboolean leads
 	return smfi_addheader(ctx, (char *)name, text) == MI_SUCCESS;
 }
 
+/* SpamAssassin's conventions, which mail clients and sieve scripts know:
+ * X-Spam-Flag only on spam; X-Spam-Level one star per whole point. */
+static gboolean
+pcm_add_spam_headers(SMFICTX *ctx, const PcVerdict *verdict, const PcDecision *decision,
+		     gboolean leadspc)
+{
+	gboolean spam = verdict->spam_score >= decision->spam_required;
+	g_autofree char *status = NULL;
+	g_autofree char *score = NULL;
+	g_autofree char *level = NULL;
+
+	if (!verdict->spam_scanned)
+		return TRUE;
+	status = g_strdup_printf("%s, score=%.1f required=%.1f tests=%s", spam ? "Yes" : "No",
+				 verdict->spam_score, decision->spam_required,
+				 *verdict->spam_tests ? verdict->spam_tests : "none");
+	score = g_strdup_printf("%.1f", verdict->spam_score);
+	level = g_strnfill((gsize)CLAMP(verdict->spam_score, 0, 50), '*');
+	return (!spam || pcm_add_header(ctx, "X-Spam-Flag", "YES", leadspc)) &&
+	       pcm_add_header(ctx, "X-Spam-Status", status, leadspc) &&
+	       pcm_add_header(ctx, "X-Spam-Score", score, leadspc) &&
+	       pcm_add_header(ctx, "X-Spam-Level", level, leadspc);
+}
+
 /* The tag goes in front of the subject as received (encoded words and
  * all), so nothing of the sender's text is re-encoded. */
 static gboolean
@@ -163,13 +187,13 @@ pcm_apply_accept(SMFICTX *ctx, const PcmMsg *msg, const PcVerdict *verdict,
 			      decision->reply);
 		return SMFIS_TEMPFAIL;
 	}
-	pcm_remove_headers(ctx, PCM_HDR_SCANNED, msg->forged_scanned);
-	pcm_remove_headers(ctx, PCM_HDR_STATUS, msg->forged_status);
-	pcm_remove_headers(ctx, PCQ_RELEASE_HEADER, msg->release_marks);
+	for (guint i = 0; i < PCM_OWN_COUNT; i++)
+		pcm_remove_headers(ctx, pcm_owned_headers[i], msg->owned[i]);
 	if (decision->add_headers &&
 	    (!pcm_add_header(ctx, PCM_HDR_SCANNED, msg->rt->scanned_header, leadspc) ||
-	     !pcm_add_header(ctx, PCM_HDR_STATUS, decision->status, leadspc)))
-		pcm_msg_log(msg, LOG_WARNING, "MTA refused to add X-Virus headers");
+	     !pcm_add_header(ctx, PCM_HDR_STATUS, decision->status, leadspc) ||
+	     !pcm_add_spam_headers(ctx, verdict, decision, leadspc)))
+		pcm_msg_log(msg, LOG_WARNING, "MTA refused to add X-Virus or X-Spam headers");
 	if (decision->subject_tag != NULL && !pcm_tag_subject(ctx, msg, decision->subject_tag,
 							      leadspc))
 		pcm_msg_log(msg, LOG_WARNING, "MTA refused to change the Subject");

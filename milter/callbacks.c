@@ -238,10 +238,6 @@ pcm_header(SMFICTX *ctx, char *name, char *value)
 
 	if (msg == NULL)
 		return SMFIS_TEMPFAIL;
-	if (g_ascii_strcasecmp(name, PCM_HDR_SCANNED) == 0)
-		msg->forged_scanned++;
-	else if (g_ascii_strcasecmp(name, PCM_HDR_STATUS) == 0)
-		msg->forged_status++;
 	pcm_msg_note_header(msg, name, value);
 	pcm_spool_header(msg, pcm_conn(ctx)->steps, name, value);
 	return pcm_continue(ctx, SMFIP_NR_HDR);
@@ -328,6 +324,21 @@ pcm_log_objects(GString *line, const PcVerdict *verdict, const PcDecision *decis
 	}
 }
 
+/* spam=SCORE/THRESHOLD and the five rules that scored most. */
+static void
+pcm_log_spam(GString *line, const PcVerdict *verdict, const PcDecision *decision)
+{
+	g_auto(GStrv) tests = g_strsplit(verdict->spam_tests, ",", 6);
+	const char *sep = "(";
+
+	g_string_append_printf(line, " spam=%.1f/%.1f", verdict->spam_score,
+			       decision->spam_required);
+	for (guint i = 0; tests[i] != NULL && *tests[i] != '\0'; i++, sep = ",")
+		g_string_append_printf(line, "%s%s", sep, i < 5 ? tests[i] : "...");
+	if (*sep == ',')
+		g_string_append_c(line, ')');
+}
+
 static void
 pcm_log_result(const PcmConn *conn, const PcmMsg *msg, const PcmOutcome *outcome,
 	       const char *extra)
@@ -335,7 +346,7 @@ pcm_log_result(const PcmConn *conn, const PcmMsg *msg, const PcmOutcome *outcome
 	const PcVerdict *verdict = outcome->verdict;
 	const PcDecision *decision = &outcome->decision;
 	g_autofree char *rcpts = pcm_msg_recipients(msg);
-	g_autofree char *what = pc_verdict_describe(verdict);
+	g_autofree char *what = pc_verdict_describe_only(verdict, PC_STATUSES_NOT_SPAM);
 	double ms = (g_get_monotonic_time() - msg->start_us) / 1000.0;
 	g_autoptr(GString) line = g_string_new(NULL);
 
@@ -347,6 +358,8 @@ pcm_log_result(const PcmConn *conn, const PcmMsg *msg, const PcmOutcome *outcome
 		g_string_append_printf(line, " reason=\"%s\"", decision->reason);
 	if (verdict->mode != NULL)
 		g_string_append_printf(line, " scan=%s", verdict->mode);
+	if (verdict->spam_scanned)
+		pcm_log_spam(line, verdict, decision);
 	pcm_log_objects(line, verdict, decision);
 	pcm_msg_log(msg, LOG_INFO, "%s time=%.1fms", line->str, ms);
 }

@@ -225,6 +225,18 @@ pcm_conf_set_template(gpointer field, const PcmKey *row, const char *value, GErr
 	return TRUE;
 }
 
+static gboolean
+pcm_conf_set_number(gpointer field, const PcmKey *row, const char *value, GError **error)
+{
+	char *end = NULL;
+	double n = g_ascii_strtod(value, &end);
+
+	if (*value == '\0' || *end != '\0' || n < (double)row->min || n > (double)row->max)
+		return pcm_conf_fail(error, row, value, "is not a number in range");
+	*(double *)field = n;
+	return TRUE;
+}
+
 /* A one-line template: its {variables} are the row's choices. */
 static gboolean
 pcm_conf_check_text(const PcmKey *row, const char *value, GError **error)
@@ -287,6 +299,8 @@ pcm_key_set(gpointer field, const PcmKey *row, const char *value, GError **error
 		return pcm_conf_set_overrides(field, row, value, error);
 	case PCM_KEY_TEMPLATE:
 		return pcm_conf_set_template(field, row, value, error);
+	case PCM_KEY_NUMBER:
+		return pcm_conf_set_number(field, row, value, error);
 	}
 	g_assert_not_reached();
 }

@@ -51,6 +51,8 @@ typedef struct {
 	guint max_archive_depth;
 	/* [scan] (per message), [filter], [policy]: the default policy */
 	PcPolicy policy;
+	/* [spam] (engine-wide) */
+	char *spam_rules_dir;
 	/* [notify] (engine-wide) */
 	char *templates_dir;
 	char *notify_from;

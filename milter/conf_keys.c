@@ -91,6 +91,8 @@ const PcmKey pcm_conf_keys[] = {
 	  "Scan with libclamav. no: only the attachment filter runs." },
 	{ "scan", "filter", PCM_KEY_BOOL, "yes", 0, 0, NULL, F(policy.filter_enabled),
 	  "Run the attachment filter ([filter]). no: files are only scanned." },
+	{ "scan", "spam", PCM_KEY_BOOL, "yes", 0, 0, NULL, F(policy.spam),
+	  "Score spam with the rules of [spam] rules_dir (and GTUBE, always)." },
 	{ "scan", "scan_mode", PCM_KEY_ENUM, "auto", 0, 0, mode_choices, F(policy.scan_mode),
 	  "auto: scan each decoded part from memory, plus the raw message once\n"
 	  "without mail parsing (body signatures); add libclamav's own whole-message\n"
@@ -221,6 +223,16 @@ const PcmKey pcm_conf_keys[] = {
 	  "Statuses whose delivered messages get subject_tag in front of the subject." },
 	{ "policy", "subject_tag", PCM_KEY_STRING, "[{status}]", 1, 0, tag_variables,
 	  F(policy.subject_tag), "Subject prefix for tag; {status} is the message's status." },
+
+	{ "spam", "rules_dir", PCM_KEY_STRING, "", 0, 0, NULL, F(spam_rules_dir),
+	  "Directory of spam rule files (*.cf, SpamAssassin syntax: header, body,\n"
+	  "rawbody, full, uri, meta, score, describe, tflags), read in name order;\n"
+	  "a bad rule stops the start with file:line. Empty: only GTUBE." },
+	{ "spam", "spam_threshold", PCM_KEY_NUMBER, "5", 0, 10000, NULL,
+	  F(policy.spam_threshold), "Score from which a message is spam." },
+	{ "spam", "probable_threshold", PCM_KEY_NUMBER, "3", 0, 10000, NULL,
+	  F(policy.probable_threshold),
+	  "Score from which a message is probable spam (below spam_threshold)." },
 
 	{ "notify", "notify_admin", PCM_KEY_STATUSES, "infected, encrypted, unscannable", 0, 0,
 	  NULL, F(policy.notify_admin),

@@ -20,6 +20,7 @@ typedef enum {
 	PCM_KEY_STATUSES,	/* comma-separated status names -> guint bit mask */
 	PCM_KEY_OVERRIDES,	/* comma-separated glob=status -> char ** */
 	PCM_KEY_TEMPLATE,	/* path of a template file -> its text (char *) */
+	PCM_KEY_NUMBER,		/* decimal number, min..max -> double */
 } PcmKeyType;
 
 typedef struct {

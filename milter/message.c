@@ -10,6 +10,13 @@
 #include "notify.h"
 #include "release.h"
 
+const char *const pcm_owned_headers[PCM_OWN_COUNT] = {
+	[PCM_OWN_SCANNED] = PCM_HDR_SCANNED, [PCM_OWN_STATUS] = PCM_HDR_STATUS,
+	[PCM_OWN_RELEASE] = PCQ_RELEASE_HEADER, [PCM_OWN_SPAM_FLAG] = "X-Spam-Flag",
+	[PCM_OWN_SPAM_STATUS] = "X-Spam-Status", [PCM_OWN_SPAM_SCORE] = "X-Spam-Score",
+	[PCM_OWN_SPAM_LEVEL] = "X-Spam-Level",
+};
+
 char *
 pcm_address(const char *arg)
 {
@@ -120,11 +127,13 @@ pcm_msg_note_header(PcmMsg *msg, const char *name, const char *value)
 {
 	const char *v = value + strspn(value, " \t");
 
+	for (guint i = 0; i < PCM_OWN_COUNT; i++)
+		if (g_ascii_strcasecmp(name, pcm_owned_headers[i]) == 0)
+			msg->owned[i]++;
 	if (g_ascii_strcasecmp(name, "Subject") == 0) {
 		pcm_msg_keep_first(&msg->subject, value);
 	} else if (g_ascii_strcasecmp(name, PCQ_RELEASE_HEADER) == 0) {
 		pcm_msg_keep_first(&msg->release_mark, v);
-		msg->release_marks++;
 	} else if (g_ascii_strcasecmp(name, PCN_HEADER) == 0) {
 		pcm_msg_keep_first(&msg->notice_token, v);
 	}

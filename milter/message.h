@@ -16,9 +16,15 @@
 #include "runtime.h"
 #include "spool.h"
 
-/* Headers portcullis writes; incoming copies are removed (forgery guard). */
+/* Headers portcullis writes (or reads as a mark); every incoming copy is
+ * removed from delivered mail, so a sender cannot forge them. */
 #define PCM_HDR_SCANNED "X-Virus-Scanned"
 #define PCM_HDR_STATUS "X-Virus-Status"
+typedef enum {
+	PCM_OWN_SCANNED, PCM_OWN_STATUS, PCM_OWN_RELEASE, PCM_OWN_SPAM_FLAG,
+	PCM_OWN_SPAM_STATUS, PCM_OWN_SPAM_SCORE, PCM_OWN_SPAM_LEVEL, PCM_OWN_COUNT
+} PcmOwnedHeader;
+extern const char *const pcm_owned_headers[PCM_OWN_COUNT];
 
 typedef struct {
 	PcmRuntime *rt;
@@ -29,15 +35,13 @@ typedef struct {
 	gboolean authenticated;		/* the MTA reported a SASL login */
 	char *subject;			/* first Subject header as received, or NULL */
 	char *release_mark;		/* first X-Portcullis-Release value, or NULL */
-	guint release_marks;		/* how many there were (all are removed) */
 	char *notice_token;		/* X-Portcullis-Notification value, or NULL */
 	PcmSpool *spool;		/* NULL once oversize: content dropped */
 	guint64 size;			/* bytes received, headers included */
 	gboolean oversize;
 	gboolean refused;		/* started after shutdown began */
 	GError *spool_error;		/* first spool failure, if any */
-	guint forged_scanned;		/* incoming X-Virus-Scanned count */
-	guint forged_status;		/* incoming X-Virus-Status count */
+	guint owned[PCM_OWN_COUNT];	/* incoming copies of each owned header */
 	gint64 start_us;
 } PcmMsg;
 

@@ -24,6 +24,7 @@ pcm_runtime_engine_options(const PcmConfig *conf, PcEngineOptions *options)
 	options->memory_max = conf->part_memory_max;
 	options->max_files = conf->max_files;
 	options->max_scan_time_ms = conf->max_scan_time * 1000;
+	options->spam_rules_dir = conf->spam_rules_dir;
 }
 
 static void

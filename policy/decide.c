@@ -376,11 +376,11 @@ pc_status_header(const PcVerdict *verdict, const GArray *edits)
 		{ PC_OBJ_PLACEHOLDER, "replaced" }, { PC_OBJ_REMOVE, "removed" },
 		{ PC_OBJ_RENAME, "renamed" },
 	};
-	g_autofree char *what = pc_verdict_describe(verdict);
+	g_autofree char *what = pc_verdict_describe_only(verdict, PC_STATUSES_NOT_SPAM);
 	GString *out = g_string_new(what);
 
 	out->str[0] = g_ascii_toupper(out->str[0]);
-	if (verdict->status != PC_STATUS_CLEAN) {
+	if (strchr(out->str, '(') != NULL) {
 		/* "infected(Name)" reads "Infected (Name)" in a header. */
 		char *paren = strchr(out->str, '(');
 
@@ -436,6 +436,7 @@ pc_decide_extras(const PcPolicy *policy, const PcVerdict *verdict, PcDecision *o
 	out->notify = (pc_worst_in(verdict, policy->notify_admin) ? PC_NOTIFY_ADMIN : 0) |
 		      (pc_worst_in(verdict, policy->notify_recipients) ? PC_NOTIFY_RECIPIENTS : 0) |
 		      (pc_worst_in(verdict, policy->notify_sender) ? PC_NOTIFY_SENDER : 0);
+	out->spam_required = policy->spam_threshold;
 	if (out->action != PC_ACT_ACCEPT)
 		return;
 	out->add_headers = policy->add_headers;

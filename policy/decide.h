@@ -57,6 +57,7 @@ typedef struct {
 	gboolean add_headers;	/* X-Virus-Scanned and X-Virus-Status */
 	char *subject_tag;	/* prefix for the Subject, NULL: none */
 	guint notify;		/* PC_NOTIFY_* */
+	double spam_required;	/* spam_threshold, for X-Spam-Status */
 } PcDecision;
 
 void pc_decide(const PcPolicy *policy, const PcVerdict *verdict, const char *hostname,

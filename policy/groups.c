@@ -95,7 +95,9 @@ pc_policy_same_scan(const PcPolicy *a, const PcPolicy *b)
 {
 	const PcFilterPolicy *f = &a->filter, *g = &b->filter;
 
-	return a->av == b->av && a->filter_enabled == b->filter_enabled &&
+	return a->av == b->av && a->filter_enabled == b->filter_enabled && a->spam == b->spam &&
+	       a->spam_threshold == b->spam_threshold &&
+	       a->probable_threshold == b->probable_threshold &&
 	       a->scan_mode == b->scan_mode && a->raw_scan == b->raw_scan &&
 	       pc_strv_same(a->signature_overrides, b->signature_overrides) &&
 	       pc_strv_same(f->name_include, g->name_include) &&

@@ -50,6 +50,7 @@ typedef struct {
 	guint max_mime_depth;		/* MIME and message/rfc822 nesting */
 	guint64 memory_max;		/* decoded parts above this go to tmp_dir; 0: none */
 	gboolean digests;		/* record each part's SHA-256 (--scan) */
+	const char *spam_rules_dir;	/* *.cf spam rules; NULL or "": GTUBE only */
 } PcEngineOptions;
 
 /* Message given either as memory (data != NULL) or as a readable fd. */

@@ -68,6 +68,9 @@ typedef struct {
 	/* engine: which checks run and how */
 	gboolean av;			/* scan with libclamav */
 	gboolean filter_enabled;	/* run the attachment filter */
+	gboolean spam;			/* run the spam rules */
+	double spam_threshold;		/* score for status spam */
+	double probable_threshold;	/* score for status probable */
 	gint scan_mode;			/* PcScanMode */
 	gint raw_scan;			/* PcRawScan */
 	char **signature_overrides;	/* "glob=status" */

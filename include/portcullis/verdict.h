@@ -47,6 +47,9 @@ typedef struct {
 	gboolean signed_body;	/* S/MIME, multipart/signed or DKIM over the body */
 	gint64 body_offset;	/* where the top-level body starts in the raw message */
 	char *mode;		/* how it was scanned: "parts", "parts+message"... */
+	gboolean spam_scanned;	/* the spam rules ran */
+	double spam_score;
+	char *spam_tests;	/* rules that hit, highest score first, "A,B" */
 } PcVerdict;
 
 PcVerdict *pc_verdict_new(void);
@@ -70,6 +73,10 @@ const char *pc_verdict_first_detail(const PcVerdict *verdict, PcStatus status);
 
 /* Short token for logs: "clean", "infected(Name)", "error(detail)". */
 char *pc_verdict_describe(const PcVerdict *verdict);
+/* The same over the findings whose status is in statuses (bit per status). */
+char *pc_verdict_describe_only(const PcVerdict *verdict, guint statuses);
+/* Every status but the spam checks' ones: what X-Virus-Status and av= say. */
+#define PC_STATUSES_NOT_SPAM (~((1u << PC_STATUS_PROBABLE) | (1u << PC_STATUS_SPAM)))
 
 /* One JSON object: status, objects and findings (portcullis --scan). */
 char *pc_verdict_to_json(const PcVerdict *verdict, const char *file);

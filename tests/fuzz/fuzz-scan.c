@@ -30,6 +30,9 @@ fuzz_policy_init(void)
 
 	fuzz_policy.av = TRUE;
 	fuzz_policy.filter_enabled = TRUE;
+	fuzz_policy.spam = TRUE;
+	fuzz_policy.spam_threshold = 5;
+	fuzz_policy.probable_threshold = 3;
 	fuzz_policy.scan_mode = PC_SCAN_BOTH;
 	fuzz_policy.filter.name_include = names;
 	fuzz_policy.filter.executables = TRUE;

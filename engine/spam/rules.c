@@ -1,0 +1,649 @@
+/*
+ * NAME
+ *	rules.c - parse SpamAssassin-style rule files and run them (rules.h)
+ */
+#include "config.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "expr.h"
+#include "rules.h"
+
+typedef enum {
+	PC_RULE_HEADER, PC_RULE_EXISTS, PC_RULE_BODY, PC_RULE_RAWBODY, PC_RULE_FULL,
+	PC_RULE_URI, PC_RULE_META,
+} PcRuleKind;
+
+typedef enum { PC_HDR_DECODED, PC_HDR_ADDR, PC_HDR_NAME, PC_HDR_RAW } PcHeaderPart;
+
+typedef struct {
+	char *name;
+	PcRuleKind kind;
+	char *header;		/* header rules; "ALL" for all headers */
+	PcHeaderPart part;
+	gboolean negate;	/* !~ */
+	char *if_unset;
+	pcre2_code *re;
+	PcExpr *meta;
+	char *file;
+	guint line;
+} PcRule;
+
+/* score, describe and tflags may come before or after the rule itself. */
+typedef struct {
+	double score;
+	gboolean scored;
+	char *describe;
+	gboolean multiple;
+	guint maxhits;
+} PcRuleExtra;
+
+struct _PcRuleSet {
+	GPtrArray *rules;		/* PcRule *, in file order */
+	GHashTable *by_name;		/* name -> PcRule * */
+	GHashTable *extras;		/* name -> PcRuleExtra * */
+	GPtrArray *order;		/* PcRule *: tests first, metas after what they use */
+	guint unsupported;
+};
+
+#define PC_RULES_ERROR (g_quark_from_static_string("pc-rules-error"))
+
+static void
+pc_rule_free(gpointer data)
+{
+	PcRule *r = data;
+
+	g_free(r->name);
+	g_free(r->header);
+	g_free(r->if_unset);
+	g_free(r->file);
+	if (r->re != NULL)
+		pcre2_code_free(r->re);
+	pc_expr_free(r->meta);
+	g_free(r);
+}
+
+static void
+pc_extra_free(gpointer data)
+{
+	PcRuleExtra *x = data;
+
+	g_free(x->describe);
+	g_free(x);
+}
+
+PcRuleSet *
+pc_rules_new(void)
+{
+	PcRuleSet *rs = g_new0(PcRuleSet, 1);
+
+	rs->rules = g_ptr_array_new_with_free_func(pc_rule_free);
+	rs->by_name = g_hash_table_new(g_str_hash, g_str_equal);
+	rs->extras = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, pc_extra_free);
+	rs->order = g_ptr_array_new();
+	return rs;
+}
+
+void
+pc_rules_free(PcRuleSet *rs)
+{
+	if (rs == NULL)
+		return;
+	g_ptr_array_unref(rs->order);
+	g_hash_table_unref(rs->by_name);
+	g_hash_table_unref(rs->extras);
+	g_ptr_array_unref(rs->rules);
+	g_free(rs);
+}
+
+guint
+pc_rules_count(const PcRuleSet *rs)
+{
+	return rs->rules->len;
+}
+
+guint
+pc_rules_unsupported(const PcRuleSet *rs)
+{
+	return rs->unsupported;
+}
+
+static PcRuleExtra *
+pc_rules_extra(PcRuleSet *rs, const char *name)
+{
+	PcRuleExtra *x = g_hash_table_lookup(rs->extras, name);
+
+	if (x == NULL) {
+		x = g_new0(PcRuleExtra, 1);
+		g_hash_table_insert(rs->extras, g_strdup(name), x);
+	}
+	return x;
+}
+
+static gboolean
+pc_rules_fail(GError **error, const char *file, guint line, const char *fmt, ...)
+	G_GNUC_PRINTF(4, 5);
+
+static gboolean
+pc_rules_fail(GError **error, const char *file, guint line, const char *fmt, ...)
+{
+	g_autofree char *what = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	what = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	g_set_error(error, PC_RULES_ERROR, 0, "%s:%u: %s", file, line, what);
+	return FALSE;
+}
+
+/* "/re/flags" or "mX...Xflags" (X any punctuation; {} () [] <> pair up).
+ * Returns the compiled pattern; *rest points after the flags. */
+static pcre2_code *
+pc_rules_regex(const char *text, const char **rest, GString *why)
+{
+	static const char open[] = "{([<", close[] = "})]>";
+	const char *p = text, *start, *end;
+	char delim;
+	guint32 options = PCRE2_UTF | PCRE2_NO_UTF_CHECK;
+	const char *o;
+	g_autofree char *pattern = NULL;
+	int code;
+	PCRE2_SIZE offset;
+	pcre2_code *re;
+
+	if (*p == 'm' && g_ascii_ispunct(p[1]))
+		p++;
+	if (!g_ascii_ispunct(*p)) {
+		g_string_assign(why, "expected /pattern/ or m{pattern}");
+		return NULL;
+	}
+	delim = (o = strchr(open, *p)) ? close[o - open] : *p;
+	start = ++p;
+	for (end = start; *end && *end != delim; end++)
+		if (*end == '\\' && end[1])
+			end++;
+	if (*end != delim) {
+		g_string_assign(why, "unterminated pattern");
+		return NULL;
+	}
+	for (p = end + 1; g_ascii_isalpha(*p); p++) {
+		switch (*p) {
+		case 'i': options |= PCRE2_CASELESS; break;
+		case 'm': options |= PCRE2_MULTILINE; break;
+		case 's': options |= PCRE2_DOTALL; break;
+		case 'x': options |= PCRE2_EXTENDED; break;
+		default:
+			g_string_printf(why, "unknown pattern flag '%c'", *p);
+			return NULL;
+		}
+	}
+	*rest = p;
+	pattern = g_strndup(start, end - start);
+	re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, options, &code, &offset,
+			   NULL);
+	if (re == NULL) {
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(code, msg, sizeof(msg));
+		g_string_printf(why, "bad pattern /%s/ at %u: %s", pattern, (guint)offset, msg);
+		return NULL;
+	}
+	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);	/* falls back to interpretation */
+	return re;
+}
+
+static gboolean
+pc_rules_header_spec(PcRule *r, const char *spec)
+{
+	const char *colon = strrchr(spec, ':');
+	static const struct { const char *suffix; PcHeaderPart part; } parts[] = {
+		{ ":addr", PC_HDR_ADDR }, { ":name", PC_HDR_NAME }, { ":raw", PC_HDR_RAW },
+	};
+
+	r->part = PC_HDR_DECODED;
+	for (guint i = 0; colon != NULL && i < G_N_ELEMENTS(parts); i++)
+		if (g_ascii_strcasecmp(colon, parts[i].suffix) == 0) {
+			r->part = parts[i].part;
+			r->header = g_strndup(spec, colon - spec);
+			return *r->header != '\0';
+		}
+	r->header = g_strdup(spec);
+	return colon == NULL;
+}
+
+/* "Header =~ /re/ [if-unset: X]", "exists:Header", "ALL =~ /re/". */
+static gboolean
+pc_rules_header(PcRule *r, const char *def, GString *why)
+{
+	const char *p = def, *rest = NULL;
+	g_autofree char *spec = NULL;
+
+	if (g_str_has_prefix(def, "exists:")) {
+		r->kind = PC_RULE_EXISTS;
+		r->header = g_strstrip(g_strdup(def + 7));
+		return TRUE;
+	}
+	while (*p && !g_ascii_isspace(*p) && *p != '=' && *p != '!')
+		p++;
+	spec = g_strndup(def, p - def);
+	while (g_ascii_isspace(*p))
+		p++;
+	if (strncmp(p, "=~", 2) != 0 && strncmp(p, "!~", 2) != 0) {
+		g_string_assign(why, "expected HEADER =~ /pattern/");
+		return FALSE;
+	}
+	r->negate = *p == '!';
+	p += 2;
+	while (g_ascii_isspace(*p))
+		p++;
+	if (!pc_rules_header_spec(r, spec)) {
+		g_string_printf(why, "bad header name \"%s\"", spec);
+		return FALSE;
+	}
+	r->re = pc_rules_regex(p, &rest, why);
+	if (r->re == NULL)
+		return FALSE;
+	while (g_ascii_isspace(*rest))
+		rest++;
+	if (g_str_has_prefix(rest, "[if-unset:")) {
+		const char *close = strchr(rest, ']');
+		gsize len = close ? (gsize)(close - rest) - 10 : strlen(rest + 10);
+
+		r->if_unset = g_strstrip(g_strndup(rest + 10, len));
+	}
+	r->kind = PC_RULE_HEADER;
+	return TRUE;
+}
+
+static gboolean
+pc_rules_tflags(PcRuleExtra *x, const char *flags)
+{
+	g_auto(GStrv) words = g_strsplit_set(flags, " \t", -1);
+
+	for (guint i = 0; words[i] != NULL; i++) {
+		if (strcmp(words[i], "multiple") == 0)
+			x->multiple = TRUE;
+		else if (g_str_has_prefix(words[i], "maxhits=")) {
+			x->maxhits = (guint)atoi(words[i] + 8);
+			x->multiple = TRUE;
+		}
+	}
+	return TRUE;
+}
+
+static gboolean
+pc_rules_score(PcRuleExtra *x, const char *text)
+{
+	char *end = NULL;
+	double v = g_ascii_strtod(text, &end);
+
+	if (end == text)
+		return FALSE;
+	x->score = v;
+	x->scored = TRUE;
+	return TRUE;
+}
+
+static gboolean
+pc_rules_define(PcRuleSet *rs, PcRuleKind kind, const char *name, const char *def,
+		const char *file, guint line, GError **error)
+{
+	g_autoptr(GString) why = g_string_new(NULL);
+	g_autoptr(GError) local = NULL;
+	PcRule *r = g_new0(PcRule, 1);
+	const char *rest = NULL;
+	gboolean ok;
+
+	r->name = g_strdup(name);
+	r->kind = kind;
+	r->file = g_strdup(file);
+	r->line = line;
+	if (kind == PC_RULE_HEADER) {
+		ok = pc_rules_header(r, def, why);
+	} else if (kind == PC_RULE_META) {
+		r->meta = pc_expr_parse(def, &local);
+		ok = r->meta != NULL;
+		if (!ok)
+			g_string_assign(why, local->message);
+	} else {
+		r->re = pc_rules_regex(def, &rest, why);
+		ok = r->re != NULL;
+	}
+	if (!ok) {
+		pc_rule_free(r);
+		return pc_rules_fail(error, file, line, "%s: %s", name, why->str);
+	}
+	if (g_hash_table_contains(rs->by_name, name)) {
+		/* A later file redefines a rule, as in SpamAssassin's local.cf. */
+		g_hash_table_remove(rs->by_name, name);
+	}
+	g_ptr_array_add(rs->rules, r);
+	g_hash_table_insert(rs->by_name, r->name, r);
+	return TRUE;
+}
+
+static int
+pc_rules_kind(const char *word)
+{
+	static const char *const kinds[] = {
+		[PC_RULE_HEADER] = "header", [PC_RULE_BODY] = "body", [PC_RULE_RAWBODY] = "rawbody",
+		[PC_RULE_FULL] = "full", [PC_RULE_URI] = "uri", [PC_RULE_META] = "meta",
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(kinds); i++)
+		if (kinds[i] != NULL && strcmp(word, kinds[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* One line: "KEYWORD NAME REST". */
+static gboolean
+pc_rules_line(PcRuleSet *rs, const char *file, guint line, char *text, gboolean strict,
+	      GError **error)
+{
+	g_auto(GStrv) head = g_strsplit_set(text, " \t", 3);
+	int kind;
+
+	if (head[0] == NULL || head[1] == NULL)
+		goto unsupported;
+	for (char *p = head[1]; *p; p++)
+		if (!g_ascii_isalnum(*p) && *p != '_')
+			goto unsupported;
+	kind = pc_rules_kind(head[0]);
+	if (kind >= 0 && head[2] != NULL && !g_str_has_prefix(g_strstrip(head[2]), "eval:"))
+		return pc_rules_define(rs, kind, head[1], head[2], file, line, error);
+	if (strcmp(head[0], "score") == 0 && head[2] != NULL) {
+		if (!pc_rules_score(pc_rules_extra(rs, head[1]), g_strstrip(head[2])))
+			return pc_rules_fail(error, file, line, "%s: score is not a number", head[1]);
+		return TRUE;
+	}
+	if (strcmp(head[0], "describe") == 0 && head[2] != NULL) {
+		PcRuleExtra *x = pc_rules_extra(rs, head[1]);
+
+		g_free(x->describe);
+		x->describe = g_strstrip(g_strdup(head[2]));
+		return TRUE;
+	}
+	if (strcmp(head[0], "tflags") == 0 && head[2] != NULL)
+		return pc_rules_tflags(pc_rules_extra(rs, head[1]), head[2]);
+unsupported:
+	rs->unsupported++;
+	if (strict)
+		return pc_rules_fail(error, file, line, "unsupported line: %s", text);
+	return TRUE;
+}
+
+gboolean
+pc_rules_parse(PcRuleSet *rs, const char *file, const char *text, gboolean strict,
+	       GError **error)
+{
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+
+	for (guint i = 0; lines[i] != NULL; i++) {
+		char *l = g_strstrip(lines[i]);
+
+		if (*l == '#' || *l == '\0')
+			continue;
+		/* Conditions (ifplugin, if (version ...)) are not evaluated: what
+		 * they enclose is read like the rest; rules that need a plugin are
+		 * eval: tests, counted as unsupported. */
+		if (g_str_has_prefix(l, "ifplugin") || g_str_has_prefix(l, "if ") ||
+		    g_str_has_prefix(l, "if(") || strcmp(l, "else") == 0 || strcmp(l, "endif") == 0) {
+			rs->unsupported++;
+			continue;
+		}
+		if (!pc_rules_line(rs, file, i + 1, l, strict, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gint
+pc_strcmp(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+gboolean
+pc_rules_load_dir(PcRuleSet *rs, const char *dir, gboolean strict, GError **error)
+{
+	g_autoptr(GDir) d = g_dir_open(dir, 0, error);
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	const char *name;
+
+	if (d == NULL)
+		return FALSE;
+	while ((name = g_dir_read_name(d)) != NULL)
+		if (g_str_has_suffix(name, ".cf"))
+			g_ptr_array_add(names, g_build_filename(dir, name, NULL));
+	g_ptr_array_sort(names, pc_strcmp);
+	for (guint i = 0; i < names->len; i++) {
+		g_autofree char *text = NULL;
+
+		if (!g_file_get_contents(g_ptr_array_index(names, i), &text, NULL, error) ||
+		    !pc_rules_parse(rs, g_ptr_array_index(names, i), text, strict, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* Depth-first: a meta comes after every rule it names; a cycle is an error. */
+static gboolean
+pc_rules_visit(PcRuleSet *rs, PcRule *r, GHashTable *state, gboolean strict, GError **error)
+{
+	g_autoptr(GPtrArray) names = NULL;
+	int s = GPOINTER_TO_INT(g_hash_table_lookup(state, r));
+
+	if (s == 2)
+		return TRUE;
+	if (s == 1)
+		return pc_rules_fail(error, r->file, r->line, "%s: meta rules depend on each other "
+				     "in a circle", r->name);
+	g_hash_table_insert(state, r, GINT_TO_POINTER(1));
+	names = g_ptr_array_new();
+	pc_expr_names(r->meta, names);
+	for (guint i = 0; i < names->len; i++) {
+		PcRule *dep = g_hash_table_lookup(rs->by_name, g_ptr_array_index(names, i));
+
+		if (dep == NULL && !strict) {
+			rs->unsupported++;	/* an eval: test we do not have: never hits */
+			continue;
+		}
+		if (dep == NULL)
+			return pc_rules_fail(error, r->file, r->line, "%s: meta names unknown rule %s",
+					     r->name, (char *)g_ptr_array_index(names, i));
+		if (!pc_rules_visit(rs, dep, state, strict, error))
+			return FALSE;
+	}
+	g_hash_table_insert(state, r, GINT_TO_POINTER(2));
+	g_ptr_array_add(rs->order, r);
+	return TRUE;
+}
+
+gboolean
+pc_rules_finish(PcRuleSet *rs, gboolean strict, GError **error)
+{
+	g_autoptr(GHashTable) state = g_hash_table_new(NULL, NULL);
+
+	g_ptr_array_set_size(rs->order, 0);
+	for (guint i = 0; i < rs->rules->len; i++) {
+		PcRule *r = g_ptr_array_index(rs->rules, i);
+
+		/* a redefined rule's older copy is no longer in by_name */
+		if (g_hash_table_lookup(rs->by_name, r->name) == r &&
+		    !pc_rules_visit(rs, r, state, strict, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* --- evaluation ---------------------------------------------------------- */
+
+typedef struct {
+	const PcRuleSet *rs;
+	GHashTable *counts;	/* rule name -> guint hits */
+	pcre2_match_data *md;
+} PcRun;
+
+/* Hits of re in text: 0 or 1, or every match up to maxhits with multiple. */
+static guint
+pc_rules_count_matches(PcRun *run, const pcre2_code *re, const char *text, gsize len,
+		       const PcRuleExtra *x)
+{
+	guint hits = 0;
+	PCRE2_SIZE start = 0;
+
+	while (start <= len) {
+		int rc = pcre2_match(re, (PCRE2_SPTR)text, len, start, 0, run->md, NULL);
+		PCRE2_SIZE *ov;
+
+		if (rc < 0)
+			break;
+		hits++;
+		if (x == NULL || !x->multiple || (x->maxhits && hits >= x->maxhits))
+			break;
+		ov = pcre2_get_ovector_pointer(run->md);
+		start = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+	}
+	return hits;
+}
+
+static guint
+pc_rules_over(PcRun *run, const PcRule *r, const PcRuleExtra *x, const GPtrArray *texts)
+{
+	guint hits = 0;
+
+	for (guint i = 0; texts != NULL && i < texts->len; i++) {
+		const char *t = g_ptr_array_index(texts, i);
+
+		hits += pc_rules_count_matches(run, r->re, t, strlen(t), x);
+		if (hits > 0 && (x == NULL || !x->multiple || (x->maxhits && hits >= x->maxhits)))
+			break;
+	}
+	return hits;
+}
+
+/* "Name <a@b>" -> a@b (:addr) or Name (:name). */
+static char *
+pc_rules_address_part(const char *value, PcHeaderPart part)
+{
+	const char *lt = strchr(value, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+
+	if (part == PC_HDR_ADDR)
+		return lt && gt ? g_strndup(lt + 1, gt - lt - 1) : g_strstrip(g_strdup(value));
+	if (lt == NULL)
+		return g_strdup("");
+	return g_strstrip(g_strdelimit(g_strndup(value, lt - value), "\"", ' '));
+}
+
+/* Every header of that name, decoded (or raw, or a part of it), joined by \n. */
+static char *
+pc_rules_header_text(const PcSpamView *v, const PcRule *r, gboolean *found)
+{
+	GString *out = g_string_new(NULL);
+	gboolean all = strcmp(r->header, "ALL") == 0;
+
+	*found = FALSE;
+	for (guint i = 0; i < v->header_names->len; i++) {
+		const char *name = g_ptr_array_index(v->header_names, i);
+		const char *value = g_ptr_array_index(r->part == PC_HDR_RAW ? v->header_raw
+									      : v->header_values, i);
+		g_autofree char *piece = NULL;
+
+		if (!all && g_ascii_strcasecmp(name, r->header) != 0)
+			continue;
+		*found = TRUE;
+		piece = all ? g_strdup_printf("%s: %s", name, value)
+			    : r->part == PC_HDR_ADDR || r->part == PC_HDR_NAME
+			    ? pc_rules_address_part(value, r->part) : g_strdup(value);
+		g_string_append_printf(out, "%s%s", out->len ? "\n" : "", piece);
+	}
+	return g_string_free(out, FALSE);
+}
+
+static guint
+pc_rules_test(PcRun *run, const PcRule *r, const PcSpamView *v)
+{
+	const PcRuleExtra *x = g_hash_table_lookup(run->rs->extras, r->name);
+	g_autofree char *text = NULL;
+	gboolean found = FALSE;
+	guint hits;
+
+	switch (r->kind) {
+	case PC_RULE_EXISTS:
+		text = pc_rules_header_text(v, r, &found);
+		return found;
+	case PC_RULE_HEADER:
+		text = pc_rules_header_text(v, r, &found);
+		if (!found && r->if_unset == NULL)
+			return r->negate;
+		if (!found) {
+			g_free(text);
+			text = g_strdup(r->if_unset);
+		}
+		hits = pc_rules_count_matches(run, r->re, text, strlen(text), NULL);
+		return r->negate ? hits == 0 : hits;
+	case PC_RULE_BODY:
+		return pc_rules_over(run, r, x, v->body);
+	case PC_RULE_RAWBODY:
+		return pc_rules_over(run, r, x, v->rawbody);
+	case PC_RULE_URI:
+		return pc_rules_over(run, r, x, v->uris);
+	case PC_RULE_FULL:
+		return v->full ? pc_rules_count_matches(run, r->re, v->full, v->full_len, x) : 0;
+	case PC_RULE_META:
+		break;
+	}
+	return 0;
+}
+
+static double
+pc_rules_lookup(const char *name, gpointer data)
+{
+	PcRun *run = data;
+
+	return GPOINTER_TO_UINT(g_hash_table_lookup(run->counts, name));
+}
+
+static double
+pc_rules_score_of(const PcRuleSet *rs, const PcRule *r)
+{
+	const PcRuleExtra *x = g_hash_table_lookup(rs->extras, r->name);
+
+	if (x != NULL && x->scored)
+		return x->score;
+	return g_str_has_prefix(r->name, "__") ? 0 : 1.0;
+}
+
+double
+pc_rules_run(const PcRuleSet *rs, const PcSpamView *view, GArray *hits)
+{
+	PcRun run = { rs, g_hash_table_new(g_str_hash, g_str_equal),
+		      pcre2_match_data_create(30, NULL) };
+	double total = 0;
+
+	for (guint i = 0; i < rs->order->len; i++) {
+		const PcRule *r = g_ptr_array_index(rs->order, i);
+		guint n = r->kind == PC_RULE_META
+			  ? (pc_expr_eval(r->meta, pc_rules_lookup, &run) != 0)
+			  : pc_rules_test(&run, r, view);
+		PcRuleHit hit = { r->name, 0, n };
+
+		if (n == 0)
+			continue;
+		g_hash_table_insert(run.counts, r->name, GUINT_TO_POINTER(n));
+		if (g_str_has_prefix(r->name, "__"))
+			continue;
+		hit.score = pc_rules_score_of(rs, r);
+		total += hit.score;
+		if (hits != NULL)
+			g_array_append_val(hits, hit);
+	}
+	pcre2_match_data_free(run.md);
+	g_hash_table_unref(run.counts);
+	return total;
+}

@@ -1,0 +1,301 @@
+/*
+ * Unit tests for the spam rules (engine/spam/): each rule construct of the
+ * SpamAssassin syntax we read, meta expressions, errors with file:line,
+ * HTML reduced to text, and GTUBE through the whole engine.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <clamav.h>
+#include <glib/gstdio.h>
+
+#include "spam/expr.h"
+#include "spam/rules.h"
+#include "spam/spam.h"
+
+static GPtrArray *
+strings(const char *const *items)
+{
+	GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
+
+	for (guint i = 0; items[i] != NULL; i++)
+		g_ptr_array_add(a, g_strdup(items[i]));
+	return a;
+}
+
+/* A hand-made view: two Subject-less headers... as listed below. */
+static void
+test_view(PcSpamView *v)
+{
+	static const char *const names[] = { "From", "To", "Subject", "Received", "Received", NULL };
+	static const char *const values[] = {
+		"\"Cheap Meds\" <sales@pharma.example>", "you@example.com",
+		"Make money fast", "from a by b", "from c by d", NULL,
+	};
+	static const char *const raw[] = {
+		"\"Cheap Meds\" <sales@pharma.example>", "you@example.com",
+		"=?utf-8?q?Make_money_fast?=", "from a by b", "from c by d", NULL,
+	};
+	static const char *const body[] = {
+		"Make money fast", "Buy viagra now. viagra viagra viagra.", "Click below", NULL,
+	};
+	static const char *const rawbody[] = { "<p>Buy <b>viagra</b> now.</p>", NULL };
+	static const char *const uris[] = { "http://pharma.example/buy?x=1", NULL };
+	static const char full[] = "From: x\r\n\r\nBuy viagra now.\r\n";
+
+	v->header_names = strings(names);
+	v->header_values = strings(values);
+	v->header_raw = strings(raw);
+	v->body = strings(body);
+	v->rawbody = strings(rawbody);
+	v->uris = strings(uris);
+	v->full = full;
+	v->full_len = strlen(full);
+}
+
+typedef struct {
+	const char *name;
+	const char *rules;
+	double score;		/* expected total */
+	const char *hits;	/* expected hit names, "," separated, in rule order */
+} RuleCase;
+
+static const RuleCase rule_cases[] = {
+	{ "header", "header A Subject =~ /money/\nscore A 2.5\n", 2.5, "A" },
+	{ "header-flags", "header A Subject =~ /MONEY/i\n", 1.0, "A" },
+	{ "header-case-miss", "header A Subject =~ /MONEY/\n", 0, "" },
+	{ "header-negated", "header A To !~ /example\\.org/\n", 1.0, "A" },
+	{ "header-addr", "header A From:addr =~ /^sales\\@pharma\\.example$/\n", 1.0, "A" },
+	{ "header-name", "header A From:name =~ /^Cheap Meds$/\n", 1.0, "A" },
+	{ "header-raw", "header A Subject:raw =~ /=\\?utf-8\\?q\\?/\n", 1.0, "A" },
+	{ "header-decoded-not-raw", "header A Subject =~ /=\\?utf-8/\n", 0, "" },
+	{ "header-multiple-values", "header A Received =~ /from c by d/\n", 1.0, "A" },
+	{ "header-all", "header A ALL =~ /^To: you\\@/m\n", 1.0, "A" },
+	{ "header-if-unset", "header A X-Mailer =~ /^none$/ [if-unset: none]\n", 1.0, "A" },
+	{ "header-unset-no-hit", "header A X-Mailer =~ /.*/\n", 0, "" },
+	{ "exists", "header A exists:Received\nheader B exists:X-Nope\n", 1.0, "A" },
+	{ "body", "body A /buy viagra/i\n", 1.0, "A" },
+	{ "body-subject-first", "body A /^Make money fast$/\n", 1.0, "A" },
+	{ "body-no-markup", "body A /<b>/\n", 0, "" },
+	{ "rawbody", "rawbody A /<b>viagra<\\/b>/\n", 1.0, "A" },
+	{ "full", "full A /^From: x\\r$/m\n", 1.0, "A" },
+	{ "uri", "uri A m{^https?://pharma\\.example/}\n", 1.0, "A" },
+	{ "delimiters", "body A m!viagra!\nbody B m{Click\\s+below}\nbody C m(now)\n", 3.0,
+	  "A,B,C" },
+	/* multiple counts every match for metas; the score is added once */
+	{ "multiple", "body __A /viagra/\ntflags __A multiple\nmeta B __A == 4\n", 1.0, "B" },
+	{ "maxhits", "body __A /viagra/\ntflags __A multiple maxhits=2\nmeta B __A == 2\n"
+	  "score B 0.5\n", 0.5, "B" },
+	{ "meta-and", "header __A Subject =~ /money/\nbody __B /viagra/\nmeta C __A && __B\n"
+	  "score C 4\n", 4.0, "C" },
+	{ "meta-not", "body __A /viagra/\nmeta C !__A\n", 0, "" },
+	{ "meta-arith", "body __A /viagra/\ntflags __A multiple\nbody __B /nothing/\n"
+	  "meta C (__A + __B * 10) > 3\n", 1.0, "C" },
+	{ "meta-of-meta", "body __A /viagra/\nmeta __M __A\nmeta C __M || X\nbody X /zzz/\n",
+	  1.0, "C" },
+	{ "score-before-rule", "score A 3\nbody A /viagra/\ndescribe A Mentions viagra\n", 3.0,
+	  "A" },
+	{ "negative-score", "body A /viagra/\nscore A -2\n", -2.0, "A" },
+	{ "eval-skipped", "body A eval:check_stuff()\nbody B /viagra/\n", 1.0, "B" },
+	{ "redefined", "body A /nothing/\nbody A /viagra/\n", 1.0, "A" },
+};
+
+static void
+test_rule_case(gconstpointer data)
+{
+	const RuleCase *c = data;
+	PcRuleSet *rs = pc_rules_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GArray) hits = g_array_new(FALSE, FALSE, sizeof(PcRuleHit));
+	g_autoptr(GString) names = g_string_new(NULL);
+	PcSpamView v = { 0 };
+	double score;
+
+	test_view(&v);
+	g_assert_true(pc_rules_parse(rs, "t.cf", c->rules, FALSE, &error));
+	g_assert_no_error(error);
+	g_assert_true(pc_rules_finish(rs, FALSE, &error));
+	score = pc_rules_run(rs, &v, hits);
+	for (guint i = 0; i < hits->len; i++)
+		g_string_append_printf(names, "%s%s", i ? "," : "",
+				       g_array_index(hits, PcRuleHit, i).name);
+	g_assert_cmpfloat_with_epsilon(score, c->score, 1e-9);
+	g_assert_cmpstr(names->str, ==, c->hits);
+	pc_spam_view_clear(&v);
+	pc_rules_free(rs);
+}
+
+typedef struct {
+	const char *name;
+	const char *rules;
+	gboolean strict;
+	const char *error;	/* after "t.cf:" */
+} RuleError;
+
+static const RuleError rule_errors[] = {
+	{ "bad-regex", "# c\nbody A /(unclosed/\n", FALSE, "2: A: bad pattern /(unclosed/" },
+	{ "unterminated", "body A /abc\n", FALSE, "1: A: unterminated pattern" },
+	{ "bad-flag", "body A /abc/q\n", FALSE, "1: A: unknown pattern flag 'q'" },
+	{ "header-syntax", "header A Subject ~ /x/\n", FALSE, "1: A: expected HEADER =~" },
+	{ "bad-score", "score A lots\n", FALSE, "1: A: score is not a number" },
+	{ "meta-syntax", "body B /x/\nmeta A B &&\n", FALSE, "2: A: meta expression" },
+	{ "meta-unknown", "meta A B && C\nbody B /x/\n", TRUE, "1: A: meta names unknown rule C" },
+	{ "meta-cycle", "meta A B\nmeta B A\n", TRUE, "1: A: meta rules depend on each other" },
+	{ "unsupported-strict", "lang de describe A x\n", TRUE, "1: unsupported line" },
+};
+
+static void
+test_rule_error(gconstpointer data)
+{
+	const RuleError *c = data;
+	PcRuleSet *rs = pc_rules_new();
+	g_autoptr(GError) error = NULL;
+	g_autofree char *expect = g_strdup_printf("t.cf:%s", c->error);
+
+	if (pc_rules_parse(rs, "t.cf", c->rules, c->strict, &error))
+		pc_rules_finish(rs, c->strict, &error);
+	g_assert_nonnull(error);
+	if (!g_str_has_prefix(error->message, expect))
+		g_error("got \"%s\", expected a start of \"%s\"", error->message, expect);
+	pc_rules_free(rs);
+}
+
+/* Lenient (an installed SpamAssassin set): what we cannot run is counted. */
+static void
+test_rules_lenient(void)
+{
+	PcRuleSet *rs = pc_rules_new();
+	const char *text =
+		"ifplugin Mail::SpamAssassin::Plugin::Foo\n"
+		"body A eval:foo()\n"
+		"endif\n"
+		"lang de describe B Text\n"
+		"meta M A || B\n"
+		"body B /viagra/\n";
+	PcSpamView v = { 0 };
+
+	test_view(&v);
+	g_assert_true(pc_rules_parse(rs, "sa.cf", text, FALSE, NULL));
+	g_assert_true(pc_rules_finish(rs, FALSE, NULL));
+	g_assert_cmpuint(pc_rules_count(rs), ==, 2);
+	g_assert_cmpuint(pc_rules_unsupported(rs), ==, 5);
+	g_assert_cmpfloat(pc_rules_run(rs, &v, NULL), ==, 2.0);
+	pc_spam_view_clear(&v);
+	pc_rules_free(rs);
+}
+
+static double
+lookup(const char *name, gpointer data)
+{
+	(void)data;
+	return strcmp(name, "A") == 0 ? 2 : strcmp(name, "B") == 0 ? 1 : 0;
+}
+
+static void
+test_expr(void)
+{
+	static const struct { const char *text; double value; } cases[] = {
+		{ "A", 2 }, { "!A", 0 }, { "!Z", 1 }, { "A && B", 1 }, { "A && Z", 0 },
+		{ "Z || B", 1 }, { "A + B * 3", 5 }, { "(A + B) * 3", 9 }, { "A - B - 1", 0 },
+		{ "A / Z", 0 }, { "A > 1 && B >= 1 && Z < 1 && A == 2 && B != 2 && Z <= 0", 1 },
+		{ "-A + 3", 1 }, { "1.5 * A", 3 }, { "A || Z && Z", 1 }, { "!(A && B)", 0 },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		PcExpr *e = pc_expr_parse(cases[i].text, NULL);
+
+		g_assert_nonnull(e);
+		if (pc_expr_eval(e, lookup, NULL) != cases[i].value)
+			g_error("%s: %g, expected %g", cases[i].text, pc_expr_eval(e, lookup, NULL),
+				cases[i].value);
+		pc_expr_free(e);
+	}
+	g_assert_null(pc_expr_parse("A &&", NULL));
+	g_assert_null(pc_expr_parse("(A", NULL));
+	g_assert_null(pc_expr_parse("A B", NULL));
+}
+
+static void
+test_html(void)
+{
+	g_autoptr(GPtrArray) uris = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char *text = pc_spam_html_text(
+		"<html><head><title>T</title><style>p{color:red}</style>"
+		"<script>var hidden = 1;</script></head><body><p>Hello <b>world</b></p>"
+		"<div>Click <a href=\"http://x.example/a\">here</a></div></body></html>", uris);
+
+	g_assert_nonnull(strstr(text, "Hello world"));
+	g_assert_nonnull(strstr(text, "Click here"));
+	g_assert_null(strstr(text, "hidden"));
+	g_assert_null(strstr(text, "color"));
+	g_assert_null(strstr(text, "<"));
+	g_assert_nonnull(strstr(text, "world\n\n"));
+	g_assert_cmpuint(uris->len, ==, 1);
+	g_assert_cmpstr(g_ptr_array_index(uris, 0), ==, "http://x.example/a");
+}
+
+/* The whole engine: GTUBE is spam; a rules_dir is loaded and scored; a
+ * policy below the threshold says probable. */
+static void
+test_engine_spam(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("spam-test-XXXXXX", NULL);
+	g_autofree char *cf = g_build_filename(dir, "10-test.cf", NULL);
+	g_autofree char *sigs = g_build_filename(g_getenv("top_srcdir"), "tests/data/sigs", NULL);
+	PcEngineOptions options = { .database_dir = sigs, .tmp_dir = dir, .max_scan_size = 1 << 26,
+				    .max_file_size = 1 << 26, .max_recursion = 8,
+				    .max_files = 100, .max_scan_time_ms = 60000,
+				    .max_mime_depth = 20, .spam_rules_dir = dir };
+	PcPolicy policy = { .av = TRUE, .spam = TRUE, .spam_threshold = 5,
+			    .probable_threshold = 3 };
+	const char gtube[] = "Subject: t\r\n\r\n" PC_GTUBE "\r\n";
+	const char html[] = "Subject: offer\r\nContent-Type: text/html; charset=iso-8859-1\r\n"
+			    "\r\n<p>Cheap <b>p\xe9nis</b> pills</p>\r\n";
+	PcInput in = { (const guint8 *)gtube, strlen(gtube), -1 };
+	PcEngine *engine;
+	PcVerdict *v;
+
+	g_file_set_contents(cf, "body PILLS /cheap p\xc3\xa9nis pills/i\nscore PILLS 3.5\n", -1, NULL);
+	engine = pc_engine_new(&options, NULL);
+	g_assert_nonnull(engine);
+	v = pc_engine_scan(engine, &in, &policy);
+	g_assert_cmpint(v->status, ==, PC_STATUS_SPAM);
+	g_assert_cmpstr(v->spam_tests, ==, "GTUBE");
+	pc_verdict_free(v);
+	in = (PcInput){ (const guint8 *)html, strlen(html), -1 };
+	v = pc_engine_scan(engine, &in, &policy);
+	g_assert_true(v->spam_scanned);
+	g_assert_cmpfloat(v->spam_score, ==, 3.5);
+	g_assert_cmpint(v->status, ==, PC_STATUS_PROBABLE);
+	pc_verdict_free(v);
+	policy.spam = FALSE;
+	v = pc_engine_scan(engine, &in, &policy);
+	g_assert_false(v->spam_scanned);
+	g_assert_cmpint(v->status, ==, PC_STATUS_CLEAN);
+	pc_verdict_free(v);
+	pc_engine_unref(engine);
+	g_unlink(cf);
+	g_rmdir(dir);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_assert_true(pc_engine_global_init(NULL, NULL));
+	for (guint i = 0; i < G_N_ELEMENTS(rule_cases); i++) {
+		g_autofree char *p = g_strdup_printf("/spam/rule/%s", rule_cases[i].name);
+
+		g_test_add_data_func(p, &rule_cases[i], test_rule_case);
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(rule_errors); i++) {
+		g_autofree char *p = g_strdup_printf("/spam/error/%s", rule_errors[i].name);
+
+		g_test_add_data_func(p, &rule_errors[i], test_rule_error);
+	}
+	g_test_add_func("/spam/lenient", test_rules_lenient);
+	g_test_add_func("/spam/expr", test_expr);
+	g_test_add_func("/spam/html", test_html);
+	g_test_add_func("/spam/engine", test_engine_spam);
+	return g_test_run();
+}
