@@ -15,6 +15,12 @@ enum { PCC_OK = 0, PCC_ERROR = 1, PCC_NOT_FOUND = 2, PCC_USAGE = 1 };
 int pcc_quarantine(const PcmConfig *conf, int argc, char **argv);
 extern const char pcc_quarantine_help[];
 
+/* ctl/learn_cmd.c: learn, forget, stats (the Bayes store). */
+int pcc_learn(const PcmConfig *conf, int argc, char **argv);
+int pcc_forget(const PcmConfig *conf, int argc, char **argv);
+int pcc_stats(const PcmConfig *conf, int argc, char **argv);
+extern const char pcc_learn_help[];
+
 /* "2h", "3d", "30m", "2026-11-22", "2026-11-22T10:00" -> Unix time. */
 gboolean pcc_parse_time(const char *text, gint64 now, gint64 *out);
 

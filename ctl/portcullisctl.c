@@ -21,7 +21,7 @@
 
 static const char pcc_help[] =
 	"NAME\n"
-	"    portcullisctl - manage the portcullis mail filter's quarantine\n"
+	"    portcullisctl - manage the portcullis mail filter: quarantine, Bayes\n"
 	"\n"
 	"SYNOPSIS\n"
 	"    portcullisctl [-c FILE] [-o GROUP.KEY=VALUE]... COMMAND [ARGS]\n"
@@ -30,7 +30,8 @@ static const char pcc_help[] =
 	"DESCRIPTION\n"
 	"    portcullisctl works on what the portcullis daemon keeps: the\n"
 	"    quarantine of messages it stopped (block_action = quarantine, or a\n"
-	"    status listed in [policy] quarantine). It reads the daemon's\n"
+	"    status listed in [policy] quarantine), and the Bayes store the spam\n"
+	"    check reads ([spam] bayes_dir). It reads the daemon's\n"
 	"    configuration file, so both agree on quarantine_dir, release_key_file\n"
 	"    and sendmail_path. It needs read and write access to quarantine_dir\n"
 	"    (run it as root or as the user portcullis runs as).\n"
@@ -69,6 +70,7 @@ static const char pcc_help[] =
 	"    portcullisctl quarantine release 20261122T141500-4Xk2Lm0ZQz-8c0d4e2a\n"
 	"    portcullisctl quarantine release ID --to helpdesk@example.com\n"
 	"    portcullisctl quarantine purge --older-than 30d\n"
+	"    portcullisctl learn --spam /srv/corpus/spam/ && portcullisctl stats\n"
 	"\n"
 	"SEE ALSO\n"
 	"    portcullis(8) --help; README, sections \"Quarantine: two stores\" and\n"
@@ -82,6 +84,9 @@ typedef struct {
 
 static const PccCommand pcc_commands[] = {
 	{ "quarantine", pcc_quarantine, pcc_quarantine_help },
+	{ "learn", pcc_learn, pcc_learn_help },
+	{ "forget", pcc_forget, "" },
+	{ "stats", pcc_stats, "" },
 };
 
 static void

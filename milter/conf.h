@@ -53,6 +53,8 @@ typedef struct {
 	PcPolicy policy;
 	/* [spam] (engine-wide) */
 	char *spam_rules_dir;
+	char *bayes_dir;
+	guint bayes_min_learned;
 	/* [notify] (engine-wide) */
 	char *templates_dir;
 	char *notify_from;

@@ -228,6 +228,14 @@ const PcmKey pcm_conf_keys[] = {
 	  "Directory of spam rule files (*.cf, SpamAssassin syntax: header, body,\n"
 	  "rawbody, full, uri, meta, score, describe, tflags), read in name order;\n"
 	  "a bad rule stops the start with file:line. Empty: only GTUBE." },
+	{ "spam", "bayes_dir", PCM_KEY_STRING, "", 0, 0, NULL, F(bayes_dir),
+	  "Directory of the Bayes token store (LMDB), filled by portcullisctl learn\n"
+	  "(e.g. /var/lib/portcullis/bayes); empty: no Bayes. Read at each message,\n"
+	  "so learning takes effect without a restart." },
+	{ "spam", "bayes_min_learned", PCM_KEY_UINT, "200", 1, 1000000, NULL,
+	  F(bayes_min_learned),
+	  "Spam and ham messages each that must be learned before Bayes scores\n"
+	  "(BAYES_00 -2.0 ... BAYES_999 +5.0)." },
 	{ "spam", "spam_threshold", PCM_KEY_NUMBER, "5", 0, 10000, NULL,
 	  F(policy.spam_threshold), "Score from which a message is spam." },
 	{ "spam", "probable_threshold", PCM_KEY_NUMBER, "3", 0, 10000, NULL,

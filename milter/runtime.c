@@ -25,6 +25,8 @@ pcm_runtime_engine_options(const PcmConfig *conf, PcEngineOptions *options)
 	options->max_files = conf->max_files;
 	options->max_scan_time_ms = conf->max_scan_time * 1000;
 	options->spam_rules_dir = conf->spam_rules_dir;
+	options->bayes_dir = conf->bayes_dir;
+	options->bayes_min_learned = conf->bayes_min_learned;
 }
 
 static void

@@ -14,31 +14,108 @@
 
 #include <string.h>
 
+#include "bayes.h"
 #include "spam.h"
 
 #define PC_GTUBE_SCORE 1000.0
+/* A store that is not there yet (nothing learned) is looked for again. */
+#define PC_BAYES_RETRY_US (60 * G_USEC_PER_SEC)
+
+typedef struct {
+	PcRuleSet *rules;
+	char *bayes_dir;		/* NULL: no Bayes */
+	guint bayes_min_learned;
+	GMutex lock;			/* guards bayes and bayes_retry */
+	PcBayes *bayes;
+	gint64 bayes_retry;
+} PcSpamState;
+
+/* Probability buckets as pseudo-rules, SpamAssassin's names; a confident
+ * verdict alone reaches the default spam threshold. */
+static const struct {
+	double below;
+	const char *name;
+	double score;
+} pc_bayes_buckets[] = {
+	{ 0.01, "BAYES_00", -2.0 }, { 0.05, "BAYES_05", -1.0 }, { 0.20, "BAYES_20", -0.5 },
+	{ 0.40, "BAYES_40", 0 }, { 0.60, "BAYES_50", 0.5 }, { 0.80, "BAYES_60", 1.0 },
+	{ 0.95, "BAYES_80", 2.0 }, { 0.99, "BAYES_95", 3.0 }, { 0.999, "BAYES_99", 4.0 },
+	{ 2.0, "BAYES_999", 5.0 },
+};
+
+static void
+pc_spam_destroy(gpointer data)
+{
+	PcSpamState *st = data;
+
+	pc_rules_free(st->rules);
+	pc_bayes_close(st->bayes);
+	g_free(st->bayes_dir);
+	g_mutex_clear(&st->lock);
+	g_free(st);
+}
 
 static gpointer
 pc_spam_create(const PcEngineOptions *options, GError **error)
 {
-	PcRuleSet *rules = pc_rules_new();
+	PcSpamState *st = g_new0(PcSpamState, 1);
 
-	if (options->spam_rules_dir != NULL && *options->spam_rules_dir != '\0' &&
-	    !pc_rules_load_dir(rules, options->spam_rules_dir, TRUE, error)) {
-		pc_rules_free(rules);
+	g_mutex_init(&st->lock);
+	st->rules = pc_rules_new();
+	if (options->bayes_dir != NULL && *options->bayes_dir != '\0')
+		st->bayes_dir = g_strdup(options->bayes_dir);
+	st->bayes_min_learned = options->bayes_min_learned;
+	if ((options->spam_rules_dir != NULL && *options->spam_rules_dir != '\0' &&
+	     !pc_rules_load_dir(st->rules, options->spam_rules_dir, TRUE, error)) ||
+	    !pc_rules_finish(st->rules, TRUE, error)) {
+		pc_spam_destroy(st);
 		return NULL;
 	}
-	if (!pc_rules_finish(rules, TRUE, error)) {
-		pc_rules_free(rules);
-		return NULL;
-	}
-	return rules;
+	return st;
 }
 
-static void
-pc_spam_destroy(gpointer state)
+/* The read-only store, opened on first use and again after a failure. */
+static PcBayes *
+pc_spam_bayes(PcSpamState *st)
 {
-	pc_rules_free(state);
+	PcBayes *b;
+
+	if (st->bayes_dir == NULL)
+		return NULL;
+	g_mutex_lock(&st->lock);
+	if (st->bayes == NULL && g_get_monotonic_time() >= st->bayes_retry) {
+		st->bayes = pc_bayes_open(st->bayes_dir, FALSE, NULL);
+		if (st->bayes == NULL)
+			st->bayes_retry = g_get_monotonic_time() + PC_BAYES_RETRY_US;
+	}
+	b = st->bayes;
+	g_mutex_unlock(&st->lock);
+	return b;
+}
+
+/* BAYES_xx as a rule hit when the store has learned enough. */
+static double
+pc_spam_bayes_hit(PcSpamState *st, const PcSpamView *view, GArray *hits)
+{
+	PcBayes *bayes = pc_spam_bayes(st);
+	g_autoptr(GPtrArray) tokens = NULL;
+	gboolean active = FALSE;
+	double p = 0.5;
+
+	if (bayes == NULL)
+		return 0;
+	tokens = pc_bayes_tokens(view);
+	if (!pc_bayes_classify(bayes, tokens, st->bayes_min_learned, &p, &active, NULL) || !active)
+		return 0;
+	for (guint i = 0; i < G_N_ELEMENTS(pc_bayes_buckets); i++) {
+		if (p < pc_bayes_buckets[i].below) {
+			PcRuleHit hit = { pc_bayes_buckets[i].name, pc_bayes_buckets[i].score, 1 };
+
+			g_array_append_val(hits, hit);
+			return hit.score;
+		}
+	}
+	return 0;
 }
 
 static gint
@@ -75,7 +152,8 @@ pc_spam_scan_message(gpointer state, PcScan *scan, GError **error)
 	if (!policy->spam || scan->alternate)
 		return TRUE;
 	pc_spam_view_init(&view, scan);
-	score = pc_rules_run(state, &view, hits);
+	score = pc_rules_run(((PcSpamState *)state)->rules, &view, hits);
+	score += pc_spam_bayes_hit(state, &view, hits);
 	if (scan->data != NULL && g_strstr_len((const char *)scan->data, scan->len, PC_GTUBE)) {
 		PcRuleHit gtube = { "GTUBE", PC_GTUBE_SCORE, 1 };
 

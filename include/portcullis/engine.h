@@ -51,6 +51,8 @@ typedef struct {
 	guint64 memory_max;		/* decoded parts above this go to tmp_dir; 0: none */
 	gboolean digests;		/* record each part's SHA-256 (--scan) */
 	const char *spam_rules_dir;	/* *.cf spam rules; NULL or "": GTUBE only */
+	const char *bayes_dir;		/* LMDB token store; NULL or "": no Bayes */
+	guint bayes_min_learned;	/* spam and ham each before Bayes counts */
 } PcEngineOptions;
 
 /* Message given either as memory (data != NULL) or as a readable fd. */

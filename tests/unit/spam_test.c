@@ -9,6 +9,9 @@
 #include <clamav.h>
 #include <glib/gstdio.h>
 
+#include <portcullis/learn.h>
+
+#include "spam/bayes.h"
 #include "spam/expr.h"
 #include "spam/rules.h"
 #include "spam/spam.h"
@@ -278,6 +281,106 @@ test_engine_spam(void)
 	g_rmdir(dir);
 }
 
+/* Robinson's f(w) and Fisher's combining on cases worked by hand:
+ * f(3 spam, 1 ham of 10 and 10) = (0.5 + 4 * 0.75) / 5 = 0.7;
+ * one clue combines to itself; 0.9 and 0.8: S = 1 - e^-3.912 (1 + 3.912)
+ * = 0.90176, H = 1 - e^-0.3285 (1 + 0.3285) = 0.04348, (S - H + 1) / 2. */
+static void
+test_bayes_math(void)
+{
+	const double one[] = { 0.9 }, two[] = { 0.9, 0.8 }, even[] = { 0.9, 0.1 };
+
+	g_assert_cmpfloat_with_epsilon(pc_bayes_token_probability(3, 1, 10, 10), 0.7, 1e-12);
+	g_assert_cmpfloat_with_epsilon(pc_bayes_token_probability(0, 0, 10, 10), 0.5, 1e-12);
+	g_assert_cmpfloat_with_epsilon(pc_bayes_token_probability(1, 0, 10, 10), 0.75, 1e-12);
+	g_assert_cmpfloat_with_epsilon(pc_bayes_combine(one, 1), 0.9, 1e-9);
+	g_assert_cmpfloat_with_epsilon(pc_bayes_combine(two, 2), 0.929141, 1e-5);
+	g_assert_cmpfloat_with_epsilon(pc_bayes_combine(even, 2), 0.5, 1e-9);
+	g_assert_cmpfloat(pc_bayes_combine(NULL, 0), ==, 0.5);
+}
+
+static GPtrArray *
+tokens_of(const char *const *words)
+{
+	return strings(words);
+}
+
+/* The LMDB store: learn, count, classify, forget; each classification
+ * sees what was learned before it.  (One environment: LMDB forbids opening
+ * the same store twice in one process; the daemon and portcullisctl are
+ * two processes.) */
+static void
+test_bayes_store(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("bayes-test-XXXXXX", NULL);
+	static const char *const spammy[] = { "viagra", "cheap", "s:offer", NULL };
+	static const char *const hammy[] = { "meeting", "agenda", "s:minutes", NULL };
+	static const char *const probe_spam[] = { "viagra", "cheap", "unknown", NULL };
+	static const char *const probe_ham[] = { "meeting", "agenda", NULL };
+	g_autoptr(GPtrArray) s = tokens_of(spammy);
+	g_autoptr(GPtrArray) h = tokens_of(hammy);
+	g_autoptr(GPtrArray) ps = tokens_of(probe_spam);
+	g_autoptr(GPtrArray) ph = tokens_of(probe_ham);
+	PcBayes *writer = pc_bayes_open(dir, TRUE, NULL);
+	PcBayes *reader = writer;
+	guint64 nspam = 0, nham = 0;
+	gboolean active = TRUE;
+	double p = 0;
+
+	g_assert_nonnull(writer);
+	g_assert_nonnull(reader);
+	g_assert_true(pc_bayes_classify(reader, ps, 2, &p, &active, NULL));
+	g_assert_false(active);
+	for (int i = 0; i < 3; i++) {
+		g_assert_true(pc_bayes_learn(writer, s, TRUE, +1, NULL));
+		g_assert_true(pc_bayes_learn(writer, h, FALSE, +1, NULL));
+	}
+	g_assert_true(pc_bayes_counts(reader, &nspam, &nham, NULL));
+	g_assert_cmpuint(nspam, ==, 3);
+	g_assert_cmpuint(nham, ==, 3);
+	g_assert_true(pc_bayes_classify(reader, ps, 2, &p, &active, NULL));
+	g_assert_true(active);
+	g_assert_cmpfloat(p, >, 0.9);
+	g_assert_true(pc_bayes_classify(reader, ph, 2, &p, &active, NULL));
+	g_assert_cmpfloat(p, <, 0.1);
+	/* forgetting two of three spam learnings makes Bayes inactive again at 2 */
+	g_assert_true(pc_bayes_learn(writer, s, TRUE, -1, NULL));
+	g_assert_true(pc_bayes_learn(writer, s, TRUE, -1, NULL));
+	g_assert_true(pc_bayes_classify(reader, ps, 2, &p, &active, NULL));
+	g_assert_false(active);
+	pc_bayes_close(writer);
+	g_assert_null(pc_bayes_open("/nonexistent/bayes", FALSE, NULL));
+	{
+		g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", dir);
+
+		g_assert_cmpint(system(cmd), ==, 0);
+	}
+}
+
+/* Tokens: words 3-24 letters lower-cased, pairs, subject, sender, hosts. */
+static void
+test_bayes_tokens(void)
+{
+	PcSpamView v = { 0 };
+	g_autoptr(GPtrArray) t = NULL;
+	g_autoptr(GHashTable) set = g_hash_table_new(g_str_hash, g_str_equal);
+
+	test_view(&v);
+	t = pc_bayes_tokens(&v);
+	for (guint i = 0; i < t->len; i++)
+		g_hash_table_add(set, g_ptr_array_index(t, i));
+	g_assert_true(g_hash_table_contains(set, "viagra"));
+	g_assert_true(g_hash_table_contains(set, "p:buy viagra"));
+	g_assert_true(g_hash_table_contains(set, "s:money"));
+	g_assert_true(g_hash_table_contains(set, "h:from:sales@pharma.example"));
+	g_assert_true(g_hash_table_contains(set, "h:from@:pharma.example"));
+	g_assert_true(g_hash_table_contains(set, "u:pharma.example"));
+	g_assert_false(g_hash_table_contains(set, "now."));
+	g_assert_false(g_hash_table_contains(set, "Buy"));
+	g_assert_cmpuint(g_hash_table_size(set), ==, t->len);
+	pc_spam_view_clear(&v);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -297,5 +400,8 @@ main(int argc, char **argv)
 	g_test_add_func("/spam/expr", test_expr);
 	g_test_add_func("/spam/html", test_html);
 	g_test_add_func("/spam/engine", test_engine_spam);
+	g_test_add_func("/spam/bayes/math", test_bayes_math);
+	g_test_add_func("/spam/bayes/store", test_bayes_store);
+	g_test_add_func("/spam/bayes/tokens", test_bayes_tokens);
 	return g_test_run();
 }

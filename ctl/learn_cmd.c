@@ -1,0 +1,174 @@
+/*
+ * NAME
+ *	learn_cmd.c - portcullisctl learn | forget | stats: the Bayes store
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <portcullis/engine.h>
+#include <portcullis/learn.h>
+
+#include "ctl.h"
+
+const char pcc_learn_help[] =
+	"    learn --spam|--ham PATH...\n"
+	"        Teaches the Bayes store ([spam] bayes_dir) each message: PATH is a\n"
+	"        message file, an mbox (messages split at \"From \" lines) or a\n"
+	"        directory of them. Safe while the daemon runs; it sees each message\n"
+	"        learned from its next scan on.\n"
+	"    forget --spam|--ham PATH...\n"
+	"        Takes messages learned with that class back out.\n"
+	"    stats\n"
+	"        Messages learned as spam and as ham, and whether Bayes is active\n"
+	"        (bayes_min_learned of each).\n";
+
+typedef struct {
+	PcLearner *learner;
+	gboolean spam;
+	int delta;
+	guint messages;
+	guint failed;
+} PccLearn;
+
+static void
+pcc_learn_one(PccLearn *l, const char *path, const char *data, gsize len)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (len == 0)
+		return;
+	if (pc_learner_learn(l->learner, (const guint8 *)data, len, l->spam, l->delta, &error)) {
+		l->messages++;
+		return;
+	}
+	l->failed++;
+	fprintf(stderr, "portcullisctl: %s: %s\n", path, error->message);
+}
+
+/* One message, or an mbox: each "From " line at a line start begins one. */
+static void
+pcc_learn_file(PccLearn *l, const char *path)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *text = NULL;
+	gsize len = 0;
+	const char *p, *next;
+
+	if (!g_file_get_contents(path, &text, &len, &error)) {
+		fprintf(stderr, "portcullisctl: %s\n", error->message);
+		l->failed++;
+		return;
+	}
+	if (!g_str_has_prefix(text, "From ")) {
+		pcc_learn_one(l, path, text, len);
+		return;
+	}
+	for (p = text; p != NULL && *p; p = next) {
+		const char *body = strchr(p, '\n');
+
+		body = body ? body + 1 : text + len;
+		next = g_strstr_len(body, text + len - body, "\nFrom ");
+		pcc_learn_one(l, path, body, (next ? next + 1 : text + len) - body);
+		if (next != NULL)
+			next++;
+	}
+}
+
+static void
+pcc_learn_path(PccLearn *l, const char *path)
+{
+	g_autoptr(GDir) dir = NULL;
+	const char *name;
+
+	if (!g_file_test(path, G_FILE_TEST_IS_DIR)) {
+		pcc_learn_file(l, path);
+		return;
+	}
+	dir = g_dir_open(path, 0, NULL);
+	while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
+		g_autofree char *child = g_build_filename(path, name, NULL);
+
+		if (*name != '.' && g_file_test(child, G_FILE_TEST_IS_REGULAR))
+			pcc_learn_file(l, child);
+	}
+}
+
+static PcLearner *
+pcc_learner(const PcmConfig *conf)
+{
+	g_autoptr(GError) error = NULL;
+	PcLearner *learner;
+
+	if (*conf->bayes_dir == '\0') {
+		fprintf(stderr, "portcullisctl: [spam] bayes_dir is not set\n");
+		return NULL;
+	}
+	if (!pc_engine_global_init(NULL, &error) ||
+	    (learner = pc_learner_open(conf->bayes_dir, &error)) == NULL) {
+		fprintf(stderr, "portcullisctl: %s\n", error->message);
+		return NULL;
+	}
+	return learner;
+}
+
+static int
+pcc_learn_run(const PcmConfig *conf, int argc, char **argv, int delta)
+{
+	PccLearn l = { NULL, FALSE, delta, 0, 0 };
+	int first = 1;
+
+	if (argc < 2 || (strcmp(argv[0], "--spam") != 0 && strcmp(argv[0], "--ham") != 0)) {
+		fprintf(stderr, "portcullisctl: %s --spam|--ham PATH... (see --help)\n",
+			delta > 0 ? "learn" : "forget");
+		return PCC_USAGE;
+	}
+	l.spam = strcmp(argv[0], "--spam") == 0;
+	l.learner = pcc_learner(conf);
+	if (l.learner == NULL)
+		return PCC_ERROR;
+	for (int i = first; i < argc; i++)
+		pcc_learn_path(&l, argv[i]);
+	pc_learner_close(l.learner);
+	printf("%u messages %s as %s%s\n", l.messages, delta > 0 ? "learned" : "forgotten",
+	       l.spam ? "spam" : "ham", l.failed ? " (some failed, see above)" : "");
+	return l.failed ? PCC_ERROR : PCC_OK;
+}
+
+int
+pcc_learn(const PcmConfig *conf, int argc, char **argv)
+{
+	return pcc_learn_run(conf, argc, argv, +1);
+}
+
+int
+pcc_forget(const PcmConfig *conf, int argc, char **argv)
+{
+	return pcc_learn_run(conf, argc, argv, -1);
+}
+
+int
+pcc_stats(const PcmConfig *conf, int argc, char **argv)
+{
+	g_autoptr(GError) error = NULL;
+	PcLearner *learner;
+	guint64 spam = 0, ham = 0;
+
+	(void)argc;
+	(void)argv;
+	learner = pcc_learner(conf);
+	if (learner == NULL)
+		return PCC_ERROR;
+	if (!pc_learner_counts(learner, &spam, &ham, &error)) {
+		fprintf(stderr, "portcullisctl: %s\n", error->message);
+		pc_learner_close(learner);
+		return PCC_ERROR;
+	}
+	pc_learner_close(learner);
+	printf("bayes %s: %" G_GUINT64_FORMAT " spam, %" G_GUINT64_FORMAT " ham learned; %s "
+	       "(bayes_min_learned = %u)\n", conf->bayes_dir, spam, ham,
+	       spam >= conf->bayes_min_learned && ham >= conf->bayes_min_learned ? "active"
+										 : "inactive",
+	       conf->bayes_min_learned);
+	return PCC_OK;
+}

@@ -1,0 +1,48 @@
+/*
+ * NAME
+ *	bayes.h - Bayesian spam classifier: tokens, statistics store, combining
+ * DESCRIPTION
+ *	Tokens (tokens.c): words and word pairs of the visible text, subject
+ *	words, a few headers (sender address and domain, Reply-To and
+ *	Message-ID domains, mailer), and URL host names, each once per
+ *	message.  Each token's probability is Robinson's f(w) (strength 1,
+ *	assumed 0.5); the tokens furthest from 0.5 (at most 150, at least
+ *	0.1 away) are combined with Fisher's chi-square method into I in
+ *	[0, 1]: near 1 spam, near 0 ham, 0.5 unsure.
+ *
+ *	The store is LMDB (one environment per directory: many readers in the
+ *	milter's threads, one writer in portcullisctl, crash safe; a reader
+ *	sees what was learned at its next message).  The interface is these
+ *	few calls, so another backend (Redis) can take its place.
+ */
+#ifndef PC_SPAM_BAYES_H
+#define PC_SPAM_BAYES_H
+
+#include <glib.h>
+#include "rules.h"
+
+typedef struct _PcBayes PcBayes;
+
+/* writable: portcullisctl learn/forget; the daemon opens read-only.  The
+ * directory is made when writable and missing. */
+PcBayes *pc_bayes_open(const char *dir, gboolean writable, GError **error);
+void pc_bayes_close(PcBayes *bayes);
+
+/* Messages learned so far. */
+gboolean pc_bayes_counts(PcBayes *bayes, guint64 *spam, guint64 *ham, GError **error);
+/* delta +1 learns, -1 forgets, a message's tokens as spam or ham. */
+gboolean pc_bayes_learn(PcBayes *bayes, GPtrArray *tokens, gboolean spam, int delta,
+			GError **error);
+/* The combined probability; FALSE in *active when fewer than min_learned
+ * spam or ham messages are known (then *probability is 0.5). */
+gboolean pc_bayes_classify(PcBayes *bayes, GPtrArray *tokens, guint min_learned,
+			   double *probability, gboolean *active, GError **error);
+
+/* The arithmetic, for tests. */
+double pc_bayes_token_probability(guint32 spam, guint32 ham, guint64 nspam, guint64 nham);
+double pc_bayes_combine(const double *f, guint n);
+
+/* The tokens of a message (char *, unique). */
+GPtrArray *pc_bayes_tokens(const PcSpamView *view);
+
+#endif

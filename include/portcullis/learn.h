@@ -1,0 +1,31 @@
+/*
+ * NAME
+ *	learn.h - teach the spam engine's Bayes store (portcullisctl learn)
+ * SYNOPSIS
+ *	learner = pc_learner_open("/var/lib/portcullis/bayes", &error);
+ *	pc_learner_learn(learner, data, len, TRUE, +1, &error);	spam
+ *	pc_learner_learn(learner, data, len, FALSE, -1, &error);	forget ham
+ *	pc_learner_close(learner);
+ * DESCRIPTION
+ *	Learning opens the store for writing; the daemon's threads keep
+ *	reading it meanwhile and see each learned message at their next
+ *	message, with no restart.  Call pc_engine_global_init() first.
+ */
+#ifndef PORTCULLIS_LEARN_H
+#define PORTCULLIS_LEARN_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _PcLearner PcLearner;
+
+PcLearner *pc_learner_open(const char *bayes_dir, GError **error);
+gboolean pc_learner_learn(PcLearner *learner, const guint8 *data, gsize len, gboolean spam,
+			  int delta, GError **error);
+gboolean pc_learner_counts(PcLearner *learner, guint64 *spam, guint64 *ham, GError **error);
+void pc_learner_close(PcLearner *learner);
+
+G_END_DECLS
+
+#endif
