@@ -24,7 +24,7 @@ output_has() { # pattern, expected exit status, command...
 	[ "$got" -eq "$want" ] && grep -q -- "$pat" "$work/cmd"
 }
 P=$PC_PORTCULLIS
-echo "1..20"
+echo "1..24"
 check "--help documents signals and Postfix settings" \
 	output_has "milter_default_action = tempfail" 0 "$P" --help
 check "--version names libmilter, ClamAV and the database" \
@@ -111,3 +111,20 @@ check "portcullisctl: show of an unknown id exits 2 and names it" \
 	output_has "no entry NOSUCH in $work/q" 2 "$C" -c /dev/null \
 	-o quarantine.quarantine_dir="$work/q" quarantine show NOSUCH
 check "bash completion for portcullisctl parses" bash -n "$top_srcdir/conf/bash-completion/portcullisctl"
+
+# The Bayes store: learn a message file and an mbox, see the counts, forget.
+mkdir -p "$work/learn"
+printf 'Subject: cheap pills\n\nBuy cheap pills now\n' > "$work/learn/spam.eml"
+printf 'From a@b Mon Jan  1 00:00:00 2026\nSubject: lunch\n\nLunch at noon?\n\nFrom c@d Mon Jan  1 00:00:00 2026\nSubject: agenda\n\nThe agenda for monday\n' > "$work/learn/ham.mbox"
+B="-o spam.bayes_dir=$work/bayes"
+check "portcullisctl learn: a file as spam, an mbox of two as ham" sh -c \
+	"'$C' -c /dev/null $B learn --spam '$work/learn/spam.eml' | grep -q '1 messages learned as spam' &&
+	 '$C' -c /dev/null $B learn --ham '$work/learn/ham.mbox' | grep -q '2 messages learned as ham'"
+check "portcullisctl stats counts them and says Bayes is not active yet" \
+	output_has "1 spam, 2 ham learned; inactive (bayes_min_learned = 200)" 0 \
+	"$C" -c /dev/null $B stats
+check "portcullisctl forget takes a message back out" sh -c \
+	"'$C' -c /dev/null $B forget --ham '$work/learn/ham.mbox' > /dev/null &&
+	 '$C' -c /dev/null $B stats | grep -q '1 spam, 0 ham learned'"
+check "portcullisctl learn without --spam or --ham is an error" \
+	output_has "learn --spam|--ham PATH" 1 "$C" -c /dev/null $B learn "$work/learn/spam.eml"
