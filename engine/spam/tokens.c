@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "bayes.h"
+#include "url.h"
 
 #define PC_TOKEN_MIN 3
 #define PC_TOKEN_MAX 24
@@ -85,17 +86,20 @@ pc_tokens_address(GHashTable *set, const PcSpamView *v, const char *name, const 
 		pc_token_add(set, g_strdup_printf("h:%s@:%s", tag, at + 1));
 }
 
+/* The host and its registrable domain: a spammer's thousand subdomains
+ * are one domain. */
 static void
 pc_tokens_uri_host(GHashTable *set, const char *uri)
 {
-	const char *p = strstr(uri, "://");
-	g_autofree char *host = g_ascii_strdown(p ? p + 3 : uri, -1);
+	g_autofree char *host = pc_url_host(uri);
+	g_autofree char *domain = NULL;
 
-	host[strcspn(host, "/:?#")] = '\0';
-	if (g_str_has_prefix(host, "www."))
-		memmove(host, host + 4, strlen(host + 4) + 1);
-	if (*host != '\0')
-		pc_token_add(set, g_strconcat("u:", host, NULL));
+	if (*host == '\0')
+		return;
+	domain = pc_url_registrable(host);
+	pc_token_add(set, g_strconcat("u:", host, NULL));
+	if (strcmp(domain, host) != 0)
+		pc_token_add(set, g_strconcat("d:", domain, NULL));
 }
 
 GPtrArray *

@@ -16,6 +16,7 @@
 #include <libxml/HTMLparser.h>
 
 #include "spam.h"
+#include "url.h"
 
 static void
 pc_view_headers(PcSpamView *v, GMimeObject *top)
@@ -69,6 +70,15 @@ pc_view_block(const char *name)
 	return g_strv_contains(blocks, name);
 }
 
+/* Normalised when it is a URL (mailto: and the like are kept as written). */
+static void
+pc_view_add_uri(GPtrArray *uris, const char *raw)
+{
+	char *url = pc_url_normalise(raw);
+
+	g_ptr_array_add(uris, url ? url : g_strdup(raw));
+}
+
 static void
 pc_view_html_walk(xmlNode *node, GString *text, GPtrArray *uris)
 {
@@ -87,7 +97,7 @@ pc_view_html_walk(xmlNode *node, GString *text, GPtrArray *uris)
 			xmlChar *href = xmlGetProp(node, (const xmlChar *)"href");
 
 			if (href != NULL)
-				g_ptr_array_add(uris, g_strdup((const char *)href));
+				pc_view_add_uri(uris, (const char *)href);
 			xmlFree(href);
 		}
 		if (pc_view_block(name))
@@ -121,14 +131,19 @@ pc_view_text_uris(GPtrArray *uris, const char *text)
 	static GRegex *re;
 	GMatchInfo *m = NULL;
 
+	/* hxxp:// and example[.]com are links a reader still follows */
 	if (g_once_init_enter(&re)) {
-		GRegex *r = g_regex_new("\\b(?:(?:https?|ftp)://|www\\.)[^\\s<>\"'()]+",
-					G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+		GRegex *r = g_regex_new("\\b(?:(?:h(?:tt|xx|\\*\\*)ps?|ftp)://|www(?:\\.|\\[\\.\\]))"
+					"[^\\s<>\"'()]+", G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0,
+					NULL);
 
 		g_once_init_leave(&re, r);
 	}
-	for (g_regex_match(re, text, 0, &m); g_match_info_matches(m); g_match_info_next(m, NULL))
-		g_ptr_array_add(uris, g_match_info_fetch(m, 0));
+	for (g_regex_match(re, text, 0, &m); g_match_info_matches(m); g_match_info_next(m, NULL)) {
+		g_autofree char *raw = g_match_info_fetch(m, 0);
+
+		pc_view_add_uri(uris, raw);
+	}
 	g_match_info_free(m);
 }
 

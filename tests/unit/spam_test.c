@@ -15,6 +15,7 @@
 #include "spam/expr.h"
 #include "spam/rules.h"
 #include "spam/spam.h"
+#include "spam/url.h"
 
 static GPtrArray *
 strings(const char *const *items)
@@ -381,6 +382,49 @@ test_bayes_tokens(void)
 	pc_spam_view_clear(&v);
 }
 
+static void
+test_url_normalise(void)
+{
+	static const struct { const char *raw, *url; } cases[] = {
+		{ "HTTP://WWW.Example.COM/Path?Q=1", "http://www.example.com/Path?Q=1" },
+		{ "hxxp://evil[.]example/x", "http://evil.example/x" },
+		{ "hXXps://evil(.)example[dot]com/", "https://evil.example.com/" },
+		{ "h**p://a.example", "http://a.example" },
+		{ "www.example.org/page.", "http://www.example.org/page" },
+		{ "http://%65vil.example/", "http://evil.example/" },
+		{ "http://user:pw@bank.example@evil.example/login", "http://evil.example/login" },
+		{ "http://b\xc3\xbc" "cher.de/", "http://xn--bcher-kva.de/" },
+		{ "https://example.com),", "https://example.com" },
+		{ "mailto:a@b.example", NULL },
+		{ "not a url", NULL },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *got = pc_url_normalise(cases[i].raw);
+
+		g_assert_cmpstr(got, ==, cases[i].url);
+	}
+}
+
+static void
+test_url_registrable(void)
+{
+	static const struct { const char *host, *domain; } cases[] = {
+		{ "a.b.example.co.uk", "example.co.uk" }, { "www.example.com", "example.com" },
+		{ "example.com", "example.com" }, { "x.y.blogspot.com", "y.blogspot.com" },
+		{ "192.0.2.7", "192.0.2.7" }, { "xn--bcher-kva.de", "xn--bcher-kva.de" },
+		{ "shop.xn--bcher-kva.de", "xn--bcher-kva.de" },
+	};
+	g_autofree char *host = pc_url_host("http://a.b.example.co.uk:8080/x");
+
+	g_assert_cmpstr(host, ==, "a.b.example.co.uk");
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *got = pc_url_registrable(cases[i].host);
+
+		g_assert_cmpstr(got, ==, cases[i].domain);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -403,5 +447,7 @@ main(int argc, char **argv)
 	g_test_add_func("/spam/bayes/math", test_bayes_math);
 	g_test_add_func("/spam/bayes/store", test_bayes_store);
 	g_test_add_func("/spam/bayes/tokens", test_bayes_tokens);
+	g_test_add_func("/spam/url/normalise", test_url_normalise);
+	g_test_add_func("/spam/url/registrable", test_url_registrable);
 	return g_test_run();
 }
