@@ -29,6 +29,7 @@ typedef struct {
 	PcVerdict *verdict;
 	GString *second_opinion;	/* why the whole-message parse must run */
 	gboolean alternate;		/* a re-scan under another boundary */
+	const PcInput *input;		/* envelope; NULL for single files */
 } PcScan;
 
 typedef struct {
@@ -38,6 +39,8 @@ typedef struct {
 			      const PcBlob *content, GError **error);
 	gboolean (*scan_message)(gpointer state, PcScan *scan, GError **error);
 	void (*destroy)(gpointer state);
+	/* Work that can start before the message is complete (DNS lists). */
+	void (*prefetch)(gpointer state, const char *client_address, const char *sender);
 } PcCheck;
 
 /* Asks for libclamav's whole-message parse as a second opinion. */
@@ -59,6 +62,7 @@ PcStatus pc_av_status_of(const char *signature, char *const *overrides);
 
 /* engine/spam/: spam rules, GTUBE, a score and the spam statuses. */
 extern const PcCheck pc_check_spam;
+void pc_spam_fill_info(gpointer state, PcEngineInfo *info);
 
 /* engine/filter.c: the attachment filter; the predicates are exported for
  * unit tests. */

@@ -27,7 +27,8 @@
 
 /* Order matters: AV records libclamav's type of each part, which lets the
  * type check skip libmagic on plain body text; the filter reads both.  The
- * AV check stays at index PC_ENGINE_AV (engine info, database watch). */
+ * AV check stays at index PC_ENGINE_AV (engine info, database watch), the
+ * spam check at PC_ENGINE_SPAM (engine info). */
 static const PcCheck *const pc_engine_checks[] = {
 	&pc_check_av,
 	&pc_check_magic,
@@ -36,6 +37,7 @@ static const PcCheck *const pc_engine_checks[] = {
 };
 #define PC_ENGINE_NCHECKS G_N_ELEMENTS(pc_engine_checks)
 #define PC_ENGINE_AV 0
+#define PC_ENGINE_SPAM 3
 
 struct PcEngine {
 	gatomicrefcount ref;
@@ -99,6 +101,7 @@ pc_engine_new(const PcEngineOptions *options, GError **error)
 		}
 	}
 	pc_av_fill_info(engine->states[PC_ENGINE_AV], &engine->info);
+	pc_spam_fill_info(engine->states[PC_ENGINE_SPAM], &engine->info);
 	engine->info.database_dir = g_strdup(options->database_dir);
 	return engine;
 }
@@ -206,7 +209,7 @@ pc_engine_scan_alternates(PcEngine *engine, PcScan *scan)
 		g_autoptr(PcVerdict) other = pc_verdict_new();
 		PcMime mime = { 0 };
 		PcScan alone = { copy->data, copy->len, &mime, scan->policy, scan->options, other,
-				 g_string_new(NULL), TRUE };
+				 g_string_new(NULL), TRUE, scan->input };
 
 		pc_engine_run(engine, &alone);
 		pc_mime_clear(&mime);
@@ -295,6 +298,7 @@ pc_engine_scan(PcEngine *engine, const PcInput *input, const PcPolicy *policy)
 		.options = &engine->options,
 		.verdict = verdict,
 		.second_opinion = g_string_new(NULL),
+		.input = input,
 	};
 
 	scan.data = pc_engine_map(input, &scan.len, &error);
@@ -317,12 +321,20 @@ pc_engine_scan_file(PcEngine *engine, const guint8 *data, gsize len)
 	PcVerdict *verdict = pc_verdict_new();
 	PcObject *object = pc_object_new("1");
 	g_autoptr(GError) error = NULL;
-	PcScan scan = { data, len, NULL, &no_policy, &engine->options, verdict, NULL, FALSE };
+	PcScan scan = { data, len, NULL, &no_policy, &engine->options, verdict, NULL, FALSE, NULL };
 
 	g_ptr_array_add(verdict->objects, object);
 	if (!pc_av_scan_file(engine->states[PC_ENGINE_AV], &scan, object, data, len, &error))
 		pc_verdict_add(verdict, "av", PC_STATUS_ERROR, "1", NULL, error->message);
 	return verdict;
+}
+
+void
+pc_engine_prefetch(PcEngine *engine, const char *client_address, const char *sender)
+{
+	for (guint i = 0; i < PC_ENGINE_NCHECKS; i++)
+		if (pc_engine_checks[i]->prefetch != NULL)
+			pc_engine_checks[i]->prefetch(engine->states[i], client_address, sender);
 }
 
 gboolean

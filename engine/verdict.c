@@ -117,6 +117,7 @@ pc_verdict_free(PcVerdict *verdict)
 	g_ptr_array_unref(verdict->objects);
 	g_free(verdict->mode);
 	g_free(verdict->spam_tests);
+	g_free(verdict->dns_unanswered);
 	g_free(verdict);
 }
 

@@ -122,6 +122,15 @@ pcm_format_addr(const struct sockaddr *sa)
 	return g_strdup(buf);
 }
 
+/* DNS list lookups start now and are answered while the message comes. */
+static void
+pcm_prefetch(const char *client_addr, const char *sender)
+{
+	g_autoptr(PcmRuntime) rt = pcm_runtime_current();
+
+	pc_engine_prefetch(rt->engine, client_addr, sender);
+}
+
 static sfsistat
 pcm_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 {
@@ -131,6 +140,7 @@ pcm_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 	g_free(conn->client_addr);
 	conn->client_name = g_strdup(hostname ? hostname : "unknown");
 	conn->client_addr = pcm_format_addr(hostaddr);
+	pcm_prefetch(conn->client_addr, NULL);
 	return pcm_continue(ctx, SMFIP_NR_CONN);
 }
 
@@ -161,6 +171,8 @@ pcm_envfrom(SMFICTX *ctx, char **argv)
 
 	pcm_end_message(conn);
 	conn->msg = pcm_msg_new(pcm_runtime_current(), argv[0]);
+	conn->msg->client_addr = g_strdup(conn->client_addr);
+	pc_engine_prefetch(conn->msg->rt->engine, NULL, conn->msg->sender);
 	g_atomic_int_inc(&pcm_in_flight);
 	conn->msg->refused = g_atomic_int_get(&pcm_stopping);
 	pcm_msg_set_queue_id(conn->msg, smfi_getsymval(ctx, "i"));
@@ -360,6 +372,8 @@ pcm_log_result(const PcmConn *conn, const PcmMsg *msg, const PcmOutcome *outcome
 		g_string_append_printf(line, " scan=%s", verdict->mode);
 	if (verdict->spam_scanned)
 		pcm_log_spam(line, verdict, decision);
+	if (verdict->dns_unanswered != NULL)
+		g_string_append_printf(line, " dns_unanswered=%s", verdict->dns_unanswered);
 	pcm_log_objects(line, verdict, decision);
 	pcm_msg_log(msg, LOG_INFO, "%s time=%.1fms", line->str, ms);
 }

@@ -53,6 +53,11 @@ typedef struct {
 	PcPolicy policy;
 	/* [spam] (engine-wide) */
 	char *spam_rules_dir;
+	char *sa_rules_dir;
+	char **trusted_networks;
+	gboolean dns_lists;
+	char *dns_servers;
+	guint dns_budget_ms;
 	char *bayes_dir;
 	guint bayes_min_learned;
 	/* [notify] (engine-wide) */

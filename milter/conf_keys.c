@@ -226,8 +226,27 @@ const PcmKey pcm_conf_keys[] = {
 
 	{ "spam", "rules_dir", PCM_KEY_STRING, "", 0, 0, NULL, F(spam_rules_dir),
 	  "Directory of spam rule files (*.cf, SpamAssassin syntax: header, body,\n"
-	  "rawbody, full, uri, meta, score, describe, tflags), read in name order;\n"
-	  "a bad rule stops the start with file:line. Empty: only GTUBE." },
+	  "rawbody, full, uri, meta, score, describe, tflags, DNS lists), read in name\n"
+	  "order; a bad rule stops the start with file:line. Empty: only GTUBE.\n"
+	  "The shipped set is installed in PKGDATADIR/rules." },
+	{ "spam", "sa_rules_dir", PCM_KEY_STRING, "", 0, 0, NULL, F(sa_rules_dir),
+	  "Directory of an installed SpamAssassin rule set (Debian's spamassassin\n"
+	  "package: /usr/share/spamassassin), read before rules_dir so local rules can\n"
+	  "change its scores. Lines we cannot run (plugins, eval: tests we do not\n"
+	  "have) are skipped and counted in the start-up log, never fatal." },
+	{ "spam", "trusted_networks", PCM_KEY_LIST, "", 0, 0, NULL, F(trusted_networks),
+	  "Our own relays (addresses, CIDR ranges), besides loopback and private\n"
+	  "ranges: DNS lists are asked about the first relay outside them (the\n"
+	  "client, or the first such address in the Received headers)." },
+	{ "spam", "dns_lists", PCM_KEY_BOOL, "yes", 0, 0, NULL, F(dns_lists),
+	  "Run the rules that ask DNS lists (check_rbl, check_rbl_envfrom, urirhssub)." },
+	{ "spam", "dns_servers", PCM_KEY_STRING, "", 0, 0, NULL, F(dns_servers),
+	  "Resolvers for DNS lists, \"ip[:port],...\"; empty: those of /etc/resolv.conf.\n"
+	  "Use a local caching resolver: public ones are refused by most lists." },
+	{ "spam", "dns_budget_ms", PCM_KEY_UINT, "2000", 100, 60000, NULL, F(dns_budget_ms),
+	  "Most a message waits at its end for DNS list answers (lookups start at\n"
+	  "connect and MAIL FROM). A list that has not answered adds nothing and\n"
+	  "is named in the log line (dns_unanswered=)." },
 	{ "spam", "bayes_dir", PCM_KEY_STRING, "", 0, 0, NULL, F(bayes_dir),
 	  "Directory of the Bayes token store (LMDB), filled by portcullisctl learn\n"
 	  "(e.g. /var/lib/portcullis/bayes); empty: no Bayes. Read at each message,\n"

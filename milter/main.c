@@ -240,6 +240,12 @@ pcm_log_started(const PcmRuntime *rt)
 		c->quarantine_store == PCM_QUARANTINE_MTA ? "in the MTA" : c->quarantine_dir,
 		c->quarantine_store == PCM_QUARANTINE_MTA ? "store=mta" : "store=directory",
 		*c->notify_relay ? c->notify_relay : c->sendmail_path, c->notify_queue_dir);
+	pcm_log(LOG_NOTICE, "spam: %u rules (rules_dir %s, sa_rules_dir %s, %u lines skipped); "
+		"Bayes %s; DNS lists %s (budget %u ms)", info->spam_rules,
+		*c->spam_rules_dir ? c->spam_rules_dir : "unset",
+		*c->sa_rules_dir ? c->sa_rules_dir : "unset", info->spam_skipped,
+		*c->bayes_dir ? c->bayes_dir : "off", info->dns_lists ? "on" : "off",
+		c->dns_budget_ms);
 	if (rt->release_key == NULL)
 		pcm_log(LOG_WARNING, "release marks disabled (%s): messages released from the "
 			"quarantine will be scanned again", rt->release_key_error);
@@ -399,9 +405,11 @@ main(int argc, char **argv)
 		}
 
 		printf("%s: configuration OK; %u policy group%s; database %s: version %s, "
-		       "%u signatures\n", path ? path : "built-in defaults", conf->groups->len,
+		       "%u signatures; %u spam rules (%u SpamAssassin lines skipped)\n",
+		       path ? path : "built-in defaults", conf->groups->len,
 		       conf->groups->len == 1 ? "" : "s", info->database_dir,
-		       info->database_version, info->signatures);
+		       info->database_version, info->signatures, info->spam_rules,
+		       info->spam_skipped);
 		pcm_runtime_unref(rt);
 		return EXIT_SUCCESS;
 	}

@@ -50,6 +50,7 @@ pcm_msg_free(PcmMsg *msg)
 	pcm_runtime_unref(msg->rt);
 	g_free(msg->queue_id);
 	g_free(msg->sender);
+	g_free(msg->client_addr);
 	g_ptr_array_unref(msg->recipients);
 	g_ptr_array_unref(msg->groups);
 	g_free(msg->subject);
@@ -94,6 +95,8 @@ pcm_msg_scan(PcmMsg *msg, const PcPolicy *policy)
 		return verdict;
 	}
 	pcm_spool_input(msg->spool, &input);
+	input.client_address = msg->client_addr;
+	input.sender = msg->sender;
 	return pc_engine_scan(msg->rt->engine, &input, policy);
 }
 

@@ -30,6 +30,7 @@ typedef struct {
 	PcmRuntime *rt;
 	char *queue_id;
 	char *sender;
+	char *client_addr;		/* the connection's, for DNS lists */
 	GPtrArray *recipients;		/* char * */
 	GPtrArray *groups;		/* const PcGroup * per recipient; NULL: default */
 	gboolean authenticated;		/* the MTA reported a SASL login */

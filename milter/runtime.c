@@ -25,6 +25,11 @@ pcm_runtime_engine_options(const PcmConfig *conf, PcEngineOptions *options)
 	options->max_files = conf->max_files;
 	options->max_scan_time_ms = conf->max_scan_time * 1000;
 	options->spam_rules_dir = conf->spam_rules_dir;
+	options->sa_rules_dir = conf->sa_rules_dir;
+	options->trusted_networks = conf->trusted_networks;
+	options->dns_lists = conf->dns_lists;
+	options->dns_servers = conf->dns_servers;
+	options->dns_budget_ms = conf->dns_budget_ms;
 	options->bayes_dir = conf->bayes_dir;
 	options->bayes_min_learned = conf->bayes_min_learned;
 }

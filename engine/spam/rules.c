@@ -9,12 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evals.h"
 #include "expr.h"
 #include "rules.h"
 
 typedef enum {
 	PC_RULE_HEADER, PC_RULE_EXISTS, PC_RULE_BODY, PC_RULE_RAWBODY, PC_RULE_FULL,
-	PC_RULE_URI, PC_RULE_META,
+	PC_RULE_URI, PC_RULE_META, PC_RULE_EVAL,
 } PcRuleKind;
 
 typedef enum { PC_HDR_DECODED, PC_HDR_ADDR, PC_HDR_NAME, PC_HDR_RAW } PcHeaderPart;
@@ -28,6 +29,7 @@ typedef struct {
 	char *if_unset;
 	pcre2_code *re;
 	PcExpr *meta;
+	PcEval *eval;
 	char *file;
 	guint line;
 } PcRule;
@@ -46,6 +48,7 @@ struct _PcRuleSet {
 	GHashTable *by_name;		/* name -> PcRule * */
 	GHashTable *extras;		/* name -> PcRuleExtra * */
 	GPtrArray *order;		/* PcRule *: tests first, metas after what they use */
+	GHashTable *sets;		/* DNS list set -> PcEval * defining its zone */
 	guint unsupported;
 };
 
@@ -63,6 +66,7 @@ pc_rule_free(gpointer data)
 	if (r->re != NULL)
 		pcre2_code_free(r->re);
 	pc_expr_free(r->meta);
+	pc_eval_free(r->eval);
 	g_free(r);
 }
 
@@ -84,6 +88,7 @@ pc_rules_new(void)
 	rs->by_name = g_hash_table_new(g_str_hash, g_str_equal);
 	rs->extras = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, pc_extra_free);
 	rs->order = g_ptr_array_new();
+	rs->sets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	return rs;
 }
 
@@ -93,6 +98,7 @@ pc_rules_free(PcRuleSet *rs)
 	if (rs == NULL)
 		return;
 	g_ptr_array_unref(rs->order);
+	g_hash_table_unref(rs->sets);
 	g_hash_table_unref(rs->by_name);
 	g_hash_table_unref(rs->extras);
 	g_ptr_array_unref(rs->rules);
@@ -275,22 +281,35 @@ pc_rules_tflags(PcRuleExtra *x, const char *flags)
 	return TRUE;
 }
 
+/* "N" or SpamAssassin's four "N N N N" (without and with network tests
+ * and Bayes): the last set, the one for a filter with both. */
 static gboolean
 pc_rules_score(PcRuleExtra *x, const char *text)
 {
-	char *end = NULL;
-	double v = g_ascii_strtod(text, &end);
+	double v[4];
+	guint n = 0;
+	const char *p = text;
 
-	if (end == text)
+	while (n < 4 && *p) {
+		char *end = NULL;
+
+		v[n] = g_ascii_strtod(p, &end);
+		if (end == p)
+			break;
+		n++;
+		for (p = end; g_ascii_isspace(*p); p++)
+			;
+	}
+	if (n == 0)
 		return FALSE;
-	x->score = v;
+	x->score = n == 4 ? v[3] : v[0];
 	x->scored = TRUE;
 	return TRUE;
 }
 
 static gboolean
-pc_rules_define(PcRuleSet *rs, PcRuleKind kind, const char *name, const char *def,
-		const char *file, guint line, GError **error)
+pc_rules_define(PcRuleSet *rs, PcRuleKind kind, const char *file_keyword, const char *name,
+		const char *def, const char *file, guint line, GError **error)
 {
 	g_autoptr(GString) why = g_string_new(NULL);
 	g_autoptr(GError) local = NULL;
@@ -302,7 +321,13 @@ pc_rules_define(PcRuleSet *rs, PcRuleKind kind, const char *name, const char *de
 	r->kind = kind;
 	r->file = g_strdup(file);
 	r->line = line;
-	if (kind == PC_RULE_HEADER) {
+	if (kind == PC_RULE_EVAL) {
+		r->eval = g_str_has_prefix(def, "eval:") ? pc_eval_parse(def + 5, why)
+			  : pc_eval_parse_uri(def, strcmp(file_keyword, "urirhssub") == 0, why);
+		ok = r->eval != NULL;
+		if (ok)
+			pc_eval_define_set(r->eval, rs->sets);
+	} else if (kind == PC_RULE_HEADER) {
 		ok = pc_rules_header(r, def, why);
 	} else if (kind == PC_RULE_META) {
 		r->meta = pc_expr_parse(def, &local);
@@ -340,12 +365,59 @@ pc_rules_kind(const char *word)
 	return -1;
 }
 
+/* "header|body NAME eval:f(args)": a test we have, SpamAssassin's
+ * check_uridnsbl (urirhssub already defined the rule), or one we do not
+ * have (unsupported: an error only when strict). */
+static gboolean
+pc_rules_eval_line(PcRuleSet *rs, GStrv head, const char *file, guint line, gboolean strict,
+		   GError **error)
+{
+	g_autoptr(GString) why = g_string_new(NULL);
+	PcEval *probe;
+
+	if (g_str_has_prefix(head[2], "eval:check_uridnsbl"))
+		return TRUE;
+	probe = pc_eval_parse(head[2] + 5, why);
+	if (probe != NULL) {
+		pc_eval_free(probe);
+		return pc_rules_define(rs, PC_RULE_EVAL, head[0], head[1], head[2], file, line,
+				       error);
+	}
+	if (!g_str_has_prefix(why->str, "unknown eval function"))
+		return pc_rules_fail(error, file, line, "%s: %s", head[1], why->str);
+	rs->unsupported++;
+	if (strict)
+		return pc_rules_fail(error, file, line, "%s: %s", head[1], why->str);
+	return TRUE;
+}
+
+/* "KEYWORD NAME REST" -> three strings; runs of blanks separate them. */
+static GStrv
+pc_rules_split(const char *text)
+{
+	GStrv head = g_new0(char *, 4);
+	const char *p = text;
+
+	for (guint i = 0; i < 2 && *p; i++) {
+		const char *start = p;
+
+		while (*p && !g_ascii_isspace(*p))
+			p++;
+		head[i] = g_strndup(start, p - start);
+		while (g_ascii_isspace(*p))
+			p++;
+	}
+	if (*p)
+		head[2] = g_strdup(p);
+	return head;
+}
+
 /* One line: "KEYWORD NAME REST". */
 static gboolean
 pc_rules_line(PcRuleSet *rs, const char *file, guint line, char *text, gboolean strict,
 	      GError **error)
 {
-	g_auto(GStrv) head = g_strsplit_set(text, " \t", 3);
+	g_auto(GStrv) head = pc_rules_split(text);
 	int kind;
 
 	if (head[0] == NULL || head[1] == NULL)
@@ -354,8 +426,14 @@ pc_rules_line(PcRuleSet *rs, const char *file, guint line, char *text, gboolean 
 		if (!g_ascii_isalnum(*p) && *p != '_')
 			goto unsupported;
 	kind = pc_rules_kind(head[0]);
-	if (kind >= 0 && head[2] != NULL && !g_str_has_prefix(g_strstrip(head[2]), "eval:"))
-		return pc_rules_define(rs, kind, head[1], head[2], file, line, error);
+	if (kind >= 0 && head[2] != NULL && g_str_has_prefix(g_strstrip(head[2]), "eval:"))
+		return pc_rules_eval_line(rs, head, file, line, strict, error);
+	if (kind >= 0 && head[2] != NULL)
+		return pc_rules_define(rs, kind, head[0], head[1], head[2], file, line, error);
+	if ((strcmp(head[0], "urirhssub") == 0 || strcmp(head[0], "urirhsbl") == 0) &&
+	    head[2] != NULL)
+		return pc_rules_define(rs, PC_RULE_EVAL, head[0], head[1], head[2], file, line,
+				       error);
 	if (strcmp(head[0], "score") == 0 && head[2] != NULL) {
 		if (!pc_rules_score(pc_rules_extra(rs, head[1]), g_strstrip(head[2])))
 			return pc_rules_fail(error, file, line, "%s: score is not a number", head[1]);
@@ -382,6 +460,7 @@ pc_rules_parse(PcRuleSet *rs, const char *file, const char *text, gboolean stric
 	       GError **error)
 {
 	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	GError *local = NULL;
 
 	for (guint i = 0; lines[i] != NULL; i++) {
 		char *l = g_strstrip(lines[i]);
@@ -396,8 +475,15 @@ pc_rules_parse(PcRuleSet *rs, const char *file, const char *text, gboolean stric
 			rs->unsupported++;
 			continue;
 		}
-		if (!pc_rules_line(rs, file, i + 1, l, strict, error))
-			return FALSE;
+		if (!pc_rules_line(rs, file, i + 1, l, strict, &local)) {
+			if (strict) {
+				g_propagate_error(error, local);
+				return FALSE;
+			}
+			/* another rule set's line we cannot read: skipped */
+			g_clear_error(&local);
+			rs->unsupported++;
+		}
 	}
 	return TRUE;
 }
@@ -470,6 +556,13 @@ pc_rules_finish(PcRuleSet *rs, gboolean strict, GError **error)
 	g_autoptr(GHashTable) state = g_hash_table_new(NULL, NULL);
 
 	g_ptr_array_set_size(rs->order, 0);
+	for (guint i = 0; i < rs->rules->len; i++) {
+		PcRule *r = g_ptr_array_index(rs->rules, i);
+		g_autoptr(GString) why = g_string_new(NULL);
+
+		if (r->eval != NULL && !pc_eval_bind(r->eval, rs->sets, why))
+			return pc_rules_fail(error, r->file, r->line, "%s: %s", r->name, why->str);
+	}
 	for (guint i = 0; i < rs->rules->len; i++) {
 		PcRule *r = g_ptr_array_index(rs->rules, i);
 
@@ -595,10 +688,35 @@ pc_rules_test(PcRun *run, const PcRule *r, const PcSpamView *v)
 		return pc_rules_over(run, r, x, v->uris);
 	case PC_RULE_FULL:
 		return v->full ? pc_rules_count_matches(run, r->re, v->full, v->full_len, x) : 0;
+	case PC_RULE_EVAL:
+		return pc_eval_run(r->eval, v);
 	case PC_RULE_META:
 		break;
 	}
 	return 0;
+}
+
+gboolean
+pc_rules_uses_dns(const PcRuleSet *rs)
+{
+	for (guint i = 0; i < rs->order->len; i++) {
+		const PcRule *r = g_ptr_array_index(rs->order, i);
+
+		if (r->eval != NULL && pc_eval_zone(r->eval) != NULL)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+void
+pc_rules_dns_names(const PcRuleSet *rs, const PcSpamView *view, GPtrArray *names)
+{
+	for (guint i = 0; i < rs->order->len; i++) {
+		const PcRule *r = g_ptr_array_index(rs->order, i);
+
+		if (r->eval != NULL)
+			pc_eval_dns_names(r->eval, view, names);
+	}
 }
 
 static double

@@ -11,7 +11,9 @@
  *	  full     NAME  /re/       the raw message
  *	  uri      NAME  /re/       each URL in the text parts
  *	  meta     NAME  expression (&& || ! + - * / < > <= >= == != ( ))
- *	  score    NAME  N [N N N]  the first value is used
+ *	  header|body NAME eval:FUNCTION(ARGS)   see evals.h
+ *	  urirhssub NAME ZONE A SUB, urirhsbl NAME ZONE A   see evals.h
+ *	  score    NAME  N | N N N N   one value, or the fourth of four
  *	  describe NAME  text
  *	  tflags   NAME  nice multiple maxhits=N ...
  *	Regular expressions are PCRE2 (Perl syntax), compiled with JIT;
@@ -40,6 +42,17 @@ typedef struct {
 	GPtrArray *uris;		/* char * */
 	const char *full;		/* the raw message */
 	gsize full_len;
+	/* for DNS list tests (evals.h) */
+	char *relay_address;		/* first untrusted relay; NULL: none */
+	char *sender_domain;		/* envelope sender's; NULL: none */
+	GPtrArray *uri_domains;		/* char *, registrable, unique */
+	GHashTable *dns;		/* query -> answer; NULL: no lookups */
+	/* for the message checks (evals.h) */
+	guint hidden_chars;		/* text the reader cannot see */
+	guint link_mismatches;		/* links whose text names another domain */
+	guint images;			/* <img> and image parts */
+	guint words;			/* of visible text */
+	guint recipients;		/* addresses in To and Cc */
 } PcSpamView;
 
 typedef struct {
@@ -50,8 +63,9 @@ typedef struct {
 
 PcRuleSet *pc_rules_new(void);
 void pc_rules_free(PcRuleSet *rules);
-/* Parses one file's text (file names the errors); strict: unsupported
- * lines are errors too. */
+/* Parses one file's text.  strict (our own files): any line we cannot
+ * read or run is an error "FILE:LINE: ...".  Not strict (an installed
+ * SpamAssassin set): such lines are skipped and counted. */
 gboolean pc_rules_parse(PcRuleSet *rules, const char *file, const char *text, gboolean strict,
 			GError **error);
 /* Every file *.cf of dir, in name order. */
@@ -62,6 +76,11 @@ gboolean pc_rules_load_dir(PcRuleSet *rules, const char *dir, gboolean strict, G
 gboolean pc_rules_finish(PcRuleSet *rules, gboolean strict, GError **error);
 guint pc_rules_count(const PcRuleSet *rules);
 guint pc_rules_unsupported(const PcRuleSet *rules);
+
+/* TRUE when some rule asks a DNS list. */
+gboolean pc_rules_uses_dns(const PcRuleSet *rules);
+/* The DNS names the list tests need for view (char *, unique). */
+void pc_rules_dns_names(const PcRuleSet *rules, const PcSpamView *view, GPtrArray *names);
 
 /* Evaluates every rule; the hits (scored or not, sub-rules excluded) in
  * *hits (PcRuleHit, names owned by the rule set); returns the score. */

@@ -6,7 +6,11 @@
  *	rule files must be right) and are shared read-only by all scans.
  *	Per message the check builds the rules' view of the message the engine
  *	already parsed, runs the rules, adds GTUBE, and records the score and
- *	the rules that hit in the verdict.  A score at or above the policy's
+ *	the rules that hit in the verdict.  DNS list rules (evals.h) make
+ *	their queries first, through one resolver per engine, and the scan
+ *	waits for the answers at most dns_budget_ms; a list that has not
+ *	answered by then adds nothing and is named in the verdict for the
+ *	log.  A score at or above the policy's
  *	spam_threshold is a "spam" finding, at or above probable_threshold a
  *	"probable" one: the decision step then treats them like any status.
  */
@@ -14,6 +18,7 @@
 
 #include <string.h>
 
+#include "../dns/resolver.h"
 #include "bayes.h"
 #include "spam.h"
 
@@ -23,6 +28,9 @@
 
 typedef struct {
 	PcRuleSet *rules;
+	PcResolver *resolver;		/* NULL: no DNS list rules, or turned off */
+	GPtrArray *trusted;		/* GInetAddressMask * */
+	guint dns_budget_ms;
 	char *bayes_dir;		/* NULL: no Bayes */
 	guint bayes_min_learned;
 	GMutex lock;			/* guards bayes and bayes_retry */
@@ -49,6 +57,8 @@ pc_spam_destroy(gpointer data)
 	PcSpamState *st = data;
 
 	pc_rules_free(st->rules);
+	pc_resolver_free(st->resolver);
+	pc_trusted_free(st->trusted);
 	pc_bayes_close(st->bayes);
 	g_free(st->bayes_dir);
 	g_mutex_clear(&st->lock);
@@ -65,13 +75,91 @@ pc_spam_create(const PcEngineOptions *options, GError **error)
 	if (options->bayes_dir != NULL && *options->bayes_dir != '\0')
 		st->bayes_dir = g_strdup(options->bayes_dir);
 	st->bayes_min_learned = options->bayes_min_learned;
-	if ((options->spam_rules_dir != NULL && *options->spam_rules_dir != '\0' &&
+	/* SpamAssassin's set first, so our files can change its scores */
+	if ((options->sa_rules_dir != NULL && *options->sa_rules_dir != '\0' &&
+	     !pc_rules_load_dir(st->rules, options->sa_rules_dir, FALSE, error)) ||
+	    (options->spam_rules_dir != NULL && *options->spam_rules_dir != '\0' &&
 	     !pc_rules_load_dir(st->rules, options->spam_rules_dir, TRUE, error)) ||
-	    !pc_rules_finish(st->rules, TRUE, error)) {
+	    !pc_rules_finish(st->rules, options->sa_rules_dir == NULL || !*options->sa_rules_dir,
+			     error) ||
+	    (st->trusted = pc_trusted_new(options->trusted_networks, error)) == NULL) {
+		pc_spam_destroy(st);
+		return NULL;
+	}
+	st->dns_budget_ms = options->dns_budget_ms;
+	if (options->dns_lists && pc_rules_uses_dns(st->rules) &&
+	    (st->resolver = pc_resolver_new(options->dns_servers,
+					    MAX(options->dns_budget_ms / 2, 100), error)) == NULL) {
 		pc_spam_destroy(st);
 		return NULL;
 	}
 	return st;
+}
+
+void
+pc_spam_fill_info(gpointer state, PcEngineInfo *info)
+{
+	const PcSpamState *st = state;
+
+	info->spam_rules = pc_rules_count(st->rules);
+	info->spam_skipped = pc_rules_unsupported(st->rules);
+	info->dns_lists = st->resolver != NULL;
+}
+
+/* The zones of names that got no answer, "a,b", or NULL. */
+static char *
+pc_spam_unanswered(GPtrArray *names, GHashTable *answers)
+{
+	GString *out = g_string_new(NULL);
+
+	for (guint i = 0; i < names->len; i++) {
+		const char *name = g_ptr_array_index(names, i);
+
+		if (!g_hash_table_contains(answers, name))
+			g_string_append_printf(out, "%s%s", out->len ? "," : "", name);
+	}
+	return g_string_free(out, out->len == 0);
+}
+
+/* Lookups for the DNS list rules, answered within the budget. */
+static void
+pc_spam_dns(PcSpamState *st, PcSpamView *view, const PcScan *scan)
+{
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	gint64 deadline = g_get_monotonic_time() + (gint64)st->dns_budget_ms * 1000;
+
+	if (st->resolver == NULL)
+		return;
+	view->relay_address = pc_spam_relay(view, scan->input ? scan->input->client_address : NULL,
+					    st->trusted);
+	view->dns = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	pc_rules_dns_names(st->rules, view, names);
+	if (names->len > 0 && pc_resolver_wait(st->resolver, names, deadline, view->dns) > 0) {
+		g_free(scan->verdict->dns_unanswered);
+		scan->verdict->dns_unanswered = pc_spam_unanswered(names, view->dns);
+	}
+}
+
+/* At connect and MAIL FROM: the client's and sender's lookups start while
+ * the message is still coming (only the client when it is not ours). */
+static void
+pc_spam_prefetch(gpointer state, const char *client, const char *sender)
+{
+	PcSpamState *st = state;
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	PcSpamView view = { .header_names = g_ptr_array_new() };
+	const char *at = sender ? strrchr(sender, '@') : NULL;
+
+	if (st->resolver == NULL)
+		return;
+	view.relay_address = pc_spam_relay(&view, client, st->trusted);
+	view.sender_domain = at && at[1] ? g_ascii_strdown(at + 1, -1) : NULL;
+	pc_rules_dns_names(st->rules, &view, names);
+	for (guint i = 0; i < names->len; i++)
+		pc_resolver_start(st->resolver, g_ptr_array_index(names, i));
+	g_ptr_array_unref(view.header_names);
+	g_free(view.relay_address);
+	g_free(view.sender_domain);
 }
 
 /* The read-only store, opened on first use and again after a failure. */
@@ -152,6 +240,7 @@ pc_spam_scan_message(gpointer state, PcScan *scan, GError **error)
 	if (!policy->spam || scan->alternate)
 		return TRUE;
 	pc_spam_view_init(&view, scan);
+	pc_spam_dns(state, &view, scan);
 	score = pc_rules_run(((PcSpamState *)state)->rules, &view, hits);
 	score += pc_spam_bayes_hit(state, &view, hits);
 	if (scan->data != NULL && g_strstr_len((const char *)scan->data, scan->len, PC_GTUBE)) {
@@ -187,4 +276,5 @@ const PcCheck pc_check_spam = {
 	.create = pc_spam_create,
 	.scan_message = pc_spam_scan_message,
 	.destroy = pc_spam_destroy,
+	.prefetch = pc_spam_prefetch,
 };

@@ -13,6 +13,13 @@
 
 void pc_spam_view_init(PcSpamView *view, const PcScan *scan);
 void pc_spam_view_clear(PcSpamView *view);
-char *pc_spam_html_text(const char *html, GPtrArray *uris);
+/* Visible text of an HTML part; links, hidden text and images noted in view. */
+char *pc_spam_html_text(const char *html, PcSpamView *view);
+
+/* relay.c: trusted_networks (GInetAddressMask *), and the address DNS
+ * lists are asked about (NULL: only our own relays). */
+GPtrArray *pc_trusted_new(char *const *ranges, GError **error);
+void pc_trusted_free(GPtrArray *trusted);
+char *pc_spam_relay(const PcSpamView *view, const char *client, const GPtrArray *trusted);
 
 #endif

@@ -8,12 +8,14 @@
  *	spaces, as SpamAssassin's body rules expect); HTML is reduced to its
  *	text with libxml2's HTML parser (script and style dropped, block
  *	elements end a paragraph, link targets kept as URIs); "rawbody" is
- *	the decoded text with markup, line by line.
+ *	the decoded text with markup, line by line.  Also what the eval:
+ *	tests count (html.c: hidden text, mismatched links, images; words,
+ *	To and Cc addresses) and the targets of DNS lists (the URLs'
+ *	registrable domains, the envelope sender's domain).
  */
 #include "config.h"
 
 #include <string.h>
-#include <libxml/HTMLparser.h>
 
 #include "spam.h"
 #include "url.h"
@@ -59,17 +61,6 @@ pc_view_paragraphs(GPtrArray *out, const char *text)
 	g_string_free(para, TRUE);
 }
 
-static gboolean
-pc_view_block(const char *name)
-{
-	static const char *const blocks[] = {
-		"p", "br", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table",
-		"blockquote", "pre", "hr", "title", NULL,
-	};
-
-	return g_strv_contains(blocks, name);
-}
-
 /* Normalised when it is a URL (mailto: and the like are kept as written). */
 static void
 pc_view_add_uri(GPtrArray *uris, const char *raw)
@@ -77,51 +68,6 @@ pc_view_add_uri(GPtrArray *uris, const char *raw)
 	char *url = pc_url_normalise(raw);
 
 	g_ptr_array_add(uris, url ? url : g_strdup(raw));
-}
-
-static void
-pc_view_html_walk(xmlNode *node, GString *text, GPtrArray *uris)
-{
-	for (; node != NULL; node = node->next) {
-		const char *name = (const char *)node->name;
-
-		if (node->type == XML_TEXT_NODE && node->content != NULL) {
-			g_string_append(text, (const char *)node->content);
-			continue;
-		}
-		if (node->type != XML_ELEMENT_NODE)
-			continue;
-		if (g_ascii_strcasecmp(name, "script") == 0 || g_ascii_strcasecmp(name, "style") == 0)
-			continue;
-		if (g_ascii_strcasecmp(name, "a") == 0) {
-			xmlChar *href = xmlGetProp(node, (const xmlChar *)"href");
-
-			if (href != NULL)
-				pc_view_add_uri(uris, (const char *)href);
-			xmlFree(href);
-		}
-		if (pc_view_block(name))
-			g_string_append(text, "\n\n");
-		pc_view_html_walk(node->children, text, uris);
-		if (pc_view_block(name))
-			g_string_append(text, "\n\n");
-	}
-}
-
-/* Visible text of an HTML part; link targets go to uris. */
-char *
-pc_spam_html_text(const char *html, GPtrArray *uris)
-{
-	htmlDocPtr doc = htmlReadMemory(html, (int)strlen(html), NULL, "UTF-8",
-					HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
-					HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
-	GString *text = g_string_new(NULL);
-
-	if (doc != NULL) {
-		pc_view_html_walk(xmlDocGetRootElement(doc), text, uris);
-		xmlFreeDoc(doc);
-	}
-	return g_string_free(text, FALSE);
 }
 
 /* http(s)/ftp URLs and www. names in plain text. */
@@ -154,9 +100,11 @@ pc_view_part(PcSpamView *v, GMimeObject *part)
 	g_autofree char *text = NULL;
 	const char *disposition;
 
+	ct = g_mime_object_get_content_type(part);
+	if (g_mime_content_type_is_type(ct, "image", "*"))
+		v->images++;
 	if (!GMIME_IS_TEXT_PART(part))
 		return;
-	ct = g_mime_object_get_content_type(part);
 	disposition = g_mime_object_get_disposition(part);
 	if (disposition != NULL && g_ascii_strcasecmp(disposition, "attachment") == 0)
 		return;
@@ -171,7 +119,7 @@ pc_view_part(PcSpamView *v, GMimeObject *part)
 			g_ptr_array_add(v->rawbody, g_strdup(lines[i]));
 	}
 	if (g_mime_content_type_is_type(ct, "text", "html")) {
-		g_autofree char *visible = pc_spam_html_text(text, v->uris);
+		g_autofree char *visible = pc_spam_html_text(text, v);
 
 		pc_view_paragraphs(v->body, visible);
 		pc_view_text_uris(v->uris, visible);
@@ -179,6 +127,65 @@ pc_view_part(PcSpamView *v, GMimeObject *part)
 		pc_view_paragraphs(v->body, text);
 		pc_view_text_uris(v->uris, text);
 	}
+}
+
+/* Words of visible text, the subject (the first paragraph) left out. */
+static guint
+pc_view_words(const GPtrArray *body, gboolean has_subject)
+{
+	guint n = 0;
+
+	for (guint i = has_subject ? 1 : 0; i < body->len; i++) {
+		g_auto(GStrv) words = g_strsplit_set(g_ptr_array_index(body, i), " \t", -1);
+
+		for (guint j = 0; words[j] != NULL; j++)
+			n += *words[j] != '\0';
+	}
+	return n;
+}
+
+static guint
+pc_view_recipients(GMimeMessage *message)
+{
+	InternetAddressList *to = g_mime_message_get_addresses(message, GMIME_ADDRESS_TYPE_TO);
+	InternetAddressList *cc = g_mime_message_get_addresses(message, GMIME_ADDRESS_TYPE_CC);
+
+	return (guint)MAX(internet_address_list_length(to), 0) +
+	       (guint)MAX(internet_address_list_length(cc), 0);
+}
+
+/* Registrable domains of the URLs, each once, in order of appearance. */
+static GPtrArray *
+pc_view_uri_domains(const GPtrArray *uris)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+
+	for (guint i = 0; i < uris->len; i++) {
+		g_autofree char *host = pc_url_host(g_ptr_array_index(uris, i));
+		char *domain = host ? pc_url_registrable(host) : NULL;
+
+		if (domain != NULL && !g_ptr_array_find_with_equal_func(out, domain, g_str_equal, NULL))
+			g_ptr_array_add(out, domain);
+		else
+			g_free(domain);
+	}
+	return out;
+}
+
+/* The envelope sender's domain; Return-Path's when the scan has no envelope. */
+static char *
+pc_view_sender_domain(const PcSpamView *v, const char *sender)
+{
+	const char *at;
+	g_autofree char *domain = NULL;
+
+	for (guint i = 0; sender == NULL && i < v->header_names->len; i++)
+		if (g_ascii_strcasecmp(g_ptr_array_index(v->header_names, i), "Return-Path") == 0)
+			sender = g_ptr_array_index(v->header_values, i);
+	if (sender == NULL || (at = strrchr(sender, '@')) == NULL || at[1] == '\0')
+		return NULL;
+	domain = g_strndup(at + 1, strcspn(at + 1, "> "));
+	return g_ascii_strdown(domain, -1);
 }
 
 void
@@ -202,6 +209,10 @@ pc_spam_view_init(PcSpamView *v, const PcScan *scan)
 		g_ptr_array_add(v->body, g_strdup(subject));
 	for (guint i = 0; i < scan->mime->entities->len; i++)
 		pc_view_part(v, g_ptr_array_index(scan->mime->entities, i));
+	v->words = pc_view_words(v->body, subject != NULL && *subject != '\0');
+	v->recipients = pc_view_recipients(scan->mime->message);
+	v->uri_domains = pc_view_uri_domains(v->uris);
+	v->sender_domain = pc_view_sender_domain(v, scan->input ? scan->input->sender : NULL);
 }
 
 void
@@ -213,4 +224,8 @@ pc_spam_view_clear(PcSpamView *v)
 	g_clear_pointer(&v->body, g_ptr_array_unref);
 	g_clear_pointer(&v->rawbody, g_ptr_array_unref);
 	g_clear_pointer(&v->uris, g_ptr_array_unref);
+	g_clear_pointer(&v->uri_domains, g_ptr_array_unref);
+	g_clear_pointer(&v->relay_address, g_free);
+	g_clear_pointer(&v->sender_domain, g_free);
+	g_clear_pointer(&v->dns, g_hash_table_unref);
 }

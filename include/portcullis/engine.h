@@ -51,15 +51,23 @@ typedef struct {
 	guint64 memory_max;		/* decoded parts above this go to tmp_dir; 0: none */
 	gboolean digests;		/* record each part's SHA-256 (--scan) */
 	const char *spam_rules_dir;	/* *.cf spam rules; NULL or "": GTUBE only */
+	const char *sa_rules_dir;	/* SpamAssassin's *.cf, read leniently first */
 	const char *bayes_dir;		/* LMDB token store; NULL or "": no Bayes */
 	guint bayes_min_learned;	/* spam and ham each before Bayes counts */
+	char *const *trusted_networks;	/* our relays: DNS lists skip them */
+	gboolean dns_lists;		/* run the DNS list rules */
+	const char *dns_servers;	/* "ip[:port],..."; NULL or "": resolv.conf */
+	guint dns_budget_ms;		/* most a message waits for DNS lists */
 } PcEngineOptions;
 
-/* Message given either as memory (data != NULL) or as a readable fd. */
+/* Message given either as memory (data != NULL) or as a readable fd,
+ * with what the MTA said about it (NULL when unknown). */
 typedef struct {
 	const guint8 *data;
 	gsize len;
 	int fd;
+	const char *client_address;	/* "192.0.2.1", "2001:db8::1" */
+	const char *sender;		/* envelope sender, "" for <> */
 } PcInput;
 
 typedef struct {
@@ -67,6 +75,9 @@ typedef struct {
 	char *database_version;		/* "27100" (daily), or "custom" */
 	guint signatures;
 	char *database_dir;
+	guint spam_rules;		/* rules loaded (rules_dir, sa_rules_dir) */
+	guint spam_skipped;		/* sa_rules_dir lines we cannot run */
+	gboolean dns_lists;		/* some rule asks a DNS list, and lookups are on */
 } PcEngineInfo;
 
 typedef struct PcEngine PcEngine;
@@ -89,6 +100,11 @@ PcVerdict *pc_engine_scan(PcEngine *engine, const PcInput *input, const PcPolicy
  * gets but no MIME parsing, typing or filtering: the baseline the
  * benchmark compares the engine with.  Findings are on object "1". */
 PcVerdict *pc_engine_scan_file(PcEngine *engine, const guint8 *data, gsize len);
+
+/* Starts the lookups a message will need as soon as the client (at
+ * connect) or sender (at MAIL FROM) is known; either may be NULL.  The
+ * answers are cached and waited for by pc_engine_scan(). */
+void pc_engine_prefetch(PcEngine *engine, const char *client_address, const char *sender);
 
 /* TRUE when database_dir changed since the engine was loaded. */
 gboolean pc_engine_database_changed(PcEngine *engine);

@@ -50,6 +50,7 @@ typedef struct {
 	gboolean spam_scanned;	/* the spam rules ran */
 	double spam_score;
 	char *spam_tests;	/* rules that hit, highest score first, "A,B" */
+	char *dns_unanswered;	/* DNS list queries not answered in time, "a,b" */
 } PcVerdict;
 
 PcVerdict *pc_verdict_new(void);

@@ -41,7 +41,7 @@ test_engine(void)
 static PcVerdict *
 test_scan(const char *text, gsize len, const PcPolicy *policy)
 {
-	PcInput input = { (const guint8 *)text, len ? len : strlen(text), -1 };
+	PcInput input = { (const guint8 *)text, len ? len : strlen(text), -1, NULL, NULL };
 
 	return pc_engine_scan(test_engine(), &input, policy);
 }

@@ -11,6 +11,7 @@
 
 #include <portcullis/learn.h>
 
+#include "dns/resolver.h"
 #include "spam/bayes.h"
 #include "spam/expr.h"
 #include "spam/rules.h"
@@ -55,6 +56,21 @@ test_view(PcSpamView *v)
 	v->uris = strings(uris);
 	v->full = full;
 	v->full_len = strlen(full);
+	/* what the resolver answered; down.test never answers */
+	v->relay_address = g_strdup("192.0.2.55");
+	v->sender_domain = g_strdup("pharma.example");
+	v->uri_domains = strings((const char *const[]){ "pharma.example", NULL });
+	v->dns = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_hash_table_insert(v->dns, g_strdup("55.2.0.192.bl.test"), g_strdup("127.0.0.2 127.0.0.4"));
+	g_hash_table_insert(v->dns, g_strdup("55.2.0.192.quiet.test"), g_strdup(""));
+	g_hash_table_insert(v->dns, g_strdup("pharma.example.dbl.test"), g_strdup("127.0.1.2"));
+	g_hash_table_insert(v->dns, g_strdup("pharma.example.uribl.test"), g_strdup("127.0.0.8"));
+	g_hash_table_insert(v->dns, g_strdup("55.2.0.192.wild.test"), g_strdup("10.0.0.1"));
+	v->hidden_chars = 12;
+	v->link_mismatches = 1;
+	v->images = 1;
+	v->words = 7;
+	v->recipients = 3;
 }
 
 typedef struct {
@@ -100,8 +116,39 @@ static const RuleCase rule_cases[] = {
 	{ "score-before-rule", "score A 3\nbody A /viagra/\ndescribe A Mentions viagra\n", 3.0,
 	  "A" },
 	{ "negative-score", "body A /viagra/\nscore A -2\n", -2.0, "A" },
+	{ "four-scores", "body A /viagra/\nscore A 0 1.5 0 2.25\n", 2.25, "A" },
+	{ "blank-runs", "body \t  A\t /viagra/\n", 1.0, "A" },
 	{ "eval-skipped", "body A eval:check_stuff()\nbody B /viagra/\n", 1.0, "B" },
 	{ "redefined", "body A /nothing/\nbody A /viagra/\n", 1.0, "A" },
+	/* DNS lists: answers as in test_view */
+	{ "rbl", "header A eval:check_rbl('t', 'bl.test.')\nscore A 2.5\n", 2.5, "A" },
+	{ "rbl-sub", "header __A eval:check_rbl('t', 'bl.test.')\n"
+	  "header B eval:check_rbl_sub('t', '127.0.0.4')\n"
+	  "header C eval:check_rbl_sub('t', '127.0.0.3')\n", 1.0, "B" },
+	{ "rbl-mask", "header __A eval:check_rbl('t', 'bl.test')\n"
+	  "header B eval:check_rbl_sub('t', '4')\nheader C eval:check_rbl_sub('t', '8')\n", 1.0,
+	  "B" },
+	{ "rbl-regex", "header __A eval:check_rbl('t', 'bl.test.')\n"
+	  "header B eval:check_rbl_sub('t', '^127\\.0\\.0\\.[34]$')\n", 1.0, "B" },
+	{ "rbl-third-argument", "header A eval:check_rbl('t', 'bl.test.', '127.0.0.2')\n"
+	  "header B eval:check_rbl('u', 'bl.test.', '127.0.0.9')\n", 1.0, "A" },
+	{ "rbl-not-listed", "header A eval:check_rbl('q', 'quiet.test.')\n", 0, "" },
+	{ "rbl-no-answer", "header A eval:check_rbl('d', 'down.test.')\n", 0, "" },
+	{ "rbl-not-loopback-answer", "header A eval:check_rbl('w', 'wild.test.')\n", 0, "" },
+	{ "rbl-envfrom", "header A eval:check_rbl_envfrom('e', 'dbl.test.')\n", 1.0, "A" },
+	{ "urirhssub", "urirhssub U uribl.test. A 8\nbody U eval:check_uridnsbl('U')\n"
+	  "urirhssub V uribl.test. A 2\nscore U 2\n", 2.0, "U" },
+	{ "urirhsbl", "urirhsbl U uribl.test. A\n", 1.0, "U" },
+	{ "meta-on-lists", "header __A eval:check_rbl('t', 'bl.test.')\n"
+	  "urirhsbl __U uribl.test. A\nmeta BOTH __A && __U\n", 1.0, "BOTH" },
+	/* checks of the message, counts as in test_view */
+	{ "hidden-text", "body A eval:check_hidden_text(10)\nbody B eval:check_hidden_text(20)\n",
+	  1.0, "A" },
+	{ "link-mismatch", "body A eval:check_link_mismatch()\n", 1.0, "A" },
+	{ "image-only", "body A eval:check_image_only(10)\nbody B eval:check_image_only(5)\n",
+	  1.0, "A" },
+	{ "many-recipients", "header A eval:check_many_recipients(3)\n"
+	  "header B eval:check_many_recipients(4)\n", 1.0, "A" },
 };
 
 static void
@@ -137,15 +184,25 @@ typedef struct {
 } RuleError;
 
 static const RuleError rule_errors[] = {
-	{ "bad-regex", "# c\nbody A /(unclosed/\n", FALSE, "2: A: bad pattern /(unclosed/" },
-	{ "unterminated", "body A /abc\n", FALSE, "1: A: unterminated pattern" },
-	{ "bad-flag", "body A /abc/q\n", FALSE, "1: A: unknown pattern flag 'q'" },
-	{ "header-syntax", "header A Subject ~ /x/\n", FALSE, "1: A: expected HEADER =~" },
-	{ "bad-score", "score A lots\n", FALSE, "1: A: score is not a number" },
-	{ "meta-syntax", "body B /x/\nmeta A B &&\n", FALSE, "2: A: meta expression" },
+	{ "bad-regex", "# c\nbody A /(unclosed/\n", TRUE, "2: A: bad pattern /(unclosed/" },
+	{ "unterminated", "body A /abc\n", TRUE, "1: A: unterminated pattern" },
+	{ "bad-flag", "body A /abc/q\n", TRUE, "1: A: unknown pattern flag 'q'" },
+	{ "header-syntax", "header A Subject ~ /x/\n", TRUE, "1: A: expected HEADER =~" },
+	{ "bad-score", "score A lots\n", TRUE, "1: A: score is not a number" },
+	{ "meta-syntax", "body B /x/\nmeta A B &&\n", TRUE, "2: A: meta expression" },
 	{ "meta-unknown", "meta A B && C\nbody B /x/\n", TRUE, "1: A: meta names unknown rule C" },
 	{ "meta-cycle", "meta A B\nmeta B A\n", TRUE, "1: A: meta rules depend on each other" },
 	{ "unsupported-strict", "lang de describe A x\n", TRUE, "1: unsupported line" },
+	{ "eval-unknown-strict", "body A eval:check_stuff()\n", TRUE,
+	  "1: A: unknown eval function check_stuff" },
+	{ "eval-arguments", "header A eval:check_rbl('x')\n", TRUE,
+	  "1: A: check_rbl takes 2 to 3 arguments" },
+	{ "eval-syntax", "header A eval:check_rbl\n", TRUE, "1: A: expected eval:function" },
+	{ "rbl-sub-no-set", "header A eval:check_rbl_sub('nope', '127.0.0.2')\n", TRUE,
+	  "1: A: no check_rbl defines set 'nope'" },
+	{ "rbl-bad-answer-pattern", "header A eval:check_rbl('x', 'z.', '127(')\n", TRUE,
+	  "1: A: bad answer pattern" },
+	{ "urirhssub-syntax", "urirhssub A uribl.test.\n", TRUE, "1: A: expected ZONE A SUB" },
 };
 
 static void
@@ -175,17 +232,94 @@ test_rules_lenient(void)
 		"endif\n"
 		"lang de describe B Text\n"
 		"meta M A || B\n"
-		"body B /viagra/\n";
+		"body   \t B /viagra/\n"
+		"body C /(unclosed/\n"
+		"score B 0 1 0 1\n";
 	PcSpamView v = { 0 };
 
 	test_view(&v);
 	g_assert_true(pc_rules_parse(rs, "sa.cf", text, FALSE, NULL));
 	g_assert_true(pc_rules_finish(rs, FALSE, NULL));
 	g_assert_cmpuint(pc_rules_count(rs), ==, 2);
-	g_assert_cmpuint(pc_rules_unsupported(rs), ==, 5);
+	g_assert_cmpuint(pc_rules_unsupported(rs), ==, 6);
 	g_assert_cmpfloat(pc_rules_run(rs, &v, NULL), ==, 2.0);
 	pc_spam_view_clear(&v);
 	pc_rules_free(rs);
+}
+
+/* The queries a rule set makes for a view: each once, reversed IPv4 and
+ * IPv6, the sender's domain, the URL domains; none without a target. */
+static void
+test_dns_names(void)
+{
+	PcRuleSet *rs = pc_rules_new();
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char *v6 = pc_resolver_reverse("2001:db8::1");
+	PcSpamView v = { 0 };
+
+	test_view(&v);
+	g_assert_true(pc_rules_parse(rs, "t.cf",
+				     "header A eval:check_rbl('t', 'bl.test.')\n"
+				     "header B eval:check_rbl_sub('t', '127.0.0.4')\n"
+				     "header C eval:check_rbl_envfrom('e', 'DBL.test.')\n"
+				     "urirhssub U uribl.test. A 8\n"
+				     "body X /x/\n", TRUE, NULL));
+	g_assert_true(pc_rules_finish(rs, TRUE, NULL));
+	g_assert_true(pc_rules_uses_dns(rs));
+	pc_rules_dns_names(rs, &v, names);
+	g_assert_cmpuint(names->len, ==, 3);
+	g_assert_cmpstr(g_ptr_array_index(names, 0), ==, "55.2.0.192.bl.test");
+	g_assert_cmpstr(g_ptr_array_index(names, 1), ==, "pharma.example.dbl.test");
+	g_assert_cmpstr(g_ptr_array_index(names, 2), ==, "pharma.example.uribl.test");
+	g_assert_cmpstr(v6, ==, "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2");
+	g_assert_null(pc_resolver_reverse("not-an-address"));
+	g_clear_pointer(&v.relay_address, g_free);
+	g_ptr_array_set_size(names, 0);
+	pc_rules_dns_names(rs, &v, names);
+	g_assert_cmpuint(names->len, ==, 2);
+	pc_spam_view_clear(&v);
+	pc_rules_free(rs);
+}
+
+/* The relay DNS lists are asked about: the client unless it is ours, then
+ * the first Received address that is not. */
+static void
+test_relay(void)
+{
+	static const char *const names[] = { "Received", "Received", "Received", NULL };
+	static const char *const values[] = {
+		"from mx1.corp.example (mx1.corp.example [198.51.100.7]) by mx2 (Postfix)",
+		"from gw (gw [10.1.2.3]) by mx1.corp.example",
+		"from sender.example (unknown [IPv6:2001:db8::25]) by gw with ESMTP",
+		NULL,
+	};
+	PcSpamView v = { .header_names = strings(names), .header_values = strings(values) };
+	char *trusted_list[] = { "198.51.100.0/24", NULL };
+	g_autoptr(GError) error = NULL;
+	GPtrArray *trusted = pc_trusted_new(trusted_list, &error);
+	GPtrArray *none = pc_trusted_new(NULL, NULL);
+	char *bad[] = { "300.1.2.3/8", NULL };
+	char *r;
+
+	g_assert_no_error(error);
+	r = pc_spam_relay(&v, "203.0.113.9", trusted);
+	g_assert_cmpstr(r, ==, "203.0.113.9");
+	g_free(r);
+	r = pc_spam_relay(&v, "127.0.0.1", trusted);
+	g_assert_cmpstr(r, ==, "2001:db8::25");
+	g_free(r);
+	r = pc_spam_relay(&v, "127.0.0.1", none);
+	g_assert_cmpstr(r, ==, "198.51.100.7");
+	g_free(r);
+	r = pc_spam_relay(&v, "198.51.100.7", trusted);
+	g_assert_cmpstr(r, ==, "2001:db8::25");
+	g_free(r);
+	g_assert_null(pc_trusted_new(bad, &error));
+	g_assert_nonnull(strstr(error->message, "300.1.2.3/8"));
+	pc_trusted_free(trusted);
+	pc_trusted_free(none);
+	g_ptr_array_unref(v.header_names);
+	g_ptr_array_unref(v.header_values);
 }
 
 static double
@@ -222,11 +356,11 @@ test_expr(void)
 static void
 test_html(void)
 {
-	g_autoptr(GPtrArray) uris = g_ptr_array_new_with_free_func(g_free);
+	PcSpamView v = { .uris = g_ptr_array_new_with_free_func(g_free) };
 	g_autofree char *text = pc_spam_html_text(
 		"<html><head><title>T</title><style>p{color:red}</style>"
 		"<script>var hidden = 1;</script></head><body><p>Hello <b>world</b></p>"
-		"<div>Click <a href=\"http://x.example/a\">here</a></div></body></html>", uris);
+		"<div>Click <a href=\"http://x.example/a\">here</a></div></body></html>", &v);
 
 	g_assert_nonnull(strstr(text, "Hello world"));
 	g_assert_nonnull(strstr(text, "Click here"));
@@ -234,8 +368,50 @@ test_html(void)
 	g_assert_null(strstr(text, "color"));
 	g_assert_null(strstr(text, "<"));
 	g_assert_nonnull(strstr(text, "world\n\n"));
-	g_assert_cmpuint(uris->len, ==, 1);
-	g_assert_cmpstr(g_ptr_array_index(uris, 0), ==, "http://x.example/a");
+	g_assert_cmpuint(v.uris->len, ==, 1);
+	g_assert_cmpstr(g_ptr_array_index(v.uris, 0), ==, "http://x.example/a");
+	g_assert_cmpuint(v.hidden_chars, ==, 0);
+	g_assert_cmpuint(v.link_mismatches, ==, 0);
+	g_assert_cmpuint(v.images, ==, 0);
+	g_ptr_array_unref(v.uris);
+}
+
+/* Text the reader cannot see is counted and kept out of the text; links
+ * that name another domain than their target; images. */
+static void
+test_html_tricks(void)
+{
+	static const struct {
+		const char *html;
+		guint hidden, mismatches, images;
+		const char *absent;	/* must not be in the visible text */
+	} cases[] = {
+		{ "<p>Hi<span style=\"display: none\">lorem ipsum</span></p>", 10, 0, 0, "lorem" },
+		{ "<div style='visibility:hidden'>abc</div>ok", 3, 0, 0, "abc" },
+		{ "<p style=\"font-size:0px\">tiny</p>x", 4, 0, 0, "tiny" },
+		{ "<p style=\"font-size:12px\">big</p>", 0, 0, 0, NULL },
+		{ "<font color=\"#FFF\">white</font> on white", 5, 0, 0, "white<" },
+		{ "<body bgcolor=black><font color=black>same</font></body>", 4, 0, 0, "same" },
+		{ "<body bgcolor=black><font color=white>seen</font></body>", 0, 0, 0, NULL },
+		{ "<td style=\"background-color:#123456;color:#123456\">x y</td>", 2, 0, 0, "x y" },
+		{ "<a href=\"http://evil.example/login\">https://www.paypal.com/</a>", 0, 1, 0, NULL },
+		{ "<a href=\"http://login.bank.co.uk/x\">www.bank.co.uk</a>", 0, 0, 0, NULL },
+		{ "<a href=\"http://t.example/c\">Click here</a>", 0, 0, 0, NULL },
+		{ "<img src=a.png><img src=b.png><p>Buy</p>", 0, 0, 2, NULL },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		PcSpamView v = { .uris = g_ptr_array_new_with_free_func(g_free) };
+		g_autofree char *text = pc_spam_html_text(cases[i].html, &v);
+
+		g_test_message("case %u: %s", i, cases[i].html);
+		g_assert_cmpuint(v.hidden_chars, ==, cases[i].hidden);
+		g_assert_cmpuint(v.link_mismatches, ==, cases[i].mismatches);
+		g_assert_cmpuint(v.images, ==, cases[i].images);
+		if (cases[i].absent != NULL)
+			g_assert_null(strstr(text, cases[i].absent));
+		g_ptr_array_unref(v.uris);
+	}
 }
 
 /* The whole engine: GTUBE is spam; a rules_dir is loaded and scored; a
@@ -255,18 +431,20 @@ test_engine_spam(void)
 	const char gtube[] = "Subject: t\r\n\r\n" PC_GTUBE "\r\n";
 	const char html[] = "Subject: offer\r\nContent-Type: text/html; charset=iso-8859-1\r\n"
 			    "\r\n<p>Cheap <b>p\xe9nis</b> pills</p>\r\n";
-	PcInput in = { (const guint8 *)gtube, strlen(gtube), -1 };
+	PcInput in = { (const guint8 *)gtube, strlen(gtube), -1, NULL, NULL };
 	PcEngine *engine;
 	PcVerdict *v;
+	g_autoptr(GError) error = NULL;
 
 	g_file_set_contents(cf, "body PILLS /cheap p\xc3\xa9nis pills/i\nscore PILLS 3.5\n", -1, NULL);
-	engine = pc_engine_new(&options, NULL);
+	engine = pc_engine_new(&options, &error);
+	g_assert_no_error(error);
 	g_assert_nonnull(engine);
 	v = pc_engine_scan(engine, &in, &policy);
 	g_assert_cmpint(v->status, ==, PC_STATUS_SPAM);
 	g_assert_cmpstr(v->spam_tests, ==, "GTUBE");
 	pc_verdict_free(v);
-	in = (PcInput){ (const guint8 *)html, strlen(html), -1 };
+	in = (PcInput){ (const guint8 *)html, strlen(html), -1, NULL, NULL };
 	v = pc_engine_scan(engine, &in, &policy);
 	g_assert_true(v->spam_scanned);
 	g_assert_cmpfloat(v->spam_score, ==, 3.5);
@@ -442,7 +620,10 @@ main(int argc, char **argv)
 	}
 	g_test_add_func("/spam/lenient", test_rules_lenient);
 	g_test_add_func("/spam/expr", test_expr);
+	g_test_add_func("/spam/dns/names", test_dns_names);
+	g_test_add_func("/spam/dns/relay", test_relay);
 	g_test_add_func("/spam/html", test_html);
+	g_test_add_func("/spam/html/tricks", test_html_tricks);
 	g_test_add_func("/spam/engine", test_engine_spam);
 	g_test_add_func("/spam/bayes/math", test_bayes_math);
 	g_test_add_func("/spam/bayes/store", test_bayes_store);

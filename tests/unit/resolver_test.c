@@ -1,0 +1,150 @@
+/*
+ * Unit tests for the DNS list resolver (engine/dns/): answers from a real
+ * list server (Debian's rbldnsd, started here on loopback), "no such
+ * name", the cache, and a server that never answers costing no more than
+ * the deadline.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "dns/resolver.h"
+
+/* A UDP socket on a free loopback port; the caller closes it. */
+static int
+udp_socket(guint *port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	g_assert_cmpint(fd, >=, 0);
+	g_assert_cmpint(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
+	g_assert_cmpint(getsockname(fd, (struct sockaddr *)&sa, &len), ==, 0);
+	*port = ntohs(sa.sin_port);
+	return fd;
+}
+
+static GPtrArray *
+names_of(const char *const *items)
+{
+	GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
+
+	for (guint i = 0; items[i] != NULL; i++)
+		g_ptr_array_add(a, g_strdup(items[i]));
+	return a;
+}
+
+static void
+test_rbldnsd(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("pc-rbl-XXXXXX", NULL);
+	g_autofree char *ip = g_build_filename(dir, "ip", NULL);
+	g_autofree char *dom = g_build_filename(dir, "dom", NULL);
+	g_autofree char *bind_to = NULL, *server = NULL;
+	g_autoptr(GHashTable) answers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+							      g_free);
+	g_autoptr(GPtrArray) names = names_of((const char *const[]){
+		"1.0.0.127.bl.test", "55.2.0.192.bl.test", "2.0.0.127.bl.test",
+		"spammy.example.uribl.test", NULL });
+	guint port;
+	int fd = udp_socket(&port);
+	GPid pid;
+	PcResolver *r;
+	gint64 start;
+
+	close(fd);	/* rbldnsd binds it next */
+	g_assert_cmpint(g_chmod(dir, 0755), ==, 0);	/* read as nobody */
+	g_assert_true(g_file_set_contents(ip, ":127.0.0.2:Listed\n127.0.0.1\n"
+					  "192.0.2.55 :127.0.0.4:Listed too\n", -1, NULL));
+	g_assert_true(g_file_set_contents(dom, ":127.0.0.2:Listed\nspammy.example\n", -1, NULL));
+	bind_to = g_strdup_printf("127.0.0.1/%u", port);
+	{
+		const char *argv[] = { "rbldnsd", "-n", "-u", "nobody", "-w", dir, "-b", bind_to,
+				       "bl.test:ip4set:ip", "uribl.test:dnset:dom", NULL };
+
+		g_assert_true(g_spawn_async(NULL, (char **)argv, NULL,
+					    G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
+					    G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+					    NULL, NULL, &pid, NULL));
+	}
+	g_usleep(300000);
+	server = g_strdup_printf("127.0.0.1:%u", port);
+	r = pc_resolver_new(server, 500, NULL);
+	g_assert_nonnull(r);
+	g_assert_cmpuint(pc_resolver_wait(r, names, g_get_monotonic_time() + 3 * G_USEC_PER_SEC,
+					  answers), ==, 0);
+	g_assert_cmpstr(g_hash_table_lookup(answers, "1.0.0.127.bl.test"), ==, "127.0.0.2");
+	g_assert_cmpstr(g_hash_table_lookup(answers, "55.2.0.192.bl.test"), ==, "127.0.0.4");
+	g_assert_cmpstr(g_hash_table_lookup(answers, "2.0.0.127.bl.test"), ==, "");
+	g_assert_cmpstr(g_hash_table_lookup(answers, "spammy.example.uribl.test"), ==,
+			"127.0.0.2");
+	/* the list server is gone: answers now come from the cache, at once */
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	g_spawn_close_pid(pid);
+	g_hash_table_remove_all(answers);
+	start = g_get_monotonic_time();
+	g_assert_cmpuint(pc_resolver_wait(r, names, start + 3 * G_USEC_PER_SEC, answers), ==, 0);
+	g_assert_cmpint(g_get_monotonic_time() - start, <, 100000);
+	g_assert_cmpuint(g_hash_table_size(answers), ==, 4);
+	pc_resolver_free(r);
+	g_unlink(ip);
+	g_unlink(dom);
+	g_rmdir(dir);
+}
+
+/* A server that takes queries and never answers: the wait ends at the
+ * deadline, the name is reported missing, and the failure is cached. */
+static void
+test_silent_server(void)
+{
+	guint port;
+	int fd = udp_socket(&port);
+	g_autofree char *server = g_strdup_printf("127.0.0.1:%u", port);
+	g_autoptr(GHashTable) answers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+							      g_free);
+	g_autoptr(GPtrArray) names = names_of((const char *const[]){ "1.0.0.127.slow.test", NULL });
+	PcResolver *r = pc_resolver_new(server, 200, NULL);
+	gint64 start = g_get_monotonic_time(), took;
+
+	g_assert_cmpuint(pc_resolver_wait(r, names, start + 300000, answers), ==, 1);
+	took = g_get_monotonic_time() - start;
+	g_test_message("waited %" G_GINT64_FORMAT " µs for a budget of 300000", took);
+	g_assert_cmpint(took, >=, 290000);
+	g_assert_cmpint(took, <, 450000);
+	g_assert_cmpuint(g_hash_table_size(answers), ==, 0);
+	/* c-ares gives up after two tries of 200 ms: then the failure is cached */
+	g_usleep(300000);
+	start = g_get_monotonic_time();
+	g_assert_cmpuint(pc_resolver_wait(r, names, start + 300000, answers), ==, 1);
+	g_assert_cmpint(g_get_monotonic_time() - start, <, 100000);
+	pc_resolver_free(r);
+	close(fd);
+}
+
+static void
+test_bad_servers(void)
+{
+	g_autoptr(GError) error = NULL;
+
+	g_assert_null(pc_resolver_new("not an address", 100, &error));
+	g_assert_nonnull(strstr(error->message, "not an address"));
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/resolver/rbldnsd", test_rbldnsd);
+	g_test_add_func("/resolver/silent-server", test_silent_server);
+	g_test_add_func("/resolver/bad-servers", test_bad_servers);
+	return g_test_run();
+}
