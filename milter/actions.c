@@ -56,8 +56,11 @@ pcm_decide(const PcmConfig *conf, const PcmMsg *msg, const PcVerdict *verdict,
 	if (msg->oversize) {
 		pcm_decide_oversize(conf, out);
 		out->add_headers = policy->add_headers;
-	} else
-		pc_decide(policy, verdict, g_get_host_name(), out);
+	} else {
+		PcEnvelope envelope = { msg->sender, NULL, msg->client_addr, msg->authenticated };
+
+		pc_decide(policy, verdict, &envelope, g_get_host_name(), out);
+	}
 }
 
 /* Highest index first: deleting occurrence 1 first would renumber the rest
@@ -91,18 +94,22 @@ static gboolean
 pcm_add_spam_headers(SMFICTX *ctx, const PcVerdict *verdict, const PcDecision *decision,
 		     gboolean leadspc)
 {
-	gboolean spam = verdict->spam_score >= decision->spam_required;
+	gboolean spam = decision->spam_score >= decision->spam_required;
 	g_autofree char *status = NULL;
 	g_autofree char *score = NULL;
 	g_autofree char *level = NULL;
+	g_autofree char *tests = NULL;
 
 	if (!verdict->spam_scanned)
 		return TRUE;
+	tests = decision->spam_list == NULL ? g_strdup(verdict->spam_tests)
+		: g_strdup_printf("%s%s%s", decision->spam_list, *verdict->spam_tests ? "," : "",
+				  verdict->spam_tests);
 	status = g_strdup_printf("%s, score=%.1f required=%.1f tests=%s", spam ? "Yes" : "No",
-				 verdict->spam_score, decision->spam_required,
-				 *verdict->spam_tests ? verdict->spam_tests : "none");
-	score = g_strdup_printf("%.1f", verdict->spam_score);
-	level = g_strnfill((gsize)CLAMP(verdict->spam_score, 0, 50), '*');
+				 decision->spam_score, decision->spam_required,
+				 *tests ? tests : "none");
+	score = g_strdup_printf("%.1f", decision->spam_score);
+	level = g_strnfill((gsize)CLAMP(decision->spam_score, 0, 50), '*');
 	return (!spam || pcm_add_header(ctx, "X-Spam-Flag", "YES", leadspc)) &&
 	       pcm_add_header(ctx, "X-Spam-Status", status, leadspc) &&
 	       pcm_add_header(ctx, "X-Spam-Score", score, leadspc) &&

@@ -343,8 +343,12 @@ pcm_log_spam(GString *line, const PcVerdict *verdict, const PcDecision *decision
 	g_auto(GStrv) tests = g_strsplit(verdict->spam_tests, ",", 6);
 	const char *sep = "(";
 
-	g_string_append_printf(line, " spam=%.1f/%.1f", verdict->spam_score,
+	g_string_append_printf(line, " spam=%.1f/%.1f", decision->spam_score,
 			       decision->spam_required);
+	if (decision->spam_list != NULL) {
+		g_string_append_printf(line, "(%s", decision->spam_list);
+		sep = ",";
+	}
 	for (guint i = 0; tests[i] != NULL && *tests[i] != '\0'; i++, sep = ",")
 		g_string_append_printf(line, "%s%s", sep, i < 5 ? tests[i] : "...");
 	if (*sep == ',')

@@ -17,6 +17,7 @@
 #include <syslog.h>
 
 #include "conf_keys.h"
+#include "masks.h"
 #include "template.h"
 
 G_DEFINE_QUARK(pcm-conf-error-quark, pcm_conf_error)
@@ -183,6 +184,16 @@ pcm_conf_set_statuses(gpointer field, const PcmKey *row, const char *value, GErr
 	return TRUE;
 }
 
+/* Drops a PCM_KEY_MASKS or PCM_KEY_NETWORKS field's reference. */
+static void
+pcm_conf_unref_list(gpointer field, const PcmKey *row)
+{
+	if (row->type == PCM_KEY_MASKS)
+		g_clear_pointer((PcMasks **)field, pc_masks_unref);
+	else if (row->type == PCM_KEY_NETWORKS)
+		g_clear_pointer((PcNetworks **)field, pc_networks_unref);
+}
+
 static gboolean
 pcm_conf_set_overrides(gpointer field, const PcmKey *row, const char *value, GError **error)
 {
@@ -203,6 +214,31 @@ pcm_conf_set_overrides(gpointer field, const PcmKey *row, const char *value, GEr
 	}
 	g_strfreev(*(char ***)field);
 	*(char ***)field = items;
+	return TRUE;
+}
+
+/* Address masks (masks.h) or client ranges, compiled once and shared by
+ * every policy that inherits them. */
+static gboolean
+pcm_conf_set_lists(gpointer field, const PcmKey *row, const char *value, GError **error)
+{
+	g_auto(GStrv) items = pcm_parse_list(value);
+	gboolean masks = row->type == PCM_KEY_MASKS;
+	gpointer list = NULL;
+
+	for (guint i = 0; items != NULL && items[i] != NULL; i++) {
+		g_autoptr(GError) local = NULL;
+
+		if (list == NULL)
+			list = masks ? (gpointer)pc_masks_new() : (gpointer)pc_networks_new();
+		if (!(masks ? pc_masks_add(list, items[i], &local)
+			    : pc_networks_add(list, items[i], &local))) {
+			masks ? pc_masks_unref(list) : pc_networks_unref(list);
+			return pcm_conf_fail(error, row, value, local->message);
+		}
+	}
+	pcm_conf_unref_list(field, row);
+	*(gpointer *)field = list;
 	return TRUE;
 }
 
@@ -301,6 +337,9 @@ pcm_key_set(gpointer field, const PcmKey *row, const char *value, GError **error
 		return pcm_conf_set_template(field, row, value, error);
 	case PCM_KEY_NUMBER:
 		return pcm_conf_set_number(field, row, value, error);
+	case PCM_KEY_MASKS:
+	case PCM_KEY_NETWORKS:
+		return pcm_conf_set_lists(field, row, value, error);
 	}
 	g_assert_not_reached();
 }
@@ -378,6 +417,8 @@ pcm_conf_clear(gpointer data)
 			g_free(*PCM_FIELD(conf, row, char *));
 		else if (row->type == PCM_KEY_LIST || row->type == PCM_KEY_OVERRIDES)
 			g_strfreev(*PCM_FIELD(conf, row, char **));
+		else
+			pcm_conf_unref_list(PCM_FIELD(conf, row, gpointer), row);
 	}
 	g_clear_pointer(&conf->groups, g_ptr_array_unref);
 	g_free(conf->path);
@@ -606,6 +647,10 @@ pcm_policy_copy(PcPolicy *dst, const PcPolicy *src)
 			*(char **)field = g_strdup(*(char **)field);
 		else if (row->type == PCM_KEY_LIST || row->type == PCM_KEY_OVERRIDES)
 			*(char ***)field = g_strdupv(*(char ***)field);
+		else if (row->type == PCM_KEY_MASKS)
+			pc_masks_ref(*(PcMasks **)field);
+		else if (row->type == PCM_KEY_NETWORKS)
+			pc_networks_ref(*(PcNetworks **)field);
 	}
 }
 
@@ -622,6 +667,8 @@ pcm_policy_clear(PcPolicy *policy)
 			g_clear_pointer((char **)field, g_free);
 		else if (row->type == PCM_KEY_LIST || row->type == PCM_KEY_OVERRIDES)
 			g_clear_pointer((char ***)field, g_strfreev);
+		else
+			pcm_conf_unref_list(field, row);
 	}
 }
 

@@ -35,7 +35,7 @@ pcm_group_masks(PcMasks **masks, const char *value, GError **error)
 {
 	g_auto(GStrv) items = g_strsplit(value, ",", -1);
 
-	pc_masks_free(*masks);
+	pc_masks_unref(*masks);
 	*masks = pc_masks_new();
 	for (guint i = 0; items[i] != NULL; i++)
 		if (*g_strstrip(items[i]) != '\0' && !pc_masks_add(*masks, items[i], error))
@@ -48,7 +48,7 @@ pcm_group_clients(PcGroup *group, const char *value, GError **error)
 {
 	g_auto(GStrv) items = g_strsplit(value, ",", -1);
 
-	pc_networks_free(group->clients);
+	pc_networks_unref(group->clients);
 	group->clients = pc_networks_new();
 	for (guint i = 0; items[i] != NULL; i++)
 		if (*g_strstrip(items[i]) != '\0' &&

@@ -255,6 +255,17 @@ const PcmKey pcm_conf_keys[] = {
 	  F(bayes_min_learned),
 	  "Spam and ham messages each that must be learned before Bayes scores\n"
 	  "(BAYES_00 -2.0 ... BAYES_999 +5.0)." },
+	{ "spam", "allow_senders", PCM_KEY_MASKS, "", 0, 0, NULL, F(policy.allow_senders),
+	  "Envelope senders whose mail is never spam: addresses, *@domain, globs,\n"
+	  "re:REGEX, file:PATH (one mask per line), as in groups. Scored\n"
+	  "USER_IN_ALLOWLIST: spam and probable findings are ignored." },
+	{ "spam", "allow_clients", PCM_KEY_NETWORKS, "", 0, 0, NULL, F(policy.allow_clients),
+	  "Client addresses and CIDR ranges whose mail is never spam." },
+	{ "spam", "block_senders", PCM_KEY_MASKS, "", 0, 0, NULL, F(policy.block_senders),
+	  "Envelope senders whose mail is always spam (USER_IN_BLOCKLIST); the allow\n"
+	  "lists win when both match." },
+	{ "spam", "block_clients", PCM_KEY_NETWORKS, "", 0, 0, NULL, F(policy.block_clients),
+	  "Client addresses and CIDR ranges whose mail is always spam." },
 	{ "spam", "spam_threshold", PCM_KEY_NUMBER, "5", 0, 10000, NULL,
 	  F(policy.spam_threshold), "Score from which a message is spam." },
 	{ "spam", "probable_threshold", PCM_KEY_NUMBER, "3", 0, 10000, NULL,

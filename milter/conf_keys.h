@@ -21,6 +21,8 @@ typedef enum {
 	PCM_KEY_OVERRIDES,	/* comma-separated glob=status -> char ** */
 	PCM_KEY_TEMPLATE,	/* path of a template file -> its text (char *) */
 	PCM_KEY_NUMBER,		/* decimal number, min..max -> double */
+	PCM_KEY_MASKS,		/* comma-separated address masks -> PcMasks * */
+	PCM_KEY_NETWORKS,	/* comma-separated addresses, CIDR ranges -> PcNetworks * */
 } PcmKeyType;
 
 typedef struct {

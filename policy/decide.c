@@ -75,20 +75,54 @@ pc_decide_reply(PcDecision *out, PcAction action, const char *rcode, const char 
 	out->reply = reply;
 }
 
+/* The findings the decision goes by: the verdict's, less the spam ones
+ * for an allow-listed sender, plus one for a block-listed sender. */
+typedef struct {
+	const PcVerdict *verdict;
+	guint ignore;			/* statuses left out */
+	const PcFinding *extra;		/* or NULL */
+} PcFacts;
+
+static const guint pc_spam_statuses = 1u << PC_STATUS_SPAM | 1u << PC_STATUS_PROBABLE;
+
 /* The most severe finding whose status is in mask, or NULL. */
 static const PcFinding *
-pc_worst_in(const PcVerdict *verdict, guint mask)
+pc_worst_in(const PcFacts *facts, guint mask)
 {
-	const PcFinding *worst = NULL;
+	const PcFinding *worst = facts->extra && (mask & (1u << facts->extra->status))
+				 ? facts->extra : NULL;
 
-	for (guint i = 0; i < verdict->findings->len; i++) {
-		const PcFinding *finding = g_ptr_array_index(verdict->findings, i);
+	mask &= ~facts->ignore;
+	for (guint i = 0; i < facts->verdict->findings->len; i++) {
+		const PcFinding *finding = g_ptr_array_index(facts->verdict->findings, i);
 
 		if ((mask & (1u << finding->status)) &&
 		    (worst == NULL || finding->status > worst->status))
 			worst = finding;
 	}
 	return worst;
+}
+
+PcListed
+pc_spam_listed(const PcPolicy *policy, const PcEnvelope *envelope)
+{
+	PcAddress sender;
+	PcListed listed = PC_LISTED_NONE;
+
+	if (envelope == NULL)
+		return PC_LISTED_NONE;
+	pc_address_init(&sender, envelope->sender ? envelope->sender : "");
+	if ((policy->allow_senders && pc_masks_match_address(policy->allow_senders, &sender)) ||
+	    (policy->allow_clients && envelope->client_address &&
+	     pc_networks_match(policy->allow_clients, envelope->client_address)))
+		listed = PC_LISTED_ALLOW;
+	else if ((policy->block_senders &&
+		  pc_masks_match_address(policy->block_senders, &sender)) ||
+		 (policy->block_clients && envelope->client_address &&
+		  pc_networks_match(policy->block_clients, envelope->client_address)))
+		listed = PC_LISTED_BLOCK;
+	pc_address_clear(&sender);
+	return listed;
 }
 
 static void
@@ -398,20 +432,21 @@ pc_status_header(const PcVerdict *verdict, const GArray *edits)
 }
 
 static void
-pc_decide_action(const PcPolicy *policy, const PcVerdict *verdict, const char *hostname,
+pc_decide_action(const PcPolicy *policy, const PcFacts *facts, const char *hostname,
 		 PcDecision *out)
 {
+	const PcVerdict *verdict = facts->verdict;
 	guint blocked = policy->block & ~(1u << PC_STATUS_ERROR) & ~(1u << PC_STATUS_CLEAN);
 	const PcFinding *finding;
 
 	memset(out, 0, sizeof(*out));
 	out->edits = g_array_new(FALSE, TRUE, sizeof(PcEdit));
 	g_array_set_clear_func(out->edits, (GDestroyNotify)pc_edit_clear);
-	if ((finding = pc_worst_in(verdict, blocked)) != NULL) {
+	if ((finding = pc_worst_in(facts, blocked)) != NULL) {
 		pc_decide_block(policy, finding, out);
 		return;
 	}
-	if ((finding = pc_worst_in(verdict, 1u << PC_STATUS_ERROR)) != NULL) {
+	if ((finding = pc_worst_in(facts, 1u << PC_STATUS_ERROR)) != NULL) {
 		pc_decide_error(policy, finding, out);
 		return;
 	}
@@ -427,15 +462,15 @@ pc_decide_action(const PcPolicy *policy, const PcVerdict *verdict, const char *h
 /* Any finding's status in mask, not only the worst: notify_admin =
  * encrypted still hears of an encrypted part next to an infected one. */
 static void
-pc_decide_extras(const PcPolicy *policy, const PcVerdict *verdict, PcDecision *out)
+pc_decide_extras(const PcPolicy *policy, const PcFacts *facts, PcDecision *out)
 {
-	const PcFinding *tagged = pc_worst_in(verdict, policy->tag);
+	const PcFinding *tagged = pc_worst_in(facts, policy->tag);
 
 	out->keep_copy = out->action != PC_ACT_QUARANTINE &&
-			 pc_worst_in(verdict, policy->quarantine) != NULL;
-	out->notify = (pc_worst_in(verdict, policy->notify_admin) ? PC_NOTIFY_ADMIN : 0) |
-		      (pc_worst_in(verdict, policy->notify_recipients) ? PC_NOTIFY_RECIPIENTS : 0) |
-		      (pc_worst_in(verdict, policy->notify_sender) ? PC_NOTIFY_SENDER : 0);
+			 pc_worst_in(facts, policy->quarantine) != NULL;
+	out->notify = (pc_worst_in(facts, policy->notify_admin) ? PC_NOTIFY_ADMIN : 0) |
+		      (pc_worst_in(facts, policy->notify_recipients) ? PC_NOTIFY_RECIPIENTS : 0) |
+		      (pc_worst_in(facts, policy->notify_sender) ? PC_NOTIFY_SENDER : 0);
 	out->spam_required = policy->spam_threshold;
 	if (out->action != PC_ACT_ACCEPT)
 		return;
@@ -449,11 +484,33 @@ pc_decide_extras(const PcPolicy *policy, const PcVerdict *verdict, PcDecision *o
 }
 
 void
-pc_decide(const PcPolicy *policy, const PcVerdict *verdict, const char *hostname,
-	  PcDecision *out)
+pc_decide(const PcPolicy *policy, const PcVerdict *verdict, const PcEnvelope *envelope,
+	  const char *hostname, PcDecision *out)
 {
-	pc_decide_action(policy, verdict, hostname, out);
-	pc_decide_extras(policy, verdict, out);
+	static const PcFinding *listed_spam;
+	PcListed listed = pc_spam_listed(policy, envelope);
+	PcFacts facts = { verdict, listed == PC_LISTED_ALLOW ? pc_spam_statuses : 0, NULL };
+
+	if (g_once_init_enter(&listed_spam)) {
+		PcFinding *f = g_new0(PcFinding, 1);
+
+		f->source = g_strdup("spam");
+		f->status = PC_STATUS_SPAM;
+		f->object = g_strdup("message");
+		f->names = g_ptr_array_new();
+		g_ptr_array_add(f->names, (gpointer)PC_BLOCKLIST_TEST);
+		f->detail = g_strdup("sender or client in block list");
+		g_once_init_leave(&listed_spam, f);
+	}
+	if (listed == PC_LISTED_BLOCK)
+		facts.extra = listed_spam;
+	pc_decide_action(policy, &facts, hostname, out);
+	pc_decide_extras(policy, &facts, out);
+	out->spam_score = verdict->spam_score;
+	if (listed != PC_LISTED_NONE) {
+		out->spam_list = listed == PC_LISTED_ALLOW ? PC_ALLOWLIST_TEST : PC_BLOCKLIST_TEST;
+		out->spam_score += listed == PC_LISTED_ALLOW ? -PC_LIST_SCORE : PC_LIST_SCORE;
+	}
 }
 
 int

@@ -19,6 +19,8 @@
  *	     the message is signed, signed_action decides whether it may
  *	     change;
  *	  4. the X-Virus-Status value says what was found and done;
+ *	  0. a sender or client on the allow list: spam and probable
+ *	     findings do not count; on the block list: the message is spam;
  *	  5. whatever the action: whether a copy goes to the quarantine
  *	     (quarantine), who is notified (notify_*), and for delivered mail
  *	     the subject tag (tag, subject_tag) and the headers (add_headers).
@@ -29,6 +31,7 @@
 #include <portcullis/policy.h>
 #include <portcullis/rewrite.h>
 #include <portcullis/verdict.h>
+#include "groups.h"
 
 typedef enum {
 	PC_ACT_ACCEPT,
@@ -58,10 +61,21 @@ typedef struct {
 	char *subject_tag;	/* prefix for the Subject, NULL: none */
 	guint notify;		/* PC_NOTIFY_* */
 	double spam_required;	/* spam_threshold, for X-Spam-Status */
+	double spam_score;	/* the verdict's, with the lists' */
+	const char *spam_list;	/* PC_ALLOWLIST_TEST, PC_BLOCKLIST_TEST or NULL */
 } PcDecision;
 
-void pc_decide(const PcPolicy *policy, const PcVerdict *verdict, const char *hostname,
-	       PcDecision *out);
+/* A sender or client on a policy's allow list (which wins) or block list
+ * scores like SpamAssassin's lists: -100 or +100, named as a test. */
+#define PC_ALLOWLIST_TEST "USER_IN_ALLOWLIST"
+#define PC_BLOCKLIST_TEST "USER_IN_BLOCKLIST"
+#define PC_LIST_SCORE 100.0
+typedef enum { PC_LISTED_NONE, PC_LISTED_ALLOW, PC_LISTED_BLOCK } PcListed;
+PcListed pc_spam_listed(const PcPolicy *policy, const PcEnvelope *envelope);
+
+/* envelope: sender and client for the allow and block lists; NULL: none. */
+void pc_decide(const PcPolicy *policy, const PcVerdict *verdict, const PcEnvelope *envelope,
+	       const char *hostname, PcDecision *out);
 /* How much of the message a decision keeps from its recipients; with
  * group_conflict = strictest the highest wins: reject, quarantine,
  * discard, tempfail, then accept with the most removed or replaced. */

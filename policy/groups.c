@@ -24,9 +24,9 @@ pc_group_free_conditions(PcGroup *group)
 {
 	if (group == NULL)
 		return;
-	pc_masks_free(group->senders);
-	pc_masks_free(group->recipients);
-	pc_networks_free(group->clients);
+	pc_masks_unref(group->senders);
+	pc_masks_unref(group->recipients);
+	pc_networks_unref(group->clients);
 	g_free(group->name);
 	g_free(group->file);
 	g_free(group);

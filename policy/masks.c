@@ -23,7 +23,7 @@ struct _PcMasks {
 PcMasks *
 pc_masks_new(void)
 {
-	PcMasks *masks = g_new0(PcMasks, 1);
+	PcMasks *masks = g_atomic_rc_box_new0(PcMasks);
 
 	masks->addresses = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	masks->domains = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -32,16 +32,28 @@ pc_masks_new(void)
 	return masks;
 }
 
-void
-pc_masks_free(PcMasks *masks)
+PcMasks *
+pc_masks_ref(PcMasks *masks)
 {
-	if (masks == NULL)
-		return;
+	return masks ? g_atomic_rc_box_acquire(masks) : NULL;
+}
+
+static void
+pc_masks_clear(gpointer data)
+{
+	PcMasks *masks = data;
+
 	g_hash_table_unref(masks->addresses);
 	g_hash_table_unref(masks->domains);
 	g_ptr_array_unref(masks->globs);
 	g_ptr_array_unref(masks->regexes);
-	g_free(masks);
+}
+
+void
+pc_masks_unref(PcMasks *masks)
+{
+	if (masks != NULL)
+		g_atomic_rc_box_release_full(masks, pc_masks_clear);
 }
 
 guint
@@ -210,19 +222,29 @@ struct _PcNetworks {
 PcNetworks *
 pc_networks_new(void)
 {
-	PcNetworks *networks = g_new0(PcNetworks, 1);
+	PcNetworks *networks = g_atomic_rc_box_new0(PcNetworks);
 
 	networks->ranges = g_array_new(FALSE, TRUE, sizeof(PcNetwork));
 	return networks;
 }
 
-void
-pc_networks_free(PcNetworks *networks)
+PcNetworks *
+pc_networks_ref(PcNetworks *networks)
 {
-	if (networks == NULL)
-		return;
-	g_array_unref(networks->ranges);
-	g_free(networks);
+	return networks ? g_atomic_rc_box_acquire(networks) : NULL;
+}
+
+static void
+pc_networks_clear(gpointer data)
+{
+	g_array_unref(((PcNetworks *)data)->ranges);
+}
+
+void
+pc_networks_unref(PcNetworks *networks)
+{
+	if (networks != NULL)
+		g_atomic_rc_box_release_full(networks, pc_networks_clear);
 }
 
 /* "::ffff:192.0.2.1" is the IPv4 client 192.0.2.1. */

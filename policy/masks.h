@@ -30,7 +30,9 @@
 typedef struct _PcMasks PcMasks;
 
 PcMasks *pc_masks_new(void);
-void pc_masks_free(PcMasks *masks);
+/* Lists are shared by the policies that inherit them: reference counted. */
+PcMasks *pc_masks_ref(PcMasks *masks);
+void pc_masks_unref(PcMasks *masks);
 gboolean pc_masks_add(PcMasks *masks, const char *mask, GError **error);
 /* address without angle brackets; "" is the null sender. */
 gboolean pc_masks_match(const PcMasks *masks, const char *address);
@@ -51,7 +53,8 @@ guint pc_masks_count(const PcMasks *masks);
 typedef struct _PcNetworks PcNetworks;
 
 PcNetworks *pc_networks_new(void);
-void pc_networks_free(PcNetworks *networks);
+PcNetworks *pc_networks_ref(PcNetworks *networks);
+void pc_networks_unref(PcNetworks *networks);
 gboolean pc_networks_add(PcNetworks *networks, const char *range, GError **error);
 gboolean pc_networks_match(const PcNetworks *networks, const char *address);
 

@@ -96,6 +96,11 @@ typedef struct {
 	guint notify_sender;
 	char *admin_address;
 	char *notify_language;		/* template set: templates_dir/LANG/ */
+	/* spam allow and block lists (policy/masks.h; NULL: empty) */
+	struct _PcMasks *allow_senders;
+	struct _PcMasks *block_senders;
+	struct _PcNetworks *allow_clients;
+	struct _PcNetworks *block_clients;
 } PcPolicy;
 
 const char *pc_scan_mode_name(PcScanMode mode);

@@ -140,7 +140,7 @@ test_decide_case(gconstpointer data)
 
 	g_assert_nonnull(conf);
 	verdict->signed_body = c->signed_body;
-	pc_decide(&conf->policy, verdict, "mx.example", &d);
+	pc_decide(&conf->policy, verdict, NULL, "mx.example", &d);
 	g_assert_cmpstr(pc_action_name(d.action), ==, pc_action_name(c->action));
 	g_assert_cmpstr(d.rcode, ==, c->rcode);
 	g_assert_cmpstr(d.reply, ==, c->reply);
@@ -161,14 +161,14 @@ test_decide_strongest(void)
 	PcDecision d;
 
 	pc_verdict_add(v, "filter", PC_STATUS_FILTERED, "2", "name:*.exe", "a.exe");
-	pc_decide(&conf->policy, v, "mx.example", &d);
+	pc_decide(&conf->policy, v, NULL, "mx.example", &d);
 	g_assert_cmpuint(d.edits->len, ==, 1);
 	g_assert_cmpint(g_array_index(d.edits, PcEdit, 0).action, ==, PC_OBJ_PLACEHOLDER);
 	pc_decision_clear(&d);
 
 	pc_verdict_add(v, "av", PC_STATUS_ERROR, "1", NULL, "libclamav: out of memory");
 	pc_verdict_add(v, "av", PC_STATUS_INFECTED, "1", "Eicar-Test", NULL);
-	pc_decide(&conf->policy, v, "mx.example", &d);
+	pc_decide(&conf->policy, v, NULL, "mx.example", &d);
 	g_assert_cmpint(d.action, ==, PC_ACT_REJECT);
 	pc_decision_clear(&d);
 }
@@ -183,7 +183,7 @@ test_decide_notice(void)
 	PcDecision d;
 	const char *notice;
 
-	pc_decide(&conf->policy, v, "mx.example", &d);
+	pc_decide(&conf->policy, v, NULL, "mx.example", &d);
 	notice = g_array_index(d.edits, PcEdit, 0).notice;
 	g_assert_nonnull(strstr(notice, "File:    a.exe\n"));
 	g_assert_nonnull(strstr(notice, "Status:  infected\n"));
@@ -201,7 +201,7 @@ test_decide_rename(void)
 	g_autoptr(PcVerdict) v = decide_verdict(PC_STATUS_FILTERED, "executable", FALSE, 2);
 	PcDecision d;
 
-	pc_decide(&conf->policy, v, "mx.example", &d);
+	pc_decide(&conf->policy, v, NULL, "mx.example", &d);
 	g_assert_cmpstr(g_array_index(d.edits, PcEdit, 0).new_name, ==, "a.exe_x");
 	pc_decision_clear(&d);
 }
@@ -219,7 +219,7 @@ test_decide_disclaimer(void)
 	g_free(text->declared_type);
 	text->declared_type = g_strdup("text/plain");
 	conf->policy.disclaimer_text = g_strdup("-- \nchecked by {hostname}\n");
-	pc_decide(&conf->policy, v, "mx.example", &d);
+	pc_decide(&conf->policy, v, NULL, "mx.example", &d);
 	g_assert_cmpstr(d.status, ==, "Clean");
 	g_assert_cmpuint(d.edits->len, ==, 1);
 	g_assert_true(g_array_index(d.edits, PcEdit, 0).object == text);
@@ -229,7 +229,7 @@ test_decide_disclaimer(void)
 
 	v->signed_body = TRUE;
 	conf->policy.signed_action = PC_SIGNED_PASS;
-	pc_decide(&conf->policy, v, "mx.example", &d);
+	pc_decide(&conf->policy, v, NULL, "mx.example", &d);
 	g_assert_cmpuint(d.edits->len, ==, 0);
 	pc_decision_clear(&d);
 }

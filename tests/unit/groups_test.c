@@ -48,7 +48,7 @@ test_mask_case(gconstpointer data)
 
 	g_assert_true(pc_masks_add(masks, c->mask, NULL));
 	g_assert_cmpint(pc_masks_match(masks, c->address), ==, c->match);
-	pc_masks_free(masks);
+	pc_masks_unref(masks);
 }
 
 static char *
@@ -80,7 +80,7 @@ test_mask_file(void)
 	g_assert_false(pc_masks_match(masks, "joe@x.test"));
 	g_assert_false(pc_masks_add(masks, badmask, &error));
 	g_assert_true(g_str_has_prefix(error->message, expect));
-	pc_masks_free(masks);
+	pc_masks_unref(masks);
 	g_unlink(path);
 	g_unlink(bad);
 }
@@ -95,7 +95,7 @@ test_mask_bad(void)
 	g_assert_false(pc_masks_add(masks, "two words@x.test", &e1));
 	g_assert_false(pc_masks_add(masks, "file:/nonexistent/masks", &e2));
 	g_assert_nonnull(strstr(e2->message, "/nonexistent/masks"));
-	pc_masks_free(masks);
+	pc_masks_unref(masks);
 }
 
 /* Thousands of addresses: a hash lookup, not a walk through them. */
@@ -112,7 +112,7 @@ test_mask_many(void)
 	g_assert_true(pc_masks_match(masks, "user9999@big.test"));
 	g_assert_false(pc_masks_match(masks, "user10000@big.test"));
 	g_assert_cmpuint(pc_masks_count(masks), ==, 10000);
-	pc_masks_free(masks);
+	pc_masks_unref(masks);
 }
 
 static void
@@ -135,7 +135,7 @@ test_networks(void)
 	g_assert_false(pc_networks_match(nets, "172.32.0.0"));
 	g_assert_false(pc_networks_match(nets, "unknown"));
 	g_assert_false(pc_networks_add(nets, "10.0.0.0/33", &error));
-	pc_networks_free(nets);
+	pc_networks_unref(nets);
 }
 
 static const char groups_conf[] =
@@ -326,13 +326,13 @@ test_decide_extras(void)
 	g_autoptr(PcVerdict) filtered = one_finding(PC_STATUS_FILTERED);
 	PcDecision d;
 
-	pc_decide(&conf->policy, infected, "mx", &d);
+	pc_decide(&conf->policy, infected, NULL, "mx", &d);
 	g_assert_cmpint(d.action, ==, PC_ACT_REJECT);
 	g_assert_true(d.keep_copy);
 	g_assert_cmpuint(d.notify, ==, PC_NOTIFY_ADMIN);
 	g_assert_null(d.subject_tag);
 	pc_decision_clear(&d);
-	pc_decide(&conf->policy, filtered, "mx", &d);
+	pc_decide(&conf->policy, filtered, NULL, "mx", &d);
 	g_assert_cmpint(d.action, ==, PC_ACT_ACCEPT);
 	g_assert_true(d.keep_copy);
 	g_assert_false(d.add_headers);
@@ -342,6 +342,70 @@ test_decide_extras(void)
 	g_assert_false(d.keep_copy);
 	g_assert_cmpuint(d.notify, ==, 0);
 	pc_decision_clear(&d);
+}
+
+/* Allow and block lists: the allow list wins; a group inherits the
+ * default's lists or sets its own; no envelope, no lists. */
+static void
+test_decide_lists(void)
+{
+	g_autoptr(PcmConfig) conf = load_text(
+		"[policy]\nblock = spam\n"
+		"[spam]\nallow_senders = *@partner.test, boss@corp.test\n"
+		"allow_clients = 192.0.2.0/24\nblock_senders = re:^win\nblock_clients = 2001:db8::/32\n"
+		"[group:sales]\nrecipients = *@sales.test\nblock_senders = *@partner.test\n"
+		"allow_senders =\n", NULL, NULL);
+	g_autoptr(PcVerdict) spam = one_finding(PC_STATUS_CLEAN);
+	g_autoptr(PcVerdict) clean = one_finding(PC_STATUS_CLEAN);
+	const PcPolicy *sales;
+	PcDecision d;
+	static const struct {
+		const char *sender, *client;
+		PcListed listed;
+	} cases[] = {
+		{ "ann@partner.test", "203.0.113.1", PC_LISTED_ALLOW },
+		{ "Boss@Corp.test", NULL, PC_LISTED_ALLOW },
+		{ "x@y.test", "192.0.2.77", PC_LISTED_ALLOW },
+		{ "winner@y.test", "192.0.2.77", PC_LISTED_ALLOW },	/* allow wins */
+		{ "winner@y.test", "203.0.113.1", PC_LISTED_BLOCK },
+		{ "x@y.test", "2001:db8::25", PC_LISTED_BLOCK },
+		{ "x@y.test", "203.0.113.1", PC_LISTED_NONE },
+		{ "", NULL, PC_LISTED_NONE },
+	};
+
+	g_assert_nonnull(conf);
+	pc_verdict_add(spam, "spam", PC_STATUS_SPAM, "message", "BAYES_99", NULL);
+	spam->spam_scanned = TRUE;
+	spam->spam_score = 7.5;
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		PcEnvelope e = { cases[i].sender, "r@x.test", cases[i].client, FALSE };
+
+		g_test_message("case %u: %s %s", i, cases[i].sender, cases[i].client);
+		g_assert_cmpint(pc_spam_listed(&conf->policy, &e), ==, cases[i].listed);
+	}
+	/* allow-listed spam is delivered, scored -100 */
+	pc_decide(&conf->policy, spam, &(PcEnvelope){ "ann@partner.test", NULL, NULL, FALSE }, "mx",
+		  &d);
+	g_assert_cmpint(d.action, ==, PC_ACT_ACCEPT);
+	g_assert_cmpstr(d.spam_list, ==, PC_ALLOWLIST_TEST);
+	g_assert_cmpfloat(d.spam_score, ==, 7.5 - PC_LIST_SCORE);
+	pc_decision_clear(&d);
+	/* a block-listed sender's clean message is spam, blocked */
+	pc_decide(&conf->policy, clean, &(PcEnvelope){ "win@y.test", NULL, NULL, FALSE }, "mx", &d);
+	g_assert_cmpint(d.action, ==, PC_ACT_REJECT);
+	g_assert_cmpstr(d.reason, ==, "spam: " PC_BLOCKLIST_TEST);
+	pc_decision_clear(&d);
+	/* without an envelope the lists do not apply */
+	pc_decide(&conf->policy, spam, NULL, "mx", &d);
+	g_assert_cmpint(d.action, ==, PC_ACT_REJECT);
+	g_assert_null(d.spam_list);
+	pc_decision_clear(&d);
+	/* the group's own lists: partner is blocked there, its allow list empty */
+	sales = &((PcGroup *)g_ptr_array_index(conf->groups, 0))->policy;
+	g_assert_cmpint(pc_spam_listed(sales, &(PcEnvelope){ "ann@partner.test", NULL, NULL, 0 }),
+			==, PC_LISTED_BLOCK);
+	g_assert_cmpint(pc_spam_listed(sales, &(PcEnvelope){ "x@y.test", NULL, "2001:db8::1", 0 }),
+			==, PC_LISTED_BLOCK);
 }
 
 /* strictest: reject > quarantine > discard > tempfail > accept, and among
@@ -356,8 +420,8 @@ test_decide_severity(void)
 	PcDecision discard = { .action = PC_ACT_DISCARD }, tempfail = { .action = PC_ACT_TEMPFAIL };
 	PcDecision replaced, untouched;
 
-	pc_decide(&conf->policy, filtered, "mx", &replaced);
-	pc_decide(&conf->policy, clean, "mx", &untouched);
+	pc_decide(&conf->policy, filtered, NULL, "mx", &replaced);
+	pc_decide(&conf->policy, clean, NULL, "mx", &untouched);
 	g_assert_cmpint(replaced.edits->len, ==, 1);
 	g_assert_cmpint(pc_decision_severity(&reject), >, pc_decision_severity(&quarantine));
 	g_assert_cmpint(pc_decision_severity(&quarantine), >, pc_decision_severity(&discard));
@@ -382,6 +446,7 @@ main(int argc, char **argv)
 	PC_TEST_ADD_CASES("/groups/error", group_error_cases, test_group_error);
 	g_test_add_func("/groups/dir", test_groups_dir);
 	g_test_add_func("/decide/extras", test_decide_extras);
+	g_test_add_func("/decide/lists", test_decide_lists);
 	g_test_add_func("/decide/severity", test_decide_severity);
 	return g_test_run();
 }
