@@ -34,6 +34,7 @@ export top_srcdir=$here top_builddir=${top_builddir:-$here}
 [ -x "$top_builddir/portcullis" ] || top_builddir=$(dirname "$(ls "$here"/build-release/portcullis "$here"/portcullis 2>/dev/null | head -1)")
 . "$here/tests/lib.sh"
 . "$here/tests/e2e/postfix-lib.sh"
+. "$here/tests/bench/lib.sh"
 
 make -s -C "$top_builddir" portcullis tests/bench/null-milter tests/bench/scan-cost || exit 1
 
@@ -83,38 +84,6 @@ if [ ! -f "$corpus/done" ]; then
 	python3 "$here/tests/bench/gen-corpus.py" "$corpus" "$NCORPUS" 1 && touch "$corpus/done"
 fi
 
-# CPU ticks used so far by a list of processes (all their threads).
-ticks() {
-	t=0
-	for pid in "$@"; do
-		set -- $(cut -d')' -f2 "/proc/$pid/stat")
-		t=$((t + ${12} + ${13}))
-	done
-	echo $t
-}
-# Postfix: the master (with its reaped children) plus its live children.
-postfix_ticks() {
-	master=$(head -1 "$work/pf/queue/pid/master.pid" | tr -d ' ')
-	kids=$(cat /proc/"$master"/task/*/children 2>/dev/null)
-	set -- $(cut -d')' -f2 "/proc/$master/stat")
-	echo $(( ${12} + ${13} + ${14} + ${15} + $(ticks $kids) ))
-}
-rss_mb() {
-	kb=0
-	for pid in "$@"; do
-		kb=$((kb + $(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")))
-	done
-	echo $((kb / 1024))
-}
-wait_socket() {
-	for _ in $(seq 1200); do
-		[ -S "$1" ] && return 0
-		sleep 0.1
-	done
-	echo "bench: $1 did not appear" >&2
-	return 1
-}
-
 # The traffic of one workload: 5kb-session, 5kb-reuse or corpus.
 send() {
 	case $1 in
@@ -138,9 +107,9 @@ run() {
 	pf_wait_queue_empty "$work/pf"
 	local each0=() each1=() pid
 	for pid in "$@"; do each0+=("$(ticks "$pid")"); done
-	f0=$(ticks "$@") p0=$(postfix_ticks) t0=$(date +%s.%N)
+	f0=$(ticks "$@") p0=$(postfix_ticks "$work/pf") t0=$(date +%s.%N)
 	send "$load" "$count" > "$work/$name.$load.source" 2>&1
-	t1=$(date +%s.%N) f1=$(ticks "$@") p1=$(postfix_ticks)
+	t1=$(date +%s.%N) f1=$(ticks "$@") p1=$(postfix_ticks "$work/pf")
 	for pid in "$@"; do each1+=("$(ticks "$pid")"); done
 	pf_wait_queue_empty "$work/pf"
 	errors=$(grep -c . "$work/$name.$load.source")
