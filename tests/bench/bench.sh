@@ -180,35 +180,7 @@ start_portcullis portcullis-text auto -o scan.raw_scan=text || exit 1
 run portcullis-text corpus "unix:$work/portcullis-text.sock" "$pcpid"
 kill "$pcpid"; wait "$pcpid"; pcpid=
 
-cat > "$work/clamd.conf" <<CONF
-LocalSocket $work/clamd.sock
-FixStaleSocket true
-DatabaseDirectory $db
-TemporaryDirectory $scratch/clamd
-Foreground true
-LogFile $work/clamd.log
-MaxThreads 12
-ScanMail true
-ScanArchive true
-StreamMaxLength 100M
-CONF
-cat > "$work/clamav-milter.conf" <<CONF
-MilterSocket unix:$work/clamav-milter.sock
-MilterSocketMode 666
-FixStaleSocket true
-ClamdSocket unix:$work/clamd.sock
-Foreground true
-LogFile $work/clamav-milter.log
-OnClean Accept
-OnInfected Reject
-AddHeader Replace
-CONF
-clamd -c "$work/clamd.conf" > "$work/clamd.out" 2>&1 &
-clamdpid=$!
-wait_socket "$work/clamd.sock" || exit 1
-clamav-milter -c "$work/clamav-milter.conf" > "$work/clamav-milter.out" 2>&1 &
-cmpid=$!
-wait_socket "$work/clamav-milter.sock" || exit 1
+clamav_stack_start "$work" "$db" "$scratch/clamd" || exit 1
 run_all "clamav-milter+clamd" "unix:$work/clamav-milter.sock" "$clamdpid" "$cmpid"
 kill "$cmpid" "$clamdpid"; wait "$cmpid" "$clamdpid" 2>/dev/null; cmpid= clamdpid=
 

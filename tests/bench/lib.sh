@@ -37,3 +37,40 @@ wait_socket() {
 	echo "bench: $1 did not appear" >&2
 	return 1
 }
+
+# clamd and clamav-milter as the benchmark runs them: WORK, DATABASE,
+# SCRATCH (clamd's TemporaryDirectory).  Sets clamdpid and cmpid; the milter
+# listens on unix:WORK/clamav-milter.sock.
+clamav_stack_start() {
+	local work=$1 db=$2 scratch=$3
+	cat > "$work/clamd.conf" <<CONF
+LocalSocket $work/clamd.sock
+FixStaleSocket true
+DatabaseDirectory $db
+TemporaryDirectory $scratch
+Foreground true
+LogFile $work/clamd.log
+MaxThreads 12
+ScanMail true
+ScanArchive true
+StreamMaxLength 100M
+CONF
+	cat > "$work/clamav-milter.conf" <<CONF
+MilterSocket unix:$work/clamav-milter.sock
+MilterSocketMode 666
+FixStaleSocket true
+ClamdSocket unix:$work/clamd.sock
+Foreground true
+LogFile $work/clamav-milter.log
+OnClean Accept
+OnInfected Reject
+AddHeader Replace
+CONF
+	rm -f "$work/clamd.sock" "$work/clamav-milter.sock"
+	clamd -c "$work/clamd.conf" > "$work/clamd.out" 2>&1 &
+	clamdpid=$!
+	wait_socket "$work/clamd.sock" || return 1
+	clamav-milter -c "$work/clamav-milter.conf" > "$work/clamav-milter.out" 2>&1 &
+	cmpid=$!
+	wait_socket "$work/clamav-milter.sock"
+}

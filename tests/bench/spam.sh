@@ -139,38 +139,14 @@ wait_socket "$work/portcullis.sock" || exit 1
 run "portcullis-av+spam" "unix:$work/portcullis.sock" "$pcpid"
 kill "$pcpid"; wait "$pcpid"; pcpid=
 
-cat > "$work/clamd.conf" <<CONF
-LocalSocket $work/clamd.sock
-FixStaleSocket true
-DatabaseDirectory $db
-Foreground true
-LogFile $work/clamd.log
-ScanMail true
-ScanArchive true
-CONF
-cat > "$work/clamav-milter.conf" <<CONF
-MilterSocket unix:$work/clamav-milter.sock
-MilterSocketMode 666
-FixStaleSocket true
-ClamdSocket unix:$work/clamd.sock
-Foreground true
-LogFile $work/clamav-milter.log
-OnClean Accept
-OnInfected Reject
-AddHeader Replace
-CONF
-rm -f "$work"/*.sock
-clamd -c "$work/clamd.conf" > "$work/clamd.out" 2>&1 &
-clamdpid=$!
-wait_socket "$work/clamd.sock" || exit 1
-clamav-milter -c "$work/clamav-milter.conf" > "$work/clamav-milter.out" 2>&1 &
-cmpid=$!
+clamav_stack_start "$work" "$db" "$work/spool" || exit 1
+rm -f "$work/spamd.sock" "$work/spamass.sock"
 spamd -L --siteconfigpath="$work/sa-site" --socketpath="$work/spamd.sock" --socketmode=0666 \
 	-u nobody -x --max-children=4 > "$work/spamd.out" 2>&1 &
 spamdpid=$!
 spamass-milter -p "$work/spamass.sock" -- -U "$work/spamd.sock" > "$work/spamass.out" 2>&1 &
 smpid=$!
-wait_socket "$work/clamav-milter.sock" && wait_socket "$work/spamd.sock" &&
+wait_socket "$work/spamd.sock" &&
 	wait_socket "$work/spamass.sock" || exit 1
 chmod 666 "$work/spamass.sock"
 run "clamav-milter+clamd+spamass-milter+spamd" \
