@@ -13,10 +13,14 @@ build=${top_builddir:-$root/build-dev}
 work=$(mktemp -d /var/tmp/pc-eval-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
+# The messages of a directory: the corpus package keeps a .json of metadata
+# beside each message (.txt); only the messages count.
+messages() { find -L "$1" -maxdepth 1 -type f ! -name '*.json' | sort; }
+
 score() { # bayes_dir, message dir, extra -o... -> one status per line
 	local bayes=$1 dir=$2
 	shift 2
-	find -L "$dir" -maxdepth 1 -type f | sort | xargs -r "$build/portcullis" -c /dev/null \
+	messages "$dir" | xargs -r "$build/portcullis" -c /dev/null \
 		-o av.database_dir="$root/tests/data/sigs" -o message.spool_dir="$work" \
 		-o spam.bayes_dir="$bayes" -o scan.av=no "$@" --scan 2> /dev/null |
 		python3 -c 'import json, sys
@@ -25,7 +29,8 @@ for line in sys.stdin:
 }
 
 learn() { # bayes_dir, class, dir
-	"$build/portcullisctl" -c /dev/null -o spam.bayes_dir="$1" learn "--$2" "$3" > /dev/null
+	messages "$3" | xargs -r "$build/portcullisctl" -c /dev/null -o spam.bayes_dir="$1" \
+		learn "--$2" > /dev/null
 }
 
 # Prints "caught N/M (P%)  flagged N/M (P%)" for one train/test split.
@@ -52,7 +57,7 @@ PY
 # Fold k of K: files whose position modulo K is k are the test set.
 fold() { # src, K, k, test?(1/0), dest
 	mkdir -p "$5"
-	find "$1" -maxdepth 1 -type f | sort | awk -v K="$2" -v k="$3" -v t="$4" \
+	messages "$1" | awk -v K="$2" -v k="$3" -v t="$4" \
 		'((NR - 1) % K == k) == (t == 1)' | while read -r f; do ln -s "$f" "$5/"; done
 }
 
