@@ -127,13 +127,14 @@ pc_resolver_poll(PcResolver *r)
 	ares_socket_t socks[ARES_GETSOCK_MAXNUM];
 	struct pollfd fds[ARES_GETSOCK_MAXNUM + 1];
 	struct timeval max = { 1, 0 }, tv, *tvp;
-	int bits = ares_getsock(r->channel, socks, ARES_GETSOCK_MAXNUM);
+	/* c-ares' ARES_GETSOCK_* macros shift a signed 1 into the sign bit */
+	guint bits = (guint)ares_getsock(r->channel, socks, ARES_GETSOCK_MAXNUM);
 	nfds_t n = 0;
 
 	fds[n++] = (struct pollfd){ .fd = r->wake, .events = POLLIN };
 	for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-		short ev = (ARES_GETSOCK_READABLE(bits, i) ? POLLIN : 0) |
-			   (ARES_GETSOCK_WRITABLE(bits, i) ? POLLOUT : 0);
+		short ev = (bits & (1u << i) ? POLLIN : 0) |
+			   (bits & (1u << (i + ARES_GETSOCK_MAXNUM)) ? POLLOUT : 0);
 
 		if (ev)
 			fds[n++] = (struct pollfd){ .fd = socks[i], .events = ev };

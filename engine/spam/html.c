@@ -44,7 +44,8 @@ pc_html_colour(const char *value)
 		{ "white", "#ffffff" }, { "black", "#000000" }, { "red", "#ff0000" },
 		{ "silver", "#c0c0c0" }, { "gray", "#808080" }, { "grey", "#808080" },
 	};
-	g_autofree char *v = g_ascii_strdown(g_strstrip(g_strdup(value)), -1);
+	g_autofree char *copy = g_strdup(value);
+	g_autofree char *v = g_ascii_strdown(g_strstrip(copy), -1);
 	guint r, g, b;
 
 	for (guint i = 0; i < G_N_ELEMENTS(names); i++)
