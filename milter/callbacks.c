@@ -24,6 +24,7 @@
 #include <sys/socket.h>
 
 #include "actions.h"
+#include "autolearn.h"
 #include "callbacks.h"
 #include "log.h"
 #include "message.h"
@@ -445,8 +446,10 @@ pcm_eom(SMFICTX *ctx)
 		pcm_keep_archived(conn, msg, &outcome, extra);
 	status = pcm_apply(ctx, msg, outcome.verdict, &outcome.decision,
 			   (conn->steps & SMFIP_HDR_LEADSPC) != 0);
-	if (status != SMFIS_TEMPFAIL)
+	if (status != SMFIS_TEMPFAIL) {
 		pcm_notices_send(conn, msg, &outcome, quarantine_id);
+		pcm_autolearn(msg, outcome.verdict, extra);
+	}
 	pcm_log_result(conn, msg, &outcome, extra->str);
 	pcm_outcome_clear(&outcome);
 	pcm_end_message(conn);

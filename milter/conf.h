@@ -60,6 +60,9 @@ typedef struct {
 	guint dns_budget_ms;
 	char *bayes_dir;
 	guint bayes_min_learned;
+	gboolean autolearn;
+	double autolearn_spam;
+	double autolearn_ham;
 	/* [notify] (engine-wide) */
 	char *templates_dir;
 	char *notify_from;

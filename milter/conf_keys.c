@@ -266,6 +266,14 @@ const PcmKey pcm_conf_keys[] = {
 	  "lists win when both match." },
 	{ "spam", "block_clients", PCM_KEY_NETWORKS, "", 0, 0, NULL, F(policy.block_clients),
 	  "Client addresses and CIDR ranges whose mail is always spam." },
+	{ "spam", "autolearn", PCM_KEY_BOOL, "no", 0, 0, NULL, F(autolearn),
+	  "Learn clear cases into bayes_dir as mail passes: a score without Bayes\n"
+	  "at or above autolearn_spam as spam, below autolearn_ham as ham. Messages\n"
+	  "are learned before the MTA hears the answer (one LMDB write each)." },
+	{ "spam", "autolearn_spam", PCM_KEY_NUMBER, "12", 0, 10000, NULL, F(autolearn_spam),
+	  "Score without Bayes from which autolearn learns a message as spam." },
+	{ "spam", "autolearn_ham", PCM_KEY_NUMBER, "0.1", 0, 10000, NULL, F(autolearn_ham),
+	  "Score without Bayes below which autolearn learns a message as ham." },
 	{ "spam", "spam_threshold", PCM_KEY_NUMBER, "5", 0, 10000, NULL,
 	  F(policy.spam_threshold), "Score from which a message is spam." },
 	{ "spam", "probable_threshold", PCM_KEY_NUMBER, "3", 0, 10000, NULL,

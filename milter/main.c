@@ -30,6 +30,7 @@
 #include "callbacks.h"
 #include "conf.h"
 #include "daemon.h"
+#include "autolearn.h"
 #include "housekeeping.h"
 #include "log.h"
 #include "notices.h"
@@ -342,6 +343,7 @@ pcm_serve(const PcmArgs *args, const char *path, GStrv overrides, PcmRuntime *rt
 	pcm_reloader_stop();
 	pcm_housekeeping_stop();
 	pcm_notices_stop();
+	pcm_autolearn_shutdown();
 	pcm_runtime_shutdown();
 	if (!args->foreground && *pidfile != '\0')
 		unlink(pidfile);

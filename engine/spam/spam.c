@@ -242,7 +242,8 @@ pc_spam_scan_message(gpointer state, PcScan *scan, GError **error)
 	pc_spam_view_init(&view, scan);
 	pc_spam_dns(state, &view, scan);
 	score = pc_rules_run(((PcSpamState *)state)->rules, &view, hits);
-	score += pc_spam_bayes_hit(state, &view, hits);
+	scan->verdict->spam_bayes = pc_spam_bayes_hit(state, &view, hits);
+	score += scan->verdict->spam_bayes;
 	if (scan->data != NULL && g_strstr_len((const char *)scan->data, scan->len, PC_GTUBE)) {
 		PcRuleHit gtube = { "GTUBE", PC_GTUBE_SCORE, 1 };
 

