@@ -99,7 +99,7 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t len)
 	if (len == 0)
 		input.data = (const guint8 *)"";
 	verdict = pc_engine_scan(fuzz_engine, &input, &fuzz_policy);
-	pc_decide(&fuzz_policy, verdict, "fuzz.example", &decision);
+	pc_decide(&fuzz_policy, verdict, NULL, "fuzz.example", &decision);
 	if (decision.edits->len > 0 &&
 	    pc_rewrite(input.data, len, verdict, decision.edits, &result, NULL))
 		pc_rewrite_clear(&result);

@@ -67,8 +67,10 @@ test_rbldnsd(void)
 	g_assert_true(g_file_set_contents(dom, ":127.0.0.2:Listed\nspammy.example\n", -1, NULL));
 	bind_to = g_strdup_printf("127.0.0.1/%u", port);
 	{
-		const char *argv[] = { "rbldnsd", "-n", "-u", "nobody", "-w", dir, "-b", bind_to,
-				       "bl.test:ip4set:ip", "uribl.test:dnset:dom", NULL };
+		/* timeout: a failed assertion must not leave the server running */
+		const char *argv[] = { "timeout", "60", "rbldnsd", "-n", "-u", "nobody", "-w", dir,
+				       "-b", bind_to, "bl.test:ip4set:ip", "uribl.test:dnset:dom",
+				       NULL };
 
 		g_assert_true(g_spawn_async(NULL, (char **)argv, NULL,
 					    G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
