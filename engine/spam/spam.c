@@ -106,7 +106,7 @@ pc_spam_fill_info(gpointer state, PcEngineInfo *info)
 	info->dns_lists = st->resolver != NULL;
 }
 
-/* The zones of names that got no answer, "a,b", or NULL. */
+/* The queries that got no answer in time, "a,b", or NULL. */
 static char *
 pc_spam_unanswered(GPtrArray *names, GHashTable *answers)
 {
@@ -227,11 +227,28 @@ pc_spam_tests(GArray *hits)
 	return g_string_free(out, FALSE);
 }
 
+/* Rules, DNS lists and Bayes over the message's view.  With no rules and
+ * no Bayes there is nothing to build it for: GTUBE needs only the bytes. */
+static double
+pc_spam_score(PcSpamState *st, PcScan *scan, GArray *hits)
+{
+	PcSpamView view = { 0 };
+	double score;
+
+	if (pc_rules_count(st->rules) == 0 && st->bayes_dir == NULL)
+		return 0;
+	pc_spam_view_init(&view, scan);
+	pc_spam_dns(st, &view, scan);
+	score = pc_rules_run(st->rules, &view, hits);
+	scan->verdict->spam_bayes = pc_spam_bayes_hit(st, &view, hits);
+	pc_spam_view_clear(&view);
+	return score + scan->verdict->spam_bayes;
+}
+
 static gboolean
 pc_spam_scan_message(gpointer state, PcScan *scan, GError **error)
 {
 	const PcPolicy *policy = scan->policy;
-	PcSpamView view = { 0 };
 	g_autoptr(GArray) hits = g_array_new(FALSE, FALSE, sizeof(PcRuleHit));
 	double score;
 	PcStatus status = PC_STATUS_CLEAN;
@@ -239,18 +256,13 @@ pc_spam_scan_message(gpointer state, PcScan *scan, GError **error)
 	(void)error;
 	if (!policy->spam || scan->alternate)
 		return TRUE;
-	pc_spam_view_init(&view, scan);
-	pc_spam_dns(state, &view, scan);
-	score = pc_rules_run(((PcSpamState *)state)->rules, &view, hits);
-	scan->verdict->spam_bayes = pc_spam_bayes_hit(state, &view, hits);
-	score += scan->verdict->spam_bayes;
+	score = pc_spam_score(state, scan, hits);
 	if (scan->data != NULL && g_strstr_len((const char *)scan->data, scan->len, PC_GTUBE)) {
 		PcRuleHit gtube = { "GTUBE", PC_GTUBE_SCORE, 1 };
 
 		g_array_append_val(hits, gtube);
 		score += PC_GTUBE_SCORE;
 	}
-	pc_spam_view_clear(&view);
 	g_free(scan->verdict->spam_tests);
 	scan->verdict->spam_scanned = TRUE;
 	scan->verdict->spam_score = score;

@@ -159,12 +159,14 @@ static GPtrArray *
 pc_view_uri_domains(const GPtrArray *uris)
 {
 	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+	/* a set, not a scan of out: a message may carry thousands of links */
+	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
 
 	for (guint i = 0; i < uris->len; i++) {
 		g_autofree char *host = pc_url_host(g_ptr_array_index(uris, i));
 		char *domain = host ? pc_url_registrable(host) : NULL;
 
-		if (domain != NULL && !g_ptr_array_find_with_equal_func(out, domain, g_str_equal, NULL))
+		if (domain != NULL && g_hash_table_add(seen, domain))
 			g_ptr_array_add(out, domain);
 		else
 			g_free(domain);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
+#include "cases.h"
 #include "dns/resolver.h"
 
 /* A UDP socket on a free loopback port; the caller closes it. */
@@ -32,16 +33,6 @@ udp_socket(guint *port)
 	return fd;
 }
 
-static GPtrArray *
-names_of(const char *const *items)
-{
-	GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
-
-	for (guint i = 0; items[i] != NULL; i++)
-		g_ptr_array_add(a, g_strdup(items[i]));
-	return a;
-}
-
 static void
 test_rbldnsd(void)
 {
@@ -51,7 +42,7 @@ test_rbldnsd(void)
 	g_autofree char *bind_to = NULL, *server = NULL;
 	g_autoptr(GHashTable) answers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 							      g_free);
-	g_autoptr(GPtrArray) names = names_of((const char *const[]){
+	g_autoptr(GPtrArray) names = pc_test_strings((const char *const[]){
 		"1.0.0.127.bl.test", "55.2.0.192.bl.test", "2.0.0.127.bl.test",
 		"spammy.example.uribl.test", NULL });
 	guint port;
@@ -113,7 +104,7 @@ test_silent_server(void)
 	g_autofree char *server = g_strdup_printf("127.0.0.1:%u", port);
 	g_autoptr(GHashTable) answers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 							      g_free);
-	g_autoptr(GPtrArray) names = names_of((const char *const[]){ "1.0.0.127.slow.test", NULL });
+	g_autoptr(GPtrArray) names = pc_test_strings((const char *const[]){ "1.0.0.127.slow.test", NULL });
 	PcResolver *r = pc_resolver_new(server, 200, NULL);
 	gint64 start = g_get_monotonic_time(), took;
 

@@ -11,22 +11,13 @@
 
 #include <portcullis/learn.h>
 
+#include "cases.h"
 #include "dns/resolver.h"
 #include "spam/bayes.h"
 #include "spam/expr.h"
 #include "spam/rules.h"
 #include "spam/spam.h"
 #include "spam/url.h"
-
-static GPtrArray *
-strings(const char *const *items)
-{
-	GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
-
-	for (guint i = 0; items[i] != NULL; i++)
-		g_ptr_array_add(a, g_strdup(items[i]));
-	return a;
-}
 
 /* A hand-made view: two Subject-less headers... as listed below. */
 static void
@@ -48,18 +39,18 @@ test_view(PcSpamView *v)
 	static const char *const uris[] = { "http://pharma.example/buy?x=1", NULL };
 	static const char full[] = "From: x\r\n\r\nBuy viagra now.\r\n";
 
-	v->header_names = strings(names);
-	v->header_values = strings(values);
-	v->header_raw = strings(raw);
-	v->body = strings(body);
-	v->rawbody = strings(rawbody);
-	v->uris = strings(uris);
+	v->header_names = pc_test_strings(names);
+	v->header_values = pc_test_strings(values);
+	v->header_raw = pc_test_strings(raw);
+	v->body = pc_test_strings(body);
+	v->rawbody = pc_test_strings(rawbody);
+	v->uris = pc_test_strings(uris);
 	v->full = full;
 	v->full_len = strlen(full);
 	/* what the resolver answered; down.test never answers */
 	v->relay_address = g_strdup("192.0.2.55");
 	v->sender_domain = g_strdup("pharma.example");
-	v->uri_domains = strings((const char *const[]){ "pharma.example", NULL });
+	v->uri_domains = pc_test_strings((const char *const[]){ "pharma.example", NULL });
 	v->dns = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	g_hash_table_insert(v->dns, g_strdup("55.2.0.192.bl.test"), g_strdup("127.0.0.2 127.0.0.4"));
 	g_hash_table_insert(v->dns, g_strdup("55.2.0.192.quiet.test"), g_strdup(""));
@@ -293,27 +284,31 @@ test_relay(void)
 		"from sender.example (unknown [IPv6:2001:db8::25]) by gw with ESMTP",
 		NULL,
 	};
-	PcSpamView v = { .header_names = strings(names), .header_values = strings(values) };
+	PcSpamView v = { .header_names = pc_test_strings(names),
+			 .header_values = pc_test_strings(values) };
 	char *trusted_list[] = { "198.51.100.0/24", NULL };
 	g_autoptr(GError) error = NULL;
 	GPtrArray *trusted = pc_trusted_new(trusted_list, &error);
 	GPtrArray *none = pc_trusted_new(NULL, NULL);
 	char *bad[] = { "300.1.2.3/8", NULL };
-	char *r;
+	static const struct {
+		const char *client;
+		gboolean trusted;	/* with 198.51.100.0/24, or none */
+		const char *relay;
+	} cases[] = {
+		{ "203.0.113.9", TRUE, "203.0.113.9" },
+		{ "127.0.0.1", TRUE, "2001:db8::25" },
+		{ "127.0.0.1", FALSE, "198.51.100.7" },
+		{ "198.51.100.7", TRUE, "2001:db8::25" },
+	};
 
 	g_assert_no_error(error);
-	r = pc_spam_relay(&v, "203.0.113.9", trusted);
-	g_assert_cmpstr(r, ==, "203.0.113.9");
-	g_free(r);
-	r = pc_spam_relay(&v, "127.0.0.1", trusted);
-	g_assert_cmpstr(r, ==, "2001:db8::25");
-	g_free(r);
-	r = pc_spam_relay(&v, "127.0.0.1", none);
-	g_assert_cmpstr(r, ==, "198.51.100.7");
-	g_free(r);
-	r = pc_spam_relay(&v, "198.51.100.7", trusted);
-	g_assert_cmpstr(r, ==, "2001:db8::25");
-	g_free(r);
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *r = pc_spam_relay(&v, cases[i].client,
+						   cases[i].trusted ? trusted : none);
+
+		g_assert_cmpstr(r, ==, cases[i].relay);
+	}
 	g_assert_null(pc_trusted_new(bad, &error));
 	g_assert_nonnull(strstr(error->message, "300.1.2.3/8"));
 	pc_trusted_free(trusted);
@@ -481,7 +476,7 @@ test_bayes_math(void)
 static GPtrArray *
 tokens_of(const char *const *words)
 {
-	return strings(words);
+	return pc_test_strings(words);
 }
 
 /* The LMDB store: learn, count, classify, forget; each classification
