@@ -34,12 +34,19 @@
 
 
 static gint pcm_in_flight;
+static gint pcm_connections;
 static gint pcm_stopping;
 
 guint
 pcm_messages_in_flight(void)
 {
 	return (guint)g_atomic_int_get(&pcm_in_flight);
+}
+
+guint
+pcm_connections_open(void)
+{
+	return (guint)g_atomic_int_get(&pcm_connections);
 }
 
 void
@@ -58,6 +65,7 @@ pcm_conn(SMFICTX *ctx)
 	if (conn == NULL) {
 		conn = g_new0(PcmConn, 1);
 		smfi_setpriv(ctx, conn);
+		g_atomic_int_inc(&pcm_connections);
 	}
 	return conn;
 }
@@ -476,6 +484,7 @@ pcm_close(SMFICTX *ctx)
 		pcm_end_message(conn);
 		pcm_conn_free(conn);
 		smfi_setpriv(ctx, NULL);
+		g_atomic_int_dec_and_test(&pcm_connections);
 	}
 	return SMFIS_CONTINUE;
 }

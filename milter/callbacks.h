@@ -22,10 +22,14 @@ extern struct smfiDesc pcm_milter_desc;
 /* Messages between MAIL FROM and end-of-message/abort right now. */
 guint pcm_messages_in_flight(void);
 
+/* MTA connections negotiated and not yet closed. */
+guint pcm_connections_open(void);
+
 /* Shutdown, first step: messages already started go on; any message that
- * starts from now on is tempfailed at end of headers.  (Debian's libmilter
+ * starts from now on is tempfailed at end of message.  (Debian's libmilter
  * runs a worker pool that abandons open sessions at smfi_stop(), so that
- * call must wait until nothing is in flight.) */
+ * call must wait until the connections are closed: counting messages is not
+ * enough, since the MTA's MAIL FROM may still be unread in the socket.) */
 void pcm_stop_accepting(void);
 
 #endif

@@ -48,7 +48,8 @@ const PcmKey pcm_conf_keys[] = {
 	{ "milter", "timeout", PCM_KEY_UINT, "300", 1, 86400, NULL, F(milter_timeout),
 	  "Seconds to wait for the MTA before dropping an idle milter connection." },
 	{ "milter", "shutdown_timeout", PCM_KEY_UINT, "30", 0, 3600, NULL, F(shutdown_timeout),
-	  "On SIGTERM, seconds to let messages in flight finish before exiting." },
+	  "On SIGTERM, seconds to let open MTA connections finish before exiting:\n"
+	  "messages in flight get their verdict, new ones a 451." },
 
 	{ "message", "spool_dir", PCM_KEY_STRING, "/var/spool/portcullis", 1, 0, NULL,
 	  F(spool_dir),

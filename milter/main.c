@@ -12,7 +12,7 @@
  *	main thread first when it is waiting for it, which it always is.
  * SIGNALS
  *	SIGHUP reload configuration and signatures; SIGUSR2 reload signatures;
- *	SIGTERM, SIGINT stop accepting connections, let messages in flight
+ *	SIGTERM, SIGINT stop accepting connections, let the open ones
  *	finish (up to shutdown_timeout seconds), exit 0.
  */
 #include "config.h"
@@ -293,16 +293,23 @@ pcm_signal_loop(const sigset_t *set)
 	}
 }
 
+/* Waits for the MTA to close its connections: every message it started
+ * gets an answer (the verdict, or 451 for one begun after the signal). */
 static void
 pcm_drain(guint timeout_s)
 {
 	gint64 deadline = g_get_monotonic_time() + timeout_s * G_TIME_SPAN_SECOND;
 
-	while (pcm_messages_in_flight() > 0 && g_get_monotonic_time() < deadline)
+	if (pcm_connections_open() > 0)
+		pcm_log(LOG_INFO, "waiting up to %us for %u MTA connection(s) to close "
+			"(%u message(s) in flight)", timeout_s, pcm_connections_open(),
+			pcm_messages_in_flight());
+	while (pcm_connections_open() > 0 && g_get_monotonic_time() < deadline)
 		g_usleep(20 * 1000);
-	if (pcm_messages_in_flight() > 0)
-		pcm_log(LOG_WARNING, "%u message(s) still in flight after %us; the MTA will "
-			"retry them", pcm_messages_in_flight(), timeout_s);
+	if (pcm_connections_open() > 0)
+		pcm_log(LOG_WARNING, "%u MTA connection(s) still open after %us, %u message(s) "
+			"in flight; the MTA will retry them", pcm_connections_open(), timeout_s,
+			pcm_messages_in_flight());
 }
 
 static int
