@@ -29,11 +29,6 @@
 # all distinct, so no cache hits there.
 set -u
 here=$(cd "$(dirname "$0")/../.." && pwd)
-export top_srcdir=$here top_builddir=${top_builddir:-$here}
-# Never the sanitizer build: its figures would be meaningless.
-[ -x "$top_builddir/portcullis" ] || top_builddir=$(dirname "$(ls "$here"/build-release/portcullis "$here"/portcullis 2>/dev/null | head -1)")
-. "$here/tests/lib.sh"
-. "$here/tests/e2e/postfix-lib.sh"
 . "$here/tests/bench/lib.sh"
 
 make -s -C "$top_builddir" portcullis tests/bench/null-milter tests/bench/scan-cost || exit 1

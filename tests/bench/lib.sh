@@ -1,4 +1,11 @@
-# Shell helpers shared by the benchmark scripts (bench.sh, spam.sh).
+# Shell helpers shared by the benchmark scripts (bench.sh, spam.sh), which
+# set "here" to the source tree and source this first.  The build measured is
+# top_builddir, else build-release/ or an in-tree build: never the sanitizer
+# build, whose figures would be meaningless.
+export top_srcdir=$here top_builddir=${top_builddir:-$here}
+[ -x "$top_builddir/portcullis" ] || top_builddir=$(dirname "$(ls "$here"/build-release/portcullis "$here"/portcullis 2>/dev/null | head -1)")
+. "$here/tests/lib.sh"
+. "$here/tests/e2e/postfix-lib.sh"
 
 # CPU ticks used so far by a list of processes (all their threads).
 ticks() {

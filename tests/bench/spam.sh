@@ -19,10 +19,6 @@
 # takes minutes the first time; its store is kept in the work directory.
 set -u
 here=$(cd "$(dirname "$0")/../.." && pwd)
-export top_srcdir=$here top_builddir=${top_builddir:-$here}
-[ -x "$top_builddir/portcullis" ] || top_builddir=$(dirname "$(ls "$here"/build-release/portcullis "$here"/portcullis 2>/dev/null | head -1)")
-. "$here/tests/lib.sh"
-. "$here/tests/e2e/postfix-lib.sh"
 . "$here/tests/bench/lib.sh"
 
 make -s -C "$top_builddir" portcullis portcullisctl tests/bench/scan-cost || exit 1
