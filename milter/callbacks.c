@@ -391,6 +391,21 @@ pcm_log_result(const PcmConn *conn, const PcmMsg *msg, const PcmOutcome *outcome
 	pcm_msg_log(msg, LOG_INFO, "%s time=%.1fms", line->str, ms);
 }
 
+/* Each message's line names its unanswered queries; this warning, at most
+ * every 5 minutes, is for the operator who watches warnings: a list or a
+ * resolver that stopped answering costs a message the whole budget every
+ * 30 seconds (failures are cached that long). */
+static void
+pcm_warn_dns(const PcVerdict *verdict)
+{
+	static PcmLogLimit limit;
+
+	if (verdict->dns_unanswered != NULL)
+		pcm_log_limited(&limit, 300, LOG_WARNING, "DNS lists: no answer within "
+				"dns_budget_ms for %s; is the list or the resolver (dns_servers) "
+				"down?", verdict->dns_unanswered);
+}
+
 /* The quarantine entry is durable before the MTA hears the answer; if it
  * cannot be written the message is tempfailed, never lost.  The MTA's own
  * quarantine (store = mta) is applied with the answer (actions.c). */
@@ -459,6 +474,7 @@ pcm_eom(SMFICTX *ctx)
 		pcm_autolearn(msg, outcome.verdict, extra);
 	}
 	pcm_log_result(conn, msg, &outcome, extra->str);
+	pcm_warn_dns(outcome.verdict);
 	pcm_outcome_clear(&outcome);
 	pcm_end_message(conn);
 	return status;

@@ -89,3 +89,30 @@ pcm_log(int priority, const char *fmt, ...)
 		syslog(priority, "%s%s", pcm_log_tag(priority), line);
 	}
 }
+
+void
+pcm_log_limited(PcmLogLimit *limit, guint interval_s, int priority, const char *fmt, ...)
+{
+	gint64 now = g_get_monotonic_time();
+	g_autofree char *line = NULL;
+	guint left_out;
+	va_list ap;
+
+	g_mutex_lock(&limit->lock);
+	if (limit->next_us != 0 && now < limit->next_us) {
+		limit->left_out++;
+		g_mutex_unlock(&limit->lock);
+		return;
+	}
+	left_out = limit->left_out;
+	limit->left_out = 0;
+	limit->next_us = now + (gint64)interval_s * G_USEC_PER_SEC;
+	g_mutex_unlock(&limit->lock);
+	va_start(ap, fmt);
+	line = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	if (left_out > 0)
+		pcm_log(priority, "%s (%u more like this since the last such line)", line, left_out);
+	else
+		pcm_log(priority, "%s", line);
+}

