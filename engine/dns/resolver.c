@@ -29,6 +29,8 @@ typedef struct {
 } PcDnsEntry;
 
 struct _PcResolver {
+	char *key;		/* "servers/timeout" when shared (acquired) */
+	guint refs;		/* under pc_shared_lock */
 	ares_channel channel;
 	GThread *thread;
 	int wake;		/* eventfd: new queries or stop */
@@ -240,7 +242,53 @@ pc_resolver_free(PcResolver *r)
 	g_ptr_array_unref(r->todo);
 	g_cond_clear(&r->answered);
 	g_mutex_clear(&r->lock);
+	g_free(r->key);
 	g_free(r);
+}
+
+/* Shared resolvers by "servers/timeout": an engine built by a reload takes
+ * over its predecessor's cache and queries in flight, so a reload (after
+ * every signature update) neither asks again nor waits again for a dead
+ * list. */
+static GMutex pc_shared_lock;
+static GHashTable *pc_shared;	/* key -> PcResolver */
+
+PcResolver *
+pc_resolver_acquire(const char *servers, guint timeout_ms, GError **error)
+{
+	g_autofree char *key = g_strdup_printf("%s/%u", servers ? servers : "", timeout_ms);
+	PcResolver *r;
+
+	g_mutex_lock(&pc_shared_lock);
+	if (pc_shared == NULL)
+		pc_shared = g_hash_table_new(g_str_hash, g_str_equal);
+	r = g_hash_table_lookup(pc_shared, key);
+	if (r != NULL) {
+		r->refs++;
+	} else if ((r = pc_resolver_new(servers, timeout_ms, error)) != NULL) {
+		r->key = g_steal_pointer(&key);
+		r->refs = 1;
+		g_hash_table_insert(pc_shared, r->key, r);
+	}
+	g_mutex_unlock(&pc_shared_lock);
+	return r;
+}
+
+void
+pc_resolver_release(PcResolver *r)
+{
+	if (r == NULL)
+		return;
+	g_mutex_lock(&pc_shared_lock);
+	if (--r->refs == 0) {
+		g_hash_table_remove(pc_shared, r->key);
+		if (g_hash_table_size(pc_shared) == 0)
+			g_clear_pointer(&pc_shared, g_hash_table_unref);
+	} else {
+		r = NULL;
+	}
+	g_mutex_unlock(&pc_shared_lock);
+	pc_resolver_free(r);	/* outside the lock: it joins the thread */
 }
 
 static gboolean

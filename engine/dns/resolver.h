@@ -6,6 +6,8 @@
  *	pc_resolver_start(r, "2.0.0.127.bl.example");	(any thread, no wait)
  *	pc_resolver_wait(r, names, deadline, answers);	(any thread)
  *	pc_resolver_free(r);
+ *	r = pc_resolver_acquire(servers, timeout_ms, &error);	(shared)
+ *	pc_resolver_release(r);
  * DESCRIPTION
  *	One thread owns a c-ares channel (c-ares before 1.23 is not thread
  *	safe) and sends the A queries that scanning threads ask for; answers
@@ -28,6 +30,12 @@ typedef struct _PcResolver PcResolver;
 
 PcResolver *pc_resolver_new(const char *servers, guint timeout_ms, GError **error);
 void pc_resolver_free(PcResolver *resolver);
+
+/* The process's resolver for these servers and timeout, made on first use
+ * and freed at the last release: engines that replace each other (reloads)
+ * share its cache. */
+PcResolver *pc_resolver_acquire(const char *servers, guint timeout_ms, GError **error);
+void pc_resolver_release(PcResolver *resolver);
 
 /* Sends the query unless name is cached or in flight. */
 void pc_resolver_start(PcResolver *resolver, const char *name);

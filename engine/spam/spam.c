@@ -7,7 +7,8 @@
  *	Per message the check builds the rules' view of the message the engine
  *	already parsed, runs the rules, adds GTUBE, and records the score and
  *	the rules that hit in the verdict.  DNS list rules (evals.h) make
- *	their queries first, through one resolver per engine, and the scan
+ *	their queries first, through a resolver (and cache) that an engine
+ *	built by a reload takes over from its predecessor, and the scan
  *	waits for the answers at most dns_budget_ms; a list that has not
  *	answered by then adds nothing and is named in the verdict for the
  *	log.  A score at or above the policy's
@@ -57,7 +58,7 @@ pc_spam_destroy(gpointer data)
 	PcSpamState *st = data;
 
 	pc_rules_free(st->rules);
-	pc_resolver_free(st->resolver);
+	pc_resolver_release(st->resolver);
 	pc_trusted_free(st->trusted);
 	pc_bayes_close(st->bayes);
 	g_free(st->bayes_dir);
@@ -88,7 +89,7 @@ pc_spam_create(const PcEngineOptions *options, GError **error)
 	}
 	st->dns_budget_ms = options->dns_budget_ms;
 	if (options->dns_lists && pc_rules_uses_dns(st->rules) &&
-	    (st->resolver = pc_resolver_new(options->dns_servers,
+	    (st->resolver = pc_resolver_acquire(options->dns_servers,
 					    MAX(options->dns_budget_ms / 2, 100), error)) == NULL) {
 		pc_spam_destroy(st);
 		return NULL;

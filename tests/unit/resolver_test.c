@@ -123,6 +123,38 @@ test_silent_server(void)
 	close(fd);
 }
 
+/* An engine built by a reload acquires the resolver its predecessor holds:
+ * the failure cached through the first is answered at once through the
+ * second after the first is released; other servers get their own. */
+static void
+test_shared(void)
+{
+	guint port;
+	int fd = udp_socket(&port);
+	g_autofree char *server = g_strdup_printf("127.0.0.1:%u", port);
+	g_autoptr(GHashTable) answers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+							      g_free);
+	g_autoptr(GPtrArray) names = pc_test_strings((const char *const[]){ "2.0.0.127.slow.test", NULL });
+	PcResolver *old = pc_resolver_acquire(server, 100, NULL);
+	PcResolver *other = pc_resolver_acquire(server, 200, NULL);
+	PcResolver *new;
+	gint64 start = g_get_monotonic_time();
+
+	g_assert_nonnull(old);
+	g_assert_true(other != old);
+	g_assert_cmpuint(pc_resolver_wait(old, names, start + 100000, answers), ==, 1);
+	g_usleep(300000);	/* c-ares gives up after two tries of 100 ms */
+	new = pc_resolver_acquire(server, 100, NULL);
+	g_assert_true(new == old);
+	pc_resolver_release(old);
+	start = g_get_monotonic_time();
+	g_assert_cmpuint(pc_resolver_wait(new, names, start + 300000, answers), ==, 1);
+	g_assert_cmpint(g_get_monotonic_time() - start, <, 100000);
+	pc_resolver_release(new);
+	pc_resolver_release(other);
+	close(fd);
+}
+
 static void
 test_bad_servers(void)
 {
@@ -138,6 +170,7 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/resolver/rbldnsd", test_rbldnsd);
 	g_test_add_func("/resolver/silent-server", test_silent_server);
+	g_test_add_func("/resolver/shared", test_shared);
 	g_test_add_func("/resolver/bad-servers", test_bad_servers);
 	return g_test_run();
 }
