@@ -23,27 +23,49 @@ const char pcc_learn_help[] =
 	"        Messages learned as spam and as ham, and whether Bayes is active\n"
 	"        (bayes_min_learned of each).\n";
 
+/* Messages are learned PCC_LEARN_BATCH to a transaction: each commit waits
+ * for the disk, and the daemon's readers are never blocked by a writer. */
+#define PCC_LEARN_BATCH 64
+
 typedef struct {
 	PcLearner *learner;
 	gboolean spam;
 	int delta;
 	guint messages;
 	guint failed;
+	GPtrArray *lessons;	/* PcLesson *, not yet written */
+	char *first_path;	/* of the pending lessons, for an error */
 } PccLearn;
+
+static void
+pcc_learn_flush(PccLearn *l)
+{
+	g_autoptr(GError) error = NULL;
+	guint n = l->lessons->len;
+
+	if (n == 0)
+		return;
+	if (pc_learner_learn_lessons(l->learner, (PcLesson *const *)l->lessons->pdata, n, &error)) {
+		l->messages += n;
+	} else {
+		l->failed += n;
+		fprintf(stderr, "portcullisctl: %u messages from %s on: %s\n", n, l->first_path,
+			error->message);
+	}
+	g_ptr_array_set_size(l->lessons, 0);
+	g_clear_pointer(&l->first_path, g_free);
+}
 
 static void
 pcc_learn_one(PccLearn *l, const char *path, const char *data, gsize len)
 {
-	g_autoptr(GError) error = NULL;
-
 	if (len == 0)
 		return;
-	if (pc_learner_learn(l->learner, (const guint8 *)data, len, l->spam, l->delta, &error)) {
-		l->messages++;
-		return;
-	}
-	l->failed++;
-	fprintf(stderr, "portcullisctl: %s: %s\n", path, error->message);
+	if (l->first_path == NULL)
+		l->first_path = g_strdup(path);
+	g_ptr_array_add(l->lessons, pc_lesson_new((const guint8 *)data, len, l->spam, l->delta));
+	if (l->lessons->len == PCC_LEARN_BATCH)
+		pcc_learn_flush(l);
 }
 
 /* One message, or an mbox: each "From " line at a line start begins one. */
@@ -115,7 +137,7 @@ pcc_learner(const PcmConfig *conf)
 static int
 pcc_learn_run(const PcmConfig *conf, int argc, char **argv, int delta)
 {
-	PccLearn l = { NULL, FALSE, delta, 0, 0 };
+	PccLearn l = { .delta = delta };
 	int first = 1;
 
 	if (argc < 2 || (strcmp(argv[0], "--spam") != 0 && strcmp(argv[0], "--ham") != 0)) {
@@ -127,8 +149,11 @@ pcc_learn_run(const PcmConfig *conf, int argc, char **argv, int delta)
 	l.learner = pcc_learner(conf);
 	if (l.learner == NULL)
 		return PCC_ERROR;
+	l.lessons = g_ptr_array_new_with_free_func((GDestroyNotify)pc_lesson_free);
 	for (int i = first; i < argc; i++)
 		pcc_learn_path(&l, argv[i]);
+	pcc_learn_flush(&l);
+	g_ptr_array_unref(l.lessons);
 	pc_learner_close(l.learner);
 	printf("%u messages %s as %s%s\n", l.messages, delta > 0 ? "learned" : "forgotten",
 	       l.spam ? "spam" : "ham", l.failed ? " (some failed, see above)" : "");

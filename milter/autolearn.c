@@ -1,9 +1,17 @@
 /*
  * NAME
  *	autolearn.c - learn clear cases into the Bayes store (autolearn.h)
+ * DESCRIPTION
+ *	The scanning thread tokenizes the message (that work runs in
+ *	parallel) and queues the lesson; one writer thread, started with the
+ *	first lesson, learns whatever has queued up in one LMDB transaction.
+ *	A commit waits for the disk (a few ms), so one commit per message
+ *	under one lock would cap the whole daemon at a few hundred messages
+ *	a second and add that wait to every answer.
  */
 #include "config.h"
 
+#include <string.h>
 #include <syslog.h>
 #include <portcullis/learn.h>
 
@@ -11,61 +19,179 @@
 #include "log.h"
 #include "spool.h"
 
-/* One writer for the process: LMDB allows one write transaction at a time. */
-static GMutex pcm_autolearn_lock;
-static PcLearner *pcm_learner;
-static char *pcm_learner_dir;
+/* Past this backlog lessons are skipped: learning is best effort, and a
+ * store that cannot keep up must not eat the daemon's memory. */
+#define PCM_AUTOLEARN_BACKLOG 1000
+#define PCM_AUTOLEARN_BATCH 64
 
-/* Under the lock: the learner for dir, opened (again) when it changed. */
-static PcLearner *
-pcm_autolearn_learner(const char *dir, GError **error)
+typedef struct {
+	PcLesson *lesson;	/* NULL: the writer stops */
+	char *dir;
+	char *queue_id;
+} PcmLessonJob;
+
+static GMutex pcm_autolearn_lock;	/* guards starting and stopping the writer */
+static GAsyncQueue *pcm_autolearn_queue;
+static GThread *pcm_autolearn_thread;
+
+static void
+pcm_lesson_job_free(gpointer data)
 {
-	if (pcm_learner != NULL && g_strcmp0(pcm_learner_dir, dir) == 0)
-		return pcm_learner;
-	g_clear_pointer(&pcm_learner, pc_learner_close);
-	g_free(pcm_learner_dir);
-	pcm_learner_dir = g_strdup(dir);
-	pcm_learner = pc_learner_open(dir, error);
-	return pcm_learner;
+	PcmLessonJob *job = data;
+
+	pc_lesson_free(job->lesson);
+	g_free(job->dir);
+	g_free(job->queue_id);
+	g_free(job);
+}
+
+/* Learns one batch (every job for the same store); the learner is kept
+ * open between batches and opened again after a failure or a new dir. */
+static void
+pcm_autolearn_write(PcLearner **learner, char **dir, GPtrArray *batch)
+{
+	const PcmLessonJob *first = g_ptr_array_index(batch, 0);
+	g_autoptr(GPtrArray) lessons = g_ptr_array_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GString) ids = g_string_new(NULL);
+
+	if (*learner == NULL || strcmp(*dir, first->dir) != 0) {
+		g_clear_pointer(learner, pc_learner_close);
+		g_free(*dir);
+		*dir = g_strdup(first->dir);
+		*learner = pc_learner_open(*dir, &error);
+	}
+	for (guint i = 0; i < batch->len; i++)
+		g_ptr_array_add(lessons, ((PcmLessonJob *)g_ptr_array_index(batch, i))->lesson);
+	if (*learner != NULL &&
+	    pc_learner_learn_lessons(*learner, (PcLesson *const *)lessons->pdata, lessons->len,
+				     &error))
+		return;
+	g_clear_pointer(learner, pc_learner_close);
+	for (guint i = 0; i < batch->len; i++)
+		g_string_append_printf(ids, "%s%s", i ? "," : "",
+				       ((PcmLessonJob *)g_ptr_array_index(batch, i))->queue_id);
+	pcm_log(LOG_WARNING, "autolearn failed for %u message(s) (%s): %s", batch->len, ids->str,
+		error->message);
+}
+
+/* Up to PCM_AUTOLEARN_BATCH jobs for one store; FALSE once told to stop. */
+static gboolean
+pcm_autolearn_take(GPtrArray *batch)
+{
+	PcmLessonJob *job = g_async_queue_pop(pcm_autolearn_queue);
+
+	while (job != NULL) {
+		if (job->lesson == NULL) {
+			pcm_lesson_job_free(job);
+			return FALSE;
+		}
+		if (batch->len > 0 &&
+		    strcmp(job->dir, ((PcmLessonJob *)g_ptr_array_index(batch, 0))->dir) != 0) {
+			g_async_queue_push_front(pcm_autolearn_queue, job);
+			break;
+		}
+		g_ptr_array_add(batch, job);
+		job = batch->len < PCM_AUTOLEARN_BATCH ?
+		      g_async_queue_try_pop(pcm_autolearn_queue) : NULL;
+	}
+	return TRUE;
+}
+
+static gpointer
+pcm_autolearn_writer(gpointer data)
+{
+	PcLearner *learner = NULL;
+	char *dir = NULL;
+	gboolean going = TRUE;
+
+	(void)data;
+	while (going) {
+		g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func(pcm_lesson_job_free);
+
+		going = pcm_autolearn_take(batch);
+		if (batch->len > 0)
+			pcm_autolearn_write(&learner, &dir, batch);
+	}
+	pc_learner_close(learner);
+	g_free(dir);
+	return NULL;
+}
+
+/* The queue, with its writer started on first use; NULL when too far behind. */
+static GAsyncQueue *
+pcm_autolearn_queue_get(void)
+{
+	GAsyncQueue *queue;
+
+	g_mutex_lock(&pcm_autolearn_lock);
+	if (pcm_autolearn_queue == NULL) {
+		pcm_autolearn_queue = g_async_queue_new();
+		pcm_autolearn_thread = g_thread_new("autolearn", pcm_autolearn_writer, NULL);
+	}
+	queue = pcm_autolearn_queue;
+	g_mutex_unlock(&pcm_autolearn_lock);
+	return g_async_queue_length(queue) < PCM_AUTOLEARN_BACKLOG ? queue : NULL;
+}
+
+/* Which class the message is learned as, or NULL: not a clear case. */
+static const char *
+pcm_autolearn_class(const PcmMsg *msg, const PcVerdict *verdict)
+{
+	const PcmConfig *conf = msg->rt->conf;
+	double score = verdict->spam_score - verdict->spam_bayes;
+
+	if (!conf->autolearn || !verdict->spam_scanned || *conf->bayes_dir == '\0' ||
+	    msg->spool == NULL)
+		return NULL;
+	return score >= conf->autolearn_spam ? "spam" :
+	       score < conf->autolearn_ham ? "ham" : NULL;
 }
 
 void
 pcm_autolearn(const PcmMsg *msg, const PcVerdict *verdict, GString *log_extra)
 {
-	const PcmConfig *conf = msg->rt->conf;
-	double score = verdict->spam_score - verdict->spam_bayes;
+	static PcmLogLimit behind;
+	const char *class = pcm_autolearn_class(msg, verdict);
 	g_autoptr(GError) error = NULL;
+	GAsyncQueue *queue;
+	PcmLessonJob *job;
 	const guint8 *data;
-	gboolean spam = score >= conf->autolearn_spam;
 	gsize len;
 
-	if (!conf->autolearn || !verdict->spam_scanned || *conf->bayes_dir == '\0' ||
-	    msg->spool == NULL || (!spam && score >= conf->autolearn_ham))
+	if (class == NULL)
 		return;
-	data = pcm_spool_map(msg->spool, &len, &error);
-	g_mutex_lock(&pcm_autolearn_lock);
-	if (data != NULL) {
-		PcLearner *learner = pcm_autolearn_learner(conf->bayes_dir, &error);
-
-		if (learner == NULL || !pc_learner_learn(learner, data, len, spam, +1, &error))
-			g_clear_pointer(&pcm_learner, pc_learner_close);
+	if ((queue = pcm_autolearn_queue_get()) == NULL) {
+		pcm_log_limited(&behind, 300, LOG_WARNING, "autolearn: the Bayes store's writer "
+				"is %u messages behind; messages are not learned until it "
+				"catches up", PCM_AUTOLEARN_BACKLOG);
+		g_string_append(log_extra, " autolearn=skipped");
+		return;
 	}
-	g_mutex_unlock(&pcm_autolearn_lock);
-	if (data != NULL)
-		pcm_spool_unmap(msg->spool, data, len);
-	if (error != NULL) {
+	if ((data = pcm_spool_map(msg->spool, &len, &error)) == NULL) {
 		pcm_msg_log(msg, LOG_WARNING, "autolearn failed: %s", error->message);
 		g_string_append(log_extra, " autolearn=failed");
 		return;
 	}
-	g_string_append_printf(log_extra, " autolearn=%s", spam ? "spam" : "ham");
+	job = g_new0(PcmLessonJob, 1);
+	job->lesson = pc_lesson_new(data, len, strcmp(class, "spam") == 0, +1);
+	pcm_spool_unmap(msg->spool, data, len);
+	job->dir = g_strdup(msg->rt->conf->bayes_dir);
+	job->queue_id = g_strdup(msg->queue_id);
+	g_async_queue_push(queue, job);
+	g_string_append_printf(log_extra, " autolearn=%s", class);
 }
 
 void
 pcm_autolearn_shutdown(void)
 {
 	g_mutex_lock(&pcm_autolearn_lock);
-	g_clear_pointer(&pcm_learner, pc_learner_close);
-	g_clear_pointer(&pcm_learner_dir, g_free);
+	if (pcm_autolearn_queue != NULL) {
+		/* the stop job goes last: what was queued before it is learned */
+		g_async_queue_push(pcm_autolearn_queue, g_new0(PcmLessonJob, 1));
+		g_thread_join(pcm_autolearn_thread);
+		g_clear_pointer(&pcm_autolearn_queue, g_async_queue_unref);
+		pcm_autolearn_thread = NULL;
+	}
 	g_mutex_unlock(&pcm_autolearn_lock);
 }

@@ -5,9 +5,11 @@
  *	With [spam] autolearn = yes, a message whose score without Bayes is
  *	at or above autolearn_spam is learned as spam, one below
  *	autolearn_ham as ham (Bayes is left out of the decision, so it does
- *	not teach itself its own mistakes).  The store is opened for writing
- *	once and shared; learning happens before the MTA hears the answer
- *	and adds " autolearn=spam|ham" (or "autolearn=failed") to the log.
+ *	not teach itself its own mistakes).  The message is tokenized before
+ *	the MTA hears the answer and learned soon after by one writer thread,
+ *	many messages per transaction.  The log line gets " autolearn=spam"
+ *	or "=ham" (queued), "=skipped" (the writer is too far behind) or
+ *	"=failed"; a failed write is logged with the queue ids it lost.
  */
 #ifndef PCM_AUTOLEARN_H
 #define PCM_AUTOLEARN_H
@@ -17,7 +19,7 @@
 #include "message.h"
 
 void pcm_autolearn(const PcmMsg *msg, const PcVerdict *verdict, GString *log_extra);
-/* At exit: closes the store. */
+/* At exit, after the last message: learns what is queued, closes the store. */
 void pcm_autolearn_shutdown(void);
 
 #endif

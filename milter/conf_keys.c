@@ -269,8 +269,8 @@ const PcmKey pcm_conf_keys[] = {
 	  "Client addresses and CIDR ranges whose mail is always spam." },
 	{ "spam", "autolearn", PCM_KEY_BOOL, "no", 0, 0, NULL, F(autolearn),
 	  "Learn clear cases into bayes_dir as mail passes: a score without Bayes\n"
-	  "at or above autolearn_spam as spam, below autolearn_ham as ham. Messages\n"
-	  "are learned before the MTA hears the answer (one LMDB write each)." },
+	  "at or above autolearn_spam as spam, below autolearn_ham as ham. A writer\n"
+	  "thread learns them after the answer, many to one LMDB transaction." },
 	{ "spam", "autolearn_spam", PCM_KEY_NUMBER, "12", 0, 10000, NULL, F(autolearn_spam),
 	  "Score without Bayes from which autolearn learns a message as spam." },
 	{ "spam", "autolearn_ham", PCM_KEY_NUMBER, "0.1", 0, 10000, NULL, F(autolearn_ham),

@@ -128,37 +128,45 @@ pc_bayes_add(guint32 count, int delta)
 	return delta < 0 && count < (guint32)-delta ? 0 : count + delta;
 }
 
-gboolean
-pc_bayes_learn(PcBayes *b, GPtrArray *tokens, gboolean spam, int delta, GError **error)
+/* Under a write transaction: one message's tokens and the message count. */
+static int
+pc_bayes_apply(MDB_txn *txn, MDB_dbi dbi, const PcBayesLesson *lesson)
 {
-	MDB_txn *txn = NULL;
+	int side = lesson->spam ? 0 : 1, rc;
 	guint64 n[2];
 	MDB_val ckey = { strlen(PC_BAYES_COUNTS), (void *)PC_BAYES_COUNTS };
 	MDB_val cval = { sizeof(n), n };
+
+	for (guint i = 0; i < lesson->tokens->len; i++) {
+		const char *token = g_ptr_array_index(lesson->tokens, i);
+		MDB_val key = { strlen(token), (void *)token }, val;
+		guint32 c[2];
+
+		pc_bayes_token_counts(txn, dbi, token, c);
+		c[side] = pc_bayes_add(c[side], lesson->delta);
+		val = (MDB_val){ sizeof(c), c };
+		rc = c[0] || c[1] ? mdb_put(txn, dbi, &key, &val, 0) : mdb_del(txn, dbi, &key, NULL);
+		if (rc != 0 && rc != MDB_NOTFOUND)
+			return rc;
+	}
+	pc_bayes_get_counts(txn, dbi, &n[0], &n[1]);
+	n[side] = lesson->delta < 0 && n[side] == 0 ? 0 : n[side] + lesson->delta;
+	return mdb_put(txn, dbi, &ckey, &cval, 0);
+}
+
+gboolean
+pc_bayes_learn(PcBayes *b, const PcBayesLesson *lessons, guint n, GError **error)
+{
+	MDB_txn *txn = NULL;
 	int rc = mdb_txn_begin(b->env, NULL, 0, &txn);
 
 	if (rc != 0)
 		return pc_bayes_fail(error, "learn", rc);
-	for (guint i = 0; i < tokens->len; i++) {
-		const char *token = g_ptr_array_index(tokens, i);
-		MDB_val key = { strlen(token), (void *)token }, val;
-		guint32 c[2];
-
-		pc_bayes_token_counts(txn, b->dbi, token, c);
-		c[spam ? 0 : 1] = pc_bayes_add(c[spam ? 0 : 1], delta);
-		val = (MDB_val){ sizeof(c), c };
-		rc = c[0] || c[1] ? mdb_put(txn, b->dbi, &key, &val, 0)
-				  : mdb_del(txn, b->dbi, &key, NULL);
-		if (rc != 0 && rc != MDB_NOTFOUND) {
+	for (guint i = 0; i < n; i++) {
+		if ((rc = pc_bayes_apply(txn, b->dbi, &lessons[i])) != 0) {
 			mdb_txn_abort(txn);
 			return pc_bayes_fail(error, "learn", rc);
 		}
-	}
-	pc_bayes_get_counts(txn, b->dbi, &n[0], &n[1]);
-	n[spam ? 0 : 1] = delta < 0 && n[spam ? 0 : 1] == 0 ? 0 : n[spam ? 0 : 1] + delta;
-	if ((rc = mdb_put(txn, b->dbi, &ckey, &cval, 0)) != 0) {
-		mdb_txn_abort(txn);
-		return pc_bayes_fail(error, "learn", rc);
 	}
 	rc = mdb_txn_commit(txn);	/* frees txn, also on failure */
 	return rc == 0 || pc_bayes_fail(error, "learn", rc);

@@ -30,8 +30,15 @@ void pc_bayes_close(PcBayes *bayes);
 
 /* Messages learned so far. */
 gboolean pc_bayes_counts(PcBayes *bayes, guint64 *spam, guint64 *ham, GError **error);
-/* delta +1 learns, -1 forgets, a message's tokens as spam or ham. */
-gboolean pc_bayes_learn(PcBayes *bayes, GPtrArray *tokens, gboolean spam, int delta,
+/* A message's tokens, learned (delta +1) or forgotten (-1) as spam or ham. */
+typedef struct {
+	GPtrArray *tokens;
+	gboolean spam;
+	int delta;
+} PcBayesLesson;
+
+/* Every lesson in one write transaction: one disk sync for all of them. */
+gboolean pc_bayes_learn(PcBayes *bayes, const PcBayesLesson *lessons, guint n,
 			GError **error);
 /* The combined probability; FALSE in *active when fewer than min_learned
  * spam or ham messages are known (then *probability is 0.5). */

@@ -44,22 +44,51 @@ pc_learner_counts(PcLearner *l, guint64 *spam, guint64 *ham, GError **error)
 	return pc_bayes_counts(l->bayes, spam, ham, error);
 }
 
+struct _PcLesson {
+	PcBayesLesson lesson;
+};
+
+PcLesson *
+pc_lesson_new(const guint8 *data, gsize len, gboolean spam, int delta)
+{
+	g_autoptr(PcVerdict) verdict = pc_verdict_new();
+	PcMime mime = { 0 };
+	PcScan scan = { .data = data, .len = len, .mime = &mime, .verdict = verdict };
+	PcSpamView view = { 0 };
+	PcLesson *l = g_new0(PcLesson, 1);
+
+	pc_mime_parse(data, len, 20, verdict, &mime);
+	pc_spam_view_init(&view, &scan);
+	l->lesson = (PcBayesLesson){ pc_bayes_tokens(&view), spam, delta };
+	pc_spam_view_clear(&view);
+	pc_mime_clear(&mime);
+	return l;
+}
+
+void
+pc_lesson_free(PcLesson *l)
+{
+	if (l == NULL)
+		return;
+	g_ptr_array_unref(l->lesson.tokens);
+	g_free(l);
+}
+
+gboolean
+pc_learner_learn_lessons(PcLearner *l, PcLesson *const *lessons, guint n, GError **error)
+{
+	g_autofree PcBayesLesson *all = g_new(PcBayesLesson, n);
+
+	for (guint i = 0; i < n; i++)
+		all[i] = lessons[i]->lesson;
+	return pc_bayes_learn(l->bayes, all, n, error);
+}
+
 gboolean
 pc_learner_learn(PcLearner *l, const guint8 *data, gsize len, gboolean spam, int delta,
 		 GError **error)
 {
-	g_autoptr(PcVerdict) verdict = pc_verdict_new();
-	g_autoptr(GPtrArray) tokens = NULL;
-	PcMime mime = { 0 };
-	PcScan scan = { .data = data, .len = len, .mime = &mime, .verdict = verdict };
-	PcSpamView view = { 0 };
-	gboolean ok;
+	g_autoptr(PcLesson) lesson = pc_lesson_new(data, len, spam, delta);
 
-	pc_mime_parse(data, len, 20, verdict, &mime);
-	pc_spam_view_init(&view, &scan);
-	tokens = pc_bayes_tokens(&view);
-	pc_spam_view_clear(&view);
-	pc_mime_clear(&mime);
-	ok = pc_bayes_learn(l->bayes, tokens, spam, delta, error);
-	return ok;
+	return pc_learner_learn_lessons(l, &lesson, 1, error);
 }

@@ -209,8 +209,13 @@ pf_wait_delivered "$work" "pc-learn-spam" > /dev/null
 send learn-ham --to user@test.example --header "Subject: pc-learn-ham" \
 	--body "See you at the project meeting tomorrow at ten."
 pf_wait_delivered "$work" "pc-learn-ham" > /dev/null
-after=$(counts)
-set -- $before $after
+# The writer thread learns just after the answer: give it up to 5 s.
+for _ in $(seq 50); do
+	after=$(counts)
+	set -- $before $after
+	[ "$3" = $(($1 + 1)) ] && [ "$4" = $(($2 + 1)) ] && break
+	sleep 0.1
+done
 [ "$3" = $(($1 + 1)) ] && [ "$4" = $(($2 + 1)) ]
 pc_result $? "autolearn learned one spam and one ham (spam, ham: $before -> $after)"
 grep "autolearn=spam" "$work/milter.log" | grep -q "spam=.*GTUBE"

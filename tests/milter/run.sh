@@ -28,7 +28,7 @@ for script in $scripts; do
 	pc_start_milter "$work" "unix:$work/milter.sock" "$@"
 	n=$((n + 1))
 	if miltertest -s "$script" -D SOCKET="unix:$work/milter.sock" \
-		-D TESTDIR="$top_srcdir/tests/milter" -D WORKDIR="$work" \
+		-D TESTDIR="$top_srcdir/tests/milter" -D WORKDIR="$work" -D BUILDDIR="$top_builddir" \
 		> "$work/miltertest.out" 2>&1; then
 		echo "ok $n - $name"
 	else
@@ -36,7 +36,7 @@ for script in $scripts; do
 		sed 's/^/# /' "$work/miltertest.out"
 		sed 's/^/# daemon: /' "$work/milter.log" | tail -20
 	fi
-	kill -TERM "$(cat "$work/milter.pid")"
+	kill -TERM "$(cat "$work/milter.pid")" 2>/dev/null
 	stopped="$stopped $work"
 done
 for work in $stopped; do
