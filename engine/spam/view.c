@@ -166,10 +166,14 @@ pc_view_uri_domains(const GPtrArray *uris)
 		g_autofree char *host = pc_url_host(g_ptr_array_index(uris, i));
 		char *domain = host ? pc_url_registrable(host) : NULL;
 
-		if (domain != NULL && g_hash_table_add(seen, domain))
+		/* contains, then add: adding a key already there would swap in
+		 * this copy, which is then freed under the set */
+		if (domain != NULL && !g_hash_table_contains(seen, domain)) {
+			g_hash_table_add(seen, domain);
 			g_ptr_array_add(out, domain);
-		else
+		} else {
 			g_free(domain);
+		}
 	}
 	return out;
 }

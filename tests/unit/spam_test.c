@@ -563,6 +563,31 @@ test_bayes_tokens(void)
 	pc_spam_view_clear(&v);
 }
 
+/* Each registrable domain once, in order of first appearance, however
+ * often it is linked (a repeated domain once corrupted the dedup set). */
+static void
+test_uri_domains(void)
+{
+	const char msg[] = "Subject: links\r\n\r\nhttp://a.example/1 http://www.b.example/ "
+			   "http://x.a.example/2 http://c.example/ http://b.example/3 "
+			   "http://a.example/4\r\n";
+	g_autoptr(PcVerdict) verdict = pc_verdict_new();
+	PcMime mime = { 0 };
+	PcScan scan = { .data = (const guint8 *)msg, .len = strlen(msg), .mime = &mime,
+			.verdict = verdict };
+	PcSpamView v = { 0 };
+
+	pc_mime_parse(scan.data, scan.len, 20, verdict, &mime);
+	pc_spam_view_init(&v, &scan);
+	g_assert_cmpuint(v.uris->len, ==, 6);
+	g_assert_cmpuint(v.uri_domains->len, ==, 3);
+	g_assert_cmpstr(g_ptr_array_index(v.uri_domains, 0), ==, "a.example");
+	g_assert_cmpstr(g_ptr_array_index(v.uri_domains, 1), ==, "b.example");
+	g_assert_cmpstr(g_ptr_array_index(v.uri_domains, 2), ==, "c.example");
+	pc_spam_view_clear(&v);
+	pc_mime_clear(&mime);
+}
+
 static void
 test_url_normalise(void)
 {
@@ -631,6 +656,7 @@ main(int argc, char **argv)
 	g_test_add_func("/spam/bayes/math", test_bayes_math);
 	g_test_add_func("/spam/bayes/store", test_bayes_store);
 	g_test_add_func("/spam/bayes/tokens", test_bayes_tokens);
+	g_test_add_func("/spam/url/domains", test_uri_domains);
 	g_test_add_func("/spam/url/normalise", test_url_normalise);
 	g_test_add_func("/spam/url/registrable", test_url_registrable);
 	return g_test_run();
