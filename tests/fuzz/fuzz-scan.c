@@ -6,8 +6,13 @@
  * Then the decision step runs on the verdict and every part edit it asks
  * for is spliced (pc_rewrite), so the offsets GMime reports are fuzzed too.
  *
+ * The shipped spam rules are loaded, so the spam view (text, HTML walk,
+ * URLs and their domains) is built for every input: without rules or Bayes
+ * the spam check looks for GTUBE only.
+ *
  * Environment: PORTCULLIS_SIGS (signature directory; default the test
- * signatures next to this file), PORTCULLIS_FUZZ_TMP (scratch directory).
+ * signatures next to this file), PORTCULLIS_RULES (spam rules directory;
+ * default rules/spam there too), PORTCULLIS_FUZZ_TMP (scratch directory).
  */
 #include "config.h"
 
@@ -64,12 +69,15 @@ int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *sigs = g_getenv("PORTCULLIS_SIGS");
+	const char *rules = g_getenv("PORTCULLIS_RULES");
 	const char *tmp = g_getenv("PORTCULLIS_FUZZ_TMP");
 	g_autofree char *here = g_path_get_dirname((*argv)[0]);
 	g_autofree char *fallback = g_build_filename(here, "..", "..", "tests", "data", "sigs",
 						     NULL);
+	g_autofree char *rules_fallback = g_build_filename(here, "..", "..", "rules", "spam", NULL);
 	PcEngineOptions options = {
 		.database_dir = sigs ? sigs : fallback,
+		.spam_rules_dir = rules ? rules : rules_fallback,
 		.tmp_dir = tmp ? tmp : g_get_tmp_dir(),
 		.max_scan_size = 20 << 20, .max_file_size = 10 << 20, .max_recursion = 8,
 		.max_files = 200, .max_scan_time_ms = 5000, .max_mime_depth = 20,

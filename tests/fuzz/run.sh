@@ -59,7 +59,8 @@ rm -f "$out"/crash-* "$out"/leak-* "$out"/timeout-* "$out"/oom-*
 parallel=
 [ "$jobs" -gt 1 ] && parallel="-jobs=$jobs -workers=$jobs"
 rm -f "$out"/fuzz-*.log
-(cd "$out" && PORTCULLIS_SIGS="$root/tests/data/sigs" PORTCULLIS_FUZZ_TMP="$out/tmp" \
+(cd "$out" && PORTCULLIS_SIGS="$root/tests/data/sigs" PORTCULLIS_RULES="$root/rules/spam" \
+	PORTCULLIS_FUZZ_TMP="$out/tmp" \
 	ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
 	LSAN_OPTIONS=suppressions="$root/tests/fuzz/lsan.supp" \
 	"$build/fuzz-scan" -dict="$root/tests/fuzz/mime.dict" -max_total_time="$seconds" \
