@@ -118,6 +118,8 @@ pc_verdict_free(PcVerdict *verdict)
 	g_free(verdict->mode);
 	g_free(verdict->spam_tests);
 	g_free(verdict->dns_unanswered);
+	if (verdict->spam_tokens != NULL)
+		g_ptr_array_unref(verdict->spam_tokens);
 	g_free(verdict);
 }
 

@@ -2,9 +2,10 @@
  * NAME
  *	autolearn.c - learn clear cases into the Bayes store (autolearn.h)
  * DESCRIPTION
- *	The scanning thread tokenizes the message (that work runs in
- *	parallel) and queues the lesson; one writer thread, started with the
- *	first lesson, learns whatever has queued up in one LMDB transaction.
+ *	The scan already tokenized the message (the verdict keeps the Bayes
+ *	tokens), so a lesson costs no second parse; one writer thread,
+ *	started with the first lesson, learns whatever has queued up in one
+ *	LMDB transaction.
  *	A commit waits for the disk (a few ms), so one commit per message
  *	under one lock would cap the whole daemon at a few hundred messages
  *	a second and add that wait to every answer.
@@ -17,7 +18,6 @@
 
 #include "autolearn.h"
 #include "log.h"
-#include "spool.h"
 
 /* Past this backlog lessons are skipped: learning is best effort, and a
  * store that cannot keep up must not eat the daemon's memory. */
@@ -142,7 +142,7 @@ pcm_autolearn_class(const PcmMsg *msg, const PcVerdict *verdict)
 	double score = verdict->spam_score - verdict->spam_bayes;
 
 	if (!conf->autolearn || !verdict->spam_scanned || *conf->bayes_dir == '\0' ||
-	    msg->spool == NULL)
+	    verdict->spam_tokens == NULL)
 		return NULL;
 	return score >= conf->autolearn_spam ? "spam" :
 	       score < conf->autolearn_ham ? "ham" : NULL;
@@ -153,11 +153,8 @@ pcm_autolearn(const PcmMsg *msg, const PcVerdict *verdict, GString *log_extra)
 {
 	static PcmLogLimit behind;
 	const char *class = pcm_autolearn_class(msg, verdict);
-	g_autoptr(GError) error = NULL;
 	GAsyncQueue *queue;
 	PcmLessonJob *job;
-	const guint8 *data;
-	gsize len;
 
 	if (class == NULL)
 		return;
@@ -168,14 +165,8 @@ pcm_autolearn(const PcmMsg *msg, const PcVerdict *verdict, GString *log_extra)
 		g_string_append(log_extra, " autolearn=skipped");
 		return;
 	}
-	if ((data = pcm_spool_map(msg->spool, &len, &error)) == NULL) {
-		pcm_msg_log(msg, LOG_WARNING, "autolearn failed: %s", error->message);
-		g_string_append(log_extra, " autolearn=failed");
-		return;
-	}
 	job = g_new0(PcmLessonJob, 1);
-	job->lesson = pc_lesson_new(data, len, strcmp(class, "spam") == 0, +1);
-	pcm_spool_unmap(msg->spool, data, len);
+	job->lesson = pc_lesson_from_verdict(verdict, strcmp(class, "spam") == 0, +1);
 	job->dir = g_strdup(msg->rt->conf->bayes_dir);
 	job->queue_id = g_strdup(msg->queue_id);
 	g_async_queue_push(queue, job);

@@ -65,6 +65,18 @@ pc_lesson_new(const guint8 *data, gsize len, gboolean spam, int delta)
 	return l;
 }
 
+PcLesson *
+pc_lesson_from_verdict(const PcVerdict *verdict, gboolean spam, int delta)
+{
+	PcLesson *l;
+
+	if (verdict->spam_tokens == NULL)
+		return NULL;
+	l = g_new0(PcLesson, 1);
+	l->lesson = (PcBayesLesson){ g_ptr_array_ref(verdict->spam_tokens), spam, delta };
+	return l;
+}
+
 void
 pc_lesson_free(PcLesson *l)
 {

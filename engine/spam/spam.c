@@ -184,16 +184,14 @@ pc_spam_bayes(PcSpamState *st)
 
 /* BAYES_xx as a rule hit when the store has learned enough. */
 static double
-pc_spam_bayes_hit(PcSpamState *st, const PcSpamView *view, GArray *hits)
+pc_spam_bayes_hit(PcSpamState *st, GPtrArray *tokens, GArray *hits)
 {
 	PcBayes *bayes = pc_spam_bayes(st);
-	g_autoptr(GPtrArray) tokens = NULL;
 	gboolean active = FALSE;
 	double p = 0.5;
 
 	if (bayes == NULL)
 		return 0;
-	tokens = pc_bayes_tokens(view);
 	if (!pc_bayes_classify(bayes, tokens, st->bayes_min_learned, &p, &active, NULL) || !active)
 		return 0;
 	for (guint i = 0; i < G_N_ELEMENTS(pc_bayes_buckets); i++) {
@@ -241,7 +239,13 @@ pc_spam_score(PcSpamState *st, PcScan *scan, GArray *hits)
 	pc_spam_view_init(&view, scan);
 	pc_spam_dns(st, &view, scan);
 	score = pc_rules_run(st->rules, &view, hits);
-	scan->verdict->spam_bayes = pc_spam_bayes_hit(st, &view, hits);
+	if (st->bayes_dir != NULL) {
+		/* kept on the verdict: autolearn learns from them (learn.h) */
+		if (scan->verdict->spam_tokens != NULL)
+			g_ptr_array_unref(scan->verdict->spam_tokens);
+		scan->verdict->spam_tokens = pc_bayes_tokens(&view);
+		scan->verdict->spam_bayes = pc_spam_bayes_hit(st, scan->verdict->spam_tokens, hits);
+	}
 	pc_spam_view_clear(&view);
 	return score + scan->verdict->spam_bayes;
 }

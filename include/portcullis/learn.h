@@ -8,6 +8,7 @@
  *	pc_learner_close(learner);
  *
  *	lesson = pc_lesson_new(data, len, TRUE, +1);	(any thread, no store)
+ *	lesson = pc_lesson_from_verdict(verdict, TRUE, +1);	(no parse)
  *	pc_learner_learn_lessons(learner, lessons, n, &error);
  *	pc_lesson_free(lesson);
  * DESCRIPTION
@@ -22,6 +23,7 @@
 #define PORTCULLIS_LEARN_H
 
 #include <glib.h>
+#include <portcullis/verdict.h>
 
 G_BEGIN_DECLS
 
@@ -33,6 +35,8 @@ gboolean pc_learner_learn(PcLearner *learner, const guint8 *data, gsize len, gbo
 typedef struct _PcLesson PcLesson;
 
 PcLesson *pc_lesson_new(const guint8 *data, gsize len, gboolean spam, int delta);
+/* From the tokens a scan kept (spam_tokens); NULL when it kept none. */
+PcLesson *pc_lesson_from_verdict(const PcVerdict *verdict, gboolean spam, int delta);
 void pc_lesson_free(PcLesson *lesson);
 /* All of them or none (one write transaction). */
 gboolean pc_learner_learn_lessons(PcLearner *learner, PcLesson *const *lessons, guint n,

@@ -52,6 +52,8 @@ typedef struct {
 	double spam_bayes;	/* the part of spam_score that is Bayes */
 	char *spam_tests;	/* rules that hit, highest score first, "A,B" */
 	char *dns_unanswered;	/* DNS list queries not answered in time, "a,b" */
+	GPtrArray *spam_tokens;	/* Bayes tokens when bayes_dir is set: learning
+				 * the message needs no second parse */
 } PcVerdict;
 
 PcVerdict *pc_verdict_new(void);
