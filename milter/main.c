@@ -91,9 +91,9 @@ static const char pcm_description[] =
 	PCM_SENDMAIL_SNIPPET
 	"\n"
 	"Signals: SIGHUP reloads the configuration and signatures, SIGUSR2 reloads the\n"
-	"signatures, SIGTERM/SIGINT finish messages in flight and exit. Signatures are\n"
-	"also reloaded when database_dir changes. A reload that fails keeps the\n"
-	"running configuration and signatures.\n"
+	"signatures, SIGTERM/SIGINT let open MTA connections finish (shutdown_timeout)\n"
+	"and exit. Signatures are also reloaded when database_dir changes. A reload\n"
+	"that fails keeps the running configuration and signatures.\n"
 	"\n"
 	"Logs: one line per message to syslog (facility mail), or stderr with -f.\n"
 	"Exit status: 0 on success or clean shutdown, 1 on a configuration, database\n"

@@ -94,14 +94,25 @@ test_rbldnsd(void)
 	g_rmdir(dir);
 }
 
+/* A DNS server that takes queries and never answers, as "127.0.0.1:PORT";
+ * the caller closes the socket. */
+static int
+silent_server(char **server)
+{
+	guint port;
+	int fd = udp_socket(&port);
+
+	*server = g_strdup_printf("127.0.0.1:%u", port);
+	return fd;
+}
+
 /* A server that takes queries and never answers: the wait ends at the
  * deadline, the name is reported missing, and the failure is cached. */
 static void
 test_silent_server(void)
 {
-	guint port;
-	int fd = udp_socket(&port);
-	g_autofree char *server = g_strdup_printf("127.0.0.1:%u", port);
+	g_autofree char *server = NULL;
+	int fd = silent_server(&server);
 	g_autoptr(GHashTable) answers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 							      g_free);
 	g_autoptr(GPtrArray) names = pc_test_strings((const char *const[]){ "1.0.0.127.slow.test", NULL });
@@ -129,9 +140,8 @@ test_silent_server(void)
 static void
 test_shared(void)
 {
-	guint port;
-	int fd = udp_socket(&port);
-	g_autofree char *server = g_strdup_printf("127.0.0.1:%u", port);
+	g_autofree char *server = NULL;
+	int fd = silent_server(&server);
 	g_autoptr(GHashTable) answers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 							      g_free);
 	g_autoptr(GPtrArray) names = pc_test_strings((const char *const[]){ "2.0.0.127.slow.test", NULL });
