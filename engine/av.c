@@ -50,6 +50,8 @@
 #include <clamav.h>
 #include <glib/gstdio.h>
 
+#include <portcullis/text.h>
+
 #include "check.h"
 
 #define PC_AV_LIMIT_PREFIX "Heuristics.Limits.Exceeded"
@@ -65,6 +67,27 @@ typedef struct {
 
 static PcEngineLogFunc pc_av_log_handler;
 
+#define PC_AV_MAX_INNER 1000
+
+/* Per-scan context, passed through libclamav's callbacks.  In 1.4 the name
+ * of a deferred heuristic alert reaches only the virus-found callback, not
+ * the virname out-parameter. */
+typedef struct {
+	char *name;
+	PcObject *object;	/* part being scanned; NULL for the raw message */
+	guint64 max_file_size;
+	gboolean truncated;	/* a file inside was cut at max_file_size */
+	char *failure;		/* libclamav's first error message of the scan */
+} PcAvScan;
+
+/* The scan running on this thread: libclamav scans on the caller's thread,
+ * and reports some failures before its context for the scan exists. */
+static _Thread_local PcAvScan *pc_av_current;
+
+/* libclamav reports some failures only here: a scratch directory it cannot
+ * create, a temp file it cannot write.  It then goes on and may return
+ * CL_CLEAN for what it never looked at, so an error during a scan fails
+ * that scan, whatever it returns. */
 static void
 pc_av_library_message(enum cl_msg severity, const char *fullmsg, const char *msg,
 		      void *context)
@@ -73,9 +96,12 @@ pc_av_library_message(enum cl_msg severity, const char *fullmsg, const char *msg
 			       severity >= CL_MSG_WARN ? G_LOG_LEVEL_WARNING :
 			       G_LOG_LEVEL_DEBUG;
 	g_autofree char *line = g_strchomp(g_strdup(msg));
+	PcAvScan *scan = pc_av_current;
 
 	(void)fullmsg;
 	(void)context;
+	if (scan != NULL && severity >= CL_MSG_ERROR && scan->failure == NULL)
+		scan->failure = pc_text_name(line);
 	if (pc_av_log_handler != NULL)
 		pc_av_log_handler(level, line);
 }
@@ -210,18 +236,6 @@ pc_av_destroy(gpointer state)
 	g_free(av);
 }
 
-#define PC_AV_MAX_INNER 1000
-
-/* Per-scan context, passed through libclamav's callbacks.  In 1.4 the name
- * of a deferred heuristic alert reaches only the virus-found callback, not
- * the virname out-parameter. */
-typedef struct {
-	char *name;
-	PcObject *object;	/* part being scanned; NULL for the raw message */
-	guint64 max_file_size;
-	gboolean truncated;	/* a file inside was cut at max_file_size */
-} PcAvScan;
-
 static void
 pc_av_virus_found(int fd, const char *virname, void *context)
 {
@@ -268,7 +282,7 @@ pc_av_inspect(int fd, const char *type, const char **ancestors, size_t parent_fi
 	 * body) carry libclamav's temp file name: not a name anyone sent. */
 	if (file_name != NULL && !g_regex_match_simple("^clamav-[0-9a-f]{32}\\.tmp$",
 							file_name, 0, 0))
-		inner->name = g_utf8_make_valid(file_name, -1);
+		inner->name = pc_text_name(file_name);
 	inner->type = g_strdup(type);
 	inner->depth = recursion_level;
 	g_ptr_array_add(scan->object->inner, inner);
@@ -358,13 +372,27 @@ pc_av_record(PcScan *scan, const char *object, cl_error_t rc, const char *virnam
 	}
 }
 
+/* A scan libclamav could not finish is an error (on_error decides), and
+ * a scratch directory someone removed is made again for the next one. */
+static void
+pc_av_failed(PcScan *scan, const PcObject *object, const char *why)
+{
+	const char *tmp_dir = scan->options->tmp_dir;
+	gboolean recreated = tmp_dir != NULL && *tmp_dir && g_mkdir(tmp_dir, 0700) == 0;
+	g_autofree char *detail = g_strdup_printf("libclamav: %s%s", why, recreated ?
+		" (its tmp_dir was missing: made again)" : "");
+
+	pc_verdict_add(scan->verdict, "av", PC_STATUS_ERROR, object ? object->path : NULL, NULL,
+		       detail);
+}
+
 /* Scans bytes from memory; results go to object (NULL: the message). */
 static gboolean
 pc_av_scan_bytes(PcAv *av, PcScan *scan, PcObject *object, const guint8 *data, gsize len,
 		 const struct cl_scan_options *options, GError **error)
 {
 	struct cl_scan_options opts = *options;
-	PcAvScan context = { NULL, object, scan->options->max_file_size, FALSE };
+	PcAvScan context = { NULL, object, scan->options->max_file_size, FALSE, NULL };
 	const char *virname = NULL;
 	unsigned long scanned = 0;
 	cl_fmap_t *map;
@@ -379,15 +407,20 @@ pc_av_scan_bytes(PcAv *av, PcScan *scan, PcObject *object, const guint8 *data, g
 			    "libclamav: cannot map %s", object ? "a part" : "the message");
 		return FALSE;
 	}
+	pc_av_current = &context;
 	rc = cl_scanmap_callback(map, object ? pc_object_name(object) : NULL, &virname,
 				 &scanned, av->engine, &opts, &context);
+	pc_av_current = NULL;
 	cl_fmap_close(map);
 	ok = pc_av_record(scan, object ? object->path : NULL, rc,
 			  virname ? virname : context.name, error);
 	if (ok && context.truncated)
 		pc_verdict_add(scan->verdict, "av", PC_STATUS_UNSCANNABLE, object ? object->path : NULL,
 			       PC_AV_LIMIT_PREFIX ".MaxFileSize", "limit:MaxFileSize");
+	if (ok && context.failure != NULL)
+		pc_av_failed(scan, object, context.failure);
 	g_free(context.name);
+	g_free(context.failure);
 	return ok;
 }
 
@@ -427,7 +460,7 @@ pc_av_yenc_file(const guint8 *data, gsize len, const char *name, gpointer user)
 	PcAvYenc *run = user;
 	PcInnerFile *inner = g_new0(PcInnerFile, 1);
 
-	inner->name = name ? g_utf8_make_valid(name, -1) : NULL;
+	inner->name = name ? pc_text_name(name) : NULL;
 	inner->type = g_strdup("yEnc");
 	inner->depth = 1;
 	g_ptr_array_add(run->object->inner, inner);

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include <portcullis/text.h>
+
 #include "decide.h"
 #include "template.h"
 
@@ -231,13 +233,20 @@ static char *
 pc_render_notice(const PcPolicy *policy, const PcVerdict *verdict, const PcObject *object,
 		 const PcFinding *why, const char *hostname)
 {
-	g_autofree char *reason = pc_object_reasons(verdict, object);
+	g_autofree char *reasons = pc_object_reasons(verdict, object);
 	g_autofree char *size = g_strdup_printf("%" G_GUINT64_FORMAT, object->size);
 	const char *name = pc_object_name(object);
+	/* Names, types and reasons are the sender's text: shown, never obeyed. */
+	g_autofree char *shown_name = pc_text_display(name ? name : "(no name)", 200);
+	g_autofree char *reason = pc_text_display(reasons, 500);
+	g_autofree char *signature = pc_text_display(why->names->len ?
+						     g_ptr_array_index(why->names, 0) : "", 200);
+	g_autofree char *type = pc_text_display(object->declared_type, 100);
+	g_autofree char *detected = pc_text_display(object->detected_type ?
+						    object->detected_type : "unknown", 100);
 	const char *const values[] = {
-		name ? name : "(no name)", object->path, pc_status_name(object->status), reason,
-		why->names->len ? g_ptr_array_index(why->names, 0) : "", object->declared_type,
-		object->detected_type ? object->detected_type : "unknown", size, hostname, NULL,
+		shown_name, object->path, pc_status_name(object->status), reason, signature,
+		type, detected, size, hostname, NULL,
 	};
 	const char *text = policy->placeholder_template && *policy->placeholder_template ?
 			   policy->placeholder_template : pc_placeholder_default;

@@ -7,9 +7,13 @@
  *	so the attachment filter must see both when they differ.  GMime has
  *	already joined RFC 2231 continuations, converted their charset and
  *	decoded RFC 2047 words; names are made valid UTF-8 so that a hostile
- *	byte sequence cannot hide an extension from the filter.
+ *	byte sequence cannot hide an extension from the filter, and control
+ *	characters are dropped (pc_text_name): a decoded name can hold CR/LF,
+ *	which would break out of a notice or a header it is written into.
  */
 #include "config.h"
+
+#include <portcullis/text.h>
 
 #include "mime.h"
 
@@ -20,7 +24,9 @@ pc_mime_add_name(GPtrArray *names, const char *name)
 
 	if (name == NULL || *name == '\0')
 		return;
-	valid = g_utf8_make_valid(name, -1);
+	valid = pc_text_name(name);
+	if (*valid == '\0')
+		return;
 	for (guint i = 0; i < names->len; i++)
 		if (g_strcmp0(g_ptr_array_index(names, i), valid) == 0)
 			return;

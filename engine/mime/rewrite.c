@@ -27,6 +27,7 @@
 #include <string.h>
 #include <gmime/gmime.h>
 #include <portcullis/rewrite.h>
+#include <portcullis/text.h>
 
 G_DEFINE_QUARK(pc-rewrite-error-quark, pc_rewrite_error)
 
@@ -41,6 +42,7 @@ typedef struct {
 	const char *eol;	/* "\r\n" or "\n" */
 	GArray *splices;	/* PcSplice */
 	PcRewrite *result;
+	GHashTable *boundaries;	/* of every multipart: the verdict's strings */
 } PcRewriter;
 
 static const char *const pc_content_fields[] = {
@@ -107,6 +109,7 @@ pc_renamed_value(const PcRewriter *rw, const char *field, const PcObject *object
 		 const char *name)
 {
 	GMimeFormatOptions *format = pc_format(rw);
+	g_autofree char *safe = pc_text_name(name);
 	char *value;
 
 	if (g_ascii_strcasecmp(field, "Content-Type") == 0) {
@@ -114,19 +117,41 @@ pc_renamed_value(const PcRewriter *rw, const char *field, const PcObject *object
 
 		if (object->charset != NULL && *object->charset)
 			g_mime_content_type_set_parameter(type, "charset", object->charset);
-		g_mime_content_type_set_parameter(type, "name", name);
+		g_mime_content_type_set_parameter(type, "name", safe);
 		value = g_mime_content_type_encode(type, format);
 		g_object_unref(type);
 	} else {
 		GMimeContentDisposition *disposition = g_mime_content_disposition_new();
 
 		g_mime_content_disposition_set_disposition(disposition, "attachment");
-		g_mime_content_disposition_set_parameter(disposition, "filename", name);
+		g_mime_content_disposition_set_parameter(disposition, "filename", safe);
 		value = g_mime_content_disposition_encode(disposition, format);
 		g_object_unref(disposition);
 	}
 	g_mime_format_options_free(format);
 	return value;
+}
+
+/* A header value for the MTA: folded with LF and a blank (the milter
+ * convention), and no line break that is not a fold, whatever GMime or a
+ * name produced: the MTA must never see a new header line start. */
+static char *
+pc_header_value_clean(char *value)
+{
+	GString *out = g_string_sized_new(strlen(value));
+
+	for (const char *p = g_strstrip(value); *p; p++) {
+		if (*p == '\r')
+			continue;
+		if (*p == '\n' && (p[1] == ' ' || p[1] == '\t'))
+			g_string_append_c(out, '\n');
+		else if (*p == '\n')
+			g_string_append_c(out, ' ');
+		else
+			g_string_append_c(out, *p);
+	}
+	g_free(value);
+	return g_string_free(out, FALSE);
 }
 
 static void
@@ -135,124 +160,8 @@ pc_header_change(PcRewriter *rw, const char *name, char *value)
 	PcHeaderChange *change = g_new0(PcHeaderChange, 1);
 
 	change->name = g_strdup(name);
-	change->value = value ? g_strstrip(value) : NULL;
+	change->value = value ? pc_header_value_clean(value) : NULL;
 	g_ptr_array_add(rw->result->headers, change);
-}
-
-static gboolean
-pc_is_ascii(const char *text)
-{
-	for (const char *p = text; *p; p++)
-		if (*p & 0x80)
-			return FALSE;
-	return TRUE;
-}
-
-/* The notice as a text/plain body: 7bit when ASCII, else base64. */
-static void
-pc_notice_part(const PcRewriter *rw, const char *notice, GString *headers, GString *body)
-{
-	g_auto(GStrv) lines = NULL;
-
-	g_string_append_printf(headers, "text/plain; charset=utf-8%s", rw->eol);
-	if (pc_is_ascii(notice)) {
-		g_autofree char *trimmed = g_strdup(notice);
-
-		/* The line break before the next boundary ends the last line. */
-		while (*trimmed && trimmed[strlen(trimmed) - 1] == '\n')
-			trimmed[strlen(trimmed) - 1] = '\0';
-		lines = g_strsplit(trimmed, "\n", -1);
-		for (guint i = 0; lines[i] != NULL; i++)
-			g_string_append_printf(body, "%s%s", lines[i], lines[i + 1] ? rw->eol : "");
-		return;
-	}
-	g_autofree char *b64 = g_base64_encode((const guchar *)notice, strlen(notice));
-
-	for (gsize i = 0, n = strlen(b64); i < n; i += 76)
-		g_string_append_printf(body, "%s%.*s", i ? rw->eol : "", (int)MIN(76, n - i),
-				       b64 + i);
-}
-
-/* Replaces the Content-* lines of [from, to) (a part's header block):
- * each listed field is deleted, and 'insert' goes where the first was. */
-static void
-pc_replace_fields(PcRewriter *rw, gint64 from, gint64 to, const char *const *names,
-		  const PcEdit *edit, GString *insert)
-{
-	gint64 pos = from;
-	gboolean inserted = FALSE;
-	PcField field;
-
-	while (pc_next_field(rw, &pos, to, &field)) {
-		gboolean listed = FALSE;
-
-		for (guint i = 0; names[i] != NULL; i++)
-			listed = listed || g_ascii_strcasecmp(field.name, names[i]) == 0;
-		if (listed && edit->action == PC_OBJ_RENAME) {
-			g_autofree char *value = pc_renamed_value(rw, field.name, edit->object,
-								  edit->new_name);
-			GString *line = g_string_new(NULL);
-
-			g_string_printf(line, "%s:%s", field.name, value);
-			pc_splice(rw, field.start, field.end, line);
-		} else if (listed) {
-			pc_splice(rw, field.start, field.end, inserted ? g_string_new(NULL) :
-				  g_string_new(insert->str));
-			inserted = TRUE;
-		}
-		g_free(field.name);
-	}
-	if (!inserted && insert != NULL && insert->len > 0)
-		pc_splice(rw, pos, pos, g_string_new(insert->str));
-}
-
-static GString *
-pc_placeholder_headers(const PcRewriter *rw, const char *notice, GString *body)
-{
-	GString *headers = g_string_new("Content-Type: ");
-
-	pc_notice_part(rw, notice, headers, body);
-	g_string_append_printf(headers, "Content-Transfer-Encoding: %s%s",
-			       pc_is_ascii(notice) ? "7bit" : "base64", rw->eol);
-	g_string_append_printf(headers, "Content-Disposition: inline%s", rw->eol);
-	return headers;
-}
-
-static void
-pc_edit_placeholder(PcRewriter *rw, const PcEdit *edit)
-{
-	const PcObject *o = edit->object;
-	GString *body = g_string_new(NULL);
-	g_autoptr(GString) headers = pc_placeholder_headers(rw, edit->notice, body);
-
-	pc_replace_fields(rw, o->header_start, o->body_start, pc_content_fields, edit, headers);
-	pc_splice(rw, o->body_start, o->body_end, body);
-}
-
-static void
-pc_edit_rename(PcRewriter *rw, const PcEdit *edit)
-{
-	static const char *const named[] = { "Content-Type", "Content-Disposition", NULL };
-	const PcObject *o = edit->object;
-	g_autoptr(GString) disposition = NULL;
-	gboolean has_disposition = FALSE;
-	gint64 pos = o->header_start;
-	PcField field;
-
-	while (pc_next_field(rw, &pos, o->body_start, &field)) {
-		has_disposition = has_disposition ||
-				  g_ascii_strcasecmp(field.name, "Content-Disposition") == 0;
-		g_free(field.name);
-	}
-	pc_replace_fields(rw, o->header_start, o->body_start, named, edit, NULL);
-	if (!has_disposition) {
-		g_autofree char *encoded = pc_renamed_value(rw, "Content-Disposition", o,
-							    edit->new_name);
-
-		disposition = g_string_new(NULL);
-		g_string_printf(disposition, "Content-Disposition:%s", encoded);
-		pc_splice(rw, pos, pos, g_string_new(disposition->str));
-	}
 }
 
 /* Runs GMime's encoder or decoder over a whole buffer. */
@@ -291,12 +200,130 @@ pc_eol(GString *text, const char *eol)
 	return out;
 }
 
-/* The disclaimer in the part's charset, or NULL when it cannot be. */
-static char *
-pc_disclaimer_in(const char *utf8, const char *charset)
+/* Quoted-printable whose lines never start with '-': however the text was
+ * made (a sender's file name in a notice, a decoded body that held a
+ * "--boundary" line), no line of it can close the part or open another. */
+static GString *
+pc_qp_encode(const char *text, gsize len)
 {
-	if (*charset == '\0' || g_ascii_strcasecmp(charset, "utf-8") == 0 ||
-	    g_ascii_strcasecmp(charset, "us-ascii") == 0)
+	GString *qp = pc_code(GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE, TRUE, text, len);
+	GString *out = g_string_sized_new(qp->len + 16);
+
+	for (gsize i = 0; i < qp->len; i++) {
+		if (qp->str[i] == '-' && (i == 0 || qp->str[i - 1] == '\n'))
+			g_string_append(out, "=2D");
+		else
+			g_string_append_c(out, qp->str[i]);
+	}
+	g_string_free(qp, TRUE);
+	return out;
+}
+
+/* The notice as a text/plain body, always quoted-printable (above). */
+static GString *
+pc_placeholder_headers(const PcRewriter *rw, const char *notice, GString *body)
+{
+	GString *headers = g_string_new(NULL);
+	g_autofree char *text = g_strconcat(notice, "\n", NULL);
+	GString *qp;
+
+	/* One line break ends the text; the one before the next boundary is
+	 * already in the message. */
+	while (g_str_has_suffix(text, "\n\n"))
+		text[strlen(text) - 1] = '\0';
+	qp = pc_qp_encode(text, strlen(text));
+	while (qp->len > 0 && qp->str[qp->len - 1] == '\n')
+		g_string_truncate(qp, qp->len - 1);
+	qp = pc_eol(qp, rw->eol);
+	g_string_append_len(body, qp->str, (gssize)qp->len);
+	g_string_free(qp, TRUE);
+	g_string_append_printf(headers, "Content-Type: text/plain; charset=utf-8%s"
+			       "Content-Transfer-Encoding: quoted-printable%s"
+			       "Content-Disposition: inline%s", rw->eol, rw->eol, rw->eol);
+	return headers;
+}
+
+/* Replaces the Content-* lines of [from, to) (a part's header block):
+ * each listed field is deleted, and 'insert' goes where the first was. */
+static void
+pc_replace_fields(PcRewriter *rw, gint64 from, gint64 to, const char *const *names,
+		  const PcEdit *edit, GString *insert)
+{
+	gint64 pos = from;
+	gboolean inserted = FALSE;
+	PcField field;
+
+	while (pc_next_field(rw, &pos, to, &field)) {
+		gboolean listed = FALSE;
+
+		for (guint i = 0; names[i] != NULL; i++)
+			listed = listed || g_ascii_strcasecmp(field.name, names[i]) == 0;
+		if (listed && edit->action == PC_OBJ_RENAME) {
+			g_autofree char *value = pc_renamed_value(rw, field.name, edit->object,
+								  edit->new_name);
+			GString *line = g_string_new(NULL);
+
+			g_string_printf(line, "%s:%s", field.name, value);
+			pc_splice(rw, field.start, field.end, line);
+		} else if (listed) {
+			pc_splice(rw, field.start, field.end, inserted ? g_string_new(NULL) :
+				  g_string_new(insert->str));
+			inserted = TRUE;
+		}
+		g_free(field.name);
+	}
+	if (!inserted && insert != NULL && insert->len > 0)
+		pc_splice(rw, pos, pos, g_string_new(insert->str));
+}
+
+
+static void
+pc_edit_placeholder(PcRewriter *rw, const PcEdit *edit)
+{
+	const PcObject *o = edit->object;
+	GString *body = g_string_new(NULL);
+	g_autoptr(GString) headers = pc_placeholder_headers(rw, edit->notice, body);
+
+	pc_replace_fields(rw, o->header_start, o->body_start, pc_content_fields, edit, headers);
+	pc_splice(rw, o->body_start, o->body_end, body);
+}
+
+static void
+pc_edit_rename(PcRewriter *rw, const PcEdit *edit)
+{
+	static const char *const named[] = { "Content-Type", "Content-Disposition", NULL };
+	const PcObject *o = edit->object;
+	g_autoptr(GString) disposition = NULL;
+	gboolean has_disposition = FALSE;
+	gint64 pos = o->header_start;
+	PcField field;
+
+	while (pc_next_field(rw, &pos, o->body_start, &field)) {
+		has_disposition = has_disposition ||
+				  g_ascii_strcasecmp(field.name, "Content-Disposition") == 0;
+		g_free(field.name);
+	}
+	pc_replace_fields(rw, o->header_start, o->body_start, named, edit, NULL);
+	if (!has_disposition) {
+		g_autofree char *encoded = pc_renamed_value(rw, "Content-Disposition", o,
+							    edit->new_name);
+
+		disposition = g_string_new(NULL);
+		g_string_printf(disposition, "Content-Disposition:%s", encoded);
+		pc_splice(rw, pos, pos, g_string_new(disposition->str));
+	}
+}
+
+/* The disclaimer as the part can carry it, or NULL when it cannot be: in
+ * the part's charset (no charset is US-ASCII), and ASCII in a 7bit part
+ * whatever its charset says, since 8-bit bytes there break the part. */
+static char *
+pc_disclaimer_in(const char *utf8, const PcObject *o, gboolean coded)
+{
+	gboolean seven_bit = !coded && (*o->encoding == '\0' || strcmp(o->encoding, "7bit") == 0);
+	const char *charset = seven_bit || *o->charset == '\0' ? "US-ASCII" : o->charset;
+
+	if (g_ascii_strcasecmp(charset, "utf-8") == 0 || g_ascii_strcasecmp(charset, "utf8") == 0)
 		return g_strdup(utf8);
 	return g_convert_with_fallback(utf8, -1, charset, "UTF-8", "?", NULL, NULL, NULL);
 }
@@ -324,26 +351,33 @@ pc_insert_disclaimer(GString *text, const char *disclaimer, gboolean html)
 }
 
 /* Decoded, extended, encoded as it was: the part keeps its transfer
- * encoding and charset.  Text the charset cannot hold becomes '?'. */
+ * encoding, charset and line ends.  Text the charset cannot hold becomes
+ * '?'. */
 static void
 pc_edit_disclaimer(PcRewriter *rw, const PcEdit *edit)
 {
 	const PcObject *o = edit->object;
 	GMimeContentEncoding encoding = g_mime_content_encoding_from_string(o->encoding);
-	gboolean coded = encoding == GMIME_CONTENT_ENCODING_BASE64 ||
-			 encoding == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE;
+	gboolean base64 = encoding == GMIME_CONTENT_ENCODING_BASE64;
+	gboolean coded = base64 || encoding == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE;
 	const char *raw = (const char *)rw->raw + o->body_start;
 	gsize len = (gsize)(o->body_end - o->body_start);
-	g_autofree char *disclaimer = pc_disclaimer_in(edit->notice, o->charset);
+	g_autofree char *disclaimer = pc_disclaimer_in(edit->notice, o, coded);
 	GString *text;
+	gboolean crlf;
 
 	if (disclaimer == NULL)
 		return;
 	text = coded ? pc_code(encoding, FALSE, raw, len) : g_string_new_len(raw, (gssize)len);
+	/* Base64 carries the line ends of the text inside it. */
+	crlf = base64 && strstr(text->str, "\r\n") != NULL;
 	text = pc_eol(text, "\n");
 	pc_insert_disclaimer(text, disclaimer, strcmp(o->declared_type, "text/html") == 0);
+	if (crlf)
+		text = pc_eol(text, "\r\n");
 	if (coded) {
-		GString *encoded = pc_code(encoding, TRUE, text->str, text->len);
+		GString *encoded = base64 ? pc_code(encoding, TRUE, text->str, text->len)
+					  : pc_qp_encode(text->str, text->len);
 
 		g_string_free(text, TRUE);
 		text = encoded;
@@ -475,6 +509,76 @@ pc_splice_clear(gpointer data)
 	g_string_free(splice->with, TRUE);
 }
 
+/* Whether the line at p is a delimiter of one of the message's multiparts,
+ * as GMime reads one: "--" boundary, "--" for the last, then only blanks. */
+static gboolean
+pc_is_delimiter(const guint8 *p, gsize left, GHashTable *boundaries)
+{
+	const guint8 *nl;
+	gsize n;
+	g_autofree char *line = NULL;
+
+	if (left < 3 || p[0] != '-' || p[1] != '-')
+		return FALSE;
+	nl = memchr(p, '\n', left);
+	n = nl ? (gsize)(nl - p) : left;
+	while (n > 2 && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
+		n--;
+	line = g_strndup((const char *)p + 2, n - 2);
+	if (g_hash_table_contains(boundaries, line))
+		return TRUE;
+	if (!g_str_has_suffix(line, "--"))
+		return FALSE;
+	line[strlen(line) - 2] = '\0';
+	return g_hash_table_contains(boundaries, line);
+}
+
+/* Delimiter lines that start in [from, to) of buf. */
+static guint
+pc_delimiters_in(const guint8 *buf, gsize len, gsize from, gsize to, GHashTable *boundaries)
+{
+	guint count = 0;
+
+	for (gsize p = from; p < to;) {
+		const guint8 *nl;
+
+		if ((p == 0 || buf[p - 1] == '\n') && pc_is_delimiter(buf + p, len - p, boundaries))
+			count++;
+		nl = memchr(buf + p, '\n', to - p);
+		p = nl ? (gsize)(nl - buf) + 1 : to;
+	}
+	return count;
+}
+
+/* The last defence against part injection: every delimiter line of the
+ * new body is one of the message's own that no edit took out.  An edit
+ * that wrote a delimiter (from a name, a notice or a re-encoded body)
+ * would otherwise open parts that were never scanned. */
+static gboolean
+pc_check_delimiters(const PcRewriter *rw, gint64 body_offset, const GByteArray *body,
+		    GError **error)
+{
+	guint kept = pc_delimiters_in(rw->raw, rw->len, (gsize)body_offset, rw->len,
+				      rw->boundaries);
+	guint now;
+
+	if (g_hash_table_size(rw->boundaries) == 0)
+		return TRUE;
+	for (guint i = 0; i < rw->splices->len; i++) {
+		const PcSplice *s = &g_array_index(rw->splices, PcSplice, i);
+
+		kept -= pc_delimiters_in(rw->raw, rw->len, (gsize)s->start, (gsize)s->end,
+					 rw->boundaries);
+	}
+	now = pc_delimiters_in(body->data, body->len, 0, body->len, rw->boundaries);
+	if (now == kept)
+		return TRUE;
+	g_set_error(error, PC_REWRITE_ERROR, 0, "the rewritten body has %u multipart delimiter "
+		    "lines where %u were kept: refusing a rewrite that would change the parts",
+		    now, kept);
+	return FALSE;
+}
+
 static gboolean
 pc_apply_splices(PcRewriter *rw, gint64 body_offset, GError **error)
 {
@@ -496,6 +600,10 @@ pc_apply_splices(PcRewriter *rw, gint64 body_offset, GError **error)
 		pos = s->end;
 	}
 	g_byte_array_append(body, rw->raw + pos, (guint)(rw->len - pos));
+	if (!pc_check_delimiters(rw, body_offset, body, error)) {
+		g_byte_array_unref(body);
+		return FALSE;
+	}
 	rw->result->body = body;
 	return TRUE;
 }
@@ -514,7 +622,8 @@ gboolean
 pc_rewrite(const guint8 *raw, gsize len, const PcVerdict *verdict, const GArray *edits,
 	   PcRewrite *result, GError **error)
 {
-	PcRewriter rw = { raw, len, "\n", g_array_new(FALSE, TRUE, sizeof(PcSplice)), result };
+	PcRewriter rw = { raw, len, "\n", g_array_new(FALSE, TRUE, sizeof(PcSplice)), result,
+			  g_hash_table_new(g_str_hash, g_str_equal) };
 	gboolean ok = TRUE;
 
 	memset(result, 0, sizeof(*result));
@@ -524,11 +633,18 @@ pc_rewrite(const guint8 *raw, gsize len, const PcVerdict *verdict, const GArray 
 	    raw[verdict->body_offset - 1] == '\n' && verdict->body_offset >= 2 &&
 	    raw[verdict->body_offset - 2] == '\r')
 		rw.eol = "\r\n";
+	for (guint i = 0; i < verdict->objects->len; i++) {
+		const PcObject *o = g_ptr_array_index(verdict->objects, i);
+
+		if (o->boundary != NULL && *o->boundary)
+			g_hash_table_add(rw.boundaries, o->boundary);
+	}
 	for (guint i = 0; ok && i < edits->len; i++)
 		ok = pc_edit(&rw, &g_array_index(edits, PcEdit, i), error);
 	if (ok && rw.splices->len > 0)
 		ok = pc_apply_splices(&rw, verdict->body_offset, error);
 	g_array_unref(rw.splices);
+	g_hash_table_unref(rw.boundaries);
 	return ok;
 }
 

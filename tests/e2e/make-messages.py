@@ -95,6 +95,29 @@ def mixed_message(subject, parts, boundary="=_portcullis_parts_b1"):
     return h + b"\r\n" + multipart(boundary, parts)
 
 
+EICAR = (b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*")
+
+
+def injection_part(boundary, short):
+    """An attachment whose RFC 2231 file name, once decoded, closes the part
+    and opens a new one (a complete evil.com part with the EICAR string when
+    not short, a text/html part when short): the review's part-injection
+    attack on placeholder and rename."""
+    if short:
+        inject = "\r\n--%s\r\nContent-Type: text/html\r\n\r\nx.exe" % boundary
+    else:
+        inject = ("\r\n--%s\r\nContent-Type: application/octet-stream; name=evil.com\r\n"
+                  "Content-Disposition: attachment; filename=evil.com\r\n"
+                  "Content-Transfer-Encoding: base64\r\n\r\n%s\r\n--%s\r\n"
+                  "Content-Type: text/plain\r\n\r\nx.exe"
+                  % (boundary, base64.b64encode(EICAR).decode(), boundary))
+    value = "".join(c if c.isalnum() or c in ".-_" else "%%%02X" % ord(c) for c in inject)
+    return (("Content-Type: application/octet-stream\r\n"
+             "Content-Transfer-Encoding: base64\r\n"
+             "Content-Disposition: attachment;\r\n filename*=us-ascii''report%s\r\n"
+             "\r\n" % value).encode() + b64_lines(b"harmless text\n"))
+
+
 def write(outdir, name, data):
     """Message file: no final CRLF (swaks adds one)."""
     if re.search(rb"\\n|%[A-Z_]+%", data):
@@ -250,6 +273,11 @@ def main():
         msg, zpart = signed_message("pc-parts-i-" + action, clam_zip)
         write(out, "i-%s.eml" % action, msg)
     write_raw(out, "i.zip-part", zpart)
+    # (l): part injection through a decoded file name (placeholder, rename)
+    write(out, "l-placeholder.eml", mixed_message(
+        "pc-parts-l-placeholder", [text, injection_part("=_portcullis_parts_b1", False)]))
+    write(out, "l-rename.eml", mixed_message(
+        "pc-parts-l-rename", [text, injection_part("=_portcullis_parts_b1", True)]))
     # (k): thousands of empty parameters, folded and on one line
     write(out, "k-folded.eml", many_semicolons("pc-parts-k-folded", True))
     write(out, "k-long.eml", many_semicolons("pc-parts-k-long", False))

@@ -21,6 +21,7 @@ failure the part tree of the message is printed too.
   --attachment-equals NAME=FILE
                             the part carrying NAME decodes to FILE's bytes
   --leaf-parts N            the message has N leaf (non-multipart) parts
+  --no-type TYPE            no leaf part is of content type TYPE
   --show                    print the part tree
 """
 
@@ -32,7 +33,7 @@ import sys
 
 FLAGS_WITH_ARG = {
     "--header", "--header-prefix", "--attachment", "--no-attachment", "--notice-for",
-    "--notice-contains", "--part-identical", "--leaf-parts", "--attachment-equals",
+    "--notice-contains", "--part-identical", "--leaf-parts", "--attachment-equals", "--no-type",
 }
 FLAGS = {"--valid", "--show"}
 
@@ -181,6 +182,10 @@ class Checker:
         leaves = [p for p in self.parts if not p.is_multipart()]
         self.report(len(leaves) == int(n), "%s leaf parts" % n, "found %d" % len(leaves))
 
+    def no_type(self, ctype):
+        found = [p for p in self.parts if not p.is_multipart() and p.get_content_type() == ctype]
+        self.report(not found, "no %s part" % ctype, "found %d" % len(found))
+
 
 def main(argv):
     if len(argv) < 2 or argv[1] in ("-h", "--help"):
@@ -227,6 +232,8 @@ def main(argv):
             c.attachment_equals(arg)
         elif flag == "--leaf-parts":
             c.leaf_parts(arg)
+        elif flag == "--no-type":
+            c.no_type(arg)
     if show or c.failed:
         print("part tree of %s:" % argv[1])
         for line in c.tree():

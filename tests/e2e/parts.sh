@@ -13,6 +13,8 @@
 #   (i) multipart/signed with an infected zip: signed_action modify/pass/block
 #   (j) a large message (90 MB attachment): scanned, delivered, RSS reported
 #   (k) a Content-Type with 5000 empty parameters: delivered Clean, no 4xx
+#   (l) a file name that decodes to new parts: placeholder and rename keep
+#       exactly the parts they should (the part-injection attack)
 # Every delivered case: 250 (never 4xx) and the queue ends empty.
 # PC_PARTS_BIG_SIZE sets the size of (j)'s attachment (decoded bytes),
 # PC_PARTS_BIG_OPTS adds milter options for (j) (e.g. "-o scan.raw_scan=text").
@@ -34,7 +36,7 @@ ATTACH="clam.exe clam.zip clam.7z clam.cab clam.pdf clam.ole.doc clam.tar.gz cla
 WHOLE="clam.mail clam.exe.mbox.base64 clam.exe.mbox.uu"
 MODES="auto parts message both"
 n=0
-echo "1..128"
+echo "1..139"
 
 result() { # ok?, description
 	n=$((n + 1))
@@ -222,6 +224,16 @@ for v in folded long; do
 	queue_empty "(k) $v"
 done
 
+# (l) a file name that decodes to a delimiter line and the headers of new
+# parts: the delivered message has exactly the parts the decision kept.
+deliver l-placeholder l-placeholder.eml "(l) injected parts in a .exe name, placeholder"
+check "(l) placeholder: valid MIME, text and notice only, no evil.com" --valid \
+	--leaf-parts 2 --no-attachment evil.com
+check "(l) placeholder: text part byte-identical" --part-identical "$msgs/text-part"
+check "(l) placeholder: X-Virus-Status: Filtered ..., 1 attachment replaced" \
+	--header "X-Virus-Status: Filtered (name:*.exe), 1 attachment replaced"
+queue_empty "(l) placeholder"
+
 # (e) password-protected zip, encrypted_action = rename.
 deliver e e.eml "(e) secret.zip with a password"
 check "(e) valid MIME" --valid
@@ -230,6 +242,15 @@ check "(e) renamed to secret.zip.blocked, content unchanged" --no-attachment sec
 check "(e) text part byte-identical" --part-identical "$msgs/text-part"
 check "(e) X-Virus-Status: Encrypted ..." --header-prefix "X-Virus-Status: Encrypted"
 queue_empty "(e)"
+
+# (l) the same attack through rename, which writes the name into the
+# part's header.
+milter -o policy.filtered_action=rename
+deliver l-rename l-rename.eml "(l) injected part in a .exe name, rename"
+check "(l) rename: valid MIME, two leaf parts, no text/html part" --valid --leaf-parts 2 \
+	--no-type text/html
+queue_empty "(l) rename"
+milter -o policy.encrypted_action=rename -o scan.max_archive_depth=3
 
 # (f) nesting over max_archive_depth (3 here): unscannable, blocked by default.
 send f --data @"$msgs/f.eml"

@@ -12,10 +12,10 @@ t.expect_accepted(conn,
   "Infected (Clam.Test.File-SHA256.UNOFFICIAL), 1 attachment replaced")
 local expected = "--BOUNDARY\r\nContent-Type: text/plain\r\n\r\nsee attachment\r\n" ..
   "--BOUNDARY\r\nContent-Type: text/plain; charset=utf-8\r\n" ..
-  "Content-Transfer-Encoding: 7bit\r\nContent-Disposition: inline\r\n\r\n" ..
-  "Removed clam.zip: virus Clam.Test.File-SHA256.UNOFFICIAL found; " ..
-  "filtered: name:*.exe (clam.zip/clam.exe); filtered: executable (clam.zip/clam.exe) " ..
-  "(infected)\r\n" ..
+  "Content-Transfer-Encoding: quoted-printable\r\nContent-Disposition: inline\r\n\r\n" ..
+  "Removed clam.zip: virus Clam.Test.File-SHA256.UNOFFICIAL found; filtered: n=\r\n" ..
+  "ame:*.exe (clam.zip/clam.exe); filtered: executable (clam.zip/clam.exe) (in=\r\n" ..
+  "fected)\r\n" ..
   "--BOUNDARY--\r\n"
 if not mt.eom_check(conn, MT_BODYCHANGE, expected) then
   t.fail("body was not replaced by the expected notice")

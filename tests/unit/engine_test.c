@@ -72,6 +72,13 @@ static const NameCase name_cases[] = {
 	  { "invoice.pdf.exe", "invoice.pdf" } },
 	{ "both-agree", "Content-Type: application/pdf; name=\"same.pdf\"\r\n"
 	  "Content-Disposition: attachment; filename=\"same.pdf\"\r\n", { "same.pdf" } },
+	/* A decoded name keeps no line break: it would end a notice line or a
+	 * header line it is written into (part injection). */
+	{ "rfc2231-crlf", "Content-Disposition: attachment;\r\n filename*=us-ascii''"
+	  "x%0D%0A--b%0D%0AContent-Type:%20text/html%0D%0A%0D%0Aevil.exe\r\n",
+	  { "x--bContent-Type: text/htmlevil.exe" } },
+	{ "rfc2047-crlf", "Content-Type: application/octet-stream;\r\n"
+	  " name=\"=?utf-8?q?a=0D=0A--b=0Ab=09=7F=C2=85.exe?=\"\r\n", { "a--bb.exe" } },
 };
 
 static void
@@ -310,7 +317,7 @@ test_rewrite_placeholder(void)
 	g_assert_cmpstr(body, ==,
 		"preamble\r\n--b\r\nContent-Type: text/plain\r\n\r\nkeep me\r\n"
 		"--b\r\nContent-Type: text/plain; charset=utf-8\r\n"
-		"Content-Transfer-Encoding: 7bit\r\nContent-Disposition: inline\r\n"
+		"Content-Transfer-Encoding: quoted-printable\r\nContent-Disposition: inline\r\n"
 		"Content-ID: <x@y>\r\n\r\nRemoved evil.exe\r\nbye"
 		"\r\n--b\r\nContent-Type: text/plain\r\n\r\ntail part\r\n--b--\r\nepilogue\r\n");
 }
@@ -406,6 +413,197 @@ test_rewrite_disclaimer(void)
 	pc_rewrite_clear(&result);
 }
 
+/* Parts of a rewritten body under the REWRITE_MSG headers: their count and
+ * the decoded text of part index. */
+static int
+test_reparse(const char *headers, const GByteArray *body, int index, char **text)
+{
+	g_autoptr(GByteArray) all = g_byte_array_new();
+	g_autoptr(GMimeStream) stream = NULL;
+	g_autoptr(GMimeParser) parser = NULL;
+	GMimeMessage *message;
+	GMimeObject *top;
+	int count;
+
+	g_byte_array_append(all, (const guint8 *)headers, (guint)strlen(headers));
+	g_byte_array_append(all, body->data, body->len);
+	stream = g_mime_stream_mem_new_with_buffer((const char *)all->data, all->len);
+	parser = g_mime_parser_new_with_stream(stream);
+	message = g_mime_parser_construct_message(parser, NULL);
+	top = g_mime_message_get_mime_part(message);
+	count = GMIME_IS_MULTIPART(top) ? g_mime_multipart_get_count(GMIME_MULTIPART(top)) : 1;
+	if (text != NULL) {
+		GMimeObject *part = g_mime_multipart_get_part(GMIME_MULTIPART(top), index);
+		GByteArray *bytes = g_byte_array_new();
+		g_autoptr(GMimeStream) out = g_mime_stream_mem_new_with_byte_array(bytes);
+
+		g_mime_data_wrapper_write_to_stream(g_mime_part_get_content(GMIME_PART(part)), out);
+		*text = g_strndup((const char *)bytes->data, bytes->len);
+	}
+	g_object_unref(message);
+	return count;
+}
+
+#define REWRITE_HEADERS \
+	"Subject: r\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+
+/* One edit on part path of raw; FALSE (with the error) when refused. */
+static gboolean
+test_rewrite_one(const char *raw, const char *path, PcObjectAction action, const char *notice,
+		 const char *new_name, PcRewrite *result, GError **error)
+{
+	g_autoptr(PcVerdict) v = test_scan(raw, 0, NULL);
+	g_autoptr(GArray) edits = g_array_new(FALSE, TRUE, sizeof(PcEdit));
+	PcEdit edit = { pc_verdict_object(v, path), action, g_strdup(notice), g_strdup(new_name) };
+
+	g_array_set_clear_func(edits, (GDestroyNotify)pc_edit_clear);
+	g_array_append_val(edits, edit);
+	return pc_rewrite((const guint8 *)raw, strlen(raw), v, edits, result, error);
+}
+
+/* A notice holding a delimiter line and part headers (a file name can put
+ * them there) stays one part: it is quoted-printable, and no line of it
+ * starts with "--". */
+static void
+test_injection_notice(void)
+{
+	const char *notice = "Removed x\n--b\nContent-Type: application/octet-stream\n"
+			     "Content-Transfer-Encoding: base64\n\nWDVPIVAlQEFQWzRc\n--b--\n";
+	g_autoptr(GError) error = NULL;
+	g_autofree char *text = NULL;
+	PcRewrite result;
+
+	g_assert_true(test_rewrite_one(REWRITE_MSG, "2", PC_OBJ_PLACEHOLDER, notice, NULL, &result,
+				       &error));
+	g_assert_no_error(error);
+	g_assert_cmpint(test_reparse(REWRITE_HEADERS, result.body, 1, &text), ==, 3);
+	g_assert_cmpstr(text, ==, "Removed x\r\n--b\r\nContent-Type: application/octet-stream\r\n"
+			"Content-Transfer-Encoding: base64\r\n\r\nWDVPIVAlQEFQWzRc\r\n--b--");
+	pc_rewrite_clear(&result);
+}
+
+/* A new name with line breaks cannot add lines to the part's header. */
+static void
+test_injection_rename(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *text = NULL;
+	PcRewrite result;
+
+	g_assert_true(test_rewrite_one(REWRITE_MSG, "2", PC_OBJ_RENAME, NULL,
+				       "x\r\n--b\r\nContent-Type: text/html\r\n\r\nhi\r\n--b\r\n.exe",
+				       &result, &error));
+	g_assert_no_error(error);
+	g_assert_cmpint(test_reparse(REWRITE_HEADERS, result.body, 1, &text), ==, 3);
+	g_assert_cmpstr(text, ==, "ABC");
+	pc_rewrite_clear(&result);
+}
+
+#define QP_DELIMITER_MSG REWRITE_HEADERS \
+	"--b\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n" \
+	"one\r\n=2D-b\r\nContent-Type: text/html\r\n\r\ntwo\r\n--b\r\nContent-Type: text/plain\r\n" \
+	"\r\ntail\r\n--b--\r\n"
+
+/* Re-encoding a quoted-printable body must not turn an encoded "--b" line
+ * of its text into a real delimiter. */
+static void
+test_injection_qp_disclaimer(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *text = NULL;
+	PcRewrite result;
+
+	g_assert_true(test_rewrite_one(QP_DELIMITER_MSG, "1", PC_OBJ_DISCLAIMER, "-- \nScanned\n",
+				       NULL, &result, &error));
+	g_assert_no_error(error);
+	g_assert_cmpint(test_reparse(REWRITE_HEADERS, result.body, 0, &text), ==, 2);
+	g_assert_true(g_str_has_prefix(text, "one\r\n--b\r\nContent-Type: text/html\r\n"));
+	pc_rewrite_clear(&result);
+}
+
+/* The last defence: a rewrite whose new text holds a delimiter of the
+ * message is refused, whichever edit wrote it (here a disclaimer written
+ * raw into a 7bit part). */
+static void
+test_injection_refused(void)
+{
+	g_autoptr(GError) error = NULL;
+	PcRewrite result;
+
+	g_assert_false(test_rewrite_one(REWRITE_MSG, "1", PC_OBJ_DISCLAIMER,
+					"\n--b\nContent-Type: text/html\n\n<p>x</p>\n", NULL, &result,
+					&error));
+	g_assert_error(error, PC_REWRITE_ERROR, 0);
+	g_assert_nonnull(strstr(error->message, "delimiter"));
+	pc_rewrite_clear(&result);
+}
+
+#define SINGLE_MSG "Subject: s\r\nMIME-Version: 1.0\r\n" \
+	"Content-Type: application/octet-stream; name=\"a.exe\"\r\n" \
+	"Content-Disposition: attachment; filename=\"a.exe\"\r\n" \
+	"Content-Transfer-Encoding: base64\r\n\r\nQUJD\r\n"
+
+/* A single-part message's renamed Content-* values go to the MTA with no
+ * line break but folds. */
+static void
+test_injection_top_rename(void)
+{
+	g_autoptr(GError) error = NULL;
+	PcRewrite result;
+
+	g_assert_true(test_rewrite_one(SINGLE_MSG, "1", PC_OBJ_RENAME, NULL,
+				       "a\r\nX-Injected: yes\r\n.exe.blocked", &result, &error));
+	g_assert_cmpuint(result.headers->len, ==, 2);
+	for (guint i = 0; i < result.headers->len; i++) {
+		const PcHeaderChange *change = g_ptr_array_index(result.headers, i);
+
+		g_assert_null(strchr(change->value, '\r'));
+		for (const char *nl = change->value; (nl = strchr(nl, '\n')) != NULL; nl++)
+			g_assert_true(nl[1] == ' ' || nl[1] == '\t');
+		g_assert_nonnull(strstr(change->value, "aX-Injected: yes.exe.blocked"));
+	}
+	pc_rewrite_clear(&result);
+}
+
+#define ASCII_MSG REWRITE_HEADERS \
+	"--b\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nascii\r\n" \
+	"--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 7bit\r\n" \
+	"\r\nseven\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n" \
+	"Content-Transfer-Encoding: base64\r\n\r\nbGluZTENCmxpbmUyDQo=\r\n--b--\r\n"
+
+/* A disclaimer keeps the part's charset and transfer encoding: ASCII in a
+ * 7bit part (whatever its charset), and CRLF line ends inside base64. */
+static void
+test_rewrite_disclaimer_fits(void)
+{
+	g_autoptr(PcVerdict) v = test_scan(ASCII_MSG, 0, NULL);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GArray) edits = g_array_new(FALSE, TRUE, sizeof(PcEdit));
+	const char *paths[] = { "1", "2", "3" };
+	char *texts[3];
+	PcRewrite result;
+
+	g_array_set_clear_func(edits, (GDestroyNotify)pc_edit_clear);
+	for (guint i = 0; i < 3; i++) {
+		PcEdit edit = { pc_verdict_object(v, paths[i]), PC_OBJ_DISCLAIMER,
+				g_strdup("Scann\xc3\xa9 \xe2\x82\xac\n"), NULL };
+
+		g_array_append_val(edits, edit);
+	}
+	g_assert_true(pc_rewrite((const guint8 *)ASCII_MSG, strlen(ASCII_MSG), v, edits, &result,
+				 &error));
+	for (int i = 0; i < 3; i++)
+		test_reparse(REWRITE_HEADERS, result.body, i, &texts[i]);
+	g_assert_cmpstr(texts[0], ==, "ascii\r\nScann? ?");
+	g_assert_cmpstr(texts[1], ==, "seven\r\nScann? ?");
+	g_assert_cmpstr(texts[2], ==, "line1\r\nline2\r\nScann\xc3\xa9 \xe2\x82\xac\r\n");
+	for (guint i = 0; i < result.body->len; i++)
+		g_assert_cmpuint(result.body->data[i], <, 0x80);
+	for (int i = 0; i < 3; i++)
+		g_free(texts[i]);
+	pc_rewrite_clear(&result);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -424,6 +622,12 @@ main(int argc, char **argv)
 	g_test_add_func("/rewrite/remove", test_rewrite_remove);
 	g_test_add_func("/rewrite/rename", test_rewrite_rename);
 	g_test_add_func("/rewrite/disclaimer", test_rewrite_disclaimer);
+	g_test_add_func("/rewrite/disclaimer-fits", test_rewrite_disclaimer_fits);
+	g_test_add_func("/rewrite/injection/notice", test_injection_notice);
+	g_test_add_func("/rewrite/injection/rename", test_injection_rename);
+	g_test_add_func("/rewrite/injection/qp-disclaimer", test_injection_qp_disclaimer);
+	g_test_add_func("/rewrite/injection/refused", test_injection_refused);
+	g_test_add_func("/rewrite/injection/top-rename", test_injection_top_rename);
 	rc = g_test_run();
 	pc_engine_unref(test_engine_instance);
 	return rc;
