@@ -195,27 +195,36 @@ pcc_json_entry(GString *out, const PcqEntry *e)
 	g_string_append_c(out, '}');
 }
 
-static gboolean
-pcc_list_one(const PcqEntry *entry, gpointer data)
+static void
+pcc_list_line(const PcqEntry *entry)
 {
-	PccList *list = data;
 	g_autoptr(PcqEntry) e = pcc_entry_text(entry);
 	g_autofree char *when = pcc_time(e->received);
 	g_autofree char *rcpts = g_strjoinv(",", e->recipients);
 
+	printf("%-40s %s  %-11s %-10s %9" G_GUINT64_FORMAT "  <%s> -> %s%s%s\n", e->id, when,
+	       e->damaged ? "DAMAGED" : e->status, e->action, e->size, e->sender, rcpts,
+	       e->released ? "  released " : "", e->released ? e->released : "");
+	if (e->damaged)
+		printf("    damaged: %s\n", e->damage);
+}
+
+static gboolean
+pcc_list_one(const PcqEntry *entry, gpointer data)
+{
+	PccList *list = data;
+
 	if (list->ids) {
-		printf("%s\n", e->id);
+		g_autofree char *id = pcc_text(entry->id);
+
+		printf("%s\n", id);
 	} else if (list->json) {
 		g_autoptr(GString) out = g_string_new(list->count ? ",\n " : "[");
 
 		pcc_json_entry(out, entry);
 		fputs(out->str, stdout);
 	} else {
-		printf("%-40s %s  %-11s %-10s %9" G_GUINT64_FORMAT "  <%s> -> %s%s%s\n", e->id,
-		       when, e->damaged ? "DAMAGED" : e->status, e->action, e->size, e->sender,
-		       rcpts, e->released ? "  released " : "", e->released ? e->released : "");
-		if (e->damaged)
-			printf("    damaged: %s\n", e->damage);
+		pcc_list_line(entry);
 	}
 	list->count++;
 	return TRUE;
