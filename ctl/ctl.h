@@ -24,4 +24,17 @@ extern const char pcc_learn_help[];
 /* "2h", "3d", "30m", "2026-11-22", "2026-11-22T10:00" -> Unix time. */
 gboolean pcc_parse_time(const char *text, gint64 now, gint64 *out);
 
+/* ctl/owner.c: when root, become the owner of dir (the quarantine) before
+ * anything in it is opened; FALSE and error when that is not possible. */
+gboolean pcc_become_owner(const char *dir, GError **error);
+
+/* ctl/escape.c: each value printed goes through one of these. */
+/* For a terminal: control characters and bytes that are not UTF-8 as
+ * \x1b, \u009b, \xff, a backslash as \\. */
+char *pcc_text(const char *s);
+/* "portcullisctl: MESSAGE" on stderr, the message through pcc_text. */
+void pcc_print_error(const char *message);
+/* s as a quoted JSON string, appended to out. */
+void pcc_json_string(GString *out, const char *s);
+
 #endif

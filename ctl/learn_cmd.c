@@ -48,9 +48,11 @@ pcc_learn_flush(PccLearn *l)
 	if (pc_learner_learn_lessons(l->learner, (PcLesson *const *)l->lessons->pdata, n, &error)) {
 		l->messages += n;
 	} else {
+		g_autofree char *path = pcc_text(l->first_path);
+		g_autofree char *message = pcc_text(error->message);
+
 		l->failed += n;
-		fprintf(stderr, "portcullisctl: %u messages from %s on: %s\n", n, l->first_path,
-			error->message);
+		fprintf(stderr, "portcullisctl: %u messages from %s on: %s\n", n, path, message);
 	}
 	g_ptr_array_set_size(l->lessons, 0);
 	g_clear_pointer(&l->first_path, g_free);
@@ -78,7 +80,7 @@ pcc_learn_file(PccLearn *l, const char *path)
 	const char *p, *next;
 
 	if (!g_file_get_contents(path, &text, &len, &error)) {
-		fprintf(stderr, "portcullisctl: %s\n", error->message);
+		pcc_print_error(error->message);
 		l->failed++;
 		return;
 	}
@@ -128,7 +130,7 @@ pcc_learner(const PcmConfig *conf)
 	}
 	if (!pc_engine_global_init(NULL, &error) ||
 	    (learner = pc_learner_open(conf->bayes_dir, &error)) == NULL) {
-		fprintf(stderr, "portcullisctl: %s\n", error->message);
+		pcc_print_error(error->message);
 		return NULL;
 	}
 	return learner;
@@ -176,6 +178,7 @@ int
 pcc_stats(const PcmConfig *conf, int argc, char **argv)
 {
 	g_autoptr(GError) error = NULL;
+	g_autofree char *dir = NULL;
 	PcLearner *learner;
 	guint64 spam = 0, ham = 0;
 
@@ -185,13 +188,14 @@ pcc_stats(const PcmConfig *conf, int argc, char **argv)
 	if (learner == NULL)
 		return PCC_ERROR;
 	if (!pc_learner_counts(learner, &spam, &ham, &error)) {
-		fprintf(stderr, "portcullisctl: %s\n", error->message);
+		pcc_print_error(error->message);
 		pc_learner_close(learner);
 		return PCC_ERROR;
 	}
 	pc_learner_close(learner);
+	dir = pcc_text(conf->bayes_dir);
 	printf("bayes %s: %" G_GUINT64_FORMAT " spam, %" G_GUINT64_FORMAT " ham learned; %s "
-	       "(bayes_min_learned = %u)\n", conf->bayes_dir, spam, ham,
+	       "(bayes_min_learned = %u)\n", dir, spam, ham,
 	       spam >= conf->bayes_min_learned && ham >= conf->bayes_min_learned ? "active"
 										 : "inactive",
 	       conf->bayes_min_learned);

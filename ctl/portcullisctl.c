@@ -33,8 +33,11 @@ static const char pcc_help[] =
 	"    status listed in [policy] quarantine), and the Bayes store the spam\n"
 	"    check reads ([spam] bayes_dir). It reads the daemon's\n"
 	"    configuration file, so both agree on quarantine_dir, release_key_file\n"
-	"    and sendmail_path. It needs read and write access to quarantine_dir\n"
-	"    (run it as root or as the user portcullis runs as).\n"
+	"    and sendmail_path. It needs read and write access to quarantine_dir:\n"
+	"    run it as the user portcullis runs as, or as root, which switches to\n"
+	"    the owner of quarantine_dir before touching anything in it. Values\n"
+	"    from mail (subjects, addresses, names) are printed with control\n"
+	"    characters escaped (\\x1b, \\u009b).\n"
 	"\n"
 	"COMMANDS\n"
 	"%s"
@@ -131,7 +134,9 @@ pcc_parse_global(int argc, char **argv, PccArgs *args)
 				args->config = argv[++i];
 			continue;
 		}
-		fprintf(stderr, "portcullisctl: unknown option %s (see --help)\n", a);
+		g_autofree char *shown = pcc_text(a);
+
+		fprintf(stderr, "portcullisctl: unknown option %s (see --help)\n", shown);
 		return PCC_USAGE;
 	}
 	if (i >= argc) {
@@ -166,11 +171,13 @@ main(int argc, char **argv)
 		conf = pcm_conf_load_with(strcmp(args.config, "/dev/null") ? args.config : NULL,
 					  (const char *const *)options->pdata, &error);
 		if (conf == NULL) {
-			fprintf(stderr, "portcullisctl: %s\n", error->message);
+			pcc_print_error(error->message);
 			return PCC_ERROR;
 		}
 		return pcc_commands[i].run(conf, argc - args.next - 1, argv + args.next + 1);
 	}
-	fprintf(stderr, "portcullisctl: unknown command %s (see --help)\n", argv[args.next]);
+	g_autofree char *shown = pcc_text(argv[args.next]);
+
+	fprintf(stderr, "portcullisctl: unknown command %s (see --help)\n", shown);
 	return PCC_USAGE;
 }

@@ -42,15 +42,19 @@ const char pcc_quarantine_help[] =
 static int
 pcc_fail(const GError *error)
 {
-	fprintf(stderr, "portcullisctl: quarantine: %s\n", error->message);
+	g_autofree char *message = pcc_text(error->message);
+
+	fprintf(stderr, "portcullisctl: quarantine: %s\n", message);
 	return g_error_matches(error, PCQ_ERROR, PCQ_ERROR_NOT_FOUND) ? PCC_NOT_FOUND : PCC_ERROR;
 }
 
 static int
 pcc_usage(const char *what)
 {
+	g_autofree char *shown = pcc_text(what);
+
 	fprintf(stderr, "portcullisctl: quarantine: %s (see portcullisctl quarantine --help)\n",
-		what);
+		shown);
 	return PCC_USAGE;
 }
 
@@ -97,26 +101,65 @@ pcc_time(gint64 t)
 	return g_strdup(buf);
 }
 
+static char **
+pcc_text_list(char **list)
+{
+	GPtrArray *out = g_ptr_array_new();
+
+	for (guint i = 0; list != NULL && list[i] != NULL; i++)
+		g_ptr_array_add(out, pcc_text(list[i]));
+	g_ptr_array_add(out, NULL);
+	return (char **)g_ptr_array_free(out, FALSE);
+}
+
+/* Each field of "PATH\tDECLARED\t..." escaped, the tabs between them kept. */
+static char **
+pcc_text_objects(char **objects)
+{
+	GPtrArray *out = g_ptr_array_new();
+
+	for (guint i = 0; objects != NULL && objects[i] != NULL; i++) {
+		g_auto(GStrv) fields = g_strsplit(objects[i], "\t", -1);
+		g_auto(GStrv) shown = pcc_text_list(fields);
+
+		g_ptr_array_add(out, g_strjoinv("\t", shown));
+	}
+	g_ptr_array_add(out, NULL);
+	return (char **)g_ptr_array_free(out, FALSE);
+}
+
+/* A copy of e fit for a terminal: every text field through pcc_text. */
+static PcqEntry *
+pcc_entry_text(const PcqEntry *e)
+{
+	PcqEntry *t = g_new0(PcqEntry, 1);
+
+	t->received = e->received;
+	t->size = e->size;
+	t->damaged = e->damaged;
+	t->id = pcc_text(e->id);
+	t->queue_id = pcc_text(e->queue_id);
+	t->client_address = pcc_text(e->client_address);
+	t->client_name = pcc_text(e->client_name);
+	t->helo = pcc_text(e->helo);
+	t->sender = pcc_text(e->sender);
+	t->recipients = pcc_text_list(e->recipients);
+	t->group = pcc_text(e->group);
+	t->status = pcc_text(e->status);
+	t->action = pcc_text(e->action);
+	t->reason = pcc_text(e->reason);
+	t->findings = pcc_text_list(e->findings);
+	t->objects = pcc_text_objects(e->objects);
+	t->released = e->released ? pcc_text(e->released) : NULL;
+	t->damage = e->damage ? pcc_text(e->damage) : NULL;
+	return t;
+}
+
 typedef struct {
 	gboolean json;
 	gboolean ids;
 	guint count;
 } PccList;
-
-static void
-pcc_json_string(GString *out, const char *s)
-{
-	g_string_append_c(out, '"');
-	for (const guchar *p = (const guchar *)(s ? s : ""); *p; p++) {
-		if (*p == '"' || *p == '\\')
-			g_string_append_printf(out, "\\%c", *p);
-		else if (*p < 0x20)
-			g_string_append_printf(out, "\\u%04x", *p);
-		else
-			g_string_append_c(out, *p);
-	}
-	g_string_append_c(out, '"');
-}
 
 static void
 pcc_json_entry(GString *out, const PcqEntry *e)
@@ -152,26 +195,36 @@ pcc_json_entry(GString *out, const PcqEntry *e)
 	g_string_append_c(out, '}');
 }
 
-static gboolean
-pcc_list_one(const PcqEntry *e, gpointer data)
+static void
+pcc_list_line(const PcqEntry *entry)
 {
-	PccList *list = data;
+	g_autoptr(PcqEntry) e = pcc_entry_text(entry);
 	g_autofree char *when = pcc_time(e->received);
 	g_autofree char *rcpts = g_strjoinv(",", e->recipients);
 
+	printf("%-40s %s  %-11s %-10s %9" G_GUINT64_FORMAT "  <%s> -> %s%s%s\n", e->id, when,
+	       e->damaged ? "DAMAGED" : e->status, e->action, e->size, e->sender, rcpts,
+	       e->released ? "  released " : "", e->released ? e->released : "");
+	if (e->damaged)
+		printf("    damaged: %s\n", e->damage);
+}
+
+static gboolean
+pcc_list_one(const PcqEntry *entry, gpointer data)
+{
+	PccList *list = data;
+
 	if (list->ids) {
-		printf("%s\n", e->id);
+		g_autofree char *id = pcc_text(entry->id);
+
+		printf("%s\n", id);
 	} else if (list->json) {
 		g_autoptr(GString) out = g_string_new(list->count ? ",\n " : "[");
 
-		pcc_json_entry(out, e);
+		pcc_json_entry(out, entry);
 		fputs(out->str, stdout);
 	} else {
-		printf("%-40s %s  %-11s %-10s %9" G_GUINT64_FORMAT "  <%s> -> %s%s%s\n", e->id,
-		       when, e->damaged ? "DAMAGED" : e->status, e->action, e->size, e->sender,
-		       rcpts, e->released ? "  released " : "", e->released ? e->released : "");
-		if (e->damaged)
-			printf("    damaged: %s\n", e->damage);
+		pcc_list_line(entry);
 	}
 	list->count++;
 	return TRUE;
@@ -221,19 +274,24 @@ pcc_list(const PcmConfig *conf, int argc, char **argv)
 
 /* Up to the first empty line of the stored message. */
 static void
-pcc_show_headers(const char *path)
+pcc_show_headers(const char *dir, const char *id)
 {
-	g_autoptr(GMappedFile) map = g_mapped_file_new(path, FALSE, NULL);
+	g_autoptr(GMappedFile) map = pcq_map_file(dir, id, ".eml", NULL);
 	const char *data = map ? g_mapped_file_get_contents(map) : NULL;
 	gsize len = map ? g_mapped_file_get_length(map) : 0;
 
 	puts("\nHeaders:");
 	for (gsize i = 0, start = 0; data != NULL && i < len; i++) {
+		g_autofree char *line = NULL;
+		g_autofree char *shown = NULL;
+
 		if (data[i] != '\n')
 			continue;
 		if (i == start || (i == start + 1 && data[start] == '\r'))
 			break;
-		printf("  %.*s\n", (int)(i - start - (data[i - 1] == '\r')), data + start);
+		line = g_strndup(data + start, i - start - (data[i - 1] == '\r'));
+		shown = pcc_text(line);
+		printf("  %s\n", shown);
 		start = i + 1;
 	}
 }
@@ -268,16 +326,17 @@ static int
 pcc_show(const PcmConfig *conf, int argc, char **argv)
 {
 	g_autoptr(GError) error = NULL;
+	g_autoptr(PcqEntry) stored = NULL;
 	g_autoptr(PcqEntry) e = NULL;
 	g_autofree char *when = NULL;
 	g_autofree char *rcpts = NULL;
-	g_autofree char *eml = NULL;
 
 	if (argc != 1)
 		return pcc_usage("show takes one ID");
-	e = pcq_entry_load(conf->quarantine_dir, argv[0], &error);
-	if (e == NULL)
+	stored = pcq_entry_load(conf->quarantine_dir, argv[0], &error);
+	if (stored == NULL)
 		return pcc_fail(error);
+	e = pcc_entry_text(stored);
 	when = pcc_time(e->received);
 	rcpts = e->recipients ? g_strjoinv(", ", e->recipients) : g_strdup("");
 	printf("Id:          %s\n", e->id);
@@ -294,8 +353,7 @@ pcc_show(const PcmConfig *conf, int argc, char **argv)
 	if (e->released)
 		printf("Released:    %s\n", e->released);
 	pcc_show_list("Findings", e->findings);
-	eml = pcq_message_path(conf->quarantine_dir, e->id);
-	pcc_show_headers(eml);
+	pcc_show_headers(conf->quarantine_dir, stored->id);
 	pcc_show_objects(e->objects);
 	return PCC_OK;
 }
@@ -307,11 +365,10 @@ pcc_reinject(const PcmConfig *conf, const PcqEntry *e, char **rcpts, GBytes *key
 {
 	g_autoptr(GMappedFile) map = NULL;
 	g_autoptr(GBytes) input = NULL;
-	g_autofree char *eml = pcq_message_path(conf->quarantine_dir, e->id);
 	g_autofree char *mark = NULL;
 	GString *text;
 
-	map = g_mapped_file_new(eml, FALSE, error);
+	map = pcq_map_file(conf->quarantine_dir, e->id, ".eml", error);
 	if (map == NULL)
 		return FALSE;
 	mark = pcq_release_mark(key, e->id, g_get_real_time() / G_USEC_PER_SEC,
@@ -336,6 +393,8 @@ pcc_release(const PcmConfig *conf, int argc, char **argv)
 	g_auto(GStrv) rcpts = NULL;
 	g_autofree char *when = NULL;
 	g_autofree char *list = NULL;
+	g_autofree char *shown_id = NULL;
+	g_autofree char *shown_list = NULL;
 	const char *id = NULL;
 
 	for (int i = 0; i < argc; i++) {
@@ -351,9 +410,12 @@ pcc_release(const PcmConfig *conf, int argc, char **argv)
 	e = pcq_entry_load(conf->quarantine_dir, id, &error);
 	if (e == NULL)
 		return pcc_fail(error);
+	shown_id = pcc_text(id);
 	if (e->damaged) {
+		g_autofree char *damage = pcc_text(e->damage);
+
 		fprintf(stderr, "portcullisctl: quarantine: %s is damaged (%s); not released\n",
-			id, e->damage);
+			shown_id, damage);
 		return PCC_ERROR;
 	}
 	rcpts = g_strv_builder_end(to);
@@ -367,11 +429,15 @@ pcc_release(const PcmConfig *conf, int argc, char **argv)
 	when = pcc_time(g_get_real_time() / G_USEC_PER_SEC);
 	list = g_strjoinv(",", rcpts);
 	e->released = g_strdup_printf("%s UTC to %s", when, list);
+	shown_list = pcc_text(list);
 	if (!pcq_entry_save(conf->quarantine_dir, e, &error) ||
-	    !pcq_index_add(conf->quarantine_dir, e, &error))
+	    !pcq_index_add(conf->quarantine_dir, e, &error)) {
+		g_autofree char *message = pcc_text(error->message);
+
 		fprintf(stderr, "portcullisctl: quarantine: released, but not recorded: %s\n",
-			error->message);
-	printf("%s: released to %s\n", id, list);
+			message);
+	}
+	printf("%s: released to %s\n", shown_id, shown_list);
 	return PCC_OK;
 }
 
@@ -384,9 +450,10 @@ pcc_delete(const PcmConfig *conf, int argc, char **argv)
 		return pcc_usage("delete takes at least one ID");
 	for (int i = 0; i < argc; i++) {
 		g_autoptr(GError) error = NULL;
+		g_autofree char *shown = pcc_text(argv[i]);
 
 		if (pcq_delete(conf->quarantine_dir, argv[i], &error))
-			printf("%s: deleted\n", argv[i]);
+			printf("%s: deleted\n", shown);
 		else
 			rc = MAX(rc, pcc_fail(error));
 	}
@@ -448,10 +515,16 @@ pcc_quarantine(const PcmConfig *conf, int argc, char **argv)
 		{ "delete", pcc_delete }, { "purge", pcc_purge }, { "reindex", pcc_reindex },
 	};
 
+	g_autoptr(GError) error = NULL;
+
 	if (argc < 1)
 		return pcc_usage("which command? list, show, release, delete, purge, reindex");
-	for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
-		if (strcmp(argv[0], commands[i].name) == 0)
-			return commands[i].run(conf, argc - 1, argv + 1);
+	for (guint i = 0; i < G_N_ELEMENTS(commands); i++) {
+		if (strcmp(argv[0], commands[i].name) != 0)
+			continue;
+		if (!pcc_become_owner(conf->quarantine_dir, &error))
+			return pcc_fail(error);
+		return commands[i].run(conf, argc - 1, argv + 1);
+	}
 	return pcc_usage("unknown command");
 }

@@ -10,7 +10,9 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 #include <sqlite3.h>
 #include <glib/gstdio.h>
 
@@ -42,6 +44,29 @@ pcq_sql_error(GError **error, sqlite3 *db, const char *dir)
 	return FALSE;
 }
 
+/* SQLite follows symbolic links: .index must be a real directory of the
+ * store's owner (or ours), or a planted ".index -> /etc" would have the
+ * caller create and write files there. */
+static gboolean
+pcq_index_dir_check(const char *dir, const char *sub, GError **error)
+{
+	GStatBuf top, st;
+	const char *why = NULL;
+
+	if (g_mkdir(sub, 0700) != 0 && errno != EEXIST)
+		why = g_strerror(errno);
+	else if (g_stat(dir, &top) != 0 || g_lstat(sub, &st) != 0)
+		why = g_strerror(errno);
+	else if (!S_ISDIR(st.st_mode))
+		why = "refused: not a directory (a symbolic link?)";
+	else if (st.st_uid != top.st_uid && st.st_uid != geteuid())
+		why = "refused: not owned by the quarantine's owner";
+	if (why != NULL)
+		g_set_error(error, PCQ_ERROR, PCQ_ERROR_FAILED, "quarantine index %s: %s", sub,
+			    why);
+	return why == NULL;
+}
+
 static sqlite3 *
 pcq_index_open(const char *dir, GError **error)
 {
@@ -49,7 +74,8 @@ pcq_index_open(const char *dir, GError **error)
 	g_autofree char *sub = g_build_filename(dir, PCQ_INDEX_DIR, NULL);
 	sqlite3 *db = NULL;
 
-	g_mkdir(sub, 0700);
+	if (!pcq_index_dir_check(dir, sub, error))
+		return NULL;
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
 	    sqlite3_busy_timeout(db, 5000) != SQLITE_OK ||

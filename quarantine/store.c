@@ -47,6 +47,21 @@ pcq_valid_id(const char *id)
 	       strlen(id) < 200;
 }
 
+/* O_EXCL and O_NOFOLLOW: whoever else can write into the directory must
+ * not get a temp name turned into a symlink written through.  A name left
+ * by a crash (or planted) is removed - unlink does not follow links - and
+ * the create tried once more. */
+static int
+pcq_create_tmp(const char *tmp)
+{
+	int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+	int fd = open(tmp, flags, 0600);
+
+	if (fd < 0 && errno == EEXIST && g_unlink(tmp) == 0)
+		fd = open(tmp, flags, 0600);
+	return fd;
+}
+
 /* Temp name, write, fsync, rename: the final name exists only complete. */
 static gboolean
 pcq_write_file(const char *dir, const char *name, PcqWriteFunc write_fn, gpointer data,
@@ -54,7 +69,7 @@ pcq_write_file(const char *dir, const char *name, PcqWriteFunc write_fn, gpointe
 {
 	g_autofree char *final = g_build_filename(dir, name, NULL);
 	g_autofree char *tmp = g_strdup_printf("%s/.%s.tmp", dir, name);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int fd = pcq_create_tmp(tmp);
 
 	if (fd < 0)
 		return pcq_errno(error, "cannot create", tmp);
@@ -265,36 +280,126 @@ pcq_damaged(PcqEntry *e, char *what)
 		e->status = g_strdup("damaged");
 }
 
+/* Why the open file fd is not to be read as an entry file, or NULL.
+ * Anything but a regular file of the store's owner (or of ours) may have
+ * been put there by someone else who can write into the directory, to
+ * make portcullisctl - perhaps root - read or mail a file they choose. */
+static char *
+pcq_unsafe(int fd, uid_t owner)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0)
+		return g_strdup(g_strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return g_strdup("not a regular file");
+	if (st.st_uid != owner && st.st_uid != geteuid())
+		return g_strdup_printf("owned by uid %u, not by the quarantine's owner (uid %u)",
+				       (guint)st.st_uid, (guint)owner);
+	return NULL;
+}
+
+int
+pcq_open_file(const char *dir, const char *id, const char *suffix, GError **error)
+{
+	g_autofree char *path = pcq_path(dir, id, suffix);
+	g_autofree char *why = NULL;
+	struct stat st;
+	int fd;
+
+	if (!pcq_valid_id(id)) {
+		g_set_error(error, PCQ_ERROR, PCQ_ERROR_NOT_FOUND, "no entry %s in %s", id, dir);
+		return -1;
+	}
+	if (stat(dir, &st) != 0) {
+		pcq_errno(error, "cannot read", dir);
+		return -1;
+	}
+	/* O_NONBLOCK: a planted FIFO must not hang the open. */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		g_set_error(error, PCQ_ERROR, PCQ_ERROR_NOT_FOUND, "%s: no such file", path);
+		return -1;
+	}
+	if (fd < 0 && errno != ELOOP) {
+		pcq_errno(error, "cannot open", path);
+		return -1;
+	}
+	why = fd < 0 ? g_strdup("a symbolic link") : pcq_unsafe(fd, st.st_uid);
+	if (why != NULL) {
+		if (fd >= 0)
+			close(fd);
+		g_set_error(error, PCQ_ERROR, PCQ_ERROR_DAMAGED, "%s: refused: %s", path, why);
+		return -1;
+	}
+	return fd;
+}
+
+GMappedFile *
+pcq_map_file(const char *dir, const char *id, const char *suffix, GError **error)
+{
+	int fd = pcq_open_file(dir, id, suffix, error);
+	GMappedFile *map;
+
+	if (fd < 0)
+		return NULL;
+	map = g_mapped_file_new_from_fd(fd, FALSE, error);
+	close(fd);
+	return map;
+}
+
+/* The .meta into e; FALSE and error when it is missing (NOT_FOUND) or bad. */
+static gboolean
+pcq_entry_read_meta(PcqEntry *e, const char *dir, GError **error)
+{
+	g_autoptr(GMappedFile) map = pcq_map_file(dir, e->id, ".meta", error);
+	g_autoptr(GKeyFile) kf = g_key_file_new();
+	g_autoptr(GError) local = NULL;
+
+	if (map == NULL)
+		return FALSE;
+	if (!g_key_file_load_from_data(kf, g_mapped_file_get_contents(map),
+				       g_mapped_file_get_length(map), G_KEY_FILE_NONE, &local)) {
+		g_set_error(error, PCQ_ERROR, PCQ_ERROR_DAMAGED, "%s/%s.meta: %s", dir, e->id,
+			    local->message);
+		return FALSE;
+	}
+	pcq_entry_fill(e, kf);
+	return TRUE;
+}
+
 PcqEntry *
 pcq_entry_load(const char *dir, const char *id, GError **error)
 {
-	g_autofree char *meta = pcq_path(dir, id, ".meta");
-	g_autofree char *eml = pcq_message_path(dir, id);
-	g_autoptr(GKeyFile) kf = g_key_file_new();
-	g_autoptr(GError) local = NULL;
-	gboolean has_meta, has_eml;
-	PcqEntry *e;
+	g_autoptr(GError) meta_error = NULL;
+	g_autoptr(GError) eml_error = NULL;
+	g_autoptr(PcqEntry) e = NULL;
+	int fd;
 
 	if (!pcq_valid_id(id)) {
 		g_set_error(error, PCQ_ERROR, PCQ_ERROR_NOT_FOUND, "no entry %s in %s", id, dir);
 		return NULL;
 	}
-	has_meta = g_file_test(meta, G_FILE_TEST_EXISTS);
-	has_eml = g_file_test(eml, G_FILE_TEST_EXISTS);
-	if (!has_meta && !has_eml) {
+	e = g_new0(PcqEntry, 1);
+	e->id = g_strdup(id);
+	fd = pcq_open_file(dir, id, ".eml", &eml_error);
+	if (fd >= 0)
+		close(fd);
+	if (!pcq_entry_read_meta(e, dir, &meta_error) &&
+	    g_error_matches(meta_error, PCQ_ERROR, PCQ_ERROR_NOT_FOUND) &&
+	    g_error_matches(eml_error, PCQ_ERROR, PCQ_ERROR_NOT_FOUND)) {
 		g_set_error(error, PCQ_ERROR, PCQ_ERROR_NOT_FOUND, "no entry %s in %s", id, dir);
 		return NULL;
 	}
-	e = g_new0(PcqEntry, 1);
-	e->id = g_strdup(id);
-	if (has_meta && g_key_file_load_from_file(kf, meta, G_KEY_FILE_NONE, &local))
-		pcq_entry_fill(e, kf);
-	else
-		pcq_damaged(e, has_meta ? g_strdup_printf("%s: %s", meta, local->message)
-					: g_strdup("no .meta file (written incompletely?)"));
-	if (!has_eml)
+	if (g_error_matches(meta_error, PCQ_ERROR, PCQ_ERROR_NOT_FOUND))
+		pcq_damaged(e, g_strdup("no .meta file (written incompletely?)"));
+	else if (meta_error != NULL)
+		pcq_damaged(e, g_strdup(meta_error->message));
+	if (g_error_matches(eml_error, PCQ_ERROR, PCQ_ERROR_NOT_FOUND))
 		pcq_damaged(e, g_strdup("the message file .eml is missing"));
-	return e;
+	else if (eml_error != NULL)
+		pcq_damaged(e, g_strdup(eml_error->message));
+	return g_steal_pointer(&e);
 }
 
 gboolean

@@ -57,10 +57,20 @@ typedef gboolean (*PcqWriteFunc)(int fd, gpointer data, GError **error);
 gboolean pcq_store(const char *dir, const PcqEntry *entry, PcqWriteFunc write_message,
 		   gpointer data, char **id, char **warning, GError **error);
 
-/* Reads ID.meta; a missing or unreadable .eml or .meta gives an entry
- * with damaged set (NULL and PCQ_ERROR_NOT_FOUND when neither exists). */
+/* Reads ID.meta; a missing, unreadable or refused (see pcq_open_file) .eml
+ * or .meta gives an entry with damaged set and the reason in damage (NULL
+ * and PCQ_ERROR_NOT_FOUND when neither exists). */
 PcqEntry *pcq_entry_load(const char *dir, const char *id, GError **error);
-/* Path of ID.eml (whether or not it exists). */
+/* Opens ID+suffix (".eml", ".meta") for reading, never through a symbolic
+ * link, and only a regular file owned by the directory's owner or by the
+ * caller: -1 and PCQ_ERROR_DAMAGED ("PATH: refused: why") otherwise,
+ * PCQ_ERROR_NOT_FOUND when it does not exist. */
+int pcq_open_file(const char *dir, const char *id, const char *suffix, GError **error);
+/* The same file, mapped read-only. */
+GMappedFile *pcq_map_file(const char *dir, const char *id, const char *suffix,
+			  GError **error);
+/* Path of ID.eml (whether or not it exists), for messages only: open it
+ * with pcq_open_file. */
 char *pcq_message_path(const char *dir, const char *id);
 /* Removes both files and the index row; PCQ_ERROR_NOT_FOUND if neither existed. */
 gboolean pcq_delete(const char *dir, const char *id, GError **error);

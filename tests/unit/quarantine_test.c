@@ -8,6 +8,7 @@
 
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <glib/gstdio.h>
 
 #include "index.h"
@@ -205,6 +206,54 @@ test_delete(void)
 	rmdir_all(dir);
 }
 
+/* Files someone else who can write into the store planted: a link from
+ * .meta or .eml to a file outside, a FIFO (which would hang a plain open),
+ * a link at the temp name the next save writes. */
+static void
+test_planted(void)
+{
+	g_autofree char *dir = tmpdir();
+	g_autofree char *a = store(dir, 1795000000, "a@x.test", "infected", "A");
+	g_autofree char *b = store(dir, 1795000001, "b@x.test", "infected", "B");
+	g_autofree char *c = store(dir, 1795000002, "c@x.test", "infected", "C");
+	g_autofree char *outside = g_build_filename(dir, ".index", "outside", NULL);
+	g_autofree char *meta_a = g_strdup_printf("%s/%s.meta", dir, a);
+	g_autofree char *eml_b = pcq_message_path(dir, b);
+	g_autofree char *eml_c = pcq_message_path(dir, c);
+	g_autofree char *tmp_c = g_strdup_printf("%s/.%s.meta.tmp", dir, c);
+	g_autofree char *text = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(PcqEntry) ea = NULL;
+	g_autoptr(PcqEntry) eb = NULL;
+	g_autoptr(PcqEntry) ec = NULL;
+
+	g_assert_true(g_file_set_contents(outside, "[entry]\nsender=planted@x.test\n", -1, NULL));
+	g_unlink(meta_a);
+	g_assert_cmpint(symlink(outside, meta_a), ==, 0);
+	g_unlink(eml_b);
+	g_assert_cmpint(symlink(outside, eml_b), ==, 0);
+	g_unlink(eml_c);
+	g_assert_cmpint(mkfifo(eml_c, 0600), ==, 0);
+	ea = pcq_entry_load(dir, a, NULL);
+	g_assert_true(ea->damaged);
+	g_assert_cmpstr(ea->sender, !=, "planted@x.test");
+	g_assert_true(g_str_has_suffix(ea->damage, ".meta: refused: a symbolic link"));
+	g_assert_nonnull(strstr(ea->damage, a));
+	eb = pcq_entry_load(dir, b, NULL);
+	g_assert_true(eb->damaged && g_str_has_suffix(eb->damage, ".eml: refused: a symbolic link"));
+	g_assert_cmpint(pcq_open_file(dir, b, ".eml", &error), ==, -1);
+	g_assert_true(g_error_matches(error, PCQ_ERROR, PCQ_ERROR_DAMAGED));
+	ec = pcq_entry_load(dir, c, NULL);
+	g_assert_true(ec->damaged &&
+		      g_str_has_suffix(ec->damage, ".eml: refused: not a regular file"));
+	/* a save writes a fresh temp file, never through the planted link */
+	g_assert_cmpint(symlink(outside, tmp_c), ==, 0);
+	g_assert_true(pcq_entry_save(dir, ec, NULL));
+	g_assert_true(g_file_get_contents(outside, &text, NULL, NULL));
+	g_assert_cmpstr(text, ==, "[entry]\nsender=planted@x.test\n");
+	rmdir_all(dir);
+}
+
 static const char msg_crlf[] = "Received: x\r\nSubject: s\r\n\r\nline 1\r\nline 2\r\n";
 static const char msg_lf[] = "X-Portcullis-Release: y\nReceived: z\nSubject: s\n\nline 1\nline 2\n";
 
@@ -266,6 +315,7 @@ main(int argc, char **argv)
 	g_test_add_func("/quarantine/index-filters", test_index_filters);
 	g_test_add_func("/quarantine/purge", test_purge);
 	g_test_add_func("/quarantine/delete", test_delete);
+	g_test_add_func("/quarantine/planted", test_planted);
 	g_test_add_func("/quarantine/release", test_release);
 	return g_test_run();
 }
