@@ -75,7 +75,8 @@ pcm_daemon_check_socket_path(const char *path, GError **error)
 	struct stat st;
 
 	if (lstat(path, &st) != 0)
-		return errno == ENOENT || pcm_daemon_fail(error, "cannot check socket %s: %s", path);
+		return errno == ENOENT ||
+		       pcm_daemon_fail(error, "cannot check socket %s: %s", path);
 	if (S_ISSOCK(st.st_mode))
 		return TRUE;
 	g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_EXIST,

@@ -46,8 +46,10 @@ victim() {
 }
 # A result line, and the daemon's log when it failed.
 check() {
-	pc_result "$1" "$2"
-	[ "$1" = 0 ] || pc_diag "$work/log"
+	rc=$1
+	shift
+	pc_result "$rc" "$*"
+	[ "$rc" = 0 ] || pc_diag "$work/log"
 }
 untouched() {
 	[ "$(stat -c '%a %U:%G' "$work/victim")" = "600 root:root" ]
@@ -55,7 +57,7 @@ untouched() {
 
 victim
 start
-pc_result $? "the daemon starts with socket_mode 0640, socket_group $group"
+check $? "the daemon starts with socket_mode 0640, socket_group $group"
 got=$(stat -c '%F %a %G' "$work/run/m.sock" 2>&1)
 [ "$got" = "socket 640 $group" ]
 check $? "the socket has mode 640 and group $group (got: $got)"
@@ -67,7 +69,7 @@ ln -s "$work/victim" "$work/run/m.sock"
 check $? "a link planted at the socket path: refused, with the reason"
 stop
 untouched
-pc_result $? "the planted link's target keeps mode 600 and root:root"
+check $? "the planted link's target keeps mode 600 and root:root"
 
 # The link appears after bind(), before the group is set: the shim makes
 # that window certain.  Sanitizer builds accept a preload before their runtime.
@@ -83,4 +85,5 @@ ln -s "$work/victim" "$work/swap"
 check $? "a link swapped in after bind(): refused, with the reason"
 stop
 untouched
-pc_result $? "the swapped-in link's target keeps mode 600 and root:root ($(stat -c '%a %U:%G' "$work/victim"))"
+check $? "the swapped-in link's target keeps mode 600 and root:root (got:" \
+	"$(stat -c '%a %U:%G' "$work/victim"))"
