@@ -27,7 +27,7 @@
 typedef struct {
 	PcLesson *lesson;	/* NULL: the writer stops */
 	char *dir;
-	char *queue_id;
+	char *queue_id;	/* as shown in the log */
 } PcmLessonJob;
 
 static GMutex pcm_autolearn_lock;	/* guards starting and stopping the writer */
@@ -168,7 +168,7 @@ pcm_autolearn(const PcmMsg *msg, const PcVerdict *verdict, GString *log_extra)
 	job = g_new0(PcmLessonJob, 1);
 	job->lesson = pc_lesson_from_verdict(verdict, strcmp(class, "spam") == 0, +1);
 	job->dir = g_strdup(msg->rt->conf->bayes_dir);
-	job->queue_id = g_strdup(msg->queue_id);
+	job->queue_id = g_strdup(msg->log_id);
 	g_async_queue_push(queue, job);
 	g_string_append_printf(log_extra, " autolearn=%s", class);
 }

@@ -223,8 +223,10 @@ pcm_envrcpt(SMFICTX *ctx, char **argv)
 				 msg->authenticated };
 	group = pc_groups_match(msg->rt->conf->groups, &envelope);
 	if (pcm_split_refuses(pcm_conn(ctx), msg, group)) {
+		g_autofree char *shown = pcm_log_str(rcpt, TRUE);
+
 		pcm_msg_log(msg, LOG_INFO, "to=<%s> deferred: group %s differs from the first "
-			    "recipient's %s (group_conflict = split)", rcpt, pcm_group_name(group),
+			    "recipient's %s (group_conflict = split)", shown, pcm_group_name(group),
 			    pcm_group_name(g_ptr_array_index(msg->groups, 0)));
 		smfi_setreply(ctx, "452", "4.5.3", "Recipient has another mail policy; "
 			      "send to it in a separate message");
@@ -317,7 +319,8 @@ pcm_part_action(const PcObject *object, const PcDecision *decision)
 }
 
 /* Every part that is not clean: path, name, detected type, status, the
- * names of its findings (signatures, filter rules) and what was done. */
+ * names of its findings (signatures, filter rules) and what was done.  Names
+ * and types come from the sender, archive member names too: escaped. */
 static void
 pcm_log_objects(GString *line, const PcVerdict *verdict, const PcDecision *decision)
 {
@@ -327,18 +330,21 @@ pcm_log_objects(GString *line, const PcVerdict *verdict, const PcDecision *decis
 
 		if (object->status == PC_STATUS_CLEAN)
 			continue;
-		g_string_append_printf(line, " part=%s name=\"%s\" type=%s status=%s names=",
-				       object->path, pc_object_name(object) ?
-				       pc_object_name(object) : "", object->detected_type ?
-				       object->detected_type : object->declared_type,
-				       pc_status_name(object->status));
+		g_string_append(line, " part=");
+		pcm_log_append(line, object->path, TRUE);
+		g_string_append(line, " name=\"");
+		pcm_log_append(line, pc_object_name(object), FALSE);
+		g_string_append(line, "\" type=");
+		pcm_log_append(line, object->detected_type ? object->detected_type :
+				object->declared_type, TRUE);
+		g_string_append_printf(line, " status=%s names=", pc_status_name(object->status));
 		for (guint f = 0; f < verdict->findings->len; f++) {
 			const PcFinding *finding = g_ptr_array_index(verdict->findings, f);
 
 			if (strcmp(finding->object, object->path) != 0 || finding->names->len == 0)
 				continue;
-			g_string_append_printf(line, "%s%s", sep,
-					       (char *)g_ptr_array_index(finding->names, 0));
+			g_string_append(line, sep);
+			pcm_log_append(line, g_ptr_array_index(finding->names, 0), TRUE);
 			sep = ",";
 		}
 		g_string_append_printf(line, " part_action=%s", pcm_part_action(object, decision));
@@ -364,29 +370,55 @@ pcm_log_spam(GString *line, const PcVerdict *verdict, const PcDecision *decision
 		g_string_append_c(line, ')');
 }
 
+/* from=<...> to=<...,...>: each address escaped on its own, so a long
+ * one cannot hide the others. */
+static void
+pcm_log_envelope(GString *line, const PcmMsg *msg)
+{
+	g_string_append(line, "from=<");
+	pcm_log_append(line, msg->sender, TRUE);
+	g_string_append(line, "> to=<");
+	for (guint i = 0; i < msg->recipients->len; i++) {
+		if (i > 0)
+			g_string_append_c(line, ',');
+		pcm_log_append(line, g_ptr_array_index(msg->recipients, i), TRUE);
+	}
+	g_string_append_c(line, '>');
+}
+
+/* The one line per message.  Every value a sender or client chose goes
+ * through pcm_log_append(); the rest are our own words and config names. */
 static void
 pcm_log_result(const PcmConn *conn, const PcmMsg *msg, const PcmOutcome *outcome,
 	       const char *extra)
 {
 	const PcVerdict *verdict = outcome->verdict;
 	const PcDecision *decision = &outcome->decision;
-	g_autofree char *rcpts = pcm_msg_recipients(msg);
 	g_autofree char *what = pc_verdict_describe_only(verdict, PC_STATUSES_NOT_SPAM);
 	double ms = (g_get_monotonic_time() - msg->start_us) / 1000.0;
 	g_autoptr(GString) line = g_string_new(NULL);
 
-	g_string_printf(line, "from=<%s> to=<%s> size=%" G_GUINT64_FORMAT " client=%s[%s] "
-			"group=%s av=%s action=%s%s", msg->sender, rcpts, msg->size,
-			conn->client_name, conn->client_addr, outcome->groups, what,
-			pc_action_name(decision->action), extra);
-	if (decision->reason != NULL && decision->action != PC_ACT_ACCEPT)
-		g_string_append_printf(line, " reason=\"%s\"", decision->reason);
+	pcm_log_envelope(line, msg);
+	g_string_append_printf(line, " size=%" G_GUINT64_FORMAT " client=", msg->size);
+	pcm_log_append(line, conn->client_name, TRUE);
+	g_string_append_c(line, '[');
+	pcm_log_append(line, conn->client_addr, TRUE);
+	g_string_append_printf(line, "] group=%s av=", outcome->groups);
+	pcm_log_append(line, what, TRUE);
+	g_string_append_printf(line, " action=%s%s", pc_action_name(decision->action), extra);
+	if (decision->reason != NULL && decision->action != PC_ACT_ACCEPT) {
+		g_string_append(line, " reason=\"");
+		pcm_log_append(line, decision->reason, FALSE);
+		g_string_append_c(line, '"');
+	}
 	if (verdict->mode != NULL)
 		g_string_append_printf(line, " scan=%s", verdict->mode);
 	if (verdict->spam_scanned)
 		pcm_log_spam(line, verdict, decision);
-	if (verdict->dns_unanswered != NULL)
-		g_string_append_printf(line, " dns_unanswered=%s", verdict->dns_unanswered);
+	if (verdict->dns_unanswered != NULL) {
+		g_string_append(line, " dns_unanswered=");
+		pcm_log_append(line, verdict->dns_unanswered, TRUE);
+	}
 	pcm_log_objects(line, verdict, decision);
 	pcm_msg_log(msg, LOG_INFO, "%s time=%.1fms", line->str, ms);
 }
@@ -400,10 +432,13 @@ pcm_warn_dns(const PcVerdict *verdict)
 {
 	static PcmLogLimit limit;
 
-	if (verdict->dns_unanswered != NULL)
-		pcm_log_limited(&limit, 300, LOG_WARNING, "DNS lists: no answer within "
-				"dns_budget_ms for %s; is the list or the resolver (dns_servers) "
-				"down?", verdict->dns_unanswered);
+	g_autofree char *queries = NULL;
+
+	if (verdict->dns_unanswered == NULL)
+		return;
+	queries = pcm_log_str(verdict->dns_unanswered, TRUE);
+	pcm_log_limited(&limit, 300, LOG_WARNING, "DNS lists: no answer within dns_budget_ms "
+			"for %s; is the list or the resolver (dns_servers) down?", queries);
 }
 
 /* The quarantine entry is durable before the MTA hears the answer; if it

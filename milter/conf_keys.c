@@ -35,7 +35,8 @@ const PcmKey pcm_conf_keys[] = {
 	{ "milter", "socket", PCM_KEY_STRING, "unix:/run/portcullis/portcullis.sock", 1, 0, NULL,
 	  F(socket),
 	  "Where the MTA connects: unix:/path, inet:port@host or inet6:port@host.\n"
-	  "A stale unix socket file is removed at start." },
+	  "A stale unix socket file is removed at start; anything else at that path\n"
+	  "(a file, a symbolic link) stops the start." },
 	{ "milter", "socket_mode", PCM_KEY_MODE, "0660", 0, 0777, NULL, F(socket_mode),
 	  "Permissions of a unix socket file." },
 	{ "milter", "socket_group", PCM_KEY_STRING, "", 0, 0, NULL, F(socket_group),

@@ -30,23 +30,73 @@ pcm_daemon_fail(GError **error, const char *fmt, const char *arg)
 	return FALSE;
 }
 
+/* The socket's directory may be writable by the user we become, who could
+ * swap the socket for a link between bind() and a chown by path, and have
+ * root give a file of its choice to socket_group.  So the group is set on
+ * the inode just opened without following links, once it is known to be a
+ * socket; the mode was set by bind() itself (pcm_daemon_listen). */
 static gboolean
-pcm_daemon_socket_perms(const char *path, const PcmConfig *conf, GError **error)
+pcm_daemon_socket_group(const char *path, const char *group, GError **error)
 {
-	if (chmod(path, conf->socket_mode) != 0)
-		return pcm_daemon_fail(error, "cannot chmod socket %s: %s", path);
-	if (*conf->socket_group != '\0') {
-		struct group *gr = getgrnam(conf->socket_group);
+	struct group *gr = getgrnam(group);
+	struct stat st;
+	int fd;
 
-		if (gr == NULL) {
-			g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
-				    "[milter] socket_group: no group named %s", conf->socket_group);
-			return FALSE;
-		}
-		if (chown(path, (uid_t)-1, gr->gr_gid) != 0)
-			return pcm_daemon_fail(error, "cannot chgrp socket %s: %s", path);
+	if (gr == NULL) {
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+			    "[milter] socket_group: no group named %s", group);
+		return FALSE;
 	}
+	fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return pcm_daemon_fail(error, "cannot open socket %s: %s", path);
+	if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode) || st.st_uid != geteuid()) {
+		close(fd);
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "socket %s was replaced by "
+			    "something that is not our socket; its group is left alone", path);
+		return FALSE;
+	}
+	if (fchownat(fd, "", (uid_t)-1, gr->gr_gid, AT_EMPTY_PATH) != 0) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return pcm_daemon_fail(error, "cannot chgrp socket %s: %s", path);
+	}
+	close(fd);
 	return TRUE;
+}
+
+/* libmilter replaces an old socket but follows a link to decide whether
+ * it is one: whatever is at the path must be a socket itself. */
+static gboolean
+pcm_daemon_check_socket_path(const char *path, GError **error)
+{
+	struct stat st;
+
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ||
+		       pcm_daemon_fail(error, "cannot check socket %s: %s", path);
+	if (S_ISSOCK(st.st_mode))
+		return TRUE;
+	g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
+		    "[milter] socket: %s exists and is not a socket%s; remove it or choose "
+		    "another path", path, S_ISLNK(st.st_mode) ? " (a symbolic link)" : "");
+	return FALSE;
+}
+
+/* bind() creates the socket file with the umask applied: the mode is right
+ * from the first moment and never set by path.  umask is per process; no
+ * thread creates files yet at this point of the start. */
+static gboolean
+pcm_daemon_listen(const PcmConfig *conf, gboolean unix_socket)
+{
+	mode_t saved = unix_socket ? umask(~conf->socket_mode & 0777) : 0;
+	int rc = smfi_opensocket(TRUE);
+
+	if (unix_socket)
+		umask(saved);
+	return rc == MI_SUCCESS;
 }
 
 char *
@@ -70,13 +120,16 @@ pcm_daemon_open_socket(const PcmConfig *conf, GError **error)
 			    "(unix:/path, inet:port@host, inet6:port@host)", conf->socket);
 		return FALSE;
 	}
-	if (smfi_opensocket(TRUE) != MI_SUCCESS) {
+	if (path != NULL && !pcm_daemon_check_socket_path(path, error))
+		return FALSE;
+	if (!pcm_daemon_listen(conf, path != NULL)) {
 		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
 			    "cannot listen on %s (directory missing, address in use, or "
 			    "no permission?)", conf->socket);
 		return FALSE;
 	}
-	return path == NULL || pcm_daemon_socket_perms(path, conf, error);
+	return path == NULL || *conf->socket_group == '\0' ||
+	       pcm_daemon_socket_group(path, conf->socket_group, error);
 }
 
 gboolean

@@ -56,6 +56,100 @@ pcm_log_enabled(int priority)
 	return priority <= g_atomic_int_get(&pcm_log_level);
 }
 
+typedef enum { PCM_ESC_LINE, PCM_ESC_QUOTED, PCM_ESC_BARE } PcmEscape;
+
+static void
+pcm_log_hex(GString *out, guchar byte)
+{
+	g_string_append_printf(out, "\\x%02X", byte);
+}
+
+/* Characters a terminal, syslog or a log reader may take for a line end or
+ * hide: C0, DEL, C1 (U+0080-U+009F) and U+2028/U+2029. */
+static gboolean
+pcm_log_is_control(gunichar c)
+{
+	return c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0x2028 || c == 0x2029;
+}
+
+/* Appends the character at p, escaped for mode; returns the next one.  A
+ * character that is not shown is escaped byte by byte: the bytes after
+ * its first are not valid alone, so they are escaped in turn. */
+static const char *
+pcm_log_escape_char(GString *out, const char *p, PcmEscape mode)
+{
+	guchar byte = (guchar)*p;
+	gunichar c;
+
+	if (byte == '\n' || byte == '\r' || byte == '\t') {
+		g_string_append_c(out, '\\');
+		g_string_append_c(out, byte == '\n' ? 'n' : byte == '\r' ? 'r' : 't');
+		return p + 1;
+	}
+	if (mode != PCM_ESC_LINE && (byte == '"' || byte == '\\')) {
+		g_string_append_c(out, '\\');
+		g_string_append_c(out, (char)byte);
+		return p + 1;
+	}
+	c = byte < 0x80 ? byte : g_utf8_get_char_validated(p, -1);
+	if (c == (gunichar)-1 || c == (gunichar)-2 || pcm_log_is_control(c) ||
+	    (byte == ' ' && mode == PCM_ESC_BARE)) {
+		pcm_log_hex(out, byte);
+		return p + 1;
+	}
+	g_string_append_len(out, p, g_utf8_next_char(p) - p);
+	return g_utf8_next_char(p);
+}
+
+void
+pcm_log_append(GString *out, const char *text, gboolean bare)
+{
+	gsize start = out->len;
+
+	for (const char *p = text ? text : ""; *p != '\0';) {
+		if (out->len - start >= PCM_LOG_FIELD_MAX) {
+			g_string_append(out, "...");
+			return;
+		}
+		p = pcm_log_escape_char(out, p, bare ? PCM_ESC_BARE : PCM_ESC_QUOTED);
+	}
+}
+
+char *
+pcm_log_str(const char *text, gboolean bare)
+{
+	GString *out = g_string_new(NULL);
+
+	pcm_log_append(out, text, bare);
+	return g_string_free(out, FALSE);
+}
+
+static gboolean
+pcm_log_needs_escape(const char *line)
+{
+	for (const guchar *p = (const guchar *)line; *p != '\0'; p++)
+		if (*p < 0x20 || *p >= 0x7f)
+			return TRUE;
+	return FALSE;
+}
+
+/* The last guard: whatever a caller formatted, one call is one line.
+ * Fields are escaped where they are formatted (quotes included); this only
+ * catches what was missed there, such as an error text naming a file. */
+static char *
+pcm_log_one_line(char *line)
+{
+	GString *out;
+
+	if (!pcm_log_needs_escape(line))
+		return line;
+	out = g_string_sized_new(strlen(line) + 16);
+	for (const char *p = line; *p != '\0';)
+		p = pcm_log_escape_char(out, p, PCM_ESC_LINE);
+	g_free(line);
+	return g_string_free(out, FALSE);
+}
+
 static const char *
 pcm_log_tag(int priority)
 {
@@ -76,7 +170,7 @@ pcm_log(int priority, const char *fmt, ...)
 	if (!pcm_log_enabled(priority))
 		return;
 	va_start(ap, fmt);
-	line = g_strdup_vprintf(fmt, ap);
+	line = pcm_log_one_line(g_strdup_vprintf(fmt, ap));
 	va_end(ap);
 	if (pcm_log_stderr) {
 		g_autoptr(GDateTime) now = g_date_time_new_now_local();

@@ -32,7 +32,19 @@ typedef struct {
 void pcm_log_limited(PcmLogLimit *limit, guint interval_s, int priority, const char *fmt,
 		     ...) G_GNUC_PRINTF(4, 5);
 
+/* Renders untrusted text (addresses, names, reasons: anything a sender
+ * chose) for one field of a log line, so it can neither end the line nor
+ * fake another field: '"' and '\\' are escaped, controls become \n, \r,
+ * \t or \xNN, as do C1 controls, line separators and invalid UTF-8 (byte
+ * by byte), and the result is cut after PCM_LOG_FIELD_MAX bytes with
+ * "...".  A bare field (no quotes around it) also has its spaces as
+ * \x20, so it stays one word. */
+#define PCM_LOG_FIELD_MAX 400
+void pcm_log_append(GString *out, const char *text, gboolean bare);
+char *pcm_log_str(const char *text, gboolean bare);
+
+/* log_id is the queue id already rendered by pcm_log_str(). */
 #define pcm_msg_log(msg, prio, fmt, ...) \
-	pcm_log((prio), "%s: " fmt, (msg)->queue_id, ##__VA_ARGS__)
+	pcm_log((prio), "%s: " fmt, (msg)->log_id, ##__VA_ARGS__)
 
 #endif

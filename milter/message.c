@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "log.h"
 #include "message.h"
 #include "notify.h"
 #include "release.h"
@@ -34,6 +35,7 @@ pcm_msg_new(PcmRuntime *rt, const char *sender)
 
 	msg->rt = rt;
 	msg->queue_id = g_strdup("NOQUEUE");
+	msg->log_id = g_strdup(msg->queue_id);
 	msg->sender = pcm_address(sender);
 	msg->recipients = g_ptr_array_new_with_free_func(g_free);
 	msg->groups = g_ptr_array_new();
@@ -49,6 +51,7 @@ pcm_msg_free(PcmMsg *msg)
 		return;
 	pcm_runtime_unref(msg->rt);
 	g_free(msg->queue_id);
+	g_free(msg->log_id);
 	g_free(msg->sender);
 	g_free(msg->client_addr);
 	g_ptr_array_unref(msg->recipients);
@@ -68,6 +71,8 @@ pcm_msg_set_queue_id(PcmMsg *msg, const char *queue_id)
 		return;
 	g_free(msg->queue_id);
 	msg->queue_id = g_strdup(queue_id);
+	g_free(msg->log_id);
+	msg->log_id = pcm_log_str(queue_id, TRUE);
 }
 
 void
@@ -98,17 +103,6 @@ pcm_msg_scan(PcmMsg *msg, const PcPolicy *policy)
 	input.client_address = msg->client_addr;
 	input.sender = msg->sender;
 	return pc_engine_scan(msg->rt->engine, &input, policy);
-}
-
-char *
-pcm_msg_recipients(const PcmMsg *msg)
-{
-	GString *out = g_string_new(NULL);
-
-	for (guint i = 0; i < msg->recipients->len; i++)
-		g_string_append_printf(out, "%s%s", i ? "," : "",
-				       (char *)g_ptr_array_index(msg->recipients, i));
-	return g_string_free(out, FALSE);
 }
 
 void

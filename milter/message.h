@@ -29,6 +29,7 @@ extern const char *const pcm_owned_headers[PCM_OWN_COUNT];
 typedef struct {
 	PcmRuntime *rt;
 	char *queue_id;
+	char *log_id;			/* queue_id as shown in the log (escaped) */
 	char *sender;
 	char *client_addr;		/* the connection's, for DNS lists */
 	GPtrArray *recipients;		/* char * */
@@ -64,7 +65,6 @@ void pcm_msg_append(PcmMsg *msg, const void *data, gsize len);
 void pcm_msg_set_queue_id(PcmMsg *msg, const char *queue_id);
 /* Scans (or, when oversize, reports unscanned); never NULL. */
 PcVerdict *pcm_msg_scan(PcmMsg *msg, const PcPolicy *policy);
-char *pcm_msg_recipients(const PcmMsg *msg);
 /* Records a recipient and the policy group it falls in. */
 void pcm_msg_add_recipient(PcmMsg *msg, const char *address, const PcGroup *group);
 /* Remembers the headers that policy and release need. */

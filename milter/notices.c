@@ -101,13 +101,14 @@ pcm_notices_one(const PcmMsg *msg, const PcnContext *context, const char *langua
 	g_autofree char *text = pcn_render(msg->rt->templates, language, party, context, from,
 					   to, &error);
 	const char *const rcpts[] = { to, NULL };
+	g_autofree char *shown = pcm_log_str(to, TRUE);
 
 	if (text == NULL || !pcn_queue_put(conf->notify_queue_dir, rcpts, text, &error)) {
-		pcm_msg_log(msg, LOG_ERR, "notification to <%s> not queued: %s", to,
+		pcm_msg_log(msg, LOG_ERR, "notification to <%s> not queued: %s", shown,
 			    error->message);
 		return;
 	}
-	pcm_msg_log(msg, LOG_INFO, "notification to <%s> queued", to);
+	pcm_msg_log(msg, LOG_INFO, "notification to <%s> queued", shown);
 	if (pcm_notices_worker != NULL)
 		pcn_worker_wake(pcm_notices_worker);
 }

@@ -52,19 +52,31 @@ pc_finding_reason(const PcFinding *finding)
 	}
 }
 
-/* libmilter treats '%' in reply text as a format character; CR/LF would
- * end the reply.  Names come from databases and senders: sanitise. */
+/* The reply is SMTP text and names in it come from databases and senders:
+ * printable ASCII only.  CR/LF make libmilter refuse the reply, a lone '%'
+ * makes Sendmail drop it (smfi_setreply(3)): both become spaces; any other
+ * control or 8-bit character (one UTF-8 character or one stray byte)
+ * becomes '?'.  The text stops below libmilter's MAXREPLYLEN (980). */
+#define PC_REPLY_MAX 900
 static char *
 pc_reply_text(const char *template, const char *reason, const char *virus)
 {
 	const char *const names[] = { "reason", "virus", NULL };
 	const char *const values[] = { reason, virus ? virus : reason, NULL };
-	char *text = pc_template_render(template, names, values);
+	g_autofree char *text = pc_template_render(template, names, values);
+	GString *out = g_string_sized_new(strlen(text));
 
-	for (char *p = text; *p; p++)
-		if (*p == '\r' || *p == '\n' || *p == '%')
-			*p = ' ';
-	return text;
+	for (const char *p = text; *p != '\0' && out->len < PC_REPLY_MAX;) {
+		guchar byte = (guchar)*p;
+		gunichar c = byte < 0x80 ? byte : g_utf8_get_char_validated(p, -1);
+
+		if (byte == '\r' || byte == '\n' || byte == '%')
+			g_string_append_c(out, ' ');
+		else
+			g_string_append_c(out, byte >= 0x20 && byte < 0x7f ? (char)byte : '?');
+		p = byte >= 0x80 && c < 0x110000 ? g_utf8_next_char(p) : p + 1;
+	}
+	return g_string_free(out, FALSE);
 }
 
 static void

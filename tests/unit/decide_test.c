@@ -69,6 +69,11 @@ static const DecideCase decide_cases[] = {
 	{ "reply-template-sanitised", PC_STATUS_INFECTED, "Eicar-Test", FALSE, FALSE, 2,
 	  "policy.reject_message=No {virus} here, 100%", NULL, PC_ACT_REJECT, "550",
 	  "No Eicar-Test here, 100 ", NULL, -1 },
+	/* Control and 8-bit characters of a name (one '?' per UTF-8 character
+	 * or stray byte) never reach the SMTP reply. */
+	{ "reply-printable-ascii", PC_STATUS_INFECTED, "A\tB\x1b" "C\xc3\xa9" "D\xff" "E\r\nF%\x7f",
+	  FALSE, FALSE, 2, NULL, NULL, PC_ACT_REJECT, "550",
+	  "Message rejected: virus A?B?C?D?E  F ? found", NULL, -1 },
 	{ "block-discard", PC_STATUS_INFECTED, "Eicar-Test", FALSE, FALSE, 2,
 	  "policy.block_action=discard", NULL, PC_ACT_DISCARD, NULL, NULL, NULL, -1 },
 	{ "block-quarantine", PC_STATUS_INFECTED, "Eicar-Test", FALSE, FALSE, 2,
