@@ -1,24 +1,31 @@
 #!/bin/bash
-# Builds the libFuzzer target for the engine's scan entry in build-fuzz/
-# (clang, ASan + UBSan, coverage on portcullis's own code) and runs it.
-#   tests/fuzz/run.sh [--tap] [SECONDS] [JOBS]
-# Seeds: tests/fuzz/seeds/, ClamAV's test mails, and the differential
-# corpus when it has been generated.  Findings (crash-*, leak-*, timeout-*)
-# and the growing corpus stay in build-fuzz/fuzz-out/.  Prints executions,
-# coverage and crashes; exit status 1 if anything was found.  --tap prints
-# one TAP test instead (the short smoke run in the test suite).
+# Builds a libFuzzer target in build-fuzz/ (clang, ASan + UBSan, coverage on
+# portcullis's own code) and runs it.
+#   tests/fuzz/run.sh [--tap] [--rewrite] [SECONDS] [JOBS]
+# The default target is the engine's scan entry (fuzz-scan.c); --rewrite
+# runs fuzz-rewrite.c, the rewrite path with names, templates and bodies
+# from the fuzzer and a re-parse of every rewritten message as the oracle.
+# Seeds: tests/fuzz/seeds/ (seeds-rewrite/ for --rewrite), ClamAV's test
+# mails, and the differential corpus when it has been generated.  Findings
+# (crash-*, leak-*, timeout-*) and the growing corpus stay in
+# build-fuzz/fuzz-out/ (fuzz-out-rewrite/).  Prints executions, coverage and
+# crashes; exit status 1 if anything was found.  --tap prints one TAP test
+# instead (the short smoke runs in the test suite).
 set -u
 tap=
 [ "${1:-}" = --tap ] && { tap=1; shift; }
+target=scan
+[ "${1:-}" = --rewrite ] && { target=rewrite; shift; }
 seconds=${1:-60}
 jobs=${2:-1}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$root/build-fuzz
 out=$build/fuzz-out
+[ "$target" = rewrite ] && out=$build/fuzz-out-rewrite
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 
 fail() {
-	if [ -n "$tap" ]; then echo "1..1"; echo "not ok 1 - fuzz smoke: $1"; exit 0; fi
+	if [ -n "$tap" ]; then echo "1..1"; echo "not ok 1 - fuzz $target smoke: $1"; exit 0; fi
 	echo "fuzz: $1" >&2
 	exit 1
 }
@@ -33,14 +40,18 @@ build_target() {
 	fi
 	make -s -C "$build" -j2 libpcengine.a libpcpolicy.a > "$build/fuzz-make.out" 2>&1 || return 1
 	clang -O1 -g -fsanitize=fuzzer $san -I"$root/include" -I"$root/policy" -I"$build" \
-		$(pkg-config --cflags glib-2.0 gmime-3.0) "$root/tests/fuzz/fuzz-scan.c" \
-		-o "$build/fuzz-scan" "$build/libpcengine.a" "$build/libpcpolicy.a" \
+		$(pkg-config --cflags glib-2.0 gmime-3.0) "$root/tests/fuzz/fuzz-$target.c" \
+		-o "$build/fuzz-$target" "$build/libpcengine.a" "$build/libpcpolicy.a" \
 		$(pkg-config --libs glib-2.0 gio-2.0 gmime-3.0 libclamav libmagic libpcre2-8 libxml-2.0 lmdb libpsl libcares) -lm \
 		>> "$build/fuzz-make.out" 2>&1
 }
 
 seed_corpus() {
 	mkdir -p "$out/corpus" "$out/seeds" "$out/tmp"
+	if [ "$target" = rewrite ]; then
+		cp "$root"/tests/fuzz/seeds-rewrite/* "$out/seeds/"
+		return 0
+	fi
 	cp "$root"/tests/fuzz/seeds/* "$out/seeds/"
 	for f in /usr/share/clamav-testfiles/clam.mail /usr/share/clamav-testfiles/*.mbox.*; do
 		[ -f "$f" ] && cp "$f" "$out/seeds/"
@@ -63,7 +74,7 @@ rm -f "$out"/fuzz-*.log
 	PORTCULLIS_FUZZ_TMP="$out/tmp" \
 	ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
 	LSAN_OPTIONS=suppressions="$root/tests/fuzz/lsan.supp" \
-	"$build/fuzz-scan" -dict="$root/tests/fuzz/mime.dict" -max_total_time="$seconds" \
+	"$build/fuzz-$target" -dict="$root/tests/fuzz/mime.dict" -max_total_time="$seconds" \
 	-max_len=65536 -rss_limit_mb=2048 -timeout=25 $parallel \
 	-artifact_prefix="$out/" -print_final_stats=1 "$out/corpus" "$out/seeds" \
 	> "$out/fuzz.log" 2>&1)
@@ -72,7 +83,7 @@ execs=$(echo "$stats" | sed -n 's/^stat::number_of_executed_units: *//p' | awk '
 cov=$(echo "$stats" | grep -o 'cov: [0-9]*' | awk '{print $2}' | sort -n | tail -1)
 ft=$(echo "$stats" | grep -o 'ft: [0-9]*' | awk '{print $2}' | sort -n | tail -1)
 found=$(ls "$out"/crash-* "$out"/leak-* "$out"/timeout-* "$out"/oom-* 2>/dev/null | wc -l)
-summary="$seconds s, $execs executions, cov ${cov:-?}, ft ${ft:-?}, corpus $(ls "$out/corpus" | wc -l), $found crashes/leaks/timeouts"
+summary="$target: $seconds s, $execs executions, cov ${cov:-?}, ft ${ft:-?}, corpus $(ls "$out/corpus" | wc -l), $found crashes/leaks/timeouts"
 if [ -n "$tap" ]; then
 	echo "1..1"
 	if [ "$found" = 0 ] && [ "$execs" -gt 0 ]; then
