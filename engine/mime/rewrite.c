@@ -57,6 +57,21 @@ pc_splice(PcRewriter *rw, gint64 start, gint64 end, GString *with)
 	g_array_append_val(rw->splices, splice);
 }
 
+/* New text for a part's body.  The line break before the next delimiter
+ * belongs to the delimiter, so the text ends without one; but an empty
+ * body has no such line break of its own (the one ending the header block
+ * serves), and text put there must end its last line, or it would run into
+ * the delimiter line and unmake it (found by fuzz-rewrite). */
+static void
+pc_splice_body(PcRewriter *rw, const PcObject *o, GString *text)
+{
+	gsize end = (gsize)o->body_end;
+
+	if (text->len > 0 && end < rw->len && (end == 0 || rw->raw[end - 1] == '\n'))
+		g_string_append(text, rw->eol);
+	pc_splice(rw, o->body_start, o->body_end, text);
+}
+
 /* One header field inside [from, to): its name and its whole extent with
  * continuation lines. */
 typedef struct {
@@ -285,7 +300,7 @@ pc_edit_placeholder(PcRewriter *rw, const PcEdit *edit)
 	g_autoptr(GString) headers = pc_placeholder_headers(rw, edit->notice, body);
 
 	pc_replace_fields(rw, o->header_start, o->body_start, pc_content_fields, edit, headers);
-	pc_splice(rw, o->body_start, o->body_end, body);
+	pc_splice_body(rw, o, body);
 }
 
 static void
@@ -385,7 +400,7 @@ pc_edit_disclaimer(PcRewriter *rw, const PcEdit *edit)
 	/* The line break before the next boundary is already in the message. */
 	while (text->len > 0 && text->str[text->len - 1] == '\n')
 		g_string_truncate(text, text->len - 1);
-	pc_splice(rw, o->body_start, o->body_end, pc_eol(text, rw->eol));
+	pc_splice_body(rw, o, pc_eol(text, rw->eol));
 }
 
 /* Start of the boundary line just before offset, or -1. */

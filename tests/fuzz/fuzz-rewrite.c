@@ -53,7 +53,8 @@ fuzz_byte(FuzzReader *r)
 static char *
 fuzz_field(FuzzReader *r)
 {
-	gsize n = MIN(fuzz_byte(r), r->len);
+	gsize want = fuzz_byte(r);
+	gsize n = MIN(want, r->len);
 	char *out = g_strndup((const char *)r->data, n);
 
 	r->data += n;
@@ -295,7 +296,8 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t len)
 	pc_decide(&policy, verdict, NULL, "fuzz.example", &decision);
 	if (decision.edits->len > 0) {
 		if (!pc_rewrite(input.data, input.len, verdict, decision.edits, &result, &error)) {
-			fprintf(stderr, "fuzz-rewrite: rewrite refused: %s\n", error->message);
+			fprintf(stderr, "fuzz-rewrite: rewrite refused: %s\n--- message:\n%s\n",
+				error->message, msg->str);
 			abort();
 		}
 		if (result.body != NULL)

@@ -604,6 +604,37 @@ test_rewrite_disclaimer_fits(void)
 	pc_rewrite_clear(&result);
 }
 
+#define EMPTY_MSG REWRITE_HEADERS \
+	"--b\r\nContent-Type: text/plain\r\n\r\n--b\r\nContent-Type: application/octet-stream;" \
+	" name=\"e.exe\"\r\n\r\n--b--\r\n"
+
+/* Text put into an empty body ends its line: the delimiter after it stays
+ * a line of its own (found by fuzz-rewrite: the last defence refused). */
+static void
+test_rewrite_empty_bodies(void)
+{
+	g_autoptr(PcVerdict) v = test_scan(EMPTY_MSG, 0, NULL);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GArray) edits = g_array_new(FALSE, TRUE, sizeof(PcEdit));
+	PcEdit disclaimer = { pc_verdict_object(v, "1"), PC_OBJ_DISCLAIMER, g_strdup(".x"), NULL };
+	PcEdit notice = { pc_verdict_object(v, "2"), PC_OBJ_PLACEHOLDER, g_strdup("gone"), NULL };
+	g_autofree char *text = NULL;
+	g_autofree char *gone = NULL;
+	PcRewrite result;
+
+	g_array_set_clear_func(edits, (GDestroyNotify)pc_edit_clear);
+	g_array_append_val(edits, disclaimer);
+	g_array_append_val(edits, notice);
+	g_assert_true(pc_rewrite((const guint8 *)EMPTY_MSG, strlen(EMPTY_MSG), v, edits, &result,
+				 &error));
+	g_assert_no_error(error);
+	g_assert_cmpint(test_reparse(REWRITE_HEADERS, result.body, 0, &text), ==, 2);
+	g_assert_cmpint(test_reparse(REWRITE_HEADERS, result.body, 1, &gone), ==, 2);
+	g_assert_cmpstr(text, ==, ".x");
+	g_assert_cmpstr(gone, ==, "gone");
+	pc_rewrite_clear(&result);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -623,6 +654,7 @@ main(int argc, char **argv)
 	g_test_add_func("/rewrite/rename", test_rewrite_rename);
 	g_test_add_func("/rewrite/disclaimer", test_rewrite_disclaimer);
 	g_test_add_func("/rewrite/disclaimer-fits", test_rewrite_disclaimer_fits);
+	g_test_add_func("/rewrite/empty-bodies", test_rewrite_empty_bodies);
 	g_test_add_func("/rewrite/injection/notice", test_injection_notice);
 	g_test_add_func("/rewrite/injection/rename", test_injection_rename);
 	g_test_add_func("/rewrite/injection/qp-disclaimer", test_injection_qp_disclaimer);
