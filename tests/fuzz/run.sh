@@ -62,7 +62,12 @@ seed_corpus() {
 	return 0
 }
 
+# The two smoke runs may start together under make -j: one builds at a time.
+mkdir -p "$build"
+exec 9> "$build/.build-lock"
+flock 9
 build_target || { sed 's/^/# /' "$build/fuzz-make.out" | tail -20; fail "build failed"; }
+flock -u 9
 seed_corpus
 rm -f "$out"/crash-* "$out"/leak-* "$out"/timeout-* "$out"/oom-*
 # One job runs in process; more run as libFuzzer workers, each logging to
