@@ -17,6 +17,7 @@
 #include <syslog.h>
 
 #include "conf_keys.h"
+#include "groups.h"
 #include "masks.h"
 #include "template.h"
 
@@ -690,4 +691,30 @@ pcm_conf_key_named(const char *name)
 		if (strcmp(pcm_conf_keys[i].key, name) == 0)
 			return &pcm_conf_keys[i];
 	return NULL;
+}
+
+/* signed_action = pass trusts a header anyone can write. */
+static void
+pcm_conf_warn_signed(const PcPolicy *policy, const char *where, GPtrArray *warnings)
+{
+	if (policy->signed_action != PC_SIGNED_PASS)
+		return;
+	g_ptr_array_add(warnings, g_strdup_printf(
+		"%ssigned_action = pass: nothing is verified, so any sender who adds a "
+		"DKIM-Signature header has infected or filtered parts delivered unchanged", where));
+}
+
+GPtrArray *
+pcm_conf_warnings(const PcmConfig *conf)
+{
+	GPtrArray *warnings = g_ptr_array_new_with_free_func(g_free);
+
+	pcm_conf_warn_signed(&conf->policy, "[policy] ", warnings);
+	for (guint i = 0; conf->groups != NULL && i < conf->groups->len; i++) {
+		const PcGroup *group = g_ptr_array_index(conf->groups, i);
+		g_autofree char *where = g_strdup_printf("[group:%s] ", group->name);
+
+		pcm_conf_warn_signed(&group->policy, where, warnings);
+	}
+	return warnings;
 }

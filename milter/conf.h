@@ -113,6 +113,10 @@ void pcm_conf_dump_defaults(FILE *out);
  * replaced, or NULL. */
 const char *pcm_conf_replaced(const char *group, const char *key);
 
+/* Settings that work but that an administrator should hear about (each a
+ * sentence for the log); checked at start, -t and every reload. */
+GPtrArray *pcm_conf_warnings(const PcmConfig *conf);
+
 /* For log lines: the value a key has, as text. */
 char *pcm_conf_format_size(guint64 bytes);
 

@@ -405,6 +405,7 @@ main(int argc, char **argv)
 	rt = pcm_runtime_build(conf, &error);
 	if (rt == NULL)
 		return pcm_fatal("cannot start: ", error);
+	pcm_conf_log_warnings(conf);
 	if (args.check) {
 		const PcEngineInfo *info = pc_engine_info(rt->engine);
 

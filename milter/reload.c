@@ -24,6 +24,15 @@ static struct {
 	GStrv overrides;
 } pcm_reloader;
 
+void
+pcm_conf_log_warnings(const PcmConfig *conf)
+{
+	g_autoptr(GPtrArray) warnings = pcm_conf_warnings(conf);
+
+	for (guint i = 0; i < warnings->len; i++)
+		pcm_log(LOG_WARNING, "%s", (const char *)g_ptr_array_index(warnings, i));
+}
+
 static void
 pcm_reload_install(PcmConfig *conf, const char *what)
 {
@@ -39,6 +48,7 @@ pcm_reload_install(PcmConfig *conf, const char *what)
 	}
 	info = pc_engine_info(rt->engine);
 	pcm_log_set_level(conf->log_level);
+	pcm_conf_log_warnings(conf);
 	pcm_notices_reconfigure(conf);
 	pcm_runtime_install(rt);
 	pcm_log(LOG_NOTICE, "%s reloaded: %s, database %s, %u signatures (%.0f ms)", what,

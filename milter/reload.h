@@ -13,11 +13,16 @@
 
 #include <glib.h>
 
+#include "conf.h"
+
 typedef enum { PCM_RELOAD_DATABASE, PCM_RELOAD_CONFIG } PcmReloadKind;
 
 /* conf_path may be NULL (built-in defaults); overrides as for pcm_conf_load_with(). */
 void pcm_reloader_start(const char *conf_path, const char *const *overrides);
 void pcm_reloader_request(PcmReloadKind kind);
 void pcm_reloader_stop(void);
+
+/* Logs pcm_conf_warnings() of a configuration being put to use. */
+void pcm_conf_log_warnings(const PcmConfig *conf);
 
 #endif

@@ -24,7 +24,7 @@ output_has() { # pattern, expected exit status, command...
 	[ "$got" -eq "$want" ] && grep -q -- "$pat" "$work/cmd"
 }
 P=$PC_PORTCULLIS
-echo "1..24"
+echo "1..25"
 check "--help documents signals and Postfix settings" \
 	output_has "milter_default_action = tempfail" 0 "$P" --help
 check "--version names libmilter, ClamAV and the database" \
@@ -32,6 +32,10 @@ check "--version names libmilter, ClamAV and the database" \
 check "-t accepts a valid configuration and loads the signatures" \
 	output_has "configuration OK; 0 policy groups; database .*2 signatures" 0 \
 	"$P" -t -c /dev/null -o av.database_dir="$PC_SIGS" -o message.spool_dir="$work"
+printf '[group:partners]\nsenders = @partner.example\nsigned_action = pass\n' > "$work/signed.conf"
+check "-t warns that signed_action = pass trusts an unverified DKIM-Signature header" \
+	output_has "\[group:partners\] signed_action = pass: nothing is verified" 0 \
+	"$P" -t -c "$work/signed.conf" -o av.database_dir="$PC_SIGS" -o message.spool_dir="$work"
 printf '[milter]\nsocket = unix:/tmp/x\n\n[av]\nmax_scan_size = 5O0M\n' > "$work/bad.conf"
 check "-t names file, line and key of a bad value" \
 	output_has "bad.conf:5: \[av\] max_scan_size: \"5O0M\" is not a size" 1 \
