@@ -189,13 +189,15 @@ pc_object_action(const PcPolicy *policy, const PcVerdict *verdict, const PcObjec
 {
 	PcObjectAction best = PC_OBJ_PASS;
 
+	guint n;
+	PcFinding *const *about = pc_verdict_findings_about(verdict, object->path, &n);
+
 	*why = NULL;
-	for (guint i = 0; i < verdict->findings->len; i++) {
-		const PcFinding *finding = g_ptr_array_index(verdict->findings, i);
+	for (guint i = 0; i < n; i++) {
+		const PcFinding *finding = about[i];
 		PcObjectAction action = (PcObjectAction)policy->object_action[finding->status];
 
-		if (strcmp(finding->object, object->path) != 0 ||
-		    finding->status == PC_STATUS_CLEAN)
+		if (finding->status == PC_STATUS_CLEAN)
 			continue;
 		if (*why == NULL || pc_action_strength(action) > pc_action_strength(best)) {
 			best = action;
@@ -210,12 +212,14 @@ static char *
 pc_object_reasons(const PcVerdict *verdict, const PcObject *object)
 {
 	g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func(g_free);
+	guint n;
+	PcFinding *const *about = pc_verdict_findings_about(verdict, object->path, &n);
 
-	for (guint i = 0; i < verdict->findings->len; i++) {
-		const PcFinding *finding = g_ptr_array_index(verdict->findings, i);
+	for (guint i = 0; i < n; i++) {
+		const PcFinding *finding = about[i];
 		char *reason;
 
-		if (strcmp(finding->object, object->path) != 0 || finding->status == PC_STATUS_CLEAN)
+		if (finding->status == PC_STATUS_CLEAN)
 			continue;
 		reason = pc_finding_reason(finding);
 		if (g_ptr_array_find_with_equal_func(reasons, reason, g_str_equal, NULL))
