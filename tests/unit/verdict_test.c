@@ -93,8 +93,8 @@ test_engine_scan(void)
 	g_autoptr(GError) error = NULL;
 	PcEngine *engine = test_engine(sigs, &error);
 	const char *text = "Subject: x\r\n\r\nbody " EICAR "\r\n";
-	PcInput mem = { (const guint8 *)text, strlen(text), -1, NULL, NULL };
-	PcInput clean = { (const guint8 *)"Subject: x\r\n\r\nhi\r\n", 18, -1, NULL, NULL };
+	PcInput mem = { (const guint8 *)text, strlen(text), -1, NULL, NULL, 0 };
+	PcInput clean = { (const guint8 *)"Subject: x\r\n\r\nhi\r\n", 18, -1, NULL, NULL, 0 };
 	g_autofree char *path = NULL;
 	int fd = g_file_open_tmp("engine-test-XXXXXX", &path, NULL);
 	PcVerdict *v;
@@ -111,7 +111,7 @@ test_engine_scan(void)
 	pc_verdict_free(v);
 
 	g_assert_cmpint(write(fd, text, strlen(text)), ==, (int)strlen(text));
-	v = pc_engine_scan(engine, &(PcInput){ NULL, strlen(text), fd, NULL, NULL }, NULL);
+	v = pc_engine_scan(engine, &(PcInput){ NULL, strlen(text), fd, NULL, NULL, 0 }, NULL);
 	g_assert_cmpint(v->status, ==, PC_STATUS_INFECTED);
 	pc_verdict_free(v);
 	close(fd);
@@ -140,6 +140,7 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_assert_true(pc_engine_global_init(NULL, NULL));
 	g_test_add_func("/verdict/severity", test_verdict_severity);
+	g_test_add_func("/verdict/index", test_verdict_index);
 	g_test_add_func("/engine/scan", test_engine_scan);
 	g_test_add_func("/engine/no-database", test_engine_no_database);
 	return g_test_run();
