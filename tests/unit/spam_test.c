@@ -563,6 +563,62 @@ test_bayes_tokens(void)
 	pc_spam_view_clear(&v);
 }
 
+static gboolean
+test_has_token(const GPtrArray *tokens, const char *token)
+{
+	return g_ptr_array_find_with_equal_func((GPtrArray *)tokens, token, g_str_equal, NULL);
+}
+
+/* A huge body of distinct words: the set stops at PC_BAYES_SET_MAX, and
+ * the header, subject and URL tokens are still in it. */
+static void
+test_bayes_tokens_capped(void)
+{
+	PcSpamView v = { 0 };
+	g_autoptr(GPtrArray) t = NULL;
+
+	test_view(&v);
+	for (guint p = 0; p < 20; p++) {
+		GString *para = g_string_new(NULL);
+
+		for (guint i = 0; i < 3000; i++)
+			g_string_append_printf(para, "w%u ", p * 3000 + i);
+		g_ptr_array_add(v.body, g_string_free(para, FALSE));
+	}
+	t = pc_bayes_tokens(&v);
+	g_assert_cmpuint(t->len, <=, PC_BAYES_SET_MAX);
+	g_assert_cmpuint(t->len, >, PC_BAYES_SET_MAX / 2);
+	g_assert_true(test_has_token(t, "s:money"));
+	g_assert_true(test_has_token(t, "h:from:sales@pharma.example"));
+	g_assert_true(test_has_token(t, "u:pharma.example"));
+	g_assert_true(test_has_token(t, "w1000"));
+	g_assert_false(test_has_token(t, "w59999"));
+	pc_spam_view_clear(&v);
+}
+
+/* Body text past PC_BAYES_TEXT_MAX is not read, even when the set has
+ * room: the cost of a message is bounded by the budget, not its size. */
+static void
+test_bayes_tokens_text_budget(void)
+{
+	PcSpamView v = { 0 };
+	g_autoptr(GPtrArray) t = NULL;
+	GString *filler = g_string_new("earlyword");
+
+	test_view(&v);
+	while (filler->len < 2 * PC_BAYES_TEXT_MAX)
+		g_string_append(filler, " filler");
+	g_string_append(filler, " lateword");
+	g_ptr_array_add(v.body, g_string_free(filler, FALSE));
+	g_ptr_array_add(v.body, g_strdup("latepara"));
+	t = pc_bayes_tokens(&v);
+	g_assert_true(test_has_token(t, "earlyword"));
+	g_assert_true(test_has_token(t, "filler"));
+	g_assert_false(test_has_token(t, "lateword"));
+	g_assert_false(test_has_token(t, "latepara"));
+	pc_spam_view_clear(&v);
+}
+
 /* Each registrable domain once, in order of first appearance, however
  * often it is linked (a repeated domain once corrupted the dedup set). */
 static void
@@ -656,6 +712,8 @@ main(int argc, char **argv)
 	g_test_add_func("/spam/bayes/math", test_bayes_math);
 	g_test_add_func("/spam/bayes/store", test_bayes_store);
 	g_test_add_func("/spam/bayes/tokens", test_bayes_tokens);
+	g_test_add_func("/spam/bayes/tokens-capped", test_bayes_tokens_capped);
+	g_test_add_func("/spam/bayes/tokens-text-budget", test_bayes_tokens_text_budget);
 	g_test_add_func("/spam/url/domains", test_uri_domains);
 	g_test_add_func("/spam/url/normalise", test_url_normalise);
 	g_test_add_func("/spam/url/registrable", test_url_registrable);
