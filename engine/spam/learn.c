@@ -86,6 +86,12 @@ pc_lesson_free(PcLesson *l)
 	g_free(l);
 }
 
+guint
+pc_lesson_size(const PcLesson *l)
+{
+	return l->lesson.tokens->len;
+}
+
 gboolean
 pc_learner_learn_lessons(PcLearner *l, PcLesson *const *lessons, guint n, GError **error)
 {

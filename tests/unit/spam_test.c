@@ -619,6 +619,22 @@ test_bayes_tokens_text_budget(void)
 	pc_spam_view_clear(&v);
 }
 
+/* A lesson made from a huge message holds no more than the cap: that is
+ * what autolearn queues and counts against its backlog. */
+static void
+test_lesson_bounded(void)
+{
+	GString *msg = g_string_new("Subject: many words\r\nFrom: a@b.example\r\n\r\n");
+	g_autoptr(PcLesson) lesson = NULL;
+
+	for (guint i = 0; i < 50000; i++)
+		g_string_append_printf(msg, "word%u%s", i, i % 10 == 9 ? "\r\n" : " ");
+	lesson = pc_lesson_new((const guint8 *)msg->str, msg->len, TRUE, +1);
+	g_assert_cmpuint(pc_lesson_size(lesson), <=, PC_BAYES_SET_MAX);
+	g_assert_cmpuint(pc_lesson_size(lesson), >, PC_BAYES_SET_MAX / 2);
+	g_string_free(msg, TRUE);
+}
+
 /* Each registrable domain once, in order of first appearance, however
  * often it is linked (a repeated domain once corrupted the dedup set). */
 static void
@@ -714,6 +730,7 @@ main(int argc, char **argv)
 	g_test_add_func("/spam/bayes/tokens", test_bayes_tokens);
 	g_test_add_func("/spam/bayes/tokens-capped", test_bayes_tokens_capped);
 	g_test_add_func("/spam/bayes/tokens-text-budget", test_bayes_tokens_text_budget);
+	g_test_add_func("/spam/bayes/lesson-bounded", test_lesson_bounded);
 	g_test_add_func("/spam/url/domains", test_uri_domains);
 	g_test_add_func("/spam/url/normalise", test_url_normalise);
 	g_test_add_func("/spam/url/registrable", test_url_registrable);
