@@ -115,7 +115,7 @@ const PcmKey pcm_conf_keys[] = {
 	{ "scan", "max_mime_depth", PCM_KEY_UINT, "20", 1, 100, NULL, F(max_mime_depth),
 	  "How deep multiparts and attached messages nest; deeper parts are not\n"
 	  "scanned and the message is unscannable (limit:mime-depth)." },
-	{ "scan", "max_parts", PCM_KEY_UINT, "1000", 1, 100000, NULL, F(max_parts),
+	{ "scan", "max_parts", PCM_KEY_UINT, "1000", 1, 10000, NULL, F(max_parts),
 	  "Most MIME entities (parts, multiparts, attached messages) looked at in\n"
 	  "one message; past it the rest is not scanned and the message is\n"
 	  "unscannable (limit:mime-parts). Each part costs every check a call: a\n"
