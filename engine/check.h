@@ -30,6 +30,8 @@ typedef struct {
 	GString *second_opinion;	/* why the whole-message parse must run */
 	gboolean alternate;		/* a re-scan under another boundary */
 	const PcInput *input;		/* envelope; NULL for single files */
+	gint64 deadline;		/* monotonic time; 0: none (single files) */
+	gboolean expired;		/* the deadline passed: scan no further */
 } PcScan;
 
 typedef struct {
@@ -42,6 +44,11 @@ typedef struct {
 	/* Work that can start before the message is complete (DNS lists). */
 	void (*prefetch)(gpointer state, const char *client_address, const char *sender);
 } PcCheck;
+
+/* TRUE once the scan's deadline has passed; the first time, the message
+ * gets an error finding ("limit:deadline"), so an unfinished scan is
+ * never clean. */
+gboolean pc_scan_expired(PcScan *scan);
 
 /* Asks for libclamav's whole-message parse as a second opinion. */
 void pc_scan_want_second_opinion(PcScan *scan, const char *why);

@@ -93,6 +93,10 @@ pc_engine_new(const PcEngineOptions *options, GError **error)
 	engine->options.tmp_dir = g_strdup(options->tmp_dir);
 	if (engine->options.max_mime_depth == 0)
 		engine->options.max_mime_depth = 20;
+	if (engine->options.max_parts == 0)
+		engine->options.max_parts = PC_ENGINE_MAX_PARTS;
+	if (engine->options.scan_timeout_ms == 0)
+		engine->options.scan_timeout_ms = PC_ENGINE_SCAN_TIMEOUT_MS;
 	for (guint i = 0; i < PC_ENGINE_NCHECKS; i++) {
 		engine->states[i] = pc_engine_checks[i]->create(&engine->options, error);
 		if (engine->states[i] == NULL) {
@@ -132,6 +136,18 @@ pc_scan_want_second_opinion(PcScan *scan, const char *why)
 	if (strstr(scan->second_opinion->str, why) == NULL)
 		g_string_append_printf(scan->second_opinion, "%s%s",
 				       scan->second_opinion->len ? "," : "", why);
+}
+
+gboolean
+pc_scan_expired(PcScan *scan)
+{
+	if (scan->expired)
+		return TRUE;
+	if (scan->deadline == 0 || g_get_monotonic_time() < scan->deadline)
+		return FALSE;
+	scan->expired = TRUE;
+	pc_verdict_add(scan->verdict, "engine", PC_STATUS_ERROR, NULL, NULL, "limit:deadline");
+	return TRUE;
 }
 
 static void
@@ -209,8 +225,10 @@ pc_engine_scan_alternates(PcEngine *engine, PcScan *scan)
 		g_autoptr(PcVerdict) other = pc_verdict_new();
 		PcMime mime = { 0 };
 		PcScan alone = { copy->data, copy->len, &mime, scan->policy, scan->options, other,
-				 g_string_new(NULL), TRUE, scan->input };
+				 g_string_new(NULL), TRUE, scan->input, scan->deadline, FALSE };
 
+		if (pc_scan_expired(scan))
+			return;
 		pc_engine_run(engine, &alone);
 		pc_mime_clear(&mime);
 		g_string_free(alone.second_opinion, TRUE);
@@ -233,13 +251,15 @@ pc_engine_scan_alternates(PcEngine *engine, PcScan *scan)
 static void
 pc_engine_run(PcEngine *engine, PcScan *scan)
 {
-	pc_mime_parse(scan->data, scan->len, engine->options.max_mime_depth, scan->verdict,
-		      scan->mime);
+	pc_mime_parse(scan->data, scan->len, engine->options.max_mime_depth,
+		      engine->options.max_parts, scan->verdict, scan->mime);
 	if (scan->mime->structural_warnings > 0)
 		pc_scan_want_second_opinion(scan, "mime-defect");
 	for (guint i = 0; i < scan->verdict->objects->len; i++) {
 		const PcObject *object = g_ptr_array_index(scan->verdict->objects, i);
 
+		if (pc_scan_expired(scan))
+			return;
 		if (!object->container)
 			pc_engine_scan_leaf(engine, scan, i);
 	}
@@ -247,12 +267,23 @@ pc_engine_run(PcEngine *engine, PcScan *scan)
 		const PcCheck *check = pc_engine_checks[i];
 		g_autoptr(GError) error = NULL;
 
+		if (pc_scan_expired(scan))
+			return;
 		if (check->scan_message != NULL &&
 		    !check->scan_message(engine->states[i], scan, &error))
 			pc_engine_failed(scan->verdict, check, NULL, error);
 	}
 	if (!scan->alternate)
 		pc_engine_scan_alternates(engine, scan);
+}
+
+/* The caller's deadline, or scan_timeout_ms from now. */
+static gint64
+pc_engine_deadline(const PcEngine *engine, const PcInput *input)
+{
+	if (input->deadline != 0)
+		return input->deadline;
+	return g_get_monotonic_time() + (gint64)engine->options.scan_timeout_ms * 1000;
 }
 
 /* A spooled message is mapped read-only: GMime's parts and libclamav's
@@ -299,6 +330,7 @@ pc_engine_scan(PcEngine *engine, const PcInput *input, const PcPolicy *policy)
 		.verdict = verdict,
 		.second_opinion = g_string_new(NULL),
 		.input = input,
+		.deadline = pc_engine_deadline(engine, input),
 	};
 
 	scan.data = pc_engine_map(input, &scan.len, &error);
@@ -321,7 +353,8 @@ pc_engine_scan_file(PcEngine *engine, const guint8 *data, gsize len)
 	PcVerdict *verdict = pc_verdict_new();
 	PcObject *object = pc_object_new("1");
 	g_autoptr(GError) error = NULL;
-	PcScan scan = { data, len, NULL, &no_policy, &engine->options, verdict, NULL, FALSE, NULL };
+	PcScan scan = { data, len, NULL, &no_policy, &engine->options, verdict, NULL, FALSE, NULL,
+			 0, FALSE };
 
 	g_ptr_array_add(verdict->objects, object);
 	if (!pc_av_scan_file(engine->states[PC_ENGINE_AV], &scan, object, data, len, &error))

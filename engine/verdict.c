@@ -98,6 +98,58 @@ pc_finding_free(gpointer data)
 	g_free(finding);
 }
 
+/* Objects and findings are appended (by pc_verdict_add, the MIME walk or
+ * a test filling objects itself) and never removed, so the index only
+ * needs to catch up with what was appended since it last looked. */
+struct PcVerdictIndex {
+	GHashTable *objects;	/* path -> PcObject *, the first with that path */
+	guint objects_seen;
+	GHashTable *findings;	/* path -> GPtrArray of PcFinding * */
+	guint findings_seen;
+};
+
+static void
+pc_verdict_index_free(struct PcVerdictIndex *index)
+{
+	if (index == NULL)
+		return;
+	g_hash_table_unref(index->objects);
+	g_hash_table_unref(index->findings);
+	g_free(index);
+}
+
+static struct PcVerdictIndex *
+pc_verdict_index(const PcVerdict *verdict)
+{
+	PcVerdict *v = (PcVerdict *)verdict;	/* a cache: the verdict does not change */
+	struct PcVerdictIndex *index = v->index;
+
+	if (index == NULL) {
+		index = v->index = g_new0(struct PcVerdictIndex, 1);
+		/* keys are the objects' and findings' own paths */
+		index->objects = g_hash_table_new(g_str_hash, g_str_equal);
+		index->findings = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+							 (GDestroyNotify)g_ptr_array_unref);
+	}
+	for (; index->objects_seen < verdict->objects->len; index->objects_seen++) {
+		PcObject *o = g_ptr_array_index(verdict->objects, index->objects_seen);
+
+		if (!g_hash_table_contains(index->objects, o->path))
+			g_hash_table_insert(index->objects, o->path, o);
+	}
+	for (; index->findings_seen < verdict->findings->len; index->findings_seen++) {
+		PcFinding *f = g_ptr_array_index(verdict->findings, index->findings_seen);
+		GPtrArray *about = g_hash_table_lookup(index->findings, f->object);
+
+		if (about == NULL) {
+			about = g_ptr_array_new();
+			g_hash_table_insert(index->findings, f->object, about);
+		}
+		g_ptr_array_add(about, f);
+	}
+	return index;
+}
+
 PcVerdict *
 pc_verdict_new(void)
 {
@@ -113,6 +165,7 @@ pc_verdict_free(PcVerdict *verdict)
 {
 	if (verdict == NULL)
 		return;
+	pc_verdict_index_free(verdict->index);
 	g_ptr_array_unref(verdict->findings);
 	g_ptr_array_unref(verdict->objects);
 	g_free(verdict->mode);
@@ -126,13 +179,18 @@ pc_verdict_free(PcVerdict *verdict)
 PcObject *
 pc_verdict_object(const PcVerdict *verdict, const char *path)
 {
-	for (guint i = 0; path != NULL && i < verdict->objects->len; i++) {
-		PcObject *object = g_ptr_array_index(verdict->objects, i);
+	if (path == NULL)
+		return NULL;
+	return g_hash_table_lookup(pc_verdict_index(verdict)->objects, path);
+}
 
-		if (strcmp(object->path, path) == 0)
-			return object;
-	}
-	return NULL;
+PcFinding *const *
+pc_verdict_findings_about(const PcVerdict *verdict, const char *path, guint *n)
+{
+	GPtrArray *about = g_hash_table_lookup(pc_verdict_index(verdict)->findings, path);
+
+	*n = about ? about->len : 0;
+	return about ? (PcFinding *const *)about->pdata : NULL;
 }
 
 PcFinding *
@@ -262,14 +320,12 @@ static GPtrArray *
 pc_verdict_object_names(const PcVerdict *verdict, const char *path)
 {
 	GPtrArray *names = g_ptr_array_new();
+	guint n;
+	PcFinding *const *about = pc_verdict_findings_about(verdict, path, &n);
 
-	for (guint i = 0; i < verdict->findings->len; i++) {
-		const PcFinding *finding = g_ptr_array_index(verdict->findings, i);
-
-		if (strcmp(finding->object, path) == 0)
-			for (guint j = 0; j < finding->names->len; j++)
-				g_ptr_array_add(names, g_ptr_array_index(finding->names, j));
-	}
+	for (guint i = 0; i < n; i++)
+		for (guint j = 0; j < about[i]->names->len; j++)
+			g_ptr_array_add(names, g_ptr_array_index(about[i]->names, j));
 	return names;
 }
 

@@ -20,12 +20,17 @@
 #include "log.h"
 
 /* Past this backlog lessons are skipped: learning is best effort, and a
- * store that cannot keep up must not eat the daemon's memory. */
+ * store that cannot keep up must not eat the daemon's memory.  Counted in
+ * messages and in tokens: a lesson holds up to 10,000 tokens (about half
+ * a megabyte), ordinary mail a few hundred to a few thousand, so the
+ * token bound (some 50 MB) is what holds when the messages are fat. */
 #define PCM_AUTOLEARN_BACKLOG 1000
+#define PCM_AUTOLEARN_BACKLOG_TOKENS 1000000
 #define PCM_AUTOLEARN_BATCH 64
 
 typedef struct {
 	PcLesson *lesson;	/* NULL: the writer stops */
+	guint tokens;		/* pc_lesson_size(lesson), counted in the backlog */
 	char *dir;
 	char *queue_id;	/* as shown in the log */
 } PcmLessonJob;
@@ -33,12 +38,14 @@ typedef struct {
 static GMutex pcm_autolearn_lock;	/* guards starting and stopping the writer */
 static GAsyncQueue *pcm_autolearn_queue;
 static GThread *pcm_autolearn_thread;
+static gint pcm_autolearn_tokens;	/* atomic: tokens queued and not yet freed */
 
 static void
 pcm_lesson_job_free(gpointer data)
 {
 	PcmLessonJob *job = data;
 
+	g_atomic_int_add(&pcm_autolearn_tokens, -(gint)job->tokens);
 	pc_lesson_free(job->lesson);
 	g_free(job->dir);
 	g_free(job->queue_id);
@@ -118,9 +125,10 @@ pcm_autolearn_writer(gpointer data)
 	return NULL;
 }
 
-/* The queue, with its writer started on first use; NULL when too far behind. */
+/* The queue, with its writer started on first use; NULL when too far
+ * behind to take a lesson of this many tokens. */
 static GAsyncQueue *
-pcm_autolearn_queue_get(void)
+pcm_autolearn_queue_get(guint tokens)
 {
 	GAsyncQueue *queue;
 
@@ -131,7 +139,10 @@ pcm_autolearn_queue_get(void)
 	}
 	queue = pcm_autolearn_queue;
 	g_mutex_unlock(&pcm_autolearn_lock);
-	return g_async_queue_length(queue) < PCM_AUTOLEARN_BACKLOG ? queue : NULL;
+	if (g_async_queue_length(queue) >= PCM_AUTOLEARN_BACKLOG ||
+	    (guint)g_atomic_int_get(&pcm_autolearn_tokens) + tokens > PCM_AUTOLEARN_BACKLOG_TOKENS)
+		return NULL;
+	return queue;
 }
 
 /* Which class the message is learned as, or NULL: not a clear case. */
@@ -153,20 +164,25 @@ pcm_autolearn(const PcmMsg *msg, const PcVerdict *verdict, GString *log_extra)
 {
 	static PcmLogLimit behind;
 	const char *class = pcm_autolearn_class(msg, verdict);
+	g_autoptr(PcLesson) lesson = NULL;
 	GAsyncQueue *queue;
 	PcmLessonJob *job;
 
 	if (class == NULL)
 		return;
-	if ((queue = pcm_autolearn_queue_get()) == NULL) {
+	lesson = pc_lesson_from_verdict(verdict, strcmp(class, "spam") == 0, +1);
+	if ((queue = pcm_autolearn_queue_get(pc_lesson_size(lesson))) == NULL) {
 		pcm_log_limited(&behind, 300, LOG_WARNING, "autolearn: the Bayes store's writer "
-				"is %u messages behind; messages are not learned until it "
-				"catches up", PCM_AUTOLEARN_BACKLOG);
+				"is behind (%u messages or %u tokens queued); messages are not "
+				"learned until it catches up", PCM_AUTOLEARN_BACKLOG,
+				PCM_AUTOLEARN_BACKLOG_TOKENS);
 		g_string_append(log_extra, " autolearn=skipped");
 		return;
 	}
 	job = g_new0(PcmLessonJob, 1);
-	job->lesson = pc_lesson_from_verdict(verdict, strcmp(class, "spam") == 0, +1);
+	job->tokens = pc_lesson_size(lesson);
+	g_atomic_int_add(&pcm_autolearn_tokens, (gint)job->tokens);
+	job->lesson = g_steal_pointer(&lesson);
 	job->dir = g_strdup(msg->rt->conf->bayes_dir);
 	job->queue_id = g_strdup(msg->log_id);
 	g_async_queue_push(queue, job);

@@ -327,6 +327,8 @@ pcm_log_objects(GString *line, const PcVerdict *verdict, const PcDecision *decis
 	for (guint i = 0; i < verdict->objects->len; i++) {
 		const PcObject *object = g_ptr_array_index(verdict->objects, i);
 		const char *sep = "";
+		guint n;
+		PcFinding *const *about;
 
 		if (object->status == PC_STATUS_CLEAN)
 			continue;
@@ -338,13 +340,12 @@ pcm_log_objects(GString *line, const PcVerdict *verdict, const PcDecision *decis
 		pcm_log_append(line, object->detected_type ? object->detected_type :
 				object->declared_type, TRUE);
 		g_string_append_printf(line, " status=%s names=", pc_status_name(object->status));
-		for (guint f = 0; f < verdict->findings->len; f++) {
-			const PcFinding *finding = g_ptr_array_index(verdict->findings, f);
-
-			if (strcmp(finding->object, object->path) != 0 || finding->names->len == 0)
+		about = pc_verdict_findings_about(verdict, object->path, &n);
+		for (guint f = 0; f < n; f++) {
+			if (about[f]->names->len == 0)
 				continue;
 			g_string_append(line, sep);
-			pcm_log_append(line, g_ptr_array_index(finding->names, 0), TRUE);
+			pcm_log_append(line, g_ptr_array_index(about[f]->names, 0), TRUE);
 			sep = ",";
 		}
 		g_string_append_printf(line, " part_action=%s", pcm_part_action(object, decision));

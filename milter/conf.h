@@ -47,6 +47,8 @@ typedef struct {
 	guint max_scan_time;
 	/* [scan] (engine-wide) */
 	guint max_mime_depth;
+	guint max_parts;
+	guint scan_timeout;
 	guint64 part_memory_max;
 	guint max_archive_depth;
 	/* [scan] (per message), [filter], [policy]: the default policy */

@@ -116,6 +116,16 @@ const PcmKey pcm_conf_keys[] = {
 	{ "scan", "max_mime_depth", PCM_KEY_UINT, "20", 1, 100, NULL, F(max_mime_depth),
 	  "How deep multiparts and attached messages nest; deeper parts are not\n"
 	  "scanned and the message is unscannable (limit:mime-depth)." },
+	{ "scan", "max_parts", PCM_KEY_UINT, "1000", 1, 10000, NULL, F(max_parts),
+	  "Most MIME entities (parts, multiparts, attached messages) looked at in\n"
+	  "one message; past it the rest is not scanned and the message is\n"
+	  "unscannable (limit:mime-parts). Each part costs every check a call: a\n"
+	  "small message of thousands of empty parts would hold a scanning thread." },
+	{ "scan", "scan_timeout", PCM_KEY_UINT, "120", 1, 3600, NULL, F(scan_timeout),
+	  "Seconds one message may take to scan, all its parts and checks together;\n"
+	  "past it the scan stops and the message is an error (limit:deadline), so\n"
+	  "on_error applies (tempfail by default). Keep it below the MTA's milter\n"
+	  "timeout (Postfix milter_content_timeout, 300 s)." },
 	{ "scan", "max_archive_depth", PCM_KEY_UINT, "17", 1, 64, NULL, F(max_archive_depth),
 	  "How deep archives nest inside one attachment; deeper makes the attachment\n"
 	  "unscannable (limit:MaxRecursion)." },

@@ -232,9 +232,10 @@ pcm_log_started(const PcmRuntime *rt)
 		info->database_version, info->signatures);
 	pcm_log(LOG_NOTICE, "config %s; listening on %s; spool %s (in memory up to %s); "
 		"max_message_size=%s; scan_mode=%s; limits: scan %s, file %s, archive depth %u, "
-		"MIME depth %u, files %u, time %us", c->path ? c->path : "(built-in defaults)",
-		c->socket, c->spool_dir, mem, max, pc_scan_mode_name(c->policy.scan_mode), scan,
-		file, c->max_archive_depth, c->max_mime_depth, c->max_files, c->max_scan_time);
+		"MIME depth %u, MIME parts %u, files %u, time %us (message %us)",
+		c->path ? c->path : "(built-in defaults)", c->socket, c->spool_dir, mem, max,
+		pc_scan_mode_name(c->policy.scan_mode), scan, file, c->max_archive_depth,
+		c->max_mime_depth, c->max_parts, c->max_files, c->max_scan_time, c->scan_timeout);
 	pcm_log(LOG_NOTICE, "policy groups %u (group_conflict=%s); quarantine %s (%s); "
 		"notifications via %s, queue %s", c->groups->len,
 		c->group_conflict == PCM_CONFLICT_SPLIT ? "split" : "strictest",

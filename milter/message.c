@@ -91,7 +91,7 @@ pcm_msg_append(PcmMsg *msg, const void *data, gsize len)
 PcVerdict *
 pcm_msg_scan(PcmMsg *msg, const PcPolicy *policy)
 {
-	PcInput input;
+	PcInput input = { 0 };
 	PcVerdict *verdict;
 
 	if (msg->oversize) {

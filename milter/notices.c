@@ -66,15 +66,16 @@ pcm_notices_objects(const PcVerdict *verdict)
 		PcnObject item = { "", o->path, o->detected_type ? o->detected_type :
 				   o->declared_type ? o->declared_type : "", o->size,
 				   pc_status_name(o->status), "" };
+		guint n;
+		PcFinding *const *about;
 
 		if (o->status == PC_STATUS_CLEAN || o->container)
 			continue;
 		item.name = pc_object_name(o) ? pc_object_name(o) : "";
-		for (guint f = 0; f < verdict->findings->len; f++) {
-			const PcFinding *finding = g_ptr_array_index(verdict->findings, f);
-
-			if (strcmp(finding->object, o->path) == 0 && finding->names->len > 0) {
-				item.signature = g_ptr_array_index(finding->names, 0);
+		about = pc_verdict_findings_about(verdict, o->path, &n);
+		for (guint f = 0; f < n; f++) {
+			if (about[f]->names->len > 0) {
+				item.signature = g_ptr_array_index(about[f]->names, 0);
 				break;
 			}
 		}

@@ -21,6 +21,8 @@ pcm_runtime_engine_options(const PcmConfig *conf, PcEngineOptions *options)
 	options->max_file_size = conf->max_file_size;
 	options->max_recursion = conf->max_archive_depth;
 	options->max_mime_depth = conf->max_mime_depth;
+	options->max_parts = conf->max_parts;
+	options->scan_timeout_ms = conf->scan_timeout * 1000;
 	options->memory_max = conf->part_memory_max;
 	options->max_files = conf->max_files;
 	options->max_scan_time_ms = conf->max_scan_time * 1000;

@@ -17,7 +17,7 @@ pcm_scan_one(PcEngine *engine, const PcPolicy *policy, const char *path)
 	g_autoptr(GMappedFile) file = g_mapped_file_new(path, FALSE, &error);
 	g_autoptr(PcVerdict) verdict = NULL;
 	g_autofree char *json = NULL;
-	PcInput input = { (const guint8 *)"", 0, -1, NULL, NULL };
+	PcInput input = { (const guint8 *)"", 0, -1, NULL, NULL, 0 };
 
 	if (file == NULL) {
 		fprintf(stderr, "portcullis: %s\n", error->message);

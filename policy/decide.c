@@ -203,13 +203,15 @@ pc_object_action(const PcPolicy *policy, const PcVerdict *verdict, const PcObjec
 {
 	PcObjectAction best = PC_OBJ_PASS;
 
+	guint n;
+	PcFinding *const *about = pc_verdict_findings_about(verdict, object->path, &n);
+
 	*why = NULL;
-	for (guint i = 0; i < verdict->findings->len; i++) {
-		const PcFinding *finding = g_ptr_array_index(verdict->findings, i);
+	for (guint i = 0; i < n; i++) {
+		const PcFinding *finding = about[i];
 		PcObjectAction action = (PcObjectAction)policy->object_action[finding->status];
 
-		if (strcmp(finding->object, object->path) != 0 ||
-		    finding->status == PC_STATUS_CLEAN)
+		if (finding->status == PC_STATUS_CLEAN)
 			continue;
 		if (*why == NULL || pc_action_strength(action) > pc_action_strength(best)) {
 			best = action;
@@ -224,12 +226,14 @@ static char *
 pc_object_reasons(const PcVerdict *verdict, const PcObject *object)
 {
 	g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func(g_free);
+	guint n;
+	PcFinding *const *about = pc_verdict_findings_about(verdict, object->path, &n);
 
-	for (guint i = 0; i < verdict->findings->len; i++) {
-		const PcFinding *finding = g_ptr_array_index(verdict->findings, i);
+	for (guint i = 0; i < n; i++) {
+		const PcFinding *finding = about[i];
 		char *reason;
 
-		if (strcmp(finding->object, object->path) != 0 || finding->status == PC_STATUS_CLEAN)
+		if (finding->status == PC_STATUS_CLEAN)
 			continue;
 		reason = pc_finding_reason(finding);
 		if (g_ptr_array_find_with_equal_func(reasons, reason, g_str_equal, NULL))
@@ -274,36 +278,61 @@ pc_parent_path(const char *path)
 	return dot ? g_strndup(path, dot - path) : g_strdup("");
 }
 
+/* Siblings are counted by parent path and depth: "3.1" is the body of an
+ * attached message at depth 2, or the first part of its multipart "3.0"
+ * at depth 3. */
+static char *
+pc_sibling_key(const PcObject *object)
+{
+	g_autofree char *parent = pc_parent_path(object->path);
+
+	return g_strdup_printf("%u:%s", object->depth, parent);
+}
+
+static void
+pc_count(GHashTable *counts, char *key, int delta)
+{
+	int n = GPOINTER_TO_INT(g_hash_table_lookup(counts, key));
+
+	g_hash_table_insert(counts, key, GINT_TO_POINTER(n + delta));
+}
+
 /* A multipart must keep at least one part: removing its last one, or the
- * body of a single-part message, becomes a placeholder. */
+ * body of a single-part message, becomes a placeholder.  Counted once per
+ * parent, not per edit: a message may have thousands of parts. */
 static void
 pc_keep_one_child(const PcVerdict *verdict, GArray *edits)
 {
+	g_autoptr(GHashTable) siblings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+								NULL);
+	g_autoptr(GHashTable) removed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+							       NULL);
+
+	for (guint j = 0; j < verdict->objects->len; j++) {
+		const PcObject *o = g_ptr_array_index(verdict->objects, j);
+
+		if (strcmp(o->path, "0") != 0 && !g_str_has_suffix(o->path, ".0"))
+			pc_count(siblings, pc_sibling_key(o), +1);
+	}
+	for (guint i = 0; i < edits->len; i++) {
+		const PcEdit *edit = &g_array_index(edits, PcEdit, i);
+
+		if (edit->action == PC_OBJ_REMOVE)
+			pc_count(removed, pc_sibling_key(edit->object), +1);
+	}
 	for (guint i = 0; i < edits->len; i++) {
 		PcEdit *edit = &g_array_index(edits, PcEdit, i);
-		g_autofree char *parent = NULL;
-		guint siblings = 0, removed = 0;
+		g_autofree char *key = NULL;
 
 		if (edit->action != PC_OBJ_REMOVE)
 			continue;
-		parent = pc_parent_path(edit->object->path);
-		for (guint j = 0; j < verdict->objects->len; j++) {
-			const PcObject *o = g_ptr_array_index(verdict->objects, j);
-			g_autofree char *p = pc_parent_path(o->path);
-
-			if (o->depth == edit->object->depth && strcmp(p, parent) == 0 &&
-			    strcmp(o->path, "0") != 0 && !g_str_has_suffix(o->path, ".0"))
-				siblings++;
-		}
-		for (guint j = 0; j < edits->len; j++) {
-			const PcEdit *other = &g_array_index(edits, PcEdit, j);
-			g_autofree char *p = pc_parent_path(other->object->path);
-
-			if (other->action == PC_OBJ_REMOVE && strcmp(p, parent) == 0)
-				removed++;
-		}
-		if (edit->object->boundary == NULL || removed >= siblings)
+		key = pc_sibling_key(edit->object);
+		if (edit->object->boundary == NULL ||
+		    GPOINTER_TO_INT(g_hash_table_lookup(removed, key)) >=
+		    GPOINTER_TO_INT(g_hash_table_lookup(siblings, key))) {
 			edit->action = PC_OBJ_PLACEHOLDER;
+			pc_count(removed, g_steal_pointer(&key), -1);
+		}
 	}
 }
 
@@ -334,28 +363,45 @@ pc_decide_parts(const PcPolicy *policy, const PcVerdict *verdict, const char *ho
 	}
 }
 
-/* Inside an attached message: its body is not this message's body text. */
+/* Inside an attached message (some ancestor's path is one of
+ * attached): its body is not this message's body text. */
 static gboolean
-pc_in_attached_message(const PcVerdict *verdict, const PcObject *object)
+pc_in_attached_message(GHashTable *attached, const PcObject *object)
 {
-	for (guint i = 0; i < verdict->objects->len; i++) {
-		const PcObject *o = g_ptr_array_index(verdict->objects, i);
-		gsize n = strlen(o->path);
+	g_autofree char *path = g_strdup(object->path);
 
-		if (strcmp(o->declared_type, "message/rfc822") == 0 &&
-		    strncmp(object->path, o->path, n) == 0 && object->path[n] == '.')
+	for (char *dot = strrchr(path, '.'); dot != NULL; dot = strrchr(path, '.')) {
+		*dot = '\0';
+		if (g_hash_table_contains(attached, path))
 			return TRUE;
 	}
 	return FALSE;
 }
 
-static gboolean
-pc_has_edit(const GArray *edits, const PcObject *object)
+/* The paths of the message/rfc822 parts. */
+static GHashTable *
+pc_attached_messages(const PcVerdict *verdict)
 {
+	GHashTable *attached = g_hash_table_new(g_str_hash, g_str_equal);
+
+	for (guint i = 0; i < verdict->objects->len; i++) {
+		const PcObject *o = g_ptr_array_index(verdict->objects, i);
+
+		if (strcmp(o->declared_type, "message/rfc822") == 0)
+			g_hash_table_add(attached, o->path);
+	}
+	return attached;
+}
+
+/* The objects that already have an edit. */
+static GHashTable *
+pc_edited(const GArray *edits)
+{
+	GHashTable *edited = g_hash_table_new(NULL, NULL);
+
 	for (guint i = 0; i < edits->len; i++)
-		if (g_array_index(edits, PcEdit, i).object == object)
-			return TRUE;
-	return FALSE;
+		g_hash_table_add(edited, (gpointer)g_array_index(edits, PcEdit, i).object);
+	return edited;
 }
 
 /* The disclaimer goes on every body text part (both halves of a
@@ -366,9 +412,13 @@ pc_decide_disclaimer(const PcPolicy *policy, const PcVerdict *verdict, const cha
 		     PcDecision *out)
 {
 	const char *const values[] = { hostname, NULL };
+	g_autoptr(GHashTable) attached = NULL;
+	g_autoptr(GHashTable) edited = NULL;
 
 	if (verdict->signed_body && policy->signed_action != PC_SIGNED_MODIFY)
 		return;
+	attached = pc_attached_messages(verdict);
+	edited = pc_edited(out->edits);
 	for (guint i = 0; i < verdict->objects->len; i++) {
 		const PcObject *o = g_ptr_array_index(verdict->objects, i);
 		const char *text = strcmp(o->declared_type, "text/plain") == 0 ? policy->disclaimer_text :
@@ -377,8 +427,8 @@ pc_decide_disclaimer(const PcPolicy *policy, const PcVerdict *verdict, const cha
 		PcEdit edit = { o, PC_OBJ_DISCLAIMER, NULL, NULL };
 
 		if (text == NULL || *text == '\0' || o->container || o->attachment ||
-		    o->body_start < 0 || pc_has_edit(out->edits, o) ||
-		    pc_in_attached_message(verdict, o))
+		    o->body_start < 0 || g_hash_table_contains(edited, o) ||
+		    pc_in_attached_message(attached, o))
 			continue;
 		edit.notice = pc_template_render(text, pc_disclaimer_variables, values);
 		g_array_append_val(out->edits, edit);

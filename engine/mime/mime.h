@@ -2,7 +2,7 @@
  * NAME
  *	mime.h - the message as GMime parses it, and its decoded parts
  * SYNOPSIS
- *	pc_mime_parse(data, len, max_depth, verdict, &mime);
+ *	pc_mime_parse(data, len, max_depth, max_parts, verdict, &mime);
  *	for each leaf i: pc_mime_decode(mime.entities[i], ..., &blob);
  *	pc_mime_clear(&mime);
  * DESCRIPTION
@@ -12,8 +12,9 @@
  *	document order, with entities[] holding the matching GMime object.
  *	Parser warnings that mean another parser might see different parts
  *	are counted in structural_warnings, so the caller can ask for a
- *	second opinion.  Nesting beyond max_depth is not walked: that adds an
- *	unscannable finding ("limit:mime-depth"), never a silent clean.
+ *	second opinion.  Nesting beyond max_depth is not walked, nor any
+ *	entity past the first max_parts: that adds an unscannable finding
+ *	("limit:mime-depth", "limit:mime-parts"), never a silent clean.
  *
  *	pc_mime_decode() writes a leaf's decoded content to memory, or past
  *	memory_max to an unlinked file in tmp_dir that is then mapped, so a
@@ -60,8 +61,8 @@ typedef struct {
 } PcBlob;
 
 void pc_mime_global_init(void);
-void pc_mime_parse(const guint8 *data, gsize len, guint max_depth, PcVerdict *verdict,
-		   PcMime *mime);
+void pc_mime_parse(const guint8 *data, gsize len, guint max_depth, guint max_parts,
+		   PcVerdict *verdict, PcMime *mime);
 void pc_mime_clear(PcMime *mime);
 
 /* The message with one multipart's Content-Type field replaced so that

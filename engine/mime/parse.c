@@ -272,8 +272,32 @@ typedef struct {
 	PcMime *mime;
 	PcVerdict *verdict;
 	guint max_depth;
+	guint max_parts;
 	gboolean depth_reported;
+	gboolean parts_reported;
 } PcMimeWalk;
+
+/* Past either limit an entity is not walked; the first time, the message
+ * gets an unscannable finding, so what was not looked at is never clean. */
+static gboolean
+pc_mime_over_limit(PcMimeWalk *walk, guint depth)
+{
+	if (depth > walk->max_depth) {
+		if (!walk->depth_reported)
+			pc_verdict_add(walk->verdict, "mime", PC_STATUS_UNSCANNABLE, "message", NULL,
+				       "limit:mime-depth");
+		walk->depth_reported = TRUE;
+		return TRUE;
+	}
+	if (walk->mime->entities->len >= walk->max_parts) {
+		if (!walk->parts_reported)
+			pc_verdict_add(walk->verdict, "mime", PC_STATUS_UNSCANNABLE, "message", NULL,
+				       "limit:mime-parts");
+		walk->parts_reported = TRUE;
+		return TRUE;
+	}
+	return FALSE;
+}
 
 static void pc_mime_walk(PcMimeWalk *walk, GMimeObject *entity, const char *path,
 			 const char *prefix, guint depth, const char *boundary);
@@ -295,13 +319,8 @@ static void
 pc_mime_walk(PcMimeWalk *walk, GMimeObject *entity, const char *path, const char *prefix,
 	     guint depth, const char *boundary)
 {
-	if (depth > walk->max_depth) {
-		if (!walk->depth_reported)
-			pc_verdict_add(walk->verdict, "mime", PC_STATUS_UNSCANNABLE, "message", NULL,
-				       "limit:mime-depth");
-		walk->depth_reported = TRUE;
+	if (pc_mime_over_limit(walk, depth))
 		return;
-	}
 	pc_mime_add_object(walk->mime, walk->verdict, entity, path, depth, boundary);
 	if (GMIME_IS_MULTIPART(entity)) {
 		GMimeMultipart *multipart = GMIME_MULTIPART(entity);
@@ -309,7 +328,7 @@ pc_mime_walk(PcMimeWalk *walk, GMimeObject *entity, const char *path, const char
 		int count = g_mime_multipart_get_count(multipart);
 
 		pc_mime_note_boundaries(walk->mime, entity, inner);
-		for (int i = 0; i < count; i++) {
+		for (int i = 0; i < count && !walk->parts_reported; i++) {
 			g_autofree char *child = pc_mime_child_path(prefix, (guint)i + 1);
 
 			pc_mime_walk(walk, g_mime_multipart_get_part(multipart, i), child, child,
@@ -363,11 +382,12 @@ pc_mime_alt_clear(gpointer data)
 }
 
 void
-pc_mime_parse(const guint8 *data, gsize len, guint max_depth, PcVerdict *verdict, PcMime *mime)
+pc_mime_parse(const guint8 *data, gsize len, guint max_depth, guint max_parts,
+	      PcVerdict *verdict, PcMime *mime)
 {
 	g_autoptr(GMimeParser) parser = NULL;
 	GMimeParserOptions *options = g_mime_parser_options_new();
-	PcMimeWalk walk = { mime, verdict, max_depth, FALSE };
+	PcMimeWalk walk = { mime, verdict, max_depth, max_parts, FALSE, FALSE };
 
 	memset(mime, 0, sizeof(*mime));
 	mime->entities = g_ptr_array_new();

@@ -49,7 +49,15 @@ gboolean pc_bayes_classify(PcBayes *bayes, GPtrArray *tokens, guint min_learned,
 double pc_bayes_token_probability(guint32 spam, guint32 ham, guint64 nspam, guint64 nham);
 double pc_bayes_combine(const double *f, guint n);
 
-/* The tokens of a message (char *, unique). */
+/* The tokens of a message (char *, unique), from at most the first
+ * PC_BAYES_TEXT_MAX bytes of its body text and PC_BAYES_SET_MAX in all.
+ * Unbounded, 10 MB of distinct words made 2.5 million tokens (200 MB,
+ * kept on the verdict and queued for autolearn).  SpamAssassin's Bayes
+ * reads a bounded body too (body_part_scan_size, 50 KB a part): this is
+ * two such parts, a text and an HTML alternative.  Ordinary mail makes a
+ * few hundred to a few thousand tokens. */
+#define PC_BAYES_TEXT_MAX (100 * 1024)
+#define PC_BAYES_SET_MAX 10000
 GPtrArray *pc_bayes_tokens(const PcSpamView *view);
 
 #endif

@@ -57,7 +57,7 @@ pc_lesson_new(const guint8 *data, gsize len, gboolean spam, int delta)
 	PcSpamView view = { 0 };
 	PcLesson *l = g_new0(PcLesson, 1);
 
-	pc_mime_parse(data, len, 20, verdict, &mime);
+	pc_mime_parse(data, len, 20, PC_ENGINE_MAX_PARTS, verdict, &mime);
 	pc_spam_view_init(&view, &scan);
 	l->lesson = (PcBayesLesson){ pc_bayes_tokens(&view), spam, delta };
 	pc_spam_view_clear(&view);
@@ -84,6 +84,12 @@ pc_lesson_free(PcLesson *l)
 		return;
 	g_ptr_array_unref(l->lesson.tokens);
 	g_free(l);
+}
+
+guint
+pc_lesson_size(const PcLesson *l)
+{
+	return l->lesson.tokens->len;
 }
 
 gboolean

@@ -19,6 +19,10 @@
  *	with a message a postmaster can act on.  A check that fails during a
  *	scan adds a PC_STATUS_ERROR finding; pc_engine_scan() never fails
  *	silently and never returns NULL.  Nothing here writes to a log.
+ *	Limits that stop a scan early leave a finding, never a clean verdict:
+ *	more than max_parts MIME entities is unscannable ("limit:mime-parts",
+ *	the same on every retry), a scan past its deadline is an error
+ *	("limit:deadline": a retry under less load may finish).
  */
 #ifndef PORTCULLIS_ENGINE_H
 #define PORTCULLIS_ENGINE_H
@@ -48,6 +52,8 @@ typedef struct {
 	guint max_files;		/* files inside containers */
 	guint max_scan_time_ms;		/* wall clock per message */
 	guint max_mime_depth;		/* MIME and message/rfc822 nesting */
+	guint max_parts;		/* MIME entities walked; 0: PC_ENGINE_MAX_PARTS */
+	guint scan_timeout_ms;		/* wall clock per message; 0: PC_ENGINE_SCAN_TIMEOUT_MS */
 	guint64 memory_max;		/* decoded parts above this go to tmp_dir; 0: none */
 	gboolean digests;		/* record each part's SHA-256 (--scan) */
 	const char *spam_rules_dir;	/* *.cf spam rules; NULL or "": GTUBE only */
@@ -68,7 +74,18 @@ typedef struct {
 	int fd;
 	const char *client_address;	/* "192.0.2.1", "2001:db8::1" */
 	const char *sender;		/* envelope sender, "" for <> */
+	gint64 deadline;		/* g_get_monotonic_time() past which the scan
+					 * gives up; 0: scan_timeout_ms from now */
 } PcInput;
+
+/* Defaults of max_parts and scan_timeout_ms.  Every part costs each check
+ * a call, so a small message of empty parts is a cheap way to hold a
+ * scanning thread; a thousand MIME entities is far beyond what people
+ * send (MailScanner's "Maximum Attachments Per Message" and amavisd-new's
+ * $MAXFILES are limits of the same kind).  The deadline is well inside
+ * Postfix's milter_content_timeout (300 s), so the MTA hears our answer. */
+#define PC_ENGINE_MAX_PARTS 1000
+#define PC_ENGINE_SCAN_TIMEOUT_MS 120000
 
 typedef struct {
 	char *scanner_version;		/* "ClamAV 1.4.6" */

@@ -38,6 +38,8 @@ PcLesson *pc_lesson_new(const guint8 *data, gsize len, gboolean spam, int delta)
 /* From the tokens a scan kept (spam_tokens); NULL when it kept none. */
 PcLesson *pc_lesson_from_verdict(const PcVerdict *verdict, gboolean spam, int delta);
 void pc_lesson_free(PcLesson *lesson);
+/* Tokens it holds (at most 10,000): what it costs while queued. */
+guint pc_lesson_size(const PcLesson *lesson);
 /* All of them or none (one write transaction). */
 gboolean pc_learner_learn_lessons(PcLearner *learner, PcLesson *const *lessons, guint n,
 				  GError **error);

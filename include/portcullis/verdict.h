@@ -54,6 +54,8 @@ typedef struct {
 	char *dns_unanswered;	/* DNS list queries not answered in time, "a,b" */
 	GPtrArray *spam_tokens;	/* Bayes tokens when bayes_dir is set: learning
 				 * the message needs no second parse */
+	struct PcVerdictIndex *index;	/* objects and findings by path, built as
+					 * asked: a message has thousands of parts */
 } PcVerdict;
 
 PcVerdict *pc_verdict_new(void);
@@ -68,6 +70,12 @@ PcFinding *pc_verdict_add(PcVerdict *verdict, const char *source,
 
 /* The object with this path, or NULL. */
 PcObject *pc_verdict_object(const PcVerdict *verdict, const char *path);
+
+/* The findings about one path ("message" or a part), in the order they
+ * were added; *n of them (NULL when none).  Constant time per call, so
+ * per-object loops stay linear in the size of the message. */
+PcFinding *const *pc_verdict_findings_about(const PcVerdict *verdict, const char *path,
+					    guint *n);
 
 /* First name carried by a finding of the given status, or NULL. */
 const char *pc_verdict_first_name(const PcVerdict *verdict, PcStatus status);

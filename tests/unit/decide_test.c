@@ -239,6 +239,64 @@ test_decide_disclaimer(void)
 	pc_decision_clear(&d);
 }
 
+/* Every part of a multipart removed: the first becomes a placeholder so
+ * that the multipart keeps one, the others go (counted once per parent
+ * since messages with thousands of parts made this quadratic). */
+static void
+test_decide_keep_one_child(void)
+{
+	g_autoptr(PcmConfig) conf = pcm_conf_new();
+	g_autoptr(PcVerdict) v = decide_verdict(PC_STATUS_CLEAN, NULL, FALSE, 3);
+	PcDecision d;
+
+	for (guint i = 1; i <= 3; i++) {
+		g_autofree char *path = g_strdup_printf("%u", i);
+
+		pc_verdict_add(v, "av", PC_STATUS_INFECTED, path, "Eicar-Test", NULL);
+	}
+	conf->policy.block = 0;
+	conf->policy.object_action[PC_STATUS_INFECTED] = PC_OBJ_REMOVE;
+	pc_decide(&conf->policy, v, NULL, "mx.example", &d);
+	g_assert_cmpint(d.action, ==, PC_ACT_ACCEPT);
+	g_assert_cmpuint(d.edits->len, ==, 3);
+	g_assert_cmpint(g_array_index(d.edits, PcEdit, 0).action, ==, PC_OBJ_PLACEHOLDER);
+	g_assert_cmpint(g_array_index(d.edits, PcEdit, 1).action, ==, PC_OBJ_REMOVE);
+	g_assert_cmpint(g_array_index(d.edits, PcEdit, 2).action, ==, PC_OBJ_REMOVE);
+	pc_decision_clear(&d);
+}
+
+/* Text inside an attached message is not this message's body: no
+ * disclaimer there, however deep. */
+static void
+test_decide_disclaimer_attached(void)
+{
+	g_autoptr(PcmConfig) conf = pcm_conf_new();
+	g_autoptr(PcVerdict) v = decide_verdict(PC_STATUS_CLEAN, NULL, FALSE, 2);
+	const char *const paths[] = { "2.0", "2.1", "2.2" };
+	PcDecision d;
+
+	g_free(pc_verdict_object(v, "1")->declared_type);
+	pc_verdict_object(v, "1")->declared_type = g_strdup("text/plain");
+	g_free(pc_verdict_object(v, "2")->declared_type);
+	pc_verdict_object(v, "2")->declared_type = g_strdup("message/rfc822");
+	pc_verdict_object(v, "2")->container = TRUE;
+	for (guint i = 0; i < G_N_ELEMENTS(paths); i++) {
+		PcObject *o = pc_object_new(paths[i]);
+
+		o->declared_type = g_strdup(i == 0 ? "multipart/mixed" : "text/plain");
+		o->container = i == 0;
+		o->depth = i == 0 ? 2 : 3;
+		o->body_start = 500 + 10 * i;
+		o->body_end = o->body_start + 5;
+		g_ptr_array_add(v->objects, o);
+	}
+	conf->policy.disclaimer_text = g_strdup("-- \nchecked\n");
+	pc_decide(&conf->policy, v, NULL, "mx.example", &d);
+	g_assert_cmpuint(d.edits->len, ==, 1);
+	g_assert_cmpstr(g_array_index(d.edits, PcEdit, 0).object->path, ==, "1");
+	pc_decision_clear(&d);
+}
+
 typedef struct {
 	const char *name;
 	const char *text;
@@ -306,6 +364,8 @@ main(int argc, char **argv)
 	g_test_add_func("/decide/rename", test_decide_rename);
 	g_test_add_func("/decide/oversize", test_decide_oversize);
 	g_test_add_func("/decide/disclaimer", test_decide_disclaimer);
+	g_test_add_func("/decide/disclaimer-attached", test_decide_disclaimer_attached);
+	g_test_add_func("/decide/keep-one-child", test_decide_keep_one_child);
 	PC_TEST_ADD_CASES("/template", template_cases, test_template_case);
 	g_test_add_func("/template/default", test_template_default);
 	return g_test_run();

@@ -4,7 +4,8 @@
  * extension with RTL override, type mismatch), signature name -> status,
  * archive name listing (nested zip) through real libclamav, the clean
  * cache that must not hide detections or archive names, and splicing
- * edits into a message with every other byte kept.
+ * edits into a message with every other byte kept, and the limits that
+ * stop a scan (MIME parts, deadline) without ever making it clean.
  */
 #include "config.h"
 
@@ -41,7 +42,7 @@ test_engine(void)
 static PcVerdict *
 test_scan(const char *text, gsize len, const PcPolicy *policy)
 {
-	PcInput input = { (const guint8 *)text, len ? len : strlen(text), -1, NULL, NULL };
+	PcInput input = { (const guint8 *)text, len ? len : strlen(text), -1, NULL, NULL, 0 };
 
 	return pc_engine_scan(test_engine(), &input, policy);
 }
@@ -633,6 +634,68 @@ test_rewrite_empty_bodies(void)
 	g_assert_cmpstr(text, ==, ".x");
 	g_assert_cmpstr(gone, ==, "gone");
 	pc_rewrite_clear(&result);
+/* --- limits ------------------------------------------------------------------ */
+
+/* A multipart of n empty parts: n + 1 objects with the multipart. */
+static char *
+test_parts_message(guint n)
+{
+	GString *msg = g_string_new("Subject: parts\r\nMIME-Version: 1.0\r\n"
+				    "Content-Type: multipart/mixed; boundary=b\r\n\r\n");
+
+	for (guint i = 0; i < n; i++)
+		g_string_append(msg, "--b\r\nContent-Type: text/plain\r\n\r\n\r\n");
+	g_string_append(msg, "--b--\r\n");
+	return g_string_free(msg, FALSE);
+}
+
+static const PcFinding *
+test_finding_with(const PcVerdict *v, const char *detail)
+{
+	for (guint i = 0; i < v->findings->len; i++) {
+		const PcFinding *f = g_ptr_array_index(v->findings, i);
+
+		if (g_strcmp0(f->detail, detail) == 0)
+			return f;
+	}
+	return NULL;
+}
+
+/* max_parts objects are all scanned; one more is unscannable, and no
+ * more than max_parts objects are walked. */
+static void
+test_limit_mime_parts(void)
+{
+	g_autofree char *fits = test_parts_message(PC_ENGINE_MAX_PARTS - 1);
+	g_autofree char *over = test_parts_message(PC_ENGINE_MAX_PARTS);
+	g_autoptr(PcVerdict) ok = test_scan(fits, 0, NULL);
+	g_autoptr(PcVerdict) v = test_scan(over, 0, NULL);
+	const PcFinding *f = test_finding_with(v, "limit:mime-parts");
+
+	g_assert_cmpuint(ok->objects->len, ==, PC_ENGINE_MAX_PARTS);
+	g_assert_cmpint(ok->status, ==, PC_STATUS_CLEAN);
+	g_assert_null(test_finding_with(ok, "limit:mime-parts"));
+	g_assert_cmpuint(v->objects->len, <=, PC_ENGINE_MAX_PARTS);
+	g_assert_nonnull(f);
+	g_assert_cmpint(f->status, ==, PC_STATUS_UNSCANNABLE);
+	g_assert_cmpstr(f->object, ==, "message");
+	g_assert_cmpint(v->status, ==, PC_STATUS_UNSCANNABLE);
+}
+
+/* A deadline already past stops the scan: an error, never clean. */
+static void
+test_limit_deadline(void)
+{
+	const char msg[] = "Subject: late\r\n\r\nhello\r\n";
+	PcInput input = { (const guint8 *)msg, strlen(msg), -1, NULL, NULL, 1 };
+	g_autoptr(PcVerdict) v = pc_engine_scan(test_engine(), &input, NULL);
+	const PcFinding *f = test_finding_with(v, "limit:deadline");
+
+	g_assert_nonnull(f);
+	g_assert_cmpint(f->status, ==, PC_STATUS_ERROR);
+	g_assert_cmpint(v->status, ==, PC_STATUS_ERROR);
+	/* reported once, however many checks were left */
+	g_assert_cmpuint(v->findings->len, ==, 1);
 }
 
 int
@@ -660,6 +723,8 @@ main(int argc, char **argv)
 	g_test_add_func("/rewrite/injection/qp-disclaimer", test_injection_qp_disclaimer);
 	g_test_add_func("/rewrite/injection/refused", test_injection_refused);
 	g_test_add_func("/rewrite/injection/top-rename", test_injection_top_rename);
+	g_test_add_func("/limits/mime-parts", test_limit_mime_parts);
+	g_test_add_func("/limits/deadline", test_limit_deadline);
 	rc = g_test_run();
 	pc_engine_unref(test_engine_instance);
 	return rc;

@@ -426,7 +426,7 @@ test_engine_spam(void)
 	const char gtube[] = "Subject: t\r\n\r\n" PC_GTUBE "\r\n";
 	const char html[] = "Subject: offer\r\nContent-Type: text/html; charset=iso-8859-1\r\n"
 			    "\r\n<p>Cheap <b>p\xe9nis</b> pills</p>\r\n";
-	PcInput in = { (const guint8 *)gtube, strlen(gtube), -1, NULL, NULL };
+	PcInput in = { (const guint8 *)gtube, strlen(gtube), -1, NULL, NULL, 0 };
 	PcEngine *engine;
 	PcVerdict *v;
 	g_autoptr(GError) error = NULL;
@@ -439,7 +439,7 @@ test_engine_spam(void)
 	g_assert_cmpint(v->status, ==, PC_STATUS_SPAM);
 	g_assert_cmpstr(v->spam_tests, ==, "GTUBE");
 	pc_verdict_free(v);
-	in = (PcInput){ (const guint8 *)html, strlen(html), -1, NULL, NULL };
+	in = (PcInput){ (const guint8 *)html, strlen(html), -1, NULL, NULL, 0 };
 	v = pc_engine_scan(engine, &in, &policy);
 	g_assert_true(v->spam_scanned);
 	g_assert_cmpfloat(v->spam_score, ==, 3.5);
@@ -563,6 +563,78 @@ test_bayes_tokens(void)
 	pc_spam_view_clear(&v);
 }
 
+static gboolean
+test_has_token(const GPtrArray *tokens, const char *token)
+{
+	return g_ptr_array_find_with_equal_func((GPtrArray *)tokens, token, g_str_equal, NULL);
+}
+
+/* A huge body of distinct words: the set stops at PC_BAYES_SET_MAX, and
+ * the header, subject and URL tokens are still in it. */
+static void
+test_bayes_tokens_capped(void)
+{
+	PcSpamView v = { 0 };
+	g_autoptr(GPtrArray) t = NULL;
+
+	test_view(&v);
+	for (guint p = 0; p < 20; p++) {
+		GString *para = g_string_new(NULL);
+
+		for (guint i = 0; i < 3000; i++)
+			g_string_append_printf(para, "w%u ", p * 3000 + i);
+		g_ptr_array_add(v.body, g_string_free(para, FALSE));
+	}
+	t = pc_bayes_tokens(&v);
+	g_assert_cmpuint(t->len, <=, PC_BAYES_SET_MAX);
+	g_assert_cmpuint(t->len, >, PC_BAYES_SET_MAX / 2);
+	g_assert_true(test_has_token(t, "s:money"));
+	g_assert_true(test_has_token(t, "h:from:sales@pharma.example"));
+	g_assert_true(test_has_token(t, "u:pharma.example"));
+	g_assert_true(test_has_token(t, "w1000"));
+	g_assert_false(test_has_token(t, "w59999"));
+	pc_spam_view_clear(&v);
+}
+
+/* Body text past PC_BAYES_TEXT_MAX is not read, even when the set has
+ * room: the cost of a message is bounded by the budget, not its size. */
+static void
+test_bayes_tokens_text_budget(void)
+{
+	PcSpamView v = { 0 };
+	g_autoptr(GPtrArray) t = NULL;
+	GString *filler = g_string_new("earlyword");
+
+	test_view(&v);
+	while (filler->len < 2 * PC_BAYES_TEXT_MAX)
+		g_string_append(filler, " filler");
+	g_string_append(filler, " lateword");
+	g_ptr_array_add(v.body, g_string_free(filler, FALSE));
+	g_ptr_array_add(v.body, g_strdup("latepara"));
+	t = pc_bayes_tokens(&v);
+	g_assert_true(test_has_token(t, "earlyword"));
+	g_assert_true(test_has_token(t, "filler"));
+	g_assert_false(test_has_token(t, "lateword"));
+	g_assert_false(test_has_token(t, "latepara"));
+	pc_spam_view_clear(&v);
+}
+
+/* A lesson made from a huge message holds no more than the cap: that is
+ * what autolearn queues and counts against its backlog. */
+static void
+test_lesson_bounded(void)
+{
+	GString *msg = g_string_new("Subject: many words\r\nFrom: a@b.example\r\n\r\n");
+	g_autoptr(PcLesson) lesson = NULL;
+
+	for (guint i = 0; i < 50000; i++)
+		g_string_append_printf(msg, "word%u%s", i, i % 10 == 9 ? "\r\n" : " ");
+	lesson = pc_lesson_new((const guint8 *)msg->str, msg->len, TRUE, +1);
+	g_assert_cmpuint(pc_lesson_size(lesson), <=, PC_BAYES_SET_MAX);
+	g_assert_cmpuint(pc_lesson_size(lesson), >, PC_BAYES_SET_MAX / 2);
+	g_string_free(msg, TRUE);
+}
+
 /* Each registrable domain once, in order of first appearance, however
  * often it is linked (a repeated domain once corrupted the dedup set). */
 static void
@@ -577,7 +649,7 @@ test_uri_domains(void)
 			.verdict = verdict };
 	PcSpamView v = { 0 };
 
-	pc_mime_parse(scan.data, scan.len, 20, verdict, &mime);
+	pc_mime_parse(scan.data, scan.len, 20, PC_ENGINE_MAX_PARTS, verdict, &mime);
 	pc_spam_view_init(&v, &scan);
 	g_assert_cmpuint(v.uris->len, ==, 6);
 	g_assert_cmpuint(v.uri_domains->len, ==, 3);
@@ -656,6 +728,9 @@ main(int argc, char **argv)
 	g_test_add_func("/spam/bayes/math", test_bayes_math);
 	g_test_add_func("/spam/bayes/store", test_bayes_store);
 	g_test_add_func("/spam/bayes/tokens", test_bayes_tokens);
+	g_test_add_func("/spam/bayes/tokens-capped", test_bayes_tokens_capped);
+	g_test_add_func("/spam/bayes/tokens-text-budget", test_bayes_tokens_text_budget);
+	g_test_add_func("/spam/bayes/lesson-bounded", test_lesson_bounded);
 	g_test_add_func("/spam/url/domains", test_uri_domains);
 	g_test_add_func("/spam/url/normalise", test_url_normalise);
 	g_test_add_func("/spam/url/registrable", test_url_registrable);

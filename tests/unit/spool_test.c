@@ -44,7 +44,7 @@ spool_pattern(gsize len)
 static GByteArray *
 spool_read_back(PcmSpool *spool)
 {
-	PcInput input;
+	PcInput input = { 0 };
 	GByteArray *out = g_byte_array_new();
 
 	pcm_spool_input(spool, &input);

@@ -1,6 +1,7 @@
 /*
  * Unit tests for engine/verdict.c and a real engine scan: the verdict
- * status is the most severe finding; the engine with the test signatures
+ * status is the most severe finding; objects and findings are found by
+ * path as a scan of the lists would; the engine with the test signatures
  * finds EICAR in memory and in an fd, and refuses an empty database.
  */
 #include "config.h"
@@ -34,6 +35,46 @@ test_verdict_severity(void)
 	g_assert_cmpuint(v->findings->len, ==, 4);
 }
 
+/* The by-path index answers as a scan of the lists would: findings in
+ * the order added, objects appended before or after it was first used
+ * (the MIME walk and tests fill objects directly), the first object of a
+ * path when two share it. */
+static void
+test_verdict_index(void)
+{
+	g_autoptr(PcVerdict) v = pc_verdict_new();
+	PcObject *first = pc_object_new("2"), *twin = pc_object_new("2");
+	PcFinding *const *about;
+	guint n;
+
+	g_ptr_array_add(v->objects, pc_object_new("1"));
+	pc_verdict_add(v, "av", PC_STATUS_INFECTED, "1", "A", NULL);
+	pc_verdict_add(v, "filter", PC_STATUS_FILTERED, "2", "B", NULL);
+	pc_verdict_add(v, "mime", PC_STATUS_UNSCANNABLE, NULL, NULL, "limit:mime-parts");
+	pc_verdict_add(v, "av", PC_STATUS_SUSPICIOUS, "1", "C", NULL);
+	about = pc_verdict_findings_about(v, "1", &n);
+	g_assert_cmpuint(n, ==, 2);
+	g_assert_cmpstr(g_ptr_array_index(about[0]->names, 0), ==, "A");
+	g_assert_cmpstr(g_ptr_array_index(about[1]->names, 0), ==, "C");
+	g_assert_cmpint(pc_verdict_object(v, "1")->status, ==, PC_STATUS_INFECTED);
+	about = pc_verdict_findings_about(v, "message", &n);
+	g_assert_cmpuint(n, ==, 1);
+	g_assert_cmpstr(about[0]->detail, ==, "limit:mime-parts");
+	g_assert_null(pc_verdict_findings_about(v, "3", &n));
+	g_assert_cmpuint(n, ==, 0);
+	/* objects appended after the index was built */
+	g_assert_null(pc_verdict_object(v, "2"));
+	g_ptr_array_add(v->objects, first);
+	g_ptr_array_add(v->objects, twin);
+	g_assert_true(pc_verdict_object(v, "2") == first);
+	pc_verdict_add(v, "filter", PC_STATUS_FILTERED, "2", "D", NULL);
+	g_assert_cmpint(first->status, ==, PC_STATUS_FILTERED);
+	g_assert_cmpint(twin->status, ==, PC_STATUS_CLEAN);
+	about = pc_verdict_findings_about(v, "2", &n);
+	g_assert_cmpuint(n, ==, 2);
+	g_assert_cmpstr(g_ptr_array_index(about[1]->names, 0), ==, "D");
+}
+
 static PcEngine *
 test_engine(const char *dir, GError **error)
 {
@@ -52,8 +93,8 @@ test_engine_scan(void)
 	g_autoptr(GError) error = NULL;
 	PcEngine *engine = test_engine(sigs, &error);
 	const char *text = "Subject: x\r\n\r\nbody " EICAR "\r\n";
-	PcInput mem = { (const guint8 *)text, strlen(text), -1, NULL, NULL };
-	PcInput clean = { (const guint8 *)"Subject: x\r\n\r\nhi\r\n", 18, -1, NULL, NULL };
+	PcInput mem = { (const guint8 *)text, strlen(text), -1, NULL, NULL, 0 };
+	PcInput clean = { (const guint8 *)"Subject: x\r\n\r\nhi\r\n", 18, -1, NULL, NULL, 0 };
 	g_autofree char *path = NULL;
 	int fd = g_file_open_tmp("engine-test-XXXXXX", &path, NULL);
 	PcVerdict *v;
@@ -70,7 +111,7 @@ test_engine_scan(void)
 	pc_verdict_free(v);
 
 	g_assert_cmpint(write(fd, text, strlen(text)), ==, (int)strlen(text));
-	v = pc_engine_scan(engine, &(PcInput){ NULL, strlen(text), fd, NULL, NULL }, NULL);
+	v = pc_engine_scan(engine, &(PcInput){ NULL, strlen(text), fd, NULL, NULL, 0 }, NULL);
 	g_assert_cmpint(v->status, ==, PC_STATUS_INFECTED);
 	pc_verdict_free(v);
 	close(fd);
@@ -99,6 +140,7 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_assert_true(pc_engine_global_init(NULL, NULL));
 	g_test_add_func("/verdict/severity", test_verdict_severity);
+	g_test_add_func("/verdict/index", test_verdict_index);
 	g_test_add_func("/engine/scan", test_engine_scan);
 	g_test_add_func("/engine/no-database", test_engine_no_database);
 	return g_test_run();
