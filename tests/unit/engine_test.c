@@ -346,31 +346,44 @@ test_rewrite_rename(void)
 		"--b\r\nContent-Type: text/plain\r\n\r\ntail part\r\n--b--\r\nepilogue\r\n");
 }
 
-/* Decoded text of part path in a message made of headers + body. */
-static char *
-test_decoded(const char *headers, const GByteArray *body, int index)
+/* Parts of a rewritten body under its message's headers: their count and,
+ * with text, the decoded text of part index. */
+static int
+test_reparse(const char *headers, const GByteArray *body, int index, char **text)
 {
 	g_autoptr(GByteArray) all = g_byte_array_new();
 	g_autoptr(GMimeStream) stream = NULL;
 	g_autoptr(GMimeParser) parser = NULL;
 	GMimeMessage *message;
-	GMimeObject *part;
-	g_autoptr(GMimeStream) out = NULL;
-	GByteArray *text = g_byte_array_new();
-	char *result;
+	GMimeObject *top;
+	int count;
 
 	g_byte_array_append(all, (const guint8 *)headers, (guint)strlen(headers));
 	g_byte_array_append(all, body->data, body->len);
 	stream = g_mime_stream_mem_new_with_buffer((const char *)all->data, all->len);
 	parser = g_mime_parser_new_with_stream(stream);
 	message = g_mime_parser_construct_message(parser, NULL);
-	part = g_mime_multipart_get_part(GMIME_MULTIPART(g_mime_message_get_mime_part(message)),
-					 index);
-	out = g_mime_stream_mem_new_with_byte_array(text);
-	g_mime_data_wrapper_write_to_stream(g_mime_part_get_content(GMIME_PART(part)), out);
-	result = g_strndup((const char *)text->data, text->len);
+	top = g_mime_message_get_mime_part(message);
+	count = GMIME_IS_MULTIPART(top) ? g_mime_multipart_get_count(GMIME_MULTIPART(top)) : 1;
+	if (text != NULL) {
+		GMimeObject *part = g_mime_multipart_get_part(GMIME_MULTIPART(top), index);
+		GByteArray *bytes = g_byte_array_new();
+		g_autoptr(GMimeStream) out = g_mime_stream_mem_new_with_byte_array(bytes);
+
+		g_mime_data_wrapper_write_to_stream(g_mime_part_get_content(GMIME_PART(part)), out);
+		*text = g_strndup((const char *)bytes->data, bytes->len);
+	}
 	g_object_unref(message);
-	return result;
+	return count;
+}
+
+static char *
+test_decoded(const char *headers, const GByteArray *body, int index)
+{
+	char *text = NULL;
+
+	test_reparse(headers, body, index, &text);
+	return text;
 }
 
 #define DISCLAIMER_HEADERS \
@@ -412,37 +425,6 @@ test_rewrite_disclaimer(void)
 	g_assert_cmpstr(latin, ==, "caf\xe9 au lait\r\n-- \r\nScann\xe9 ?");
 	g_assert_cmpstr(html, ==, "<html><body><p>hi</p><p>Scanned</p></body></html>");
 	pc_rewrite_clear(&result);
-}
-
-/* Parts of a rewritten body under the REWRITE_MSG headers: their count and
- * the decoded text of part index. */
-static int
-test_reparse(const char *headers, const GByteArray *body, int index, char **text)
-{
-	g_autoptr(GByteArray) all = g_byte_array_new();
-	g_autoptr(GMimeStream) stream = NULL;
-	g_autoptr(GMimeParser) parser = NULL;
-	GMimeMessage *message;
-	GMimeObject *top;
-	int count;
-
-	g_byte_array_append(all, (const guint8 *)headers, (guint)strlen(headers));
-	g_byte_array_append(all, body->data, body->len);
-	stream = g_mime_stream_mem_new_with_buffer((const char *)all->data, all->len);
-	parser = g_mime_parser_new_with_stream(stream);
-	message = g_mime_parser_construct_message(parser, NULL);
-	top = g_mime_message_get_mime_part(message);
-	count = GMIME_IS_MULTIPART(top) ? g_mime_multipart_get_count(GMIME_MULTIPART(top)) : 1;
-	if (text != NULL) {
-		GMimeObject *part = g_mime_multipart_get_part(GMIME_MULTIPART(top), index);
-		GByteArray *bytes = g_byte_array_new();
-		g_autoptr(GMimeStream) out = g_mime_stream_mem_new_with_byte_array(bytes);
-
-		g_mime_data_wrapper_write_to_stream(g_mime_part_get_content(GMIME_PART(part)), out);
-		*text = g_strndup((const char *)bytes->data, bytes->len);
-	}
-	g_object_unref(message);
-	return count;
 }
 
 #define REWRITE_HEADERS \
@@ -634,6 +616,8 @@ test_rewrite_empty_bodies(void)
 	g_assert_cmpstr(text, ==, ".x");
 	g_assert_cmpstr(gone, ==, "gone");
 	pc_rewrite_clear(&result);
+}
+
 /* --- limits ------------------------------------------------------------------ */
 
 /* A multipart of n empty parts: n + 1 objects with the multipart. */
