@@ -19,7 +19,6 @@
  */
 #include "config.h"
 
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gmime/gmime.h>
@@ -27,6 +26,7 @@
 #include <portcullis/rewrite.h>
 
 #include "decide.h"
+#include "fuzz.h"
 #include "template.h"
 
 static PcEngine *fuzz_engine;
@@ -62,16 +62,6 @@ fuzz_field(FuzzReader *r)
 	return out;
 }
 
-static void
-fuzz_trap(int sig)
-{
-	(void)sig;
-	abort();
-}
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const guint8 *data, size_t len);
-
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -86,15 +76,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		.max_files = 10, .max_scan_time_ms = 5000, .max_mime_depth = 8,
 		.memory_max = 256 << 10,
 	};
-	g_autoptr(GError) error = NULL;
-
 	(void)argc;
-	signal(SIGTRAP, fuzz_trap);
-	if (!pc_engine_global_init(NULL, &error) ||
-	    (fuzz_engine = pc_engine_new(&options, &error)) == NULL) {
-		fprintf(stderr, "fuzz-rewrite: %s\n", error->message);
-		exit(1);
-	}
+	fuzz_engine = fuzz_engine_start("fuzz-rewrite", &options);
 	return 0;
 }
 
@@ -268,7 +251,7 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t len)
 	PcPolicy policy = { .filter_enabled = TRUE, .scan_mode = PC_SCAN_PARTS };
 	g_autoptr(PcVerdict) verdict = NULL;
 	g_autoptr(GError) error = NULL;
-	PcInput input = { NULL, 0, -1 };
+	PcInput input = { .fd = -1 };
 	PcDecision decision;
 	PcRewrite result;
 

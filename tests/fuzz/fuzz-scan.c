@@ -16,7 +16,6 @@
  */
 #include "config.h"
 
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <glib/gstdio.h>
@@ -24,6 +23,7 @@
 #include <portcullis/rewrite.h>
 
 #include "decide.h"
+#include "fuzz.h"
 
 static PcEngine *fuzz_engine;
 static PcPolicy fuzz_policy;
@@ -54,17 +54,6 @@ fuzz_policy_init(void)
 	fuzz_policy.disclaimer_html = "<p>checked</p>";
 }
 
-/* GLib's g_error() traps; libFuzzer saves the input only on abort. */
-static void
-fuzz_trap(int sig)
-{
-	(void)sig;
-	abort();
-}
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const guint8 *data, size_t len);
-
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -83,15 +72,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		.max_files = 200, .max_scan_time_ms = 5000, .max_mime_depth = 20,
 		.memory_max = 256 << 10,
 	};
-	g_autoptr(GError) error = NULL;
-
 	(void)argc;
-	signal(SIGTRAP, fuzz_trap);
-	if (!pc_engine_global_init(NULL, &error) ||
-	    (fuzz_engine = pc_engine_new(&options, &error)) == NULL) {
-		fprintf(stderr, "fuzz-scan: %s\n", error->message);
-		exit(1);
-	}
+	fuzz_engine = fuzz_engine_start("fuzz-scan", &options);
 	fuzz_policy_init();
 	return 0;
 }
@@ -99,7 +81,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const guint8 *data, size_t len)
 {
-	PcInput input = { data, len, -1 };
+	PcInput input = { .data = data, .len = len, .fd = -1 };
 	g_autoptr(PcVerdict) verdict = NULL;
 	PcRewrite result;
 	PcDecision decision;
