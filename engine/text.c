@@ -64,3 +64,21 @@ pc_text_display(const char *text, gsize max)
 	}
 	return g_string_free(out, FALSE);
 }
+
+char *
+pc_text_ascii(const char *text, gsize max)
+{
+	GString *out = g_string_sized_new(MIN(strlen(text), max));
+
+	for (const char *p = text; *p != '\0' && out->len < max;) {
+		guchar byte = (guchar)*p;
+		gunichar c = byte < 0x80 ? byte : g_utf8_get_char_validated(p, -1);
+
+		if (byte == '\r' || byte == '\n' || byte == '\t')
+			g_string_append_c(out, ' ');
+		else
+			g_string_append_c(out, byte >= 0x20 && byte < 0x7f ? (char)byte : '?');
+		p = byte >= 0x80 && c < 0x110000 ? g_utf8_next_char(p) : p + 1;
+	}
+	return g_string_free(out, FALSE);
+}

@@ -53,10 +53,9 @@ pc_finding_reason(const PcFinding *finding)
 }
 
 /* The reply is SMTP text and names in it come from databases and senders:
- * printable ASCII only.  CR/LF make libmilter refuse the reply, a lone '%'
- * makes Sendmail drop it (smfi_setreply(3)): both become spaces; any other
- * control or 8-bit character (one UTF-8 character or one stray byte)
- * becomes '?'.  The text stops below libmilter's MAXREPLYLEN (980). */
+ * printable ASCII only (pc_text_ascii).  A lone '%' makes Sendmail drop the
+ * reply (smfi_setreply(3)): it becomes a space.  The text stops below
+ * libmilter's MAXREPLYLEN (980). */
 #define PC_REPLY_MAX 900
 static char *
 pc_reply_text(const char *template, const char *reason, const char *virus)
@@ -64,19 +63,12 @@ pc_reply_text(const char *template, const char *reason, const char *virus)
 	const char *const names[] = { "reason", "virus", NULL };
 	const char *const values[] = { reason, virus ? virus : reason, NULL };
 	g_autofree char *text = pc_template_render(template, names, values);
-	GString *out = g_string_sized_new(strlen(text));
+	char *out = pc_text_ascii(text, PC_REPLY_MAX);
 
-	for (const char *p = text; *p != '\0' && out->len < PC_REPLY_MAX;) {
-		guchar byte = (guchar)*p;
-		gunichar c = byte < 0x80 ? byte : g_utf8_get_char_validated(p, -1);
-
-		if (byte == '\r' || byte == '\n' || byte == '%')
-			g_string_append_c(out, ' ');
-		else
-			g_string_append_c(out, byte >= 0x20 && byte < 0x7f ? (char)byte : '?');
-		p = byte >= 0x80 && c < 0x110000 ? g_utf8_next_char(p) : p + 1;
-	}
-	return g_string_free(out, FALSE);
+	for (char *p = out; *p; p++)
+		if (*p == '%')
+			*p = ' ';
+	return out;
 }
 
 static void
@@ -481,7 +473,9 @@ pc_status_header(const PcVerdict *verdict, const GArray *edits)
 		{ PC_OBJ_PLACEHOLDER, "replaced" }, { PC_OBJ_REMOVE, "removed" },
 		{ PC_OBJ_RENAME, "renamed" },
 	};
-	g_autofree char *what = pc_verdict_describe_only(verdict, PC_STATUSES_NOT_SPAM);
+	g_autofree char *described = pc_verdict_describe_only(verdict, PC_STATUSES_NOT_SPAM);
+	/* A header line: a detail may hold a sender's text (a boundary, a name). */
+	g_autofree char *what = pc_text_ascii(described, 200);
 	GString *out = g_string_new(what);
 
 	out->str[0] = g_ascii_toupper(out->str[0]);

@@ -15,6 +15,11 @@
  *	pc_text_display() is for text a person reads: the same controls
  *	dropped, bidirectional and line or paragraph separators shown as
  *	"<U+202E>", and at most max characters (then "...").
+ *
+ *	pc_text_ascii() is for protocol text (SMTP replies, header values):
+ *	printable ASCII only, line breaks and tabs as spaces, any other
+ *	control or 8-bit character (one UTF-8 character or one stray byte)
+ *	as '?', at most max bytes.
  */
 #ifndef PC_TEXT_H
 #define PC_TEXT_H
@@ -23,6 +28,7 @@
 
 char *pc_text_name(const char *raw);
 char *pc_text_display(const char *text, gsize max);
+char *pc_text_ascii(const char *text, gsize max);
 gboolean pc_text_is_control(gunichar c);
 
 #endif

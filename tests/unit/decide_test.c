@@ -69,11 +69,16 @@ static const DecideCase decide_cases[] = {
 	{ "reply-template-sanitised", PC_STATUS_INFECTED, "Eicar-Test", FALSE, FALSE, 2,
 	  "policy.reject_message=No {virus} here, 100%", NULL, PC_ACT_REJECT, "550",
 	  "No Eicar-Test here, 100 ", NULL, -1 },
-	/* Control and 8-bit characters of a name (one '?' per UTF-8 character
-	 * or stray byte) never reach the SMTP reply. */
+	/* Control and 8-bit characters of a name (a tab as a space, one '?'
+	 * per UTF-8 character or stray byte) never reach the SMTP reply. */
 	{ "reply-printable-ascii", PC_STATUS_INFECTED, "A\tB\x1b" "C\xc3\xa9" "D\xff" "E\r\nF%\x7f",
 	  FALSE, FALSE, 2, NULL, NULL, PC_ACT_REJECT, "550",
-	  "Message rejected: virus A?B?C?D?E  F ? found", NULL, -1 },
+	  "Message rejected: virus A B?C?D?E  F ? found", NULL, -1 },
+	/* Nor the X-Virus-Status header: a detail or name there can be the
+	 * sender's text (an alternative boundary, say). */
+	{ "header-printable-ascii", PC_STATUS_INFECTED, "Evil\r\nX-Injected: yes\xc3\xa9",
+	  FALSE, FALSE, 2, "policy.block=unscannable", "policy.infected_action=pass", PC_ACT_ACCEPT,
+	  NULL, NULL, "Infected (Evil  X-Injected: yes?)", -1 },
 	{ "block-discard", PC_STATUS_INFECTED, "Eicar-Test", FALSE, FALSE, 2,
 	  "policy.block_action=discard", NULL, PC_ACT_DISCARD, NULL, NULL, NULL, -1 },
 	{ "block-quarantine", PC_STATUS_INFECTED, "Eicar-Test", FALSE, FALSE, 2,
