@@ -24,7 +24,7 @@ output_has() { # pattern, expected exit status, command...
 	[ "$got" -eq "$want" ] && grep -q -- "$pat" "$work/cmd"
 }
 P=$PC_PORTCULLIS
-echo "1..25"
+echo "1..27"
 check "--help documents signals and Postfix settings" \
 	output_has "milter_default_action = tempfail" 0 "$P" --help
 check "--version names libmilter, ClamAV and the database" \
@@ -132,3 +132,18 @@ check "portcullisctl forget takes a message back out" sh -c \
 	 '$C' -c /dev/null $B stats | grep -q '1 spam, 0 ham learned'"
 check "portcullisctl learn without --spam or --ham is an error" \
 	output_has "learn --spam|--ham PATH" 1 "$C" -c /dev/null $B learn "$work/learn/spam.eml"
+
+# libclamav's scratch directory (spool_dir) missing: a scan it cannot do is
+# an error, never clean (it used to report an infected zip and EICAR clean).
+zip64=$(base64 -w 76 /usr/share/clamav-testfiles/clam.zip)
+printf 'Subject: z\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nhi\n--b\nContent-Type: application/zip; name=c.zip\nContent-Transfer-Encoding: base64\n\n%s\n--b--\n' \
+	"$zip64" > "$work/zip.eml"
+printf 'Subject: e\n\n%s\n' 'X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*' \
+	> "$work/eicar.eml"
+for m in zip eicar; do
+	rm -rf "$work/gone"
+	check "--scan with spool_dir missing: $m.eml is not clean (exit 1 or 2)" sh -c \
+		"'$P' -c /dev/null -o av.database_dir='$PC_SIGS' -o message.spool_dir='$work/gone' \
+		 --scan '$work/$m.eml' > '$work/$m.json' 2>&1; rc=\$?; cat '$work/$m.json';
+		 [ \$rc = 1 ] || [ \$rc = 2 ]"
+done
