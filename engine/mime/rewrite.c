@@ -508,12 +508,16 @@ pc_edit(PcRewriter *rw, const PcEdit *edit, GError **error)
 	return TRUE;
 }
 
+/* By start, then by end: text inserted at an offset (a disclaimer in an
+ * empty body) goes before a range removed from there (the next part). */
 static gint
 pc_splice_compare(gconstpointer a, gconstpointer b)
 {
 	const PcSplice *x = a, *y = b;
 
-	return x->start < y->start ? -1 : x->start > y->start ? 1 : 0;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->end < y->end ? -1 : x->end > y->end ? 1 : 0;
 }
 
 static void

@@ -618,6 +618,30 @@ test_rewrite_empty_bodies(void)
 	pc_rewrite_clear(&result);
 }
 
+/* A disclaimer in an empty body and the removal of the next part start at
+ * the same offset: both are done (fuzz-rewrite: "edits overlap"). */
+static void
+test_rewrite_empty_then_removed(void)
+{
+	const char *raw = EMPTY_MSG;
+	g_autoptr(PcVerdict) v = test_scan(raw, 0, NULL);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GArray) edits = g_array_new(FALSE, TRUE, sizeof(PcEdit));
+	PcEdit removal = { pc_verdict_object(v, "2"), PC_OBJ_REMOVE, NULL, NULL };
+	PcEdit disclaimer = { pc_verdict_object(v, "1"), PC_OBJ_DISCLAIMER, g_strdup(".x"), NULL };
+	g_autofree char *text = NULL;
+	PcRewrite result;
+
+	g_array_set_clear_func(edits, (GDestroyNotify)pc_edit_clear);
+	g_array_append_val(edits, removal);
+	g_array_append_val(edits, disclaimer);
+	g_assert_true(pc_rewrite((const guint8 *)raw, strlen(raw), v, edits, &result, &error));
+	g_assert_no_error(error);
+	g_assert_cmpint(test_reparse(REWRITE_HEADERS, result.body, 0, &text), ==, 1);
+	g_assert_cmpstr(text, ==, ".x");
+	pc_rewrite_clear(&result);
+}
+
 /* --- limits ------------------------------------------------------------------ */
 
 /* A multipart of n empty parts: n + 1 objects with the multipart. */
@@ -702,6 +726,7 @@ main(int argc, char **argv)
 	g_test_add_func("/rewrite/disclaimer", test_rewrite_disclaimer);
 	g_test_add_func("/rewrite/disclaimer-fits", test_rewrite_disclaimer_fits);
 	g_test_add_func("/rewrite/empty-bodies", test_rewrite_empty_bodies);
+	g_test_add_func("/rewrite/empty-then-removed", test_rewrite_empty_then_removed);
 	g_test_add_func("/rewrite/injection/notice", test_injection_notice);
 	g_test_add_func("/rewrite/injection/rename", test_injection_rename);
 	g_test_add_func("/rewrite/injection/qp-disclaimer", test_injection_qp_disclaimer);
