@@ -282,6 +282,10 @@ pcq_release_accept(const char *dir, GBytes *key, const char *value, gint64 now,
 
 	*id = NULL;
 	*reason = NULL;
+	if (*dir == '\0') {
+		*reason = g_strdup("no such entry");
+		return FALSE;
+	}
 	if (!pcq_release_check_mac(key, value, now, recipients, message, len, &mark_id, &time,
 				   &mac, reason))
 		return FALSE;
