@@ -64,6 +64,8 @@ static const char pcc_help[] =
 	"    quarantine_dir/ID.eml    a quarantined message, exactly as received\n"
 	"    quarantine_dir/ID.meta   its metadata (envelope, client, group, findings)\n"
 	"    quarantine_dir/.index/   the index (SQLite) (rebuilt by quarantine reindex)\n"
+	"    quarantine_dir/.used-marks/  release marks that let their message through\n"
+	"                             (each passes once; removed when expired)\n"
 	"    release_key_file         the secret that signs released messages\n"
 	"\n"
 	"EXAMPLES\n"

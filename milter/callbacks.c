@@ -395,7 +395,9 @@ pcm_log_result(const PcmConn *conn, const PcmMsg *msg, const PcmOutcome *outcome
 {
 	const PcVerdict *verdict = outcome->verdict;
 	const PcDecision *decision = &outcome->decision;
-	g_autofree char *what = pc_verdict_describe_only(verdict, PC_STATUSES_NOT_SPAM);
+	/* A released message was not scanned: "clean" would say it was. */
+	g_autofree char *what = outcome->released != NULL ? g_strdup("unscanned")
+				: pc_verdict_describe_only(verdict, PC_STATUSES_NOT_SPAM);
 	double ms = (g_get_monotonic_time() - msg->start_us) / 1000.0;
 	g_autoptr(GString) line = g_string_new(NULL);
 

@@ -347,7 +347,9 @@ const PcmKey pcm_conf_keys[] = {
 	{ "quarantine", "release_key_file", PCM_KEY_STRING, "/var/lib/portcullis/release.key", 1,
 	  0, NULL, F(release_key_file),
 	  "Secret that signs released messages so that they pass without being\n"
-	  "quarantined again; created (mode 0600) when missing. Keep it private:\n"
+	  "quarantined again; created (32 random bytes from getrandom, mode 0600,\n"
+	  "owned by the -u user) when missing. Read at start; a reload keeps it\n"
+	  "unless this path changed and the new file can be read. Keep it private:\n"
 	  "whoever has it can send mail past the filter." },
 	{ "quarantine", "archive_dir", PCM_KEY_STRING, "", 0, 0, NULL, F(archive_dir),
 	  "Keep a copy of every incoming message here (same format); empty: no archive." },

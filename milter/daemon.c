@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "daemon.h"
+#include "runtime.h"
 #include "groups.h"
 
 static int pcm_ready_fd = -1;
@@ -210,6 +211,18 @@ pcm_daemon_drop_privileges(const char *user, GError **error)
 		return FALSE;
 	}
 	return TRUE;
+}
+
+void
+pcm_daemon_files_for_user(const char *user)
+{
+	struct passwd *pw;
+
+	if (*user == '\0' || geteuid() != 0)
+		return;
+	pw = getpwnam(user);
+	if (pw != NULL)
+		pcm_runtime_set_key_owner(pw->pw_uid, pw->pw_gid);
 }
 
 static gboolean

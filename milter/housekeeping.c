@@ -7,6 +7,7 @@
 #include "housekeeping.h"
 #include "index.h"
 #include "log.h"
+#include "release.h"
 #include "runtime.h"
 
 #define PCM_HOUSEKEEPING_INTERVAL (G_GINT64_CONSTANT(3600) * G_USEC_PER_SEC)
@@ -30,6 +31,20 @@ pcm_housekeeping_purge(const char *what, const char *dir, guint days, guint64 si
 		pcm_log(LOG_INFO, "%s expiry: %u entries removed from %s", what, removed, dir);
 }
 
+static void
+pcm_housekeeping_used_marks(const char *dir)
+{
+	g_autoptr(GError) error = NULL;
+	guint removed = 0;
+
+	if (*dir == '\0')
+		return;
+	if (!pcq_release_purge_used(dir, g_get_real_time() / G_USEC_PER_SEC, &removed, &error))
+		pcm_log(LOG_WARNING, "release mark records: %s", error->message);
+	else if (removed > 0)
+		pcm_log(LOG_INFO, "release mark records: %u expired ones removed", removed);
+}
+
 /* The runtime is let go before the thread sleeps: holding it for an hour
  * would keep a replaced engine (and its signatures) in memory. */
 static void
@@ -43,6 +58,7 @@ pcm_housekeeping_run(void)
 		pcm_housekeeping_purge("quarantine", rt->conf->quarantine_dir,
 				       rt->conf->quarantine_max_age, rt->conf->quarantine_max_size);
 	pcm_housekeeping_purge("archive", rt->conf->archive_dir, rt->conf->archive_max_age, 0);
+	pcm_housekeeping_used_marks(rt->conf->quarantine_dir);
 }
 
 static gpointer

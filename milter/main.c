@@ -403,6 +403,7 @@ main(int argc, char **argv)
 			args.files[0]);
 		return EXIT_FAILURE;
 	}
+	pcm_daemon_files_for_user(conf->user);
 	rt = pcm_runtime_build(conf, &error);
 	if (rt == NULL)
 		return pcm_fatal("cannot start: ", error);

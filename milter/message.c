@@ -15,7 +15,7 @@ const char *const pcm_owned_headers[PCM_OWN_COUNT] = {
 	[PCM_OWN_SCANNED] = PCM_HDR_SCANNED, [PCM_OWN_STATUS] = PCM_HDR_STATUS,
 	[PCM_OWN_RELEASE] = PCQ_RELEASE_HEADER, [PCM_OWN_SPAM_FLAG] = "X-Spam-Flag",
 	[PCM_OWN_SPAM_STATUS] = "X-Spam-Status", [PCM_OWN_SPAM_SCORE] = "X-Spam-Score",
-	[PCM_OWN_SPAM_LEVEL] = "X-Spam-Level",
+	[PCM_OWN_SPAM_LEVEL] = "X-Spam-Level", [PCM_OWN_NOTIFICATION] = PCN_HEADER,
 };
 
 char *
@@ -59,6 +59,8 @@ pcm_msg_free(PcmMsg *msg)
 	g_free(msg->subject);
 	g_free(msg->release_mark);
 	g_free(msg->notice_token);
+	g_free(msg->message_id);
+	g_free(msg->auto_submitted);
 	pcm_spool_free(msg->spool);
 	g_clear_error(&msg->spool_error);
 	g_free(msg);
@@ -133,6 +135,10 @@ pcm_msg_note_header(PcmMsg *msg, const char *name, const char *value)
 		pcm_msg_keep_first(&msg->release_mark, v);
 	} else if (g_ascii_strcasecmp(name, PCN_HEADER) == 0) {
 		pcm_msg_keep_first(&msg->notice_token, v);
+	} else if (g_ascii_strcasecmp(name, "Message-ID") == 0) {
+		pcm_msg_keep_first(&msg->message_id, v);
+	} else if (g_ascii_strcasecmp(name, "Auto-Submitted") == 0) {
+		pcm_msg_keep_first(&msg->auto_submitted, v);
 	}
 }
 

@@ -22,7 +22,8 @@
 #define PCM_HDR_STATUS "X-Virus-Status"
 typedef enum {
 	PCM_OWN_SCANNED, PCM_OWN_STATUS, PCM_OWN_RELEASE, PCM_OWN_SPAM_FLAG,
-	PCM_OWN_SPAM_STATUS, PCM_OWN_SPAM_SCORE, PCM_OWN_SPAM_LEVEL, PCM_OWN_COUNT
+	PCM_OWN_SPAM_STATUS, PCM_OWN_SPAM_SCORE, PCM_OWN_SPAM_LEVEL, PCM_OWN_NOTIFICATION,
+	PCM_OWN_COUNT
 } PcmOwnedHeader;
 extern const char *const pcm_owned_headers[PCM_OWN_COUNT];
 
@@ -38,6 +39,8 @@ typedef struct {
 	char *subject;			/* first Subject header as received, or NULL */
 	char *release_mark;		/* first X-Portcullis-Release value, or NULL */
 	char *notice_token;		/* X-Portcullis-Notification value, or NULL */
+	char *message_id;		/* first Message-ID value, or NULL */
+	char *auto_submitted;		/* first Auto-Submitted value, or NULL */
 	PcmSpool *spool;		/* NULL once oversize: content dropped */
 	guint64 size;			/* bytes received, headers included */
 	gboolean oversize;

@@ -6,11 +6,15 @@
 
 #include <string.h>
 
+#include <portcullis/random.h>
+
 #include "log.h"
 #include "notices.h"
 #include "notify.h"
 
 static PcnWorker *pcm_notices_worker;
+
+static GBytes *pcm_notices_loop_key(void);
 
 static void
 pcm_notices_sender_config(const PcmConfig *conf, PcnSenderConfig *out)
@@ -34,6 +38,8 @@ pcm_notices_start(const PcmConfig *conf)
 	PcnSenderConfig config;
 
 	pcm_notices_sender_config(conf, &config);
+	/* Made now, so that a failure is logged at start, not at the first virus. */
+	pcm_notices_loop_key();
 	pcm_notices_worker = pcn_worker_start(&config, pcm_notices_log);
 }
 
@@ -114,11 +120,50 @@ pcm_notices_one(const PcmMsg *msg, const PcnContext *context, const char *langua
 		pcn_worker_wake(pcm_notices_worker);
 }
 
+/* One secret per daemon, in memory only: it works without a release key
+ * file and cannot be read from disk.  A restart makes a new one; the
+ * notifications queued before it are still recognised by pcm_notices_auto. */
+static GBytes *
+pcm_notices_loop_key(void)
+{
+	static gsize done;
+	static GBytes *key;
+
+	if (g_once_init_enter(&done)) {
+		g_autoptr(GError) error = NULL;
+		guint8 raw[32];
+
+		if (pc_random_bytes(raw, sizeof(raw), &error))
+			key = g_bytes_new(raw, sizeof(raw));
+		else
+			pcm_log(LOG_ERR, "notification loop secret: %s; notifications go out "
+				"without %s", error->message, PCN_HEADER);
+		g_once_init_leave(&done, 1);
+	}
+	return key;
+}
+
+/* A notification of ours: the mark matches its own Message-ID. */
 static gboolean
 pcm_notices_ours(const PcmMsg *msg)
 {
-	return msg->notice_token != NULL && msg->rt->notice_token != NULL &&
-	       strcmp(msg->notice_token, msg->rt->notice_token) == 0;
+	return pcn_loop_verify(pcm_notices_loop_key(), msg->notice_token, msg->message_id);
+}
+
+/* Automatic mail to the null sender (RFC 3834: a bounce, a notification,
+ * an auto-reply) that says it is one: answering it is how loops start.
+ * This also covers notifications of another portcullis, or of this one
+ * before a restart. */
+static gboolean
+pcm_notices_auto(const PcmMsg *msg)
+{
+	const char *as = msg->auto_submitted;
+
+	if (*msg->sender != '\0')
+		return FALSE;
+	if (msg->notice_token != NULL)
+		return TRUE;
+	return as != NULL && g_ascii_strncasecmp(as + strspn(as, " \t"), "no", 2) != 0;
 }
 
 void
@@ -135,7 +180,12 @@ pcm_notices_send(const PcmConn *conn, const PcmMsg *msg, const PcmOutcome *outco
 	if (notify == 0 || policy == NULL)
 		return;
 	if (pcm_notices_ours(msg)) {
-		pcm_msg_log(msg, LOG_DEBUG, "a notification of ours: it causes none");
+		pcm_msg_log(msg, LOG_INFO, "a notification of ours: it causes none");
+		return;
+	}
+	if (pcm_notices_auto(msg)) {
+		pcm_msg_log(msg, LOG_INFO, "automatic mail to the null sender "
+			    "(Auto-Submitted): it causes no notification");
 		return;
 	}
 	objects = pcm_notices_objects(outcome->verdict);
@@ -158,7 +208,7 @@ pcm_notices_send(const PcmConn *conn, const PcmMsg *msg, const PcmOutcome *outco
 		.date = g_get_real_time() / G_USEC_PER_SEC,
 		.objects = (const PcnObject *)objects->data,
 		.n_objects = objects->len,
-		.token = msg->rt->notice_token ? msg->rt->notice_token : "",
+		.loop_key = pcm_notices_loop_key(),
 	};
 	if (notify & PC_NOTIFY_ADMIN)
 		pcm_notices_one(msg, &context, policy->notify_language, PCN_ADMIN,

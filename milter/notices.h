@@ -7,9 +7,12 @@
  *	null sender) from the runtime's templates in the policy's language,
  *	queues them on disk and wakes the sender thread.  It never waits on
  *	the network and never changes what happens to the message: a failure
- *	is a log line.  A message that carries the runtime's own
- *	notification token (a notification of ours passing through the
- *	milter again) causes none.
+ *	is a log line.  A notification of ours passing through the milter
+ *	again (its X-Portcullis-Notification is the HMAC of its own
+ *	Message-ID under this daemon's in-memory secret) causes none, and
+ *	neither does automatic mail to the null sender (Auto-Submitted other
+ *	than "no", or our header, RFC 3834), so notifications cannot loop
+ *	whether or not there is a release key.
  *
  *	pcm_notices_start()/reconfigure()/stop() run the sender thread with
  *	the [notify] transport keys.

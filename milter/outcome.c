@@ -61,7 +61,8 @@ pcm_outcome_describe(const PcGroup *winner, const GPtrArray *groups)
 }
 
 /* The quarantine id when the message carries a valid mark for its
- * recipients and body; NULL (logged) otherwise. */
+ * recipients and body, naming an entry of the quarantine, used for the
+ * first time; NULL (logged) otherwise. */
 static char *
 pcm_outcome_release_id(PcmMsg *msg)
 {
@@ -86,8 +87,9 @@ pcm_outcome_release_id(PcmMsg *msg)
 	}
 	rcpts = g_new0(const char *, msg->recipients->len + 1);
 	memcpy(rcpts, msg->recipients->pdata, msg->recipients->len * sizeof(char *));
-	if (!pcq_release_verify(msg->rt->release_key, msg->release_mark,
-				g_get_real_time() / G_USEC_PER_SEC, rcpts, data, len, &id, &reason))
+	if (!pcq_release_accept(msg->rt->conf->quarantine_dir, msg->rt->release_key,
+				msg->release_mark, g_get_real_time() / G_USEC_PER_SEC, rcpts, data,
+				len, &id, &reason))
 		pcm_msg_log(msg, LOG_WARNING, "release mark refused (%s): scanned as usual",
 			    reason);
 	pcm_spool_unmap(msg->spool, data, len);

@@ -4,7 +4,11 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <unistd.h>
+
 #include "groups.h"
+#include "log.h"
 #include "release.h"
 #include "runtime.h"
 
@@ -47,7 +51,6 @@ pcm_runtime_clear(gpointer data)
 	g_clear_pointer(&rt->templates, pcn_templates_free);
 	g_clear_pointer(&rt->release_key, g_bytes_unref);
 	g_free(rt->release_key_error);
-	g_free(rt->notice_token);
 }
 
 static gboolean
@@ -89,23 +92,77 @@ fail:
 	return NULL;
 }
 
-/* The token is derived from the key, so it is stable across restarts and
- * unknown outside. */
+/* The key as last read, kept for the daemon's lifetime: a reload after
+ * the privilege drop may not be able to read the file any more, and
+ * marks must keep working all the same. */
+static struct {
+	GMutex lock;
+	GBytes *key;
+	char *path;
+	gboolean owner_set;
+	uid_t uid;
+	gid_t gid;
+} pcm_runtime_key;
+
+void
+pcm_runtime_set_key_owner(uid_t uid, gid_t gid)
+{
+	pcm_runtime_key.owner_set = TRUE;
+	pcm_runtime_key.uid = uid;
+	pcm_runtime_key.gid = gid;
+}
+
+/* Made by a daemon started as root: it belongs to the user it runs as,
+ * or portcullisctl and the next start under -u could not read it. */
+static gboolean
+pcm_runtime_key_chown(const char *path, GError **error)
+{
+	if (!pcm_runtime_key.owner_set || chown(path, pcm_runtime_key.uid, pcm_runtime_key.gid) == 0)
+		return TRUE;
+	g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
+		    "cannot give %s to the run user: %s", path, g_strerror(errno));
+	return FALSE;
+}
+
+static GBytes *
+pcm_runtime_key_read(const char *path, GError **error)
+{
+	gboolean existed = g_file_test(path, G_FILE_TEST_EXISTS);
+	g_autoptr(GBytes) key = pcq_release_key_load(path, TRUE, error);
+
+	if (key == NULL || (!existed && !pcm_runtime_key_chown(path, error)))
+		return NULL;
+	return g_steal_pointer(&key);
+}
+
 static void
 pcm_runtime_release_key(PcmRuntime *rt)
 {
+	const char *path = rt->conf->release_key_file;
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GHmac) hmac = NULL;
+	GBytes *key;
 
-	rt->release_key = pcq_release_key_load(rt->conf->release_key_file, TRUE, &error);
-	if (rt->release_key == NULL) {
-		rt->release_key_error = g_strdup(error->message);
+	g_mutex_lock(&pcm_runtime_key.lock);
+	if (pcm_runtime_key.key != NULL && g_strcmp0(pcm_runtime_key.path, path) == 0) {
+		rt->release_key = g_bytes_ref(pcm_runtime_key.key);
+		g_mutex_unlock(&pcm_runtime_key.lock);
 		return;
 	}
-	hmac = g_hmac_new(G_CHECKSUM_SHA256, g_bytes_get_data(rt->release_key, NULL),
-			  g_bytes_get_size(rt->release_key));
-	g_hmac_update(hmac, (const guchar *)"portcullis notification", -1);
-	rt->notice_token = g_strdup(g_hmac_get_string(hmac));
+	key = pcm_runtime_key_read(path, &error);
+	if (key != NULL) {
+		g_clear_pointer(&pcm_runtime_key.key, g_bytes_unref);
+		g_free(pcm_runtime_key.path);
+		pcm_runtime_key.key = key;
+		pcm_runtime_key.path = g_strdup(path);
+	} else if (pcm_runtime_key.key != NULL) {
+		pcm_log(LOG_ERR, "release key: %s; keeping the key read from %s", error->message,
+			pcm_runtime_key.path);
+	} else {
+		rt->release_key_error = g_strdup(error->message);
+	}
+	if (pcm_runtime_key.key != NULL)
+		rt->release_key = g_bytes_ref(pcm_runtime_key.key);
+	g_mutex_unlock(&pcm_runtime_key.lock);
 }
 
 PcmRuntime *

@@ -13,6 +13,7 @@
 #ifndef PCM_RUNTIME_H
 #define PCM_RUNTIME_H
 
+#include <sys/types.h>
 #include <portcullis/engine.h>
 #include "conf.h"
 #include "notify.h"
@@ -25,13 +26,15 @@ typedef struct {
 	PcnTemplates *templates;	/* notification templates */
 	GBytes *release_key;	/* NULL: release marks cannot be checked */
 	char *release_key_error;	/* why not, for the start-up log */
-	char *notice_token;	/* marks our own notifications; NULL without a key */
 } PcmRuntime;
 
 /* Builds the engine for conf and loads the notification templates; NULL
  * and error if signatures or templates cannot load (or a policy asks for
  * a template language that is not there).  A release key that cannot be
- * read or made only disables release marks (release_key_error says why). */
+ * read or made only disables release marks (release_key_error says why).
+ * The key is read once and kept: a later build whose file cannot be read
+ * (the daemon no longer runs as root, say) keeps the key it has and logs
+ * an error. */
 PcmRuntime *pcm_runtime_build(PcmConfig *conf, GError **error);
 PcmRuntime *pcm_runtime_ref(PcmRuntime *rt);
 void pcm_runtime_unref(PcmRuntime *rt);
@@ -39,6 +42,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PcmRuntime, pcm_runtime_unref)
 
 /* A new reference to the installed runtime. */
 PcmRuntime *pcm_runtime_current(void);
+/* Whom a newly made release key file belongs to (the -u user when the
+ * daemon starts as root); by default whoever runs it. */
+void pcm_runtime_set_key_owner(uid_t uid, gid_t gid);
 /* Makes rt current (taking the caller's reference); drops the old one. */
 void pcm_runtime_install(PcmRuntime *rt);
 /* Drops the installed runtime at exit. */

@@ -27,7 +27,10 @@
 #define PCN_ERROR (pcn_error_quark())
 GQuark pcn_error_quark(void);
 
-/* Marks portcullis's own notifications, so that they never cause another. */
+/* Marks portcullis's own notifications, so that they never cause another.
+ * Its value is pcn_loop_mark() of the notification's Message-ID under a
+ * secret the daemon keeps in memory: copied into another message it does
+ * not match, and it cannot be made without the secret. */
 #define PCN_HEADER "X-Portcullis-Notification"
 
 typedef enum { PCN_ADMIN, PCN_RECIPIENT, PCN_SENDER, PCN_PARTY_COUNT } PcnParty;
@@ -59,7 +62,7 @@ typedef struct {
 	gint64 date;			/* Unix time of the message */
 	const PcnObject *objects;	/* the objects that are not clean */
 	guint n_objects;
-	const char *token;		/* value of PCN_HEADER */
+	GBytes *loop_key;		/* secret for PCN_HEADER; NULL: no such header */
 } PcnContext;
 
 typedef struct _PcnTemplates PcnTemplates;
@@ -71,9 +74,15 @@ PcnTemplates *pcn_templates_load(const char *dir, GError **error);
 gboolean pcn_templates_has_language(const PcnTemplates *templates, const char *language);
 void pcn_templates_free(PcnTemplates *templates);
 
-/* A complete message (CRLF lines) from the template of party in language. */
+/* A complete message (CRLF lines) from the template of party in language.
+ * GMime must be initialised (g_mime_init, done by pc_engine_global_init). */
 char *pcn_render(const PcnTemplates *templates, const char *language, PcnParty party,
 		 const PcnContext *context, const char *from, const char *to, GError **error);
+
+/* HMAC-SHA256 (hex) of message_id under key: the value of PCN_HEADER. */
+char *pcn_loop_mark(GBytes *key, const char *message_id);
+/* TRUE when mark is pcn_loop_mark(key, message_id) (FALSE for any NULL). */
+gboolean pcn_loop_verify(GBytes *key, const char *mark, const char *message_id);
 
 /* Hands message to the local MTA: sendmail_path -i -f SENDER -- RECIPIENT...,
  * executed without a shell, message on standard input; sender "" is the

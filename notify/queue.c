@@ -19,6 +19,8 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
+#include <portcullis/random.h>
+
 #include "notify-private.h"
 #include "queue.h"
 
@@ -37,14 +39,20 @@ gboolean
 pcn_queue_put(const char *queue_dir, const char *const *recipients, const char *message,
 	      GError **error)
 {
-	g_autofree char *name = g_strdup_printf("%" G_GINT64_FORMAT "-%08x.0",
-						g_get_real_time(), g_random_int());
-	g_autofree char *tmp = g_strdup_printf("%s/.%s", queue_dir, name);
-	g_autofree char *final = g_build_filename(queue_dir, name, NULL);
-	GString *text = g_string_new(PCN_MAGIC);
+	g_autofree char *nonce = pc_random_hex(4, error);
+	g_autofree char *name = NULL;
+	g_autofree char *tmp = NULL;
+	g_autofree char *final = NULL;
+	GString *text;
 	gboolean ok;
 	int fd;
 
+	if (nonce == NULL)
+		return FALSE;
+	name = g_strdup_printf("%" G_GINT64_FORMAT "-%s.0", g_get_real_time(), nonce);
+	tmp = g_strdup_printf("%s/.%s", queue_dir, name);
+	final = g_build_filename(queue_dir, name, NULL);
+	text = g_string_new(PCN_MAGIC);
 	for (guint i = 0; recipients[i] != NULL; i++)
 		g_string_append_printf(text, "to %s\n", recipients[i]);
 	g_string_append_c(text, '\n');

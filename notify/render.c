@@ -7,20 +7,33 @@
 #include <string.h>
 #include <gmime/gmime.h>
 
+#include <portcullis/random.h>
+
 #include "notify-private.h"
 #include "template.h"
 
-/* Values come from senders (subjects, file names): no line breaks, so
- * nothing can be injected into the header part. */
+/* Values come from senders (subjects, file names, declared types): no
+ * line breaks or other control characters, so nothing can be injected
+ * into the header part or disguised in the body; valid UTF-8 only. */
 static char *
 pcn_clean(const char *value)
 {
-	char *out = g_strdup(value ? value : "");
+	char *out = g_utf8_make_valid(value ? value : "", -1);
 
 	for (char *p = out; *p; p++)
-		if (*p == '\r' || *p == '\n')
+		if ((guchar)*p < 0x20 || *p == 0x7f)
 			*p = ' ';
 	return out;
+}
+
+/* The Subject as received may be RFC 2047 encoded ("=?utf-8?q?...?="):
+ * templates get the text a reader sees. */
+static char *
+pcn_clean_subject(const char *subject)
+{
+	g_autofree char *decoded = g_mime_utils_header_decode_text(NULL, subject ? subject : "");
+
+	return pcn_clean(decoded);
 }
 
 /* RFC 5322 date in English whatever the locale. */
@@ -69,7 +82,7 @@ pcn_values_fill(PcnValues *v, const PcnContext *c)
 
 	v->values[0] = pcn_clean(c->sender);
 	v->values[1] = pcn_clean(rcpts);
-	v->values[2] = pcn_clean(c->subject);
+	v->values[2] = pcn_clean_subject(c->subject);
 	v->values[3] = pcn_clean(c->queue_id);
 	v->values[4] = pcn_clean(c->client_address);
 	v->values[5] = pcn_clean(c->group);
@@ -102,7 +115,10 @@ pcn_render_block(GString *out, const char *block, gsize len, const PcnContext *c
 		g_autofree char *name = pcn_clean(o->name);
 		g_autofree char *sig = pcn_clean(o->signature);
 		const char *names[20] = { "name", "path", "type", "size", "status", "signature" };
-		const char *values[20] = { name, o->path, o->type, size, o->status, sig };
+		g_autofree char *path = pcn_clean(o->path);
+		g_autofree char *type = pcn_clean(o->type);
+		g_autofree char *status = pcn_clean(o->status);
+		const char *values[20] = { name, path, type, size, status, sig };
 		g_autofree char *piece = NULL;
 		guint n = 6;
 
@@ -190,6 +206,48 @@ pcn_body(GString *out, const char *body)
 		g_string_append_printf(out, "%.76s\r\n", b64 + i);
 }
 
+/* Unguessable: the loop mark is bound to it, and ids seen outside must
+ * not tell anything about the daemon's other random values. */
+static char *
+pcn_message_id(const char *hostname, GError **error)
+{
+	g_autofree char *nonce = pc_random_hex(12, error);
+
+	return nonce ? g_strdup_printf("<%s.portcullis@%s>", nonce, hostname) : NULL;
+}
+
+char *
+pcn_loop_mark(GBytes *key, const char *message_id)
+{
+	g_autoptr(GHmac) hmac = g_hmac_new(G_CHECKSUM_SHA256, g_bytes_get_data(key, NULL),
+					   g_bytes_get_size(key));
+	g_autofree char *id = g_strstrip(g_strdup(message_id));
+
+	g_hmac_update(hmac, (const guchar *)"portcullis notification\n", -1);
+	g_hmac_update(hmac, (const guchar *)id, -1);
+	return g_strdup(g_hmac_get_string(hmac));
+}
+
+gboolean
+pcn_loop_verify(GBytes *key, const char *mark, const char *message_id)
+{
+	g_autofree char *expect = NULL;
+	g_autofree char *given = NULL;
+	guint diff;
+	gsize len;
+
+	if (key == NULL || mark == NULL || message_id == NULL)
+		return FALSE;
+	expect = pcn_loop_mark(key, message_id);
+	given = g_strstrip(g_strdup(mark));
+	len = strlen(expect);
+	diff = strlen(given) ^ len;
+	/* Constant time, as for release marks. */
+	for (gsize i = 0; i < len && given[i] != '\0'; i++)
+		diff |= (guint8)given[i] ^ (guint8)expect[i];
+	return diff == 0;
+}
+
 char *
 pcn_render(const PcnTemplates *templates, const char *language, PcnParty party,
 	   const PcnContext *context, const char *from, const char *to, GError **error)
@@ -197,6 +255,7 @@ pcn_render(const PcnTemplates *templates, const char *language, PcnParty party,
 	const char *template = pcn_templates_get(templates, language, party);
 	g_autofree char *text = NULL;
 	g_autofree char *date = NULL;
+	g_autofree char *message_id = NULL;
 	g_auto(GStrv) lines = NULL;
 	GString *out;
 	char *body;
@@ -205,6 +264,9 @@ pcn_render(const PcnTemplates *templates, const char *language, PcnParty party,
 		g_set_error(error, PCN_ERROR, 0, "no templates for language \"%s\"", language);
 		return NULL;
 	}
+	message_id = pcn_message_id(context->hostname, error);
+	if (message_id == NULL)
+		return NULL;
 	text = pcn_expand(template, context);
 	body = strstr(text, "\n\n");
 	if (body != NULL) {
@@ -224,11 +286,14 @@ pcn_render(const PcnTemplates *templates, const char *language, PcnParty party,
 		pcn_header(out, g_strstrip(lines[i]), g_strstrip(colon + 1));
 	}
 	date = pcn_date(g_get_real_time() / G_USEC_PER_SEC);
-	g_string_append_printf(out, "Date: %s\r\nMessage-ID: <%08x%08x.portcullis@%s>\r\n"
-			       "Auto-Submitted: auto-generated\r\n%s: %s\r\nMIME-Version: 1.0\r\n"
-			       "Content-Type: text/plain; charset=utf-8\r\n", date,
-			       g_random_int(), g_random_int(), context->hostname, PCN_HEADER,
-			       context->token);
+	g_string_append_printf(out, "Date: %s\r\nMessage-ID: %s\r\n"
+			       "Auto-Submitted: auto-generated\r\n", date, message_id);
+	if (context->loop_key != NULL) {
+		g_autofree char *mark = pcn_loop_mark(context->loop_key, message_id);
+
+		g_string_append_printf(out, "%s: %s\r\n", PCN_HEADER, mark);
+	}
+	g_string_append(out, "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n");
 	pcn_body(out, body ? body : "");
 	return g_string_free(out, FALSE);
 }

@@ -11,42 +11,49 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
+#include <portcullis/random.h>
+
 #include "release.h"
 #include "store.h"
 
 #define PCQ_KEY_BYTES 32
 
+/* Written to a temp name and linked into place: a reader never sees a
+ * partial key, and of two daemons starting at once exactly one wins. */
 static GBytes *
 pcq_release_key_create(const char *path, GError **error)
 {
-	guint8 raw[PCQ_KEY_BYTES];
-	GString *hex = g_string_new(NULL);
+	g_autofree char *hex = pc_random_hex(PCQ_KEY_BYTES, error);
+	g_autofree char *text = NULL;
+	g_autofree char *tmp = g_strdup_printf("%s.%d.tmp", path, (int)getpid());
+	gsize len;
 	int fd;
 
-	for (guint i = 0; i < PCQ_KEY_BYTES; i += 4) {
-		guint32 r = g_random_int();
+	if (hex == NULL)
+		return NULL;
+	text = g_strconcat(hex, "\n", NULL);
+	len = strlen(text);
+	g_unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		gboolean written = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
 
-		memcpy(raw + i, &r, 4);
+		if (close(fd) != 0 || !written)
+			fd = -1;
 	}
-	for (guint i = 0; i < PCQ_KEY_BYTES; i++)
-		g_string_append_printf(hex, "%02x", raw[i]);
-	g_string_append_c(hex, '\n');
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0 || write(fd, hex->str, hex->len) != (ssize_t)hex->len || fsync(fd) != 0) {
+	memset(text, 0, len);
+	if (fd < 0 || link(tmp, path) != 0) {
 		int saved = errno;
 
-		if (fd >= 0) {
-			close(fd);
-			g_unlink(path);
-		}
-		g_string_free(hex, TRUE);
+		g_unlink(tmp);
+		if (saved == EEXIST)
+			return pcq_release_key_load(path, FALSE, error);
 		g_set_error(error, PCQ_ERROR, PCQ_ERROR_FAILED, "cannot create %s: %s", path,
 			    g_strerror(saved));
 		return NULL;
 	}
-	close(fd);
-	g_string_truncate(hex, hex->len - 1);
-	return g_string_free_to_bytes(hex);
+	g_unlink(tmp);
+	return g_bytes_new(hex, strlen(hex));
 }
 
 GBytes *
@@ -180,30 +187,150 @@ pcq_same(const char *a, const char *b)
 	return diff == 0;
 }
 
+static gboolean
+pcq_release_check_mac(GBytes *key, const char *value, gint64 now,
+		      const char *const *recipients, const guint8 *message, gsize len,
+		      char **id, gint64 *time, char **mac, char **reason)
+{
+	g_autofree char *expect = NULL;
+
+	if (!pcq_release_parse(value, id, time, mac)) {
+		*reason = g_strdup("malformed");
+		return FALSE;
+	}
+	if (*time > now + 300 || now - *time > PCQ_RELEASE_MAX_AGE) {
+		*reason = g_strdup("expired");
+	} else {
+		expect = pcq_release_mac(key, *id, *time, recipients, message, len);
+		if (pcq_same(expect, *mac))
+			return TRUE;
+		*reason = g_strdup("bad mac");
+	}
+	g_clear_pointer(id, g_free);
+	g_clear_pointer(mac, g_free);
+	return FALSE;
+}
+
 gboolean
 pcq_release_verify(GBytes *key, const char *value, gint64 now, const char *const *recipients,
 		   const guint8 *message, gsize len, char **id, char **reason)
 {
-	g_autofree char *mark_id = NULL;
 	g_autofree char *mac = NULL;
-	g_autofree char *expect = NULL;
 	gint64 time;
 
 	*id = NULL;
-	if (!pcq_release_parse(value, &mark_id, &time, &mac)) {
+	*reason = NULL;
+	return pcq_release_check_mac(key, value, now, recipients, message, len, id, &time, &mac,
+				     reason);
+}
+
+static char *
+pcq_used_dir(const char *dir)
+{
+	return g_build_filename(dir, PCQ_RELEASE_USED_DIR, NULL);
+}
+
+/* One empty file per mark that let a message through, named after the
+ * mark's time and mac.  O_EXCL decides: of two deliveries of one mark,
+ * however concurrent, exactly one creates it.  The directory is synced
+ * so that a crash does not give the mark a second life. */
+static gboolean
+pcq_release_record(const char *dir, gint64 time, const char *mac, char **reason)
+{
+	g_autofree char *used = pcq_used_dir(dir);
+	g_autofree char *name = g_strdup_printf("%s/%" G_GINT64_FORMAT "-%s", used, time, mac);
+	int fd, dfd;
+
+	if (g_mkdir_with_parents(used, 0700) != 0) {
+		*reason = g_strdup_printf("cannot record its use: %s: %s", used, g_strerror(errno));
+		return FALSE;
+	}
+	fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		*reason = errno == EEXIST ? g_strdup("already used")
+			: g_strdup_printf("cannot record its use: %s: %s", name, g_strerror(errno));
+		return FALSE;
+	}
+	close(fd);
+	dfd = open(used, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return TRUE;
+}
+
+/* The mac is hex: a mark cannot name a file outside the directory. */
+static gboolean
+pcq_hex(const char *text)
+{
+	for (const char *p = text; *p; p++)
+		if (!g_ascii_isxdigit(*p))
+			return FALSE;
+	return *text != '\0';
+}
+
+gboolean
+pcq_release_accept(const char *dir, GBytes *key, const char *value, gint64 now,
+		   const char *const *recipients, const guint8 *message, gsize len, char **id,
+		   char **reason)
+{
+	g_autoptr(PcqEntry) entry = NULL;
+	g_autofree char *mark_id = NULL;
+	g_autofree char *mac = NULL;
+	gint64 time;
+
+	*id = NULL;
+	*reason = NULL;
+	if (*dir == '\0') {
+		*reason = g_strdup("no such entry");
+		return FALSE;
+	}
+	if (!pcq_release_check_mac(key, value, now, recipients, message, len, &mark_id, &time,
+				   &mac, reason))
+		return FALSE;
+	if (!pcq_hex(mac)) {
 		*reason = g_strdup("malformed");
 		return FALSE;
 	}
-	if (time > now + 300 || now - time > PCQ_RELEASE_MAX_AGE) {
-		*reason = g_strdup("expired");
+	/* Present is enough: portcullisctl, run as root, rewrites .meta
+	 * root-only when it releases, and the daemon need not read it. */
+	entry = pcq_entry_load(dir, mark_id, NULL);
+	if (entry == NULL) {
+		*reason = g_strdup("no such entry");
 		return FALSE;
 	}
-	expect = pcq_release_mac(key, mark_id, time, recipients, message, len);
-	if (!pcq_same(expect, mac)) {
-		*reason = g_strdup("bad mac");
+	if (!pcq_release_record(dir, time, mac, reason))
 		return FALSE;
-	}
 	*id = g_steal_pointer(&mark_id);
-	*reason = NULL;
+	return TRUE;
+}
+
+gboolean
+pcq_release_purge_used(const char *dir, gint64 now, guint *removed, GError **error)
+{
+	g_autofree char *used = pcq_used_dir(dir);
+	g_autoptr(GError) local = NULL;
+	g_autoptr(GDir) d = g_dir_open(used, 0, &local);
+	const char *name;
+
+	*removed = 0;
+	if (d == NULL) {
+		if (g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+			return TRUE;
+		g_propagate_error(error, g_steal_pointer(&local));
+		return FALSE;
+	}
+	while ((name = g_dir_read_name(d)) != NULL) {
+		gint64 time = g_ascii_strtoll(name, NULL, 10);
+		g_autofree char *path = NULL;
+
+		/* Kept while the mark would still verify: refused as expired after. */
+		if (now - time <= PCQ_RELEASE_MAX_AGE)
+			continue;
+		path = g_build_filename(used, name, NULL);
+		if (g_unlink(path) == 0)
+			(*removed)++;
+	}
 	return TRUE;
 }

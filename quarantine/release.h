@@ -11,6 +11,9 @@
  *	matter).  The milter verifies it: a valid, fresh mark means the
  *	message was released by someone holding the secret, for exactly
  *	these recipients and this body; anything else is scanned as usual.
+ *	A mark lets a message through once, and only for an entry that is in
+ *	the quarantine: pcq_release_accept records each mark it accepts in
+ *	QUARANTINE_DIR/.used-marks/ until the mark expires.
  */
 #ifndef PCQ_RELEASE_H
 #define PCQ_RELEASE_H
@@ -20,6 +23,8 @@
 #define PCQ_RELEASE_HEADER "X-Portcullis-Release"
 /* Marks older than this are refused (a release is re-injected at once). */
 #define PCQ_RELEASE_MAX_AGE (24 * 3600)
+/* Under the quarantine directory: one file "TIME-MAC" per mark used. */
+#define PCQ_RELEASE_USED_DIR ".used-marks"
 
 /* Reads the secret; when the file does not exist and create is TRUE, makes
  * one (32 random bytes, hex, mode 0600).  NULL and error otherwise. */
@@ -35,5 +40,18 @@ char *pcq_release_mark(GBytes *key, const char *id, gint64 now,
 gboolean pcq_release_verify(GBytes *key, const char *value, gint64 now,
 			    const char *const *recipients, const guint8 *message, gsize len,
 			    char **id, char **reason);
+
+/* pcq_release_verify, then: the id must be an entry of the quarantine in
+ * dir (else "no such entry"), and the mark must not have been accepted
+ * before (else "already used"); it is recorded as used.  Reasons that
+ * are not one of these say what could not be done: refused all the
+ * same, since a mark that cannot be recorded could be replayed. */
+gboolean pcq_release_accept(const char *dir, GBytes *key, const char *value, gint64 now,
+			    const char *const *recipients, const guint8 *message, gsize len,
+			    char **id, char **reason);
+
+/* Removes the records of marks that have expired (at now); *removed
+ * counts them. */
+gboolean pcq_release_purge_used(const char *dir, gint64 now, guint *removed, GError **error);
 
 #endif

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <glib/gstdio.h>
 
+#include <portcullis/random.h>
+
 #include "index.h"
 #include "store.h"
 
@@ -166,18 +168,23 @@ pcq_sync_dir(const char *dir, GError **error)
 }
 
 /* Time first, so that names sort by age; the random part keeps two
- * messages of one second and queue id apart. */
+ * messages of one second and queue id apart, and is not guessable from
+ * other ids or Message-IDs (release marks name an id). */
 static char *
-pcq_new_id(const char *queue_id, gint64 received)
+pcq_new_id(const char *queue_id, gint64 received, GError **error)
 {
+	g_autofree char *nonce = pc_random_hex(4, error);
 	g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc(received);
 	g_autofree char *stamp = g_date_time_format(when, "%Y%m%dT%H%M%S");
-	GString *id = g_string_new(stamp);
+	GString *id;
 
+	if (nonce == NULL)
+		return NULL;
+	id = g_string_new(stamp);
 	g_string_append_c(id, '-');
 	for (const char *p = queue_id ? queue_id : "NOQUEUE"; *p; p++)
 		g_string_append_c(id, g_ascii_isalnum(*p) ? *p : '_');
-	g_string_append_printf(id, "-%08x", g_random_int());
+	g_string_append_printf(id, "-%s", nonce);
 	return g_string_free(id, FALSE);
 }
 
@@ -195,12 +202,16 @@ pcq_store(const char *dir, const PcqEntry *entry, PcqWriteFunc write_message, gp
 	  char **id, char **warning, GError **error)
 {
 	PcqEntry stored = *entry;
-	g_autofree char *new_id = pcq_new_id(entry->queue_id, entry->received);
-	g_autofree char *eml = g_strconcat(new_id, ".eml", NULL);
-	g_autofree char *path = g_build_filename(dir, eml, NULL);
+	g_autofree char *new_id = pcq_new_id(entry->queue_id, entry->received, error);
+	g_autofree char *eml = NULL;
+	g_autofree char *path = NULL;
 	g_autoptr(GError) index_error = NULL;
 	struct stat st;
 
+	if (new_id == NULL)
+		return FALSE;
+	eml = g_strconcat(new_id, ".eml", NULL);
+	path = g_build_filename(dir, eml, NULL);
 	if (!pcq_write_file(dir, eml, write_message, data, error))
 		return FALSE;
 	stored.id = new_id;

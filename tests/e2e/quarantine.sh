@@ -7,7 +7,8 @@
 # in the Maildir like any mail; then through an SMTP relay that is down at
 # first.  portcullisctl lists, shows and releases; the released copy
 # arrives unchanged and is not quarantined again; a forged release mark
-# does not get past; a quarantine that cannot be written tempfails.
+# does not get past; without a release key a notification that is itself
+# spam causes no other; a quarantine that cannot be written tempfails.
 set -u
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/e2e/postfix-lib.sh"
@@ -18,7 +19,7 @@ work=$(pc_workdir e2e-quarantine)
 mkdir -p "$work/spool" "$work/quarantine" "$work/groups.d"
 sock="unix:$work/milter.sock"
 CTL="$top_builddir/portcullisctl"
-echo "1..22"
+echo "1..24"
 
 cleanup() {
 	pf_stop "$work"
@@ -168,6 +169,24 @@ f=$(wait_mail admin@test.example "pc-relay-down")
 [ -n "$f" ]
 pc_result $? "relay back: the queued notification is delivered"
 [ -n "$f" ] || pc_diag "$work/milter.log"
+
+# --- no notification loop, even without a release key --------------------------
+# The notification about a virus with GTUBE in its Subject is spam; it
+# passes the milter again (non_smtpd_milters) on its way to the
+# administrator.  The old code, without a key, notified about it, and about
+# that notification, and so on (126-512 of them in 4-8 s).
+start_milter -o quarantine.release_key_file="$work/nokey/release.key" \
+	-o notify.notify_admin=infected,spam || exit 1
+send loop --to rcpt@test.example \
+	--header "Subject: pc-loop XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X" \
+	--attach /usr/share/clamav-testfiles/clam.exe
+f=$(wait_mail admin@test.example "pc-loop")
+[ -n "$f" ] && grep -q "a notification of ours: it causes none" "$work/milter.log"
+pc_result $? "without a release key the notification still passes the milter as one of ours"
+pf_wait_queue_empty "$work"
+queued=$(grep -c "notification to <admin@test.example> queued" "$work/milter.log")
+[ "$queued" = 1 ]
+pc_result $? "one notification for the one message (no loop; $queued queued)"
 
 # --- a quarantine that cannot be written: 4xx, nothing lost -------------------
 mkdir -p "$work/small"

@@ -1,13 +1,16 @@
 /*
  * Unit tests for notify/: template checks with file:line, rendering
  * (variables, the objects block, encoded subject, no header injection),
- * the built-in set, and the queue file format.
+ * the built-in set, and the queue file format.  The loop mark is bound to
+ * each notification's Message-ID, which (like queue names) is not made
+ * by g_random.
  */
 #include "config.h"
 
 #include <string.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
+#include <gmime/gmime.h>
 
 #include "notify.h"
 #include "queue.h"
@@ -83,6 +86,16 @@ static const PcnObject objects[] = {
 	{ "a.zip", "3", "application/zip", 2048, "encrypted", "" },
 };
 
+static GBytes *
+loop_key(void)
+{
+	static GBytes *key;
+
+	if (key == NULL)
+		key = g_bytes_new_static("a secret of this daemon, 32 bytes", 32);
+	return key;
+}
+
 static PcnContext
 context(const char *subject)
 {
@@ -90,7 +103,21 @@ context(const char *subject)
 
 	return (PcnContext){ "eve@evil.test", rcpts, subject, "QID1", "192.0.2.9", "sales",
 			     "infected", "reject", "virus Clam.Test found", "Q-1", "mx.test",
-			     1795359219, objects, 2, "TOKEN" };
+			     1795359219, objects, 2, loop_key() };
+}
+
+/* The value of header name in a rendered message (CRLF lines). */
+static char *
+header(const char *msg, const char *name)
+{
+	g_autofree char *start = g_strdup_printf("\r\n%s: ", name);
+	const char *p = strstr(msg, start);
+	const char *end;
+
+	g_assert_nonnull(p);
+	p += strlen(start);
+	end = strstr(p, "\r\n");
+	return g_strndup(p, end - p);
 }
 
 static void
@@ -107,7 +134,7 @@ test_render(void)
 	g_assert_nonnull(strstr(msg, "From: pm@mx.test\r\nTo: admin@x.test\r\n"
 				"Subject: infected: Invoice\r\n"));
 	g_assert_nonnull(strstr(msg, "\r\nAuto-Submitted: auto-generated\r\n"));
-	g_assert_nonnull(strstr(msg, "\r\nX-Portcullis-Notification: TOKEN\r\n"));
+	g_assert_nonnull(strstr(msg, "\r\nX-Portcullis-Notification: "));
 	g_assert_nonnull(strstr(msg, "\r\nContent-Type: text/plain; charset=utf-8\r\n"));
 	g_assert_cmpstr(body, ==, "\r\n\r\n"
 			"From <eve@evil.test> to ann@x.test, bob@x.test, client 192.0.2.9, "
@@ -135,6 +162,96 @@ test_render_header_safety(void)
 	g_assert_nonnull(strstr(a, "Subject: infected: hi  Bcc: victim@x.test\r\n"));
 	g_assert_nonnull(strstr(b, "Subject: infected: Rechnung =?UTF-8?"));
 	g_assert_null(strstr(b, "\xc3\xbc"));
+	pcn_templates_free(t);
+	remove_set(dir);
+}
+
+/* The mark matches its own notification only: copied into a message with
+ * another Message-ID, or made with another secret, it does not. */
+static void
+test_loop_mark(void)
+{
+	g_autofree char *dir = make_set(admin_template);
+	PcnTemplates *t = pcn_templates_load(dir, NULL);
+	PcnContext c = context("Invoice");
+	g_autofree char *a = pcn_render(t, "xx", PCN_ADMIN, &c, "pm@mx", "ad@x", NULL);
+	g_autofree char *b = pcn_render(t, "xx", PCN_ADMIN, &c, "pm@mx", "ad@x", NULL);
+	g_autofree char *mark_a = header(a, "X-Portcullis-Notification");
+	g_autofree char *mark_b = header(b, "X-Portcullis-Notification");
+	g_autofree char *id_a = header(a, "Message-ID");
+	g_autofree char *id_b = header(b, "Message-ID");
+	g_autoptr(GBytes) other = g_bytes_new_static("another daemon's secret, 32 bytes", 32);
+
+	g_assert_cmpuint(strlen(mark_a), ==, 64);
+	g_assert_true(pcn_loop_verify(loop_key(), mark_a, id_a));
+	g_assert_true(pcn_loop_verify(loop_key(), mark_b, id_b));
+	g_assert_cmpstr(mark_a, !=, mark_b);
+	g_assert_false(pcn_loop_verify(loop_key(), mark_a, id_b));
+	g_assert_false(pcn_loop_verify(loop_key(), mark_a, "<x@evil.test>"));
+	g_assert_false(pcn_loop_verify(loop_key(), mark_a, NULL));
+	g_assert_false(pcn_loop_verify(other, mark_a, id_a));
+	g_assert_false(pcn_loop_verify(NULL, mark_a, id_a));
+	pcn_templates_free(t);
+	remove_set(dir);
+}
+
+/* Message-IDs and queue names are seen outside: g_random seeded alike
+ * must not make them alike. */
+static void
+test_ids_random(void)
+{
+	g_autofree char *dir = make_set(admin_template);
+	g_autofree char *queue = g_build_filename(dir, "queue", NULL);
+	PcnTemplates *t = pcn_templates_load(dir, NULL);
+	PcnContext c = context("Invoice");
+	const char *const rcpts[] = { "a@x.test", NULL };
+	g_autofree char *a = NULL;
+	g_autofree char *b = NULL;
+	g_autofree char *id_a = NULL;
+	g_autofree char *id_b = NULL;
+	g_autoptr(GDir) d = NULL;
+	const char *name;
+	g_autofree char *first = NULL;
+
+	g_random_set_seed(7);
+	a = pcn_render(t, "xx", PCN_ADMIN, &c, "pm@mx", "ad@x", NULL);
+	g_random_set_seed(7);
+	b = pcn_render(t, "xx", PCN_ADMIN, &c, "pm@mx", "ad@x", NULL);
+	id_a = header(a, "Message-ID");
+	id_b = header(b, "Message-ID");
+	g_assert_cmpstr(id_a, !=, id_b);
+	g_random_set_seed(7);
+	g_assert_true(pcn_queue_put(queue, rcpts, a, NULL));
+	g_random_set_seed(7);
+	g_assert_true(pcn_queue_put(queue, rcpts, b, NULL));
+	d = g_dir_open(queue, 0, NULL);
+	name = g_dir_read_name(d);
+	first = g_strdup(strchr(name, '-'));
+	name = g_dir_read_name(d);
+	g_assert_nonnull(name);
+	g_assert_cmpstr(first, !=, strchr(name, '-'));
+	pcn_templates_free(t);
+	remove_set(dir);
+}
+
+/* {subject} is the decoded text (RFC 2047), without control characters,
+ * in the body as in the header. */
+static void
+test_subject_decoded(void)
+{
+	g_autofree char *dir = make_set("Subject: about {subject}\n\nSubject was: {subject}.\n");
+	PcnTemplates *t = pcn_templates_load(dir, NULL);
+	PcnContext enc = context("=?utf-8?q?Hello_World?=");
+	PcnContext ctl = context("a\x1b[31mred\x07\x7f");
+	g_autofree char *a = pcn_render(t, "xx", PCN_ADMIN, &enc, "pm@mx", "ad@x", NULL);
+	g_autofree char *b = pcn_render(t, "xx", PCN_ADMIN, &ctl, "pm@mx", "ad@x", NULL);
+
+	g_assert_nonnull(strstr(a, "\r\nSubject: about Hello World\r\n"));
+	g_assert_nonnull(strstr(a, "\r\n\r\nSubject was: Hello World.\r\n"));
+	g_assert_null(strchr(b, '\x1b'));
+	g_assert_null(strchr(b, '\x07'));
+	g_assert_null(strchr(b, '\x7f'));
+	g_assert_nonnull(strstr(b, "Subject was: a [31mred  .\r\n"));
 	pcn_templates_free(t);
 	remove_set(dir);
 }
@@ -278,6 +395,7 @@ int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_mime_init();
 	for (guint i = 0; i < G_N_ELEMENTS(template_errors); i++) {
 		g_autofree char *path = g_strdup_printf("/notify/template-error/%s",
 							template_errors[i].name);
@@ -286,6 +404,9 @@ main(int argc, char **argv)
 	}
 	g_test_add_func("/notify/render", test_render);
 	g_test_add_func("/notify/render-header-safety", test_render_header_safety);
+	g_test_add_func("/notify/loop-mark", test_loop_mark);
+	g_test_add_func("/notify/ids-random", test_ids_random);
+	g_test_add_func("/notify/subject-decoded", test_subject_decoded);
 	g_test_add_func("/notify/builtin", test_builtin);
 	g_test_add_func("/notify/shipped-dir", test_shipped_dir);
 	g_test_add_func("/notify/queue-file", test_queue_file);

@@ -2,7 +2,9 @@
  * Unit tests for quarantine/: entries written and read back, damaged
  * entries, the index (filters, files added or removed behind its back,
  * rebuild), purge by age and size, and release marks (valid, forged,
- * expired, other recipients, other body, line endings).
+ * expired, other recipients, other body, line endings; accepted once and
+ * only for an entry that exists).  Keys and ids must not come from
+ * GLib's Mersenne Twister: tests seed it alike and expect different values.
  */
 #include "config.h"
 
@@ -306,6 +308,109 @@ test_release(void)
 	rmdir_all(dir);
 }
 
+static char *
+key_text(const char *path)
+{
+	char *text = NULL;
+
+	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+	return g_strstrip(text);
+}
+
+/* g_random seeded alike before each key: the keys still differ, so the
+ * bytes are not the Mersenne Twister's (its outputs leak in other ids). */
+static void
+test_release_key_random(void)
+{
+	g_autofree char *dir = tmpdir();
+	g_autofree char *a = g_build_filename(dir, "a.key", NULL);
+	g_autofree char *b = g_build_filename(dir, "b.key", NULL);
+	g_autoptr(GBytes) ka = NULL;
+	g_autoptr(GBytes) kb = NULL;
+	g_autofree char *ta = NULL;
+	g_autofree char *tb = NULL;
+
+	g_random_set_seed(7);
+	ka = pcq_release_key_load(a, TRUE, NULL);
+	g_random_set_seed(7);
+	kb = pcq_release_key_load(b, TRUE, NULL);
+	ta = key_text(a);
+	tb = key_text(b);
+	g_assert_cmpuint(strlen(ta), ==, 64);
+	g_assert_cmpuint(strspn(ta, "0123456789abcdef"), ==, 64);
+	g_assert_cmpstr(ta, !=, tb);
+	g_assert_cmpmem(g_bytes_get_data(ka, NULL), g_bytes_get_size(ka), ta, 64);
+	rmdir_all(dir);
+}
+
+/* The random part of an id is not g_random's either. */
+static void
+test_ids_random(void)
+{
+	g_autofree char *dir = tmpdir();
+	g_autofree char *a = NULL;
+	g_autofree char *b = NULL;
+
+	g_random_set_seed(7);
+	a = store(dir, 1795000000, "a@x.test", "infected", "x");
+	g_random_set_seed(7);
+	b = store(dir, 1795000000, "a@x.test", "infected", "x");
+	g_assert_cmpstr(a, !=, b);
+	rmdir_all(dir);
+}
+
+static void
+refused_accept(const char *dir, GBytes *key, const char *mark, gint64 now,
+	       const char *const *rcpts, const char *reason)
+{
+	char *id = NULL, *why = NULL;
+
+	g_assert_false(pcq_release_accept(dir, key, mark, now, rcpts, (const guint8 *)msg_crlf,
+					  strlen(msg_crlf), &id, &why));
+	g_assert_null(id);
+	g_assert_cmpstr(why, ==, reason);
+	g_free(why);
+}
+
+/* A mark passes once, only for an entry that is in the quarantine; its
+ * record goes when the mark has expired. */
+static void
+test_release_accept(void)
+{
+	g_autofree char *dir = tmpdir();
+	g_autofree char *entry = store(dir, 1795000000, "a@x.test", "infected", "x");
+	g_autoptr(GBytes) key = g_bytes_new_static("0123456789abcdef0123456789abcdef", 32);
+	const char *const rcpts[] = { "a@x.test", NULL };
+	gint64 now = 1795000000;
+	g_autofree char *mark = pcq_release_mark(key, entry, now, rcpts, (const guint8 *)msg_crlf,
+						 strlen(msg_crlf));
+	g_autofree char *later = pcq_release_mark(key, entry, now + 1, rcpts,
+						  (const guint8 *)msg_crlf, strlen(msg_crlf));
+	g_autofree char *ghost = pcq_release_mark(key, "20990101T000000-NOSUCH-00000000", now,
+						  rcpts, (const guint8 *)msg_crlf,
+						  strlen(msg_crlf));
+	char *id = NULL, *why = NULL;
+	guint removed = 9;
+
+	g_assert_true(pcq_release_accept(dir, key, mark, now, rcpts, (const guint8 *)msg_crlf,
+					 strlen(msg_crlf), &id, &why));
+	g_assert_cmpstr(id, ==, entry);
+	g_assert_null(why);
+	g_free(id);
+	refused_accept(dir, key, mark, now + 10, rcpts, "already used");
+	refused_accept(dir, key, ghost, now, rcpts, "no such entry");
+	refused_accept(dir, key, "id=x; t=1; mac=00", now, rcpts, "expired");
+	/* a second release of the entry makes a mark of its own */
+	g_assert_true(pcq_release_accept(dir, key, later, now + 2, rcpts,
+					 (const guint8 *)msg_crlf, strlen(msg_crlf), &id, &why));
+	g_free(id);
+	g_assert_true(pcq_release_purge_used(dir, now + PCQ_RELEASE_MAX_AGE, &removed, NULL));
+	g_assert_cmpuint(removed, ==, 0);
+	g_assert_true(pcq_release_purge_used(dir, now + PCQ_RELEASE_MAX_AGE + 2, &removed, NULL));
+	g_assert_cmpuint(removed, ==, 2);
+	rmdir_all(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -317,5 +422,8 @@ main(int argc, char **argv)
 	g_test_add_func("/quarantine/delete", test_delete);
 	g_test_add_func("/quarantine/planted", test_planted);
 	g_test_add_func("/quarantine/release", test_release);
+	g_test_add_func("/quarantine/release/key-random", test_release_key_random);
+	g_test_add_func("/quarantine/ids-random", test_ids_random);
+	g_test_add_func("/quarantine/release/once", test_release_accept);
 	return g_test_run();
 }
