@@ -24,9 +24,20 @@ extern const char pcc_learn_help[];
 /* "2h", "3d", "30m", "2026-11-22", "2026-11-22T10:00" -> Unix time. */
 gboolean pcc_parse_time(const char *text, gint64 now, gint64 *out);
 
-/* ctl/owner.c: when root, become the owner of dir (the quarantine) before
- * anything in it is opened; FALSE and error when that is not possible. */
-gboolean pcc_become_owner(const char *dir, GError **error);
+/* ctl/owner.c: when root, become the owner of dir (key: the setting that
+ * names it, for messages) before anything in it is opened; FALSE and error
+ * when that is not possible. */
+gboolean pcc_become_owner(const char *key, const char *dir, GError **error);
+/* The same for a while only: effective ids and groups, given back by
+ * pcc_owner_leave. */
+typedef struct {
+	gboolean switched;
+	int ngroups;
+	gid_t groups[256];
+} PccOwnerIds;
+gboolean pcc_owner_enter(const char *key, const char *dir, PccOwnerIds *saved,
+			 GError **error);
+void pcc_owner_leave(PccOwnerIds *saved);
 
 /* ctl/escape.c: each value printed goes through one of these. */
 /* For a terminal: control characters and bytes that are not UTF-8 as

@@ -123,16 +123,23 @@ pcc_learner(const PcmConfig *conf)
 {
 	g_autoptr(GError) error = NULL;
 	PcLearner *learner;
+	PccOwnerIds ids;
 
 	if (*conf->bayes_dir == '\0') {
 		fprintf(stderr, "portcullisctl: [spam] bayes_dir is not set\n");
 		return NULL;
 	}
 	if (!pc_engine_global_init(NULL, &error) ||
-	    (learner = pc_learner_open(conf->bayes_dir, &error)) == NULL) {
+	    !pcc_owner_enter("bayes_dir", conf->bayes_dir, &ids, &error)) {
 		pcc_print_error(error->message);
 		return NULL;
 	}
+	/* The daemon's user can plant links in its store: opened as that user. */
+	learner = pc_learner_open(conf->bayes_dir, &error);
+	if (ids.switched)
+		pcc_owner_leave(&ids);
+	if (learner == NULL)
+		pcc_print_error(error->message);
 	return learner;
 }
 

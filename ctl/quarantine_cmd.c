@@ -522,7 +522,7 @@ pcc_quarantine(const PcmConfig *conf, int argc, char **argv)
 	for (guint i = 0; i < G_N_ELEMENTS(commands); i++) {
 		if (strcmp(argv[0], commands[i].name) != 0)
 			continue;
-		if (!pcc_become_owner(conf->quarantine_dir, &error))
+		if (!pcc_become_owner("quarantine_dir", conf->quarantine_dir, &error))
 			return pcc_fail(error);
 		return commands[i].run(conf, argc - 1, argv + 1);
 	}

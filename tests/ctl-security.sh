@@ -53,7 +53,7 @@ entry() { # id, subject, sender, reason
 	chown "$owner" "$q/$1.eml" "$q/$1.meta"
 }
 
-echo "1..11"
+echo "1..13"
 # A root list in a fresh quarantine creates the index: it must be nobody's.
 entry 20261118T000000-A-00000001 hello s@x.test virus
 ctl quarantine list > "$work/list0" 2>&1
@@ -135,3 +135,25 @@ rc=$?
 [ "$rc" = 1 ] && grep -q "quarantine_dir $work/qlink is a symbolic link of uid $(id -u nobody), not root.s: refused" "$work/link6"
 result $? "root refuses a quarantine_dir that is a link of another user's, saying so" \
 	"$work/link6"
+
+# The Bayes store is the daemon's user's too: links it plants there (LMDB
+# creates and writes lock.mdb and data.mdb) must not reach root's files,
+# while root still reads its own message files to learn.
+b="$work/bayes"
+mkdir -p "$b"
+chown "$owner" "$b"
+printf 'untouched\n' > "$work/root-lock"
+chmod 600 "$work/root-lock"
+ln -s "$work/root-lock" "$b/lock.mdb"
+ln -s "$work/root-made" "$b/data.mdb"
+chown -h "$owner" "$b/lock.mdb" "$b/data.mdb"
+printf 'Subject: cheap pills\n\nBuy cheap pills now\n' > "$work/spam.eml"
+chmod 600 "$work/spam.eml"
+"$C" -c /dev/null -o spam.bayes_dir="$b" learn --spam "$work/spam.eml" > "$work/learn7" 2>&1
+[ "$(cat "$work/root-lock")" = untouched ] && [ ! -e "$work/root-made" ]
+result $? "root learn does not write through links planted in bayes_dir" "$work/learn7"
+rm -f "$b/lock.mdb" "$b/data.mdb"
+"$C" -c /dev/null -o spam.bayes_dir="$b" learn --spam "$work/spam.eml" > "$work/learn8" 2>&1 &&
+	grep -q "1 messages learned as spam" "$work/learn8" &&
+	[ "$(stat -c %U "$b/data.mdb")" = nobody ]
+result $? "root learns from its own file into the store, which stays nobody's" "$work/learn8"

@@ -14,6 +14,9 @@ fi
 work=$(pc_workdir release-key)
 mkdir -p "$work/spool" "$work/quarantine" "$work/second/quarantine" "$work/locked"
 chown nobody "$work/spool" "$work/quarantine" "$work/second/quarantine"
+# portcullisctl, run by root, releases as the quarantine's owner: its
+# sendmail (keep.sh) writes the released message here.
+chown nobody "$work" "$work/second"
 chmod 700 "$work/locked"
 sock="unix:$work/spool/milter.sock"
 conf() { # release_key_file quarantine_dir
