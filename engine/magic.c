@@ -156,9 +156,15 @@ pc_magic_scan_part(gpointer state, PcScan *scan, PcObject *object, const PcBlob 
 	if (handle == NULL)
 		return FALSE;
 	type = magic_buffer(handle, content->data, MIN(content->len, PC_MAGIC_BYTES));
-	object->detected_type = g_strdup(type ? type : "application/octet-stream");
+	/* No type is not "application/octet-stream": the type filter could not
+	 * look at this part, so it is an error, not a pass. */
+	if (type == NULL)
+		g_set_error(error, PC_ENGINE_ERROR, PC_ENGINE_ERROR_SCAN, "libmagic: %s",
+			    magic_error(handle) ? magic_error(handle) : "no type");
+	else
+		object->detected_type = g_strdup(type);
 	pc_magic_return(pool, handle);
-	return TRUE;
+	return type != NULL;
 }
 
 const PcCheck pc_check_magic = {

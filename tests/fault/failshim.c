@@ -12,7 +12,8 @@
  *	goes to PC_FAIL_REPORT, so a test knows which N reach a call site.
  *	Calls on sockets, pipes and files elsewhere (libmilter, logs, the
  *	signature files) are passed through: the faults are the ones a full
- *	or vanished spool directory causes.
+ *	or vanished spool directory causes.  PC_FAIL_CALL=magic_buffer makes
+ *	libmagic's Nth answer NULL, as it is when libmagic fails.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -237,4 +238,15 @@ fsync(int fd)
 		return -1;
 	}
 	return real(fd);
+}
+
+const char *magic_buffer(void *cookie, const void *buf, size_t len);
+
+const char *
+magic_buffer(void *cookie, const void *buf, size_t len)
+{
+	SHIM_REAL(const char *, "magic_buffer", void *, const void *, size_t);
+	if (shim_fail("magic_buffer", 1))
+		return NULL;
+	return real(cookie, buf, len);
 }

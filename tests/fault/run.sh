@@ -8,7 +8,9 @@
 # message through as clean.  The message is spooled to a file and its parts
 # decoded to temp files (16 bytes in memory), so every path that writes is
 # reached; a first run of each call counts its calls.  PC_FAULT_MAX bounds
-# the runs per call (default 12).  Output is TAP.
+# the runs per call (default 12).  Last, libmagic failing (magic_buffer
+# answers NULL) on a program sent as data.bin, AV off: the part is an
+# error, not an untyped part that passes.  Output is TAP.
 set -u
 . "$top_srcdir/tests/lib.sh"
 
@@ -55,7 +57,7 @@ for call in $CALLS; do
 	[ "${sites[$call]}" -gt "$MAX" ] && sites[$call]=$MAX
 	plan=$((plan + 1 + sites[$call]))
 done
-echo "1..$plan"
+echo "1..$((plan + 1))"
 for call in $CALLS; do
 	for nth in $(seq 1 "${sites[$call]}"); do launch "$call" "$nth"; done
 done
@@ -80,3 +82,17 @@ for call in $CALLS; do
 		esac
 	done
 done
+n=$((n + 1))
+pdf="$base/report.eml"
+printf 'Subject: r\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nsee attached\n--b\nContent-Type: application/octet-stream; name=data.bin\nContent-Transfer-Encoding: base64\n\n%s\n--b--\n' \
+	"$(base64 -w 76 /usr/share/clamav-testfiles/clam.exe)" > "$pdf"
+PC_FAIL_CALL=magic_buffer PC_FAIL_NTH=1 LD_PRELOAD=$SHIM "$real_portcullis" -c /dev/null \
+	-o "av.database_dir=$PC_SIGS" -o "message.spool_dir=$base" -o scan.av=no --scan "$pdf" \
+	> "$base/magic.json" 2>&1
+rc=$?
+if [ $rc = 2 ] && grep -q '"status":"error"' "$base/magic.json"; then
+	echo "ok $n - libmagic failing: the part is an error (exit 2), not clean"
+else
+	echo "not ok $n - libmagic failing: exit $rc"
+	sed 's/^/# /' "$base/magic.json"
+fi
