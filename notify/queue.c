@@ -35,6 +35,28 @@ pcn_errno(GError **error, const char *what, const char *path)
 	return FALSE;
 }
 
+/* An address goes on a "to" line here and into RCPT TO:<...> or sendmail's
+ * arguments later: a line break or an angle bracket in it would add a
+ * recipient or an SMTP command.  The MTA refuses such addresses; this does
+ * not rely on it. */
+static gboolean
+pcn_addresses_ok(const char *const *recipients, GError **error)
+{
+	for (guint i = 0; recipients[i] != NULL; i++) {
+		const guchar *p = (const guchar *)recipients[i];
+
+		for (; *p && *p >= 0x20 && *p != 0x7f && *p != '<' && *p != '>'; p++)
+			;
+		if (*p != '\0' || *recipients[i] == '\0') {
+			g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+				    "refusing recipient %u: empty, or a control character or "
+				    "angle bracket in it", i + 1);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
 gboolean
 pcn_queue_put(const char *queue_dir, const char *const *recipients, const char *message,
 	      GError **error)
@@ -47,7 +69,7 @@ pcn_queue_put(const char *queue_dir, const char *const *recipients, const char *
 	gboolean ok;
 	int fd;
 
-	if (nonce == NULL)
+	if (nonce == NULL || !pcn_addresses_ok(recipients, error))
 		return FALSE;
 	name = g_strdup_printf("%" G_GINT64_FORMAT "-%s.0", g_get_real_time(), nonce);
 	tmp = g_strdup_printf("%s/.%s", queue_dir, name);

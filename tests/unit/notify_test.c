@@ -391,6 +391,27 @@ test_worker_sendmail(void)
 	remove_set(dir);
 }
 
+/* An address with a line break would add a "to" line (a recipient of the
+ * attacker's choice) and, through a relay, an SMTP command: refused. */
+static void
+test_queue_refuses_addresses(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("notify-queue-XXXXXX", NULL);
+	const char *const injected[] = { "a@x.test\nto victim@y.test", NULL };
+	const char *const bracket[] = { "a@x.test>\r\nRCPT TO:<victim@y.test", NULL };
+	const char *const empty[] = { "", NULL };
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GDir) d = NULL;
+
+	g_assert_false(pcn_queue_put(dir, injected, "Subject: x\r\n\r\nx\r\n", &error));
+	g_assert_nonnull(strstr(error->message, "refusing recipient 1"));
+	g_assert_false(pcn_queue_put(dir, bracket, "Subject: x\r\n\r\nx\r\n", NULL));
+	g_assert_false(pcn_queue_put(dir, empty, "Subject: x\r\n\r\nx\r\n", NULL));
+	d = g_dir_open(dir, 0, NULL);
+	g_assert_null(g_dir_read_name(d));
+	g_rmdir(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -410,6 +431,7 @@ main(int argc, char **argv)
 	g_test_add_func("/notify/builtin", test_builtin);
 	g_test_add_func("/notify/shipped-dir", test_shipped_dir);
 	g_test_add_func("/notify/queue-file", test_queue_file);
+	g_test_add_func("/notify/queue-refuses-addresses", test_queue_refuses_addresses);
 	g_test_add_func("/notify/worker-gives-up", test_worker_gives_up);
 	g_test_add_func("/notify/worker-sendmail", test_worker_sendmail);
 	return g_test_run();
