@@ -9,6 +9,8 @@
 #include "config.h"
 
 #include <string.h>
+
+#include <portcullis/text.h>
 #include <portcullis/verdict.h>
 
 static const char *const pc_status_names[PC_STATUS_COUNT] = {
@@ -273,7 +275,9 @@ pc_verdict_describe_only(const PcVerdict *verdict, guint statuses)
 
 /* --- JSON, for portcullis --scan ------------------------------------------ */
 
-/* Types and details can carry a sender's 8-bit bytes: JSON must stay UTF-8. */
+/* Types and details can carry a sender's 8-bit bytes: JSON must stay UTF-8,
+ * and --scan prints it to a terminal: every control character (C0, DEL,
+ * C1 such as U+009B, a CSI) is escaped. */
 static void
 pc_json_string(GString *out, const char *raw)
 {
@@ -284,13 +288,15 @@ pc_json_string(GString *out, const char *raw)
 		return;
 	}
 	g_string_append_c(out, '"');
-	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			g_string_append_printf(out, "\\%c", *p);
-		else if (*p < 0x20)
-			g_string_append_printf(out, "\\u%04x", *p);
+	for (const char *p = text; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+
+		if (c == '"' || c == '\\')
+			g_string_append_printf(out, "\\%c", (char)c);
+		else if (pc_text_is_control(c))
+			g_string_append_printf(out, "\\u%04x", c);
 		else
-			g_string_append_c(out, (char)*p);
+			g_string_append_len(out, p, g_utf8_next_char(p) - p);
 	}
 	g_string_append_c(out, '"');
 }

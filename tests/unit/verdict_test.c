@@ -39,6 +39,24 @@ test_verdict_severity(void)
  * the order added, objects appended before or after it was first used
  * (the MIME walk and tests fill objects directly), the first object of a
  * path when two share it. */
+/* --scan's JSON goes to a terminal: a name's ESC, DEL and C1 CSI are
+ * escaped, never written raw. */
+static void
+test_verdict_json_controls(void)
+{
+	g_autoptr(PcVerdict) v = pc_verdict_new();
+	PcObject *o = pc_object_new("1");
+	g_autofree char *json = NULL;
+
+	o->declared_type = g_strdup("text/plain");
+	g_ptr_array_add(o->names, g_strdup("a\x1b]0;t\x07\x7f\xc2\x9b" "2J\"\\.exe"));
+	g_ptr_array_add(v->objects, o);
+	json = pc_verdict_to_json(v, "f");
+	g_assert_nonnull(strstr(json, "\"a\\u001b]0;t\\u0007\\u007f\\u009b2J\\\"\\\\.exe\""));
+	g_assert_null(strchr(json, '\x1b'));
+	g_assert_null(strstr(json, "\xc2\x9b"));
+}
+
 static void
 test_verdict_index(void)
 {
@@ -141,6 +159,7 @@ main(int argc, char **argv)
 	g_assert_true(pc_engine_global_init(NULL, NULL));
 	g_test_add_func("/verdict/severity", test_verdict_severity);
 	g_test_add_func("/verdict/index", test_verdict_index);
+	g_test_add_func("/verdict/json-controls", test_verdict_json_controls);
 	g_test_add_func("/engine/scan", test_engine_scan);
 	g_test_add_func("/engine/no-database", test_engine_no_database);
 	return g_test_run();
