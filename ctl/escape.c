@@ -15,16 +15,12 @@
 
 #include <stdio.h>
 
+#include <portcullis/text.h>
+
 #include "ctl.h"
 
-static gboolean
-pcc_is_control(gunichar c)
-{
-	return c < 0x20 || (c >= 0x7f && c < 0xa0);
-}
-
 static void
-pcc_escape_char(GString *out, gunichar c, gboolean json)
+pcc_escape_char(GString *out, gunichar c)
 {
 	switch (c) {
 	case '\\':
@@ -39,32 +35,26 @@ pcc_escape_char(GString *out, gunichar c, gboolean json)
 	case '\r':
 		g_string_append(out, "\\r");
 		return;
-	case '"':
-		g_string_append(out, "\\\"");
-		return;
 	}
-	if (json || c >= 0x80)
+	if (c >= 0x80)
 		g_string_append_printf(out, "\\u%04x", c);
 	else
 		g_string_append_printf(out, "\\x%02x", c);
 }
 
 static void
-pcc_escape(GString *out, const char *s, gboolean json)
+pcc_escape(GString *out, const char *s)
 {
 	for (const char *p = s ? s : ""; *p != '\0';) {
 		gunichar c = g_utf8_get_char_validated(p, -1);
 
 		if (c == (gunichar)-1 || c == (gunichar)-2) {
-			if (json)
-				g_string_append(out, "\\ufffd");
-			else
-				g_string_append_printf(out, "\\x%02x", (guchar)*p);
+			g_string_append_printf(out, "\\x%02x", (guchar)*p);
 			p++;
 			continue;
 		}
-		if (pcc_is_control(c) || c == '\\' || (json && c == '"'))
-			pcc_escape_char(out, c, json);
+		if (pc_text_is_control(c) || c == '\\')
+			pcc_escape_char(out, c);
 		else
 			g_string_append_len(out, p, g_utf8_next_char(p) - p);
 		p = g_utf8_next_char(p);
@@ -76,7 +66,7 @@ pcc_text(const char *s)
 {
 	GString *out = g_string_new(NULL);
 
-	pcc_escape(out, s, FALSE);
+	pcc_escape(out, s);
 	return g_string_free(out, FALSE);
 }
 
@@ -91,7 +81,5 @@ pcc_print_error(const char *message)
 void
 pcc_json_string(GString *out, const char *s)
 {
-	g_string_append_c(out, '"');
-	pcc_escape(out, s, TRUE);
-	g_string_append_c(out, '"');
+	pc_text_json_append(out, s ? s : "");
 }

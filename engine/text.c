@@ -82,3 +82,28 @@ pc_text_ascii(const char *text, gsize max)
 	}
 	return g_string_free(out, FALSE);
 }
+
+void
+pc_text_json_append(GString *out, const char *raw)
+{
+	g_autofree char *text = raw ? g_utf8_make_valid(raw, -1) : NULL;
+
+	if (text == NULL) {
+		g_string_append(out, "null");
+		return;
+	}
+	g_string_append_c(out, '"');
+	for (const char *p = text; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+
+		if (c == '"' || c == '\\')
+			g_string_append_printf(out, "\\%c", (char)c);
+		else if (c == '\n' || c == '\r' || c == '\t')
+			g_string_append(out, c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t");
+		else if (pc_text_is_control(c))
+			g_string_append_printf(out, "\\u%04x", c);
+		else
+			g_string_append_len(out, p, g_utf8_next_char(p) - p);
+	}
+	g_string_append_c(out, '"');
+}

@@ -275,32 +275,6 @@ pc_verdict_describe_only(const PcVerdict *verdict, guint statuses)
 
 /* --- JSON, for portcullis --scan ------------------------------------------ */
 
-/* Types and details can carry a sender's 8-bit bytes: JSON must stay UTF-8,
- * and --scan prints it to a terminal: every control character (C0, DEL,
- * C1 such as U+009B, a CSI) is escaped. */
-static void
-pc_json_string(GString *out, const char *raw)
-{
-	g_autofree char *text = raw ? g_utf8_make_valid(raw, -1) : NULL;
-
-	if (text == NULL) {
-		g_string_append(out, "null");
-		return;
-	}
-	g_string_append_c(out, '"');
-	for (const char *p = text; *p; p = g_utf8_next_char(p)) {
-		gunichar c = g_utf8_get_char(p);
-
-		if (c == '"' || c == '\\')
-			g_string_append_printf(out, "\\%c", (char)c);
-		else if (pc_text_is_control(c))
-			g_string_append_printf(out, "\\u%04x", c);
-		else
-			g_string_append_len(out, p, g_utf8_next_char(p) - p);
-	}
-	g_string_append_c(out, '"');
-}
-
 static void
 pc_json_strings(GString *out, const GPtrArray *strings)
 {
@@ -308,7 +282,7 @@ pc_json_strings(GString *out, const GPtrArray *strings)
 	for (guint i = 0; i < strings->len; i++) {
 		if (i)
 			g_string_append_c(out, ',');
-		pc_json_string(out, g_ptr_array_index(strings, i));
+		pc_text_json_append(out, g_ptr_array_index(strings, i));
 	}
 	g_string_append_c(out, ']');
 }
@@ -317,7 +291,7 @@ static void
 pc_json_key(GString *out, const char *key, const char *value)
 {
 	g_string_append_printf(out, "\"%s\":", key);
-	pc_json_string(out, value);
+	pc_text_json_append(out, value);
 	g_string_append_c(out, ',');
 }
 
@@ -375,7 +349,7 @@ pc_json_finding(GString *out, const PcFinding *finding)
 	g_string_append(out, "\"names\":");
 	pc_json_strings(out, finding->names);
 	g_string_append(out, ",\"detail\":");
-	pc_json_string(out, finding->detail);
+	pc_text_json_append(out, finding->detail);
 	g_string_append_c(out, '}');
 }
 

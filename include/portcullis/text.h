@@ -20,6 +20,10 @@
  *	printable ASCII only, line breaks and tabs as spaces, any other
  *	control or 8-bit character (one UTF-8 character or one stray byte)
  *	as '?', at most max bytes.
+ *
+ *	pc_text_json_append() appends a JSON string (or null for NULL): every
+ *	control character escaped (JSON output goes to terminals too), bytes
+ *	that are not UTF-8 as U+FFFD.
  */
 #ifndef PC_TEXT_H
 #define PC_TEXT_H
@@ -30,5 +34,6 @@ char *pc_text_name(const char *raw);
 char *pc_text_display(const char *text, gsize max);
 char *pc_text_ascii(const char *text, gsize max);
 gboolean pc_text_is_control(gunichar c);
+void pc_text_json_append(GString *out, const char *raw);
 
 #endif
