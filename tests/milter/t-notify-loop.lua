@@ -37,15 +37,28 @@ local function deliver(qid, sender, headers, body)
   mt.disconnect(conn)
 end
 
+-- The queued notification's text.  The sender thread renames the file
+-- after each failed attempt (the count is in its name): list and open again
+-- until one open wins the race.
+local function queued_text()
+  for _ = 1, 200 do
+    local ls = io.popen("ls " .. WORKDIR .. "/notify/")
+    local name = ls:read("*l")
+    ls:close()
+    local f = name and io.open(WORKDIR .. "/notify/" .. name, "rb")
+    if f then
+      local text = f:read("*a")
+      f:close()
+      return text
+    end
+    os.execute("sleep 0.05")
+  end
+  t.fail("no notification in the queue")
+end
+
 -- The one queued notification: its headers and body, as sendmail gets them.
 local function notification()
-  local ls = io.popen("ls " .. WORKDIR .. "/notify/")
-  local name = ls:read("*l")
-  ls:close()
-  if name == nil then t.fail("no notification in the queue") end
-  local f = assert(io.open(WORKDIR .. "/notify/" .. name, "rb"))
-  local text = f:read("*a")
-  f:close()
+  local text = queued_text()
   local message = text:match("^.-\n\n(.*)$")
   local head, body = message:match("^(.-)\r\n\r\n(.*)$")
   local headers = {}
