@@ -154,6 +154,23 @@ pc_mime_set_leaf_bounds(const PcMime *mime, GMimeObject *entity, PcObject *objec
 	object->header_start = pc_mime_part_start(mime, entity, object->body_start);
 }
 
+/* The charset parameter, lower case, when it is an RFC 2045 token; else
+ * "".  GMime decodes encoded words inside parameters, so the value can hold
+ * anything, line breaks included, and the rewrite writes it back into a
+ * part's header (found by fuzz-rewrite: a header line injected that way). */
+static char *
+pc_mime_charset(GMimeContentType *type)
+{
+	const char *value = type ? g_mime_content_type_get_parameter(type, "charset") : NULL;
+
+	if (value == NULL || *value == '\0')
+		return g_strdup("");
+	for (const char *p = value; *p; p++)
+		if (*p <= ' ' || *p >= 0x7f || strchr("()<>@,;:\\\"/[]?=", *p) != NULL)
+			return g_strdup("");
+	return g_ascii_strdown(value, -1);
+}
+
 static PcObject *
 pc_mime_add_object(PcMime *mime, PcVerdict *verdict, GMimeObject *entity, const char *path,
 		   guint depth, const char *boundary)
@@ -165,8 +182,7 @@ pc_mime_add_object(PcMime *mime, PcVerdict *verdict, GMimeObject *entity, const 
 
 	object->declared_type = g_ascii_strdown(mime_type ? mime_type : "text/plain", -1);
 	object->encoding = pc_mime_header_lower(entity, "Content-Transfer-Encoding");
-	object->charset = g_ascii_strdown(type && g_mime_content_type_get_parameter(type, "charset") ?
-					  g_mime_content_type_get_parameter(type, "charset") : "", -1);
+	object->charset = pc_mime_charset(type);
 	object->depth = depth;
 	object->boundary = g_strdup(boundary);
 	object->container = GMIME_IS_MULTIPART(entity) || GMIME_IS_MESSAGE_PART(entity);

@@ -548,6 +548,30 @@ test_injection_top_rename(void)
 	pc_rewrite_clear(&result);
 }
 
+#define CHARSET_MSG REWRITE_HEADERS \
+	"--b\r\nContent-Type: text/plain\r\n\r\nkeep me\r\n--b\r\n" \
+	"Content-Type: application/octet-stream;\r\n" \
+	" name=\"=?utf-8?b?Ijs7Y2hhcnNldD10AT54DQpDb250ZW50LVR5cGU6IHRleHQvaHRtbA0KWDogIg==?=\"\r\n" \
+	"Content-Transfer-Encoding: base64\r\n\r\nQUJD\r\n--b--\r\n"
+
+/* GMime decodes an encoded word inside a parameter, so the name can bring
+ * a "charset" parameter of its own, line breaks and all; rename writes the
+ * charset back: it must not add a header line (found by fuzz-rewrite). */
+static void
+test_injection_charset(void)
+{
+	g_autoptr(PcVerdict) v = test_scan(CHARSET_MSG, 0, NULL);
+	g_autoptr(GError) error = NULL;
+	PcRewrite result;
+
+	g_assert_cmpstr(pc_verdict_object(v, "2")->charset, ==, "");
+	g_assert_true(test_rewrite_one(CHARSET_MSG, "2", PC_OBJ_RENAME, NULL, "x.blocked",
+				       &result, &error));
+	g_assert_null(g_strstr_len((const char *)result.body->data, result.body->len,
+				   "\r\nContent-Type: text/html"));
+	pc_rewrite_clear(&result);
+}
+
 #define ASCII_MSG REWRITE_HEADERS \
 	"--b\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nascii\r\n" \
 	"--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 7bit\r\n" \
@@ -732,6 +756,7 @@ main(int argc, char **argv)
 	g_test_add_func("/rewrite/injection/qp-disclaimer", test_injection_qp_disclaimer);
 	g_test_add_func("/rewrite/injection/refused", test_injection_refused);
 	g_test_add_func("/rewrite/injection/top-rename", test_injection_top_rename);
+	g_test_add_func("/rewrite/injection/charset", test_injection_charset);
 	g_test_add_func("/limits/mime-parts", test_limit_mime_parts);
 	g_test_add_func("/limits/deadline", test_limit_deadline);
 	rc = g_test_run();
