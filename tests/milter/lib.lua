@@ -143,4 +143,20 @@ M.MULTIPART = {
   { "Content-Type", "multipart/mixed; boundary=\"BOUNDARY\"" },
 }
 
+-- A message's header fields as { name, value } pairs (continuation lines
+-- kept in the value) and its body; CRLF or LF line ends.
+function M.split_message(text)
+  local head, body = text:match("^(.-)\r?\n\r?\n(.*)$")
+  local headers = {}
+  for line in (head .. "\n"):gmatch("(.-)\r?\n") do
+    if line:match("^[ \t]") then
+      headers[#headers][2] = headers[#headers][2] .. "\r\n" .. line
+    else
+      local name, value = line:match("^([^:]+):[ ]?(.*)$")
+      headers[#headers + 1] = { name, value }
+    end
+  end
+  return headers, body
+end
+
 return M

@@ -58,19 +58,7 @@ end
 
 -- The one queued notification: its headers and body, as sendmail gets them.
 local function notification()
-  local text = queued_text()
-  local message = text:match("^.-\n\n(.*)$")
-  local head, body = message:match("^(.-)\r\n\r\n(.*)$")
-  local headers = {}
-  for line in (head .. "\r\n"):gmatch("(.-)\r\n") do
-    if line:match("^[ \t]") then
-      headers[#headers][2] = headers[#headers][2] .. "\r\n" .. line
-    else
-      local name, value = line:match("^([^:]+):[ ]?(.*)$")
-      headers[#headers + 1] = { name, value }
-    end
-  end
-  return headers, body
+  return t.split_message(queued_text():match("^.-\n\n(.*)$"))
 end
 
 deliver("LOOP1", "<sender@example.org>", { { "Subject", "hello " .. GTUBE } },

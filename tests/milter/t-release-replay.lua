@@ -35,17 +35,7 @@ local function released(id)
   local f = assert(io.open(WORKDIR .. "/released.eml", "rb"))
   local text = f:read("*a")
   f:close()
-  local head, body = text:match("^(.-)\r?\n\r?\n(.*)$")
-  local headers = {}
-  for line in (head .. "\n"):gmatch("(.-)\r?\n") do
-    if line:match("^[ \t]") then
-      headers[#headers][2] = headers[#headers][2] .. "\r\n" .. line
-    else
-      local name, value = line:match("^([^:]+):[ ]?(.*)$")
-      headers[#headers + 1] = { name, value }
-    end
-  end
-  return headers, body
+  return t.split_message(text)
 end
 
 local function deliver(qid, headers, body)
