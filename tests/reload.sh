@@ -19,13 +19,7 @@ eicar_rejected() {
 	miltertest -s "$top_srcdir/tests/milter/t-eicar-reject.lua" -D SOCKET="$sock" \
 		-D TESTDIR="$top_srcdir/tests/milter" -D WORKDIR="$work" > "$work/mt.out" 2>&1
 }
-wait_log() { # pattern, count
-	for _ in $(seq 100); do
-		[ "$(grep -c -- "$1" "$work/milter.log")" -ge "$2" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
+wait_log() { pc_wait_log "$work/milter.log" "$@"; }
 echo "1..6"
 # -c with a file, so that SIGHUP has something to re-read.
 "$PC_PORTCULLIS" -f -c "$work/p.conf" -s "$sock" -o log.level=debug > "$work/milter.log" 2>&1 &
