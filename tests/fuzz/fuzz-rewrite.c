@@ -2,7 +2,9 @@
  * fuzz-rewrite: libFuzzer target for the rewrite path, the one that writes
  * a sender's text into a message.  Each input is read as a recipe:
  * two attachment file names (any bytes, sent RFC 2231 percent-encoded or as
- * an RFC 2047 word, so every byte reaches the engine decoded), the text
+ * an RFC 2047 word, so every byte reaches the engine decoded), raw
+ * parameters added to the first attachment's Content-Type (anything but a
+ * line break: charset, boundary, duplicated or continued names), the text
  * body and its transfer encoding and charset, line ends, the part action
  * (placeholder, remove, rename), a placeholder template, a disclaimer and a
  * rename suffix.  The message built from it is scanned (attachment filter
@@ -81,19 +83,22 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* A file name parameter carrying any bytes, decoded by the receiver. */
+/* A file name parameter carrying any bytes, decoded by the receiver, and
+ * raw parameters after the type. */
 static void
-fuzz_name_param(GString *out, const char *name, gboolean rfc2047, const char *eol)
+fuzz_name_param(GString *out, const char *name, gboolean rfc2047, const char *params,
+		const char *eol)
 {
 	if (rfc2047) {
 		g_autofree char *b64 = g_base64_encode((const guchar *)name, strlen(name));
 
 		g_string_append_printf(out, "Content-Type: application/octet-stream;%s"
-				       " name=\"=?utf-8?b?%s?=\"%s", eol, b64, eol);
+				       " name=\"=?utf-8?b?%s?=\"; %s%s", eol, b64, params, eol);
 		return;
 	}
-	g_string_append_printf(out, "Content-Type: application/octet-stream%s"
-			       "Content-Disposition: attachment;%s filename*=utf-8''", eol, eol);
+	g_string_append_printf(out, "Content-Type: application/octet-stream; %s%s"
+			       "Content-Disposition: attachment;%s filename*=utf-8''", params, eol,
+			       eol);
 	for (const char *p = name; *p; p++)
 		g_string_append_printf(out, "%%%02X", (guint8)*p);
 	g_string_append(out, eol);
@@ -244,6 +249,7 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t len)
 	g_autofree char *template = fuzz_field(&r);
 	g_autofree char *disclaimer_raw = fuzz_field(&r);
 	g_autofree char *suffix = fuzz_field(&r);
+	g_autofree char *params = g_strdelimit(fuzz_field(&r), "\r\n", ' ');
 	g_autofree char *disclaimer = fuzz_safe_text(disclaimer_raw, "\n");
 	g_autofree char *headers = g_strdup_printf("Subject: fuzz%sMIME-Version: 1.0%s"
 		"Content-Type: multipart/mixed; boundary=\"b%02x\"%s%s", eol, eol, how, eol, eol);
@@ -258,10 +264,10 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t len)
 	g_string_append_printf(msg, "--b%02x%s", how, eol);
 	fuzz_text_part(msg, text, how >> 1, eol);
 	g_string_append_printf(msg, "--b%02x%s", how, eol);
-	fuzz_name_param(msg, name1, how & 0x40, eol);
+	fuzz_name_param(msg, name1, how & 0x40, params, eol);
 	g_string_append_printf(msg, "Content-Transfer-Encoding: base64%s%sQUJD%s--b%02x%s",
 			       eol, eol, eol, how, eol);
-	fuzz_name_param(msg, name2, how & 0x80, eol);
+	fuzz_name_param(msg, name2, how & 0x80, "", eol);
 	g_string_append_printf(msg, "%sdata%s--b%02x--%s", eol, eol, how, eol);
 
 	policy.filter.name_include = everything;
