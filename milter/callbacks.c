@@ -318,12 +318,17 @@ pcm_part_action(const PcObject *object, const PcDecision *decision)
 	return "pass";
 }
 
-/* Every part that is not clean: path, name, detected type, status, the
- * names of its findings (signatures, filter rules) and what was done.  Names
- * and types come from the sender, archive member names too: escaped. */
+/* Every part that is not clean, the first PCM_LOG_MAX_PARTS of them (then
+ * how many more: the line stays one a syslog daemon keeps whole): path,
+ * name, detected type, status, the names of its findings (signatures,
+ * filter rules) and what was done.  Names and types come from the sender,
+ * archive member names too: escaped. */
+#define PCM_LOG_MAX_PARTS 20
 static void
 pcm_log_objects(GString *line, const PcVerdict *verdict, const PcDecision *decision)
 {
+	guint logged = 0, more = 0;
+
 	for (guint i = 0; i < verdict->objects->len; i++) {
 		const PcObject *object = g_ptr_array_index(verdict->objects, i);
 		const char *sep = "";
@@ -332,6 +337,11 @@ pcm_log_objects(GString *line, const PcVerdict *verdict, const PcDecision *decis
 
 		if (object->status == PC_STATUS_CLEAN)
 			continue;
+		if (logged == PCM_LOG_MAX_PARTS) {
+			more++;
+			continue;
+		}
+		logged++;
 		g_string_append(line, " part=");
 		pcm_log_append(line, object->path, TRUE);
 		g_string_append(line, " name=\"");
@@ -350,6 +360,8 @@ pcm_log_objects(GString *line, const PcVerdict *verdict, const PcDecision *decis
 		}
 		g_string_append_printf(line, " part_action=%s", pcm_part_action(object, decision));
 	}
+	if (more > 0)
+		g_string_append_printf(line, " parts_more=%u", more);
 }
 
 /* spam=SCORE/THRESHOLD and the five rules that scored most. */
