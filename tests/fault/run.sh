@@ -8,14 +8,15 @@
 # message through as clean.  The message is spooled to a file and its parts
 # decoded to temp files (16 bytes in memory), so every path that writes is
 # reached; a first run of each call counts its calls.  PC_FAULT_MAX bounds
-# the runs per call (default 12).  Last, libmagic failing (magic_buffer
-# answers NULL) on a program sent as data.bin, AV off: the part is an
-# error, not an untyped part that passes.  Output is TAP.
+# the runs per call (default 24: every call site the message reaches).
+# Last, libmagic failing (magic_buffer answers NULL) on a program sent as
+# data.bin, AV off: the part is an error, not an untyped part that passes.
+# Output is TAP.
 set -u
 . "$top_srcdir/tests/lib.sh"
 
 SHIM="$top_builddir/tests/fault/failshim.so"
-MAX=${PC_FAULT_MAX:-12}
+MAX=${PC_FAULT_MAX:-24}
 CALLS="mkdir open write mmap rename fsync"
 base=$(cd "$(pc_workdir fault)" && pwd) # absolute: the shim compares /proc paths
 # The shim is not the first library the sanitizer runtime expects.
