@@ -8,7 +8,7 @@
  *	  placeholder  the part's Content-Type, Content-Transfer-Encoding and
  *	               Content-Disposition lines are replaced by a text/plain
  *	               set (other lines, e.g. Content-ID, stay), its body by
- *	               the notice;
+ *	               the notice, quoted-printable;
  *	  remove       from the start of the boundary line before the part to
  *	               the start of the boundary line after it;
  *	  rename       Content-Type and Content-Disposition lines re-encoded
@@ -17,10 +17,15 @@
  *	of a single-part message cannot carry its own header lines inside
  *	the body, so there the Content-* changes are returned as header
  *	changes for the MTA.
+ *	Sender text never makes a part: names are cleaned where they enter,
+ *	no quoted-printable line written here starts with '-', and the result
+ *	must hold exactly the delimiter lines of the message that no edit took
+ *	out (pc_check_delimiters).
  * DIAGNOSTICS
  *	An edit whose offsets do not fit the message (a GMime offset the
- *	bytes do not confirm) fails the rewrite with an error: the caller
- *	tempfails rather than deliver a damaged message.
+ *	bytes do not confirm), or a result with a delimiter line too many or
+ *	too few, fails the rewrite with an error: the caller tempfails rather
+ *	than deliver a damaged message.
  */
 #include "config.h"
 
@@ -290,7 +295,6 @@ pc_replace_fields(PcRewriter *rw, gint64 from, gint64 to, const char *const *nam
 	if (!inserted && insert != NULL && insert->len > 0)
 		pc_splice(rw, pos, pos, g_string_new(insert->str));
 }
-
 
 static void
 pc_edit_placeholder(PcRewriter *rw, const PcEdit *edit)
