@@ -348,6 +348,11 @@ pcm_serve(const PcmArgs *args, const char *path, GStrv overrides, PcmRuntime *rt
 	pcm_drain(drain);
 	smfi_stop();
 	g_thread_join(milter);
+	/* A stop that comes before libmilter's listener has started makes
+	 * smfi_main() bind the socket anew (smfi_stop closed the first one):
+	 * what is at the path now is ours and dead. */
+	if (socket_path != NULL)
+		unlink(socket_path);
 	pcm_reloader_stop();
 	pcm_housekeeping_stop();
 	pcm_notices_stop();
