@@ -14,7 +14,7 @@
 # per message without any MTA: AV alone and AV + spam (scan-cost).
 #   BENCH_SPAM_MESSAGES  messages sent (default 1000: every third of the 3000)
 #   BENCH_SESSIONS       parallel SMTP sessions (default 8)
-# Needs root; installs spamassassin, spamc, spamass-milter, clamav-daemon
+# Needs root; installs spamassassin, spamc, spamd, spamass-milter, clamav-daemon
 # and clamav-milter if missing.  Training SpamAssassin's Bayes (sa-learn)
 # takes minutes the first time; its store is kept in the work directory.
 set -u
@@ -31,7 +31,9 @@ mkdir -p "$work/spool"
 db=$PC_SIGS
 
 missing=
-for p in spamassassin spamc spamass-milter clamav-daemon clamav-milter; do
+# Debian 12's later SpamAssassin updates moved spamd into a package of its own.
+spamd_pkg=$(apt-cache show spamd > /dev/null 2>&1 && echo spamd)
+for p in spamassassin spamc $spamd_pkg spamass-milter clamav-daemon clamav-milter; do
 	dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
 done
 [ -n "$missing" ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
