@@ -48,3 +48,14 @@ pc_random_hex(gsize len, GError **error)
 	memset(raw, 0, len);
 	return g_string_free(hex, FALSE);
 }
+
+gboolean
+pc_secret_equal(const char *a, const char *b)
+{
+	gsize la = strlen(a), lb = strlen(b);
+	guint diff = la ^ lb;
+
+	for (gsize i = 0; i < la && i < lb; i++)
+		diff |= (guint8)a[i] ^ (guint8)b[i];
+	return diff == 0;
+}

@@ -233,19 +233,12 @@ pcn_loop_verify(GBytes *key, const char *mark, const char *message_id)
 {
 	g_autofree char *expect = NULL;
 	g_autofree char *given = NULL;
-	guint diff;
-	gsize len;
 
 	if (key == NULL || mark == NULL || message_id == NULL)
 		return FALSE;
 	expect = pcn_loop_mark(key, message_id);
 	given = g_strstrip(g_strdup(mark));
-	len = strlen(expect);
-	diff = strlen(given) ^ len;
-	/* Constant time, as for release marks. */
-	for (gsize i = 0; i < len && given[i] != '\0'; i++)
-		diff |= (guint8)given[i] ^ (guint8)expect[i];
-	return diff == 0;
+	return pc_secret_equal(given, expect);
 }
 
 char *

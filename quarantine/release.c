@@ -174,19 +174,6 @@ pcq_release_parse(const char *value, char **id, gint64 *time, char **mac)
 	return FALSE;
 }
 
-/* Constant time: how long a comparison takes must not say how much of a
- * guessed mac was right. */
-static gboolean
-pcq_same(const char *a, const char *b)
-{
-	gsize la = strlen(a), lb = strlen(b);
-	guint diff = la ^ lb;
-
-	for (gsize i = 0; i < la && i < lb; i++)
-		diff |= (guint8)a[i] ^ (guint8)b[i];
-	return diff == 0;
-}
-
 static gboolean
 pcq_release_check_mac(GBytes *key, const char *value, gint64 now,
 		      const char *const *recipients, const guint8 *message, gsize len,
@@ -202,7 +189,7 @@ pcq_release_check_mac(GBytes *key, const char *value, gint64 now,
 		*reason = g_strdup("expired");
 	} else {
 		expect = pcq_release_mac(key, *id, *time, recipients, message, len);
-		if (pcq_same(expect, *mac))
+		if (pc_secret_equal(expect, *mac))
 			return TRUE;
 		*reason = g_strdup("bad mac");
 	}

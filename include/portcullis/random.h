@@ -24,4 +24,8 @@ gboolean pc_random_bytes(void *buf, gsize len, GError **error);
 /* len random bytes as 2*len lowercase hex digits; NULL and error as above. */
 char *pc_random_hex(gsize len, GError **error);
 
+/* Whether two secrets (macs) are equal, in a time that does not tell how
+ * much of a guess was right. */
+gboolean pc_secret_equal(const char *a, const char *b);
+
 #endif
