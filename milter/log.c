@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <portcullis/text.h>
+
 #include "log.h"
 
 static gboolean pcm_log_stderr = TRUE;
@@ -69,7 +71,7 @@ pcm_log_hex(GString *out, guchar byte)
 static gboolean
 pcm_log_is_control(gunichar c)
 {
-	return c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0x2028 || c == 0x2029;
+	return pc_text_is_control(c) || c == 0x2028 || c == 0x2029;
 }
 
 /* Appends the character at p, escaped for mode; returns the next one.  A
