@@ -372,29 +372,52 @@ pc_av_record(PcScan *scan, const char *object, cl_error_t rc, const char *virnam
 	}
 }
 
-/* A scan libclamav could not finish is an error (on_error decides), and
- * a scratch directory someone removed is made again for the next one. */
-static void
-pc_av_failed(PcScan *scan, const PcObject *object, const char *why)
+/* The scratch directory libclamav makes its per-scan directory in, made
+ * again if someone removed it (tmp cleaners, an emptied spool); TRUE when
+ * it was missing. */
+static gboolean
+pc_av_remake_tmp_dir(const PcScan *scan)
 {
 	const char *tmp_dir = scan->options->tmp_dir;
-	gboolean recreated = tmp_dir != NULL && *tmp_dir && g_mkdir(tmp_dir, 0700) == 0;
-	g_autofree char *detail = g_strdup_printf("libclamav: %s%s", why, recreated ?
-		" (its tmp_dir was missing: made again)" : "");
 
-	pc_verdict_add(scan->verdict, "av", PC_STATUS_ERROR, object ? object->path : NULL, NULL,
-		       detail);
+	return tmp_dir != NULL && *tmp_dir && g_mkdir(tmp_dir, 0700) == 0;
 }
 
-/* Scans bytes from memory; results go to object (NULL: the message). */
+/* One libclamav scan of a memory map; the result is in context. */
+static cl_error_t
+pc_av_scan_once(PcAv *av, PcAvScan *context, cl_fmap_t *map,
+		const struct cl_scan_options *options, const char **virname)
+{
+	struct cl_scan_options opts = *options;
+	unsigned long scanned = 0;
+	cl_error_t rc;
+
+	pc_av_current = context;
+	rc = cl_scanmap_callback(map, context->object ? pc_object_name(context->object) : NULL,
+				 virname, &scanned, av->engine, &opts, context);
+	pc_av_current = NULL;
+	return rc;
+}
+
+static void
+pc_av_scan_clear(PcAvScan *context)
+{
+	g_clear_pointer(&context->name, g_free);
+	g_clear_pointer(&context->failure, g_free);
+	context->truncated = FALSE;
+}
+
+/* Scans bytes from memory; results go to object (NULL: the message).  A
+ * scan that failed because the scratch directory was gone runs once more
+ * after it is made again; any other failure is an error (on_error). */
 static gboolean
 pc_av_scan_bytes(PcAv *av, PcScan *scan, PcObject *object, const guint8 *data, gsize len,
 		 const struct cl_scan_options *options, GError **error)
 {
-	struct cl_scan_options opts = *options;
 	PcAvScan context = { NULL, object, scan->options->max_file_size, FALSE, NULL };
 	const char *virname = NULL;
-	unsigned long scanned = 0;
+	const char *where = object ? object->path : NULL;
+	guint listed = object ? object->inner->len : 0;
 	cl_fmap_t *map;
 	cl_error_t rc;
 	gboolean ok;
@@ -407,20 +430,27 @@ pc_av_scan_bytes(PcAv *av, PcScan *scan, PcObject *object, const guint8 *data, g
 			    "libclamav: cannot map %s", object ? "a part" : "the message");
 		return FALSE;
 	}
-	pc_av_current = &context;
-	rc = cl_scanmap_callback(map, object ? pc_object_name(object) : NULL, &virname,
-				 &scanned, av->engine, &opts, &context);
-	pc_av_current = NULL;
+	rc = pc_av_scan_once(av, &context, map, options, &virname);
+	if (context.failure != NULL && pc_av_remake_tmp_dir(scan)) {
+		if (pc_av_log_handler != NULL)
+			pc_av_log_handler(G_LOG_LEVEL_WARNING, "tmp_dir was missing: made again");
+		pc_av_scan_clear(&context);
+		if (object != NULL)
+			g_ptr_array_set_size(object->inner, listed);
+		virname = NULL;
+		rc = pc_av_scan_once(av, &context, map, options, &virname);
+	}
 	cl_fmap_close(map);
-	ok = pc_av_record(scan, object ? object->path : NULL, rc,
-			  virname ? virname : context.name, error);
+	ok = pc_av_record(scan, where, rc, virname ? virname : context.name, error);
 	if (ok && context.truncated)
-		pc_verdict_add(scan->verdict, "av", PC_STATUS_UNSCANNABLE, object ? object->path : NULL,
+		pc_verdict_add(scan->verdict, "av", PC_STATUS_UNSCANNABLE, where,
 			       PC_AV_LIMIT_PREFIX ".MaxFileSize", "limit:MaxFileSize");
-	if (ok && context.failure != NULL)
-		pc_av_failed(scan, object, context.failure);
-	g_free(context.name);
-	g_free(context.failure);
+	if (ok && context.failure != NULL) {
+		g_autofree char *detail = g_strdup_printf("libclamav: %s", context.failure);
+
+		pc_verdict_add(scan->verdict, "av", PC_STATUS_ERROR, where, NULL, detail);
+	}
+	pc_av_scan_clear(&context);
 	return ok;
 }
 
@@ -536,20 +566,19 @@ pc_av_second_opinion(PcAv *av, PcScan *scan, GError **error)
 	return TRUE;
 }
 
-/* A part body that per-part scanning saw decoded: its encoded text need
- * not be matched again when raw_scan = text. */
+/* raw_scan = text: every leaf body was scanned as a part (decoded, with
+ * libclamav's parsers), so the raw scan covers only what no part scan saw:
+ * the headers, the MIME structure, preambles and epilogues.  Scanning an
+ * unencoded body a second time found nothing the part scan had not, and
+ * cost a second pass over most of a small message. */
 static gboolean
-pc_av_decoded_elsewhere(const PcObject *object)
+pc_av_scanned_as_part(const PcObject *object)
 {
-	static const char *const encoded[] = { "base64", "quoted-printable", "x-uuencode",
-		"uuencode", "x-uue", NULL };
-
-	return !object->container && object->body_start >= 0 &&
-	       g_strv_contains(encoded, object->encoding);
+	return !object->container && object->body_start >= 0;
 }
 
-/* The raw message without the bodies of encoded parts (raw_scan = text);
- * NULL when nothing would be left out. */
+/* The raw message without the part bodies (raw_scan = text); NULL when
+ * nothing would be left out. */
 static GByteArray *
 pc_av_raw_text(const PcScan *scan)
 {
@@ -559,7 +588,8 @@ pc_av_raw_text(const PcScan *scan)
 	for (guint i = 0; i < scan->verdict->objects->len; i++) {
 		const PcObject *object = g_ptr_array_index(scan->verdict->objects, i);
 
-		if (!pc_av_decoded_elsewhere(object) || object->body_start < pos)
+		if (!pc_av_scanned_as_part(object) || object->body_start < pos ||
+		    object->body_end > (gint64)scan->len)
 			continue;
 		if (text == NULL)
 			text = g_byte_array_sized_new((guint)MIN(scan->len, G_MAXUINT));

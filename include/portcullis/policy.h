@@ -26,8 +26,8 @@ typedef enum {
 } PcScanMode;
 
 typedef enum {
+	PC_RAW_TEXT,		/* headers and structure: the bodies are scanned as parts */
 	PC_RAW_FULL,		/* the raw message, every byte */
-	PC_RAW_TEXT,		/* without the bodies scanned decoded as parts */
 } PcRawScan;
 
 typedef enum {

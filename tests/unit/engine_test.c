@@ -279,6 +279,109 @@ test_part_digest(void)
 	g_assert_cmpstr(v->mode, ==, "parts");
 }
 
+/* --- what the raw scan covers (raw_scan) --------------------------------- */
+
+/* Signatures only these tests use, beside the shared test set: one on a
+ * header, one across the end of the headers into the body, one on the base64
+ * text of an attachment ("encoded-only-marker" decoded matches nothing). */
+#define RAW_SIGS \
+	"Pc.Test.Header:0:*:582d5261772d4d61726b65723a206865616465722d6f6e6c79\n" \
+	"Pc.Test.Span:0:*:582d5370616e3a20610d0a0d0a7370616e2d626f6479\n" \
+	"Pc.Test.Encoded:0:*:5a57356a6232526c5a433176626d78354c573168636d746c\n"
+
+static PcEngine *
+test_raw_engine(void)
+{
+	static PcEngine *engine;
+
+	if (engine == NULL) {
+		g_autofree char *dir = g_dir_make_tmp("pc-raw-XXXXXX", NULL);
+		g_autofree char *ndb = g_build_filename(dir, "raw.ndb", NULL);
+		g_autofree char *eicar = g_build_filename(dir, "eicar.ndb", NULL);
+		g_autofree char *shared = g_build_filename(g_getenv("top_srcdir"),
+							   "tests/data/sigs/portcullis-test.ndb", NULL);
+		g_autofree char *shared_text = NULL;
+		PcEngineOptions o = {
+			.database_dir = dir, .tmp_dir = g_get_tmp_dir(),
+			.max_scan_size = 10 << 20, .max_file_size = 10 << 20, .max_recursion = 10,
+			.max_files = 100, .max_scan_time_ms = 10000, .max_mime_depth = 20,
+			.max_parts = 100, .memory_max = 1 << 20,
+		};
+		g_autoptr(GError) error = NULL;
+
+		g_assert_true(g_file_get_contents(shared, &shared_text, NULL, NULL));
+		g_assert_true(g_file_set_contents(eicar, shared_text, -1, NULL));
+		g_assert_true(g_file_set_contents(ndb, RAW_SIGS, -1, NULL));
+		engine = pc_engine_new(&o, &error);
+		g_assert_no_error(error);
+		g_unlink(ndb);
+		g_unlink(eicar);
+		g_rmdir(dir);
+	}
+	return engine;
+}
+
+typedef struct {
+	const char *name;
+	const char *message;
+	const char *signature;
+	guint text;		/* findings of signature with raw_scan = text */
+	guint full;		/* and with raw_scan = full */
+} RawCase;
+
+#define RAW_EICAR "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+
+static const RawCase raw_cases[] = {
+	/* Headers are scanned once in either mode. */
+	{ "header", "X-Raw-Marker: header-only\r\nSubject: h\r\n\r\nplain body\r\n",
+	  "Pc.Test.Header", 1, 1 },
+	/* An unencoded body is scanned once, as its part: text mode does not
+	 * match it again in the raw message (full does: two findings). */
+	{ "body-once", "Subject: e\r\n\r\n" RAW_EICAR "\r\n", "Eicar-Test-Signature", 1, 2 },
+	{ "multipart-body-once", "Subject: m\r\nMIME-Version: 1.0\r\n"
+	  "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n"
+	  "\r\nhello\r\n--b\r\nContent-Type: text/plain\r\n\r\n" RAW_EICAR "\r\n--b--\r\n",
+	  "Eicar-Test-Signature", 1, 2 },
+	/* What text mode gives up, and full keeps: a match across the end of
+	 * the headers, and one on an attachment's base64 text. */
+	{ "span", "Subject: s\r\nX-Span: a\r\n\r\nspan-body\r\n", "Pc.Test.Span", 0, 1 },
+	{ "encoded", "Subject: b\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; "
+	  "boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--b\r\n"
+	  "Content-Type: application/octet-stream; name=m.bin\r\n"
+	  "Content-Transfer-Encoding: base64\r\n\r\nZW5jb2RlZC1vbmx5LW1hcmtlcg==\r\n--b--\r\n",
+	  "Pc.Test.Encoded", 0, 1 },
+};
+
+static guint
+test_count_findings(const PcVerdict *v, const char *signature)
+{
+	guint n = 0;
+
+	for (guint i = 0; i < v->findings->len; i++) {
+		const PcFinding *f = g_ptr_array_index(v->findings, i);
+
+		/* libclamav names signatures it did not sign "NAME.UNOFFICIAL". */
+		n += f->names->len > 0 && g_str_has_prefix(g_ptr_array_index(f->names, 0), signature);
+	}
+	return n;
+}
+
+static void
+test_raw_case(gconstpointer data)
+{
+	const RawCase *c = data;
+	PcPolicy policy = { .av = TRUE, .scan_mode = PC_SCAN_PARTS };
+	PcInput input = { (const guint8 *)c->message, strlen(c->message), -1, NULL, NULL, 0 };
+
+	for (int full = 0; full < 2; full++) {
+		g_autoptr(PcVerdict) v = NULL;
+
+		policy.raw_scan = full ? PC_RAW_FULL : PC_RAW_TEXT;
+		v = pc_engine_scan(test_raw_engine(), &input, &policy);
+		g_assert_cmpuint(test_count_findings(v, c->signature), ==, full ? c->full : c->text);
+	}
+}
+
 /* --- rewriting ----------------------------------------------------------- */
 
 #define REWRITE_MSG \
@@ -744,6 +847,11 @@ main(int argc, char **argv)
 	g_test_add_func("/av/archive-names", test_archive_names);
 	g_test_add_func("/av/cache-never-hides", test_cache_never_hides);
 	g_test_add_func("/av/part-digest", test_part_digest);
+	for (guint i = 0; i < G_N_ELEMENTS(raw_cases); i++) {
+		g_autofree char *path = g_strdup_printf("/av/raw-scan/%s", raw_cases[i].name);
+
+		g_test_add_data_func(path, &raw_cases[i], test_raw_case);
+	}
 	g_test_add_func("/rewrite/placeholder", test_rewrite_placeholder);
 	g_test_add_func("/rewrite/remove", test_rewrite_remove);
 	g_test_add_func("/rewrite/rename", test_rewrite_rename);
