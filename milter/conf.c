@@ -613,6 +613,10 @@ pcm_conf_load_with(const char *path, const char *const *overrides, GError **erro
 	if (!pcm_conf_check_limits(conf, error) ||
 	    !pcm_conf_load_groups(conf, path, text, kf, error))
 		return NULL;
+	if (*conf->scan_tmp_dir == '\0') {
+		g_free(conf->scan_tmp_dir);
+		conf->scan_tmp_dir = g_build_filename(conf->spool_dir, "scratch", NULL);
+	}
 	if (*conf->notify_queue_dir == '\0') {
 		g_free(conf->notify_queue_dir);
 		conf->notify_queue_dir = g_build_filename(conf->spool_dir, "notify", NULL);

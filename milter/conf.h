@@ -40,7 +40,7 @@ typedef struct {
 	/* [av] */
 	char *database_dir;
 	guint db_check_interval;
-	char *scan_tmp_dir;		/* "" = spool_dir */
+	char *scan_tmp_dir;		/* "" = spool_dir/scratch */
 	guint64 max_scan_size;
 	guint64 max_file_size;
 	guint max_files;

@@ -261,15 +261,15 @@ pcm_daemon_any_policy(const PcmConfig *conf, gboolean (*wants)(const PcPolicy *)
 }
 
 /* Directories a policy writes to are checked at start, not at the first
- * virus; the notification queue is made when missing (it lives under
- * spool_dir by default, which must already exist). */
+ * virus; the scan scratch and the notification queue are made when missing
+ * (both live under spool_dir by default, which must already exist). */
 gboolean
 pcm_daemon_check_dirs(const PcmConfig *conf, GError **error)
 {
 	if (!pcm_daemon_check_dir("[message] spool_dir", conf->spool_dir, error))
 		return FALSE;
-	if (*conf->scan_tmp_dir != '\0' &&
-	    !pcm_daemon_check_dir("[av] tmp_dir", conf->scan_tmp_dir, error))
+	g_mkdir(conf->scan_tmp_dir, 0700);
+	if (!pcm_daemon_check_dir("[av] tmp_dir", conf->scan_tmp_dir, error))
 		return FALSE;
 	if (conf->quarantine_store == PCM_QUARANTINE_DIRECTORY &&
 	    pcm_daemon_any_policy(conf, pcm_daemon_keeps) &&

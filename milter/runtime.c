@@ -20,7 +20,7 @@ void
 pcm_runtime_engine_options(const PcmConfig *conf, PcEngineOptions *options)
 {
 	options->database_dir = conf->database_dir;
-	options->tmp_dir = *conf->scan_tmp_dir ? conf->scan_tmp_dir : conf->spool_dir;
+	options->tmp_dir = conf->scan_tmp_dir;
 	options->max_scan_size = conf->max_scan_size;
 	options->max_file_size = conf->max_file_size;
 	options->max_recursion = conf->max_archive_depth;

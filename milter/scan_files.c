@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <glib/gstdio.h>
 #include <portcullis/engine.h>
 
 #include "runtime.h"
@@ -44,6 +45,7 @@ pcm_scan_files(PcmConfig *conf, char **files)
 
 	pcm_runtime_engine_options(conf, &options);
 	options.digests = TRUE;
+	g_mkdir(conf->scan_tmp_dir, 0700);
 	engine = pc_engine_new(&options, &error);
 	if (engine == NULL) {
 		fprintf(stderr, "portcullis: %s\n", error->message);

@@ -4,7 +4,8 @@
 # of mkdir, open, write, mmap, rename and fsync in turn - while a message
 # with an infected archive goes through (tests/fault/fault.lua, miltertest).
 # Every outcome must block (a 5xx, or discard into the quarantine) or
-# tempfail: a failed scan, decode, spool or quarantine write never lets the
+# tempfail, or, for a call made at start, the daemon refuses to start and
+# says why: a failed scan, decode, spool or quarantine write never lets the
 # message through as clean.  The message is spooled to a file and its parts
 # decoded to temp files (16 bytes in memory), so every path that writes is
 # reached; a first run of each call counts its calls.  PC_FAULT_MAX bounds
@@ -76,6 +77,15 @@ for call in $CALLS; do
 		case $OUTCOME in
 		"discard "|"reply "|"reject "|"tempfail ")
 			echo "ok $n - $call #$nth fails: $OUTCOME" ;;
+		# A call made at start (the scan scratch directory) that fails
+		# stops the daemon with the reason: nothing is accepted.
+		"daemon-did-not-start exit-1 ")
+			if grep -q "cannot start: " "$base/$call-$nth/milter.log"; then
+				echo "ok $n - $call #$nth fails: refused to start, saying why"
+			else
+				echo "not ok $n - $call #$nth fails: exited without a reason"
+				sed 's/^/# daemon: /' "$base/$call-$nth/milter.log" | tail -5
+			fi ;;
 		*)
 			echo "not ok $n - $call #$nth fails: $OUTCOME"
 			sed 's/^/# /' "$base/$call-$nth/miltertest.out"
