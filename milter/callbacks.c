@@ -289,7 +289,7 @@ pcm_eoh(SMFICTX *ctx)
 
 	if (msg == NULL)
 		return SMFIS_TEMPFAIL;
-	pcm_msg_append(msg, "\r\n", 2);
+	pcm_msg_end_headers(msg);
 	return pcm_continue(ctx, SMFIP_NR_EOH);
 }
 
@@ -300,6 +300,7 @@ pcm_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 
 	if (msg == NULL)
 		return SMFIS_TEMPFAIL;
+	pcm_msg_end_headers(msg);
 	pcm_msg_append(msg, chunk, len);
 	return pcm_continue(ctx, SMFIP_NR_BODY);
 }
@@ -510,6 +511,7 @@ pcm_eom(SMFICTX *ctx)
 	if (msg == NULL)
 		return SMFIS_TEMPFAIL;
 	pcm_msg_set_queue_id(msg, smfi_getsymval(ctx, "i"));
+	pcm_msg_end_headers(msg);
 	if (msg->refused || msg->spool_error != NULL)
 		return pcm_refuse(ctx, msg);
 	pcm_outcome_decide(msg, &outcome);

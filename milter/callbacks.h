@@ -17,7 +17,10 @@ extern struct smfiDesc pcm_milter_desc;
 #define PCM_ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_QUARANTINE)
 #define PCM_NOREPLY (SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL | SMFIP_NR_RCPT | \
 		     SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_NR_BODY)
-#define PCM_STEPS (SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_HDR_LEADSPC | PCM_NOREPLY)
+/* Only the events that carry what is scanned or logged: no DATA, no unknown
+ * commands, no end-of-headers (the first body chunk or end-of-message says
+ * it); each event is a packet and a wakeup for the MTA and for us. */
+#define PCM_STEPS (SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_NOEOH | SMFIP_HDR_LEADSPC | PCM_NOREPLY)
 
 /* Messages between MAIL FROM and end-of-message/abort right now. */
 guint pcm_messages_in_flight(void);

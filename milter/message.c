@@ -90,6 +90,15 @@ pcm_msg_append(PcmMsg *msg, const void *data, gsize len)
 		pcm_spool_write(msg->spool, data, len, &msg->spool_error);
 }
 
+void
+pcm_msg_end_headers(PcmMsg *msg)
+{
+	if (msg->headers_ended)
+		return;
+	msg->headers_ended = TRUE;
+	pcm_msg_append(msg, "\r\n", 2);
+}
+
 PcVerdict *
 pcm_msg_scan(PcmMsg *msg, const PcPolicy *policy)
 {

@@ -44,6 +44,7 @@ typedef struct {
 	PcmSpool *spool;		/* NULL once oversize: content dropped */
 	guint64 size;			/* bytes received, headers included */
 	gboolean oversize;
+	gboolean headers_ended;		/* the blank line after the headers is spooled */
 	gboolean refused;		/* started after shutdown began */
 	GError *spool_error;		/* first spool failure, if any */
 	guint owned[PCM_OWN_COUNT];	/* incoming copies of each owned header */
@@ -65,6 +66,9 @@ PcmMsg *pcm_msg_new(PcmRuntime *rt, const char *sender);
 void pcm_msg_free(PcmMsg *msg);
 /* Appends message bytes, switching to "oversize" past max_message_size. */
 void pcm_msg_append(PcmMsg *msg, const void *data, gsize len);
+/* Spools the blank line that ends the headers, once: at end-of-headers
+ * where the MTA sends it, else at the first body chunk or end-of-message. */
+void pcm_msg_end_headers(PcmMsg *msg);
 void pcm_msg_set_queue_id(PcmMsg *msg, const char *queue_id);
 /* Scans (or, when oversize, reports unscanned); never NULL. */
 PcVerdict *pcm_msg_scan(PcmMsg *msg, const PcPolicy *policy);

@@ -31,7 +31,6 @@ local function deliver(qid, sender, headers, body)
   t.ok(mt.mailfrom(conn, sender), "mailfrom")
   t.ok(mt.rcptto(conn, "<admin@example.net>"), "rcptto")
   for _, h in ipairs(headers) do t.ok(mt.header(conn, h[1], h[2]), "header " .. h[1]) end
-  t.ok(mt.eoh(conn), "eoh")
   t.body(conn, body)
   t.ok(mt.eom(conn), "eom")
   mt.disconnect(conn)
