@@ -163,6 +163,21 @@ pcm_log_tag(int priority)
 	}
 }
 
+/* "2026-12-03 14:00:52.155", local time: one line per message is logged,
+ * so this stays off the heap. */
+static void
+pcm_log_stamp(char *stamp, gsize size)
+{
+	struct timespec now;
+	struct tm tm;
+	gsize n;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	localtime_r(&now.tv_sec, &tm);
+	n = strftime(stamp, size, "%Y-%m-%d %H:%M:%S", &tm);
+	g_snprintf(stamp + n, size - n, ".%03ld", now.tv_nsec / 1000000);
+}
+
 void
 pcm_log(int priority, const char *fmt, ...)
 {
@@ -175,11 +190,11 @@ pcm_log(int priority, const char *fmt, ...)
 	line = pcm_log_one_line(g_strdup_vprintf(fmt, ap));
 	va_end(ap);
 	if (pcm_log_stderr) {
-		g_autoptr(GDateTime) now = g_date_time_new_now_local();
-		g_autofree char *stamp = g_date_time_format(now, "%Y-%m-%d %H:%M:%S.%f");
+		char stamp[32];
 
+		pcm_log_stamp(stamp, sizeof(stamp));
 		/* One fprintf per line keeps lines from threads unmixed. */
-		fprintf(stderr, "%.23s portcullis[%d]: %s%s\n", stamp, (int)getpid(),
+		fprintf(stderr, "%s portcullis[%d]: %s%s\n", stamp, (int)getpid(),
 			pcm_log_tag(priority), line);
 	} else {
 		syslog(priority, "%s%s", pcm_log_tag(priority), line);
