@@ -566,19 +566,22 @@ pc_av_second_opinion(PcAv *av, PcScan *scan, GError **error)
 	return TRUE;
 }
 
-/* raw_scan = text: every leaf body was scanned as a part (decoded, with
- * libclamav's parsers), so the raw scan covers only what no part scan saw:
- * the headers, the MIME structure, preambles and epilogues.  Scanning an
- * unencoded body a second time found nothing the part scan had not, and
- * cost a second pass over most of a small message. */
+/* A part body that per-part scanning saw decoded: its encoded text need
+ * not be matched again when raw_scan = text.  Unencoded bodies stay in the
+ * raw scan: libclamav applies mail-target signatures (target 4) to text only
+ * in a file it typed as mail, never to a part scanned on its own. */
 static gboolean
-pc_av_scanned_as_part(const PcObject *object)
+pc_av_decoded_elsewhere(const PcObject *object)
 {
-	return !object->container && object->body_start >= 0;
+	static const char *const encoded[] = { "base64", "quoted-printable", "x-uuencode",
+		"uuencode", "x-uue", NULL };
+
+	return !object->container && object->body_start >= 0 &&
+	       g_strv_contains(encoded, object->encoding);
 }
 
-/* The raw message without the part bodies (raw_scan = text); NULL when
- * nothing would be left out. */
+/* The raw message without the bodies of encoded parts (raw_scan = text);
+ * NULL when nothing would be left out. */
 static GByteArray *
 pc_av_raw_text(const PcScan *scan)
 {
@@ -588,7 +591,7 @@ pc_av_raw_text(const PcScan *scan)
 	for (guint i = 0; i < scan->verdict->objects->len; i++) {
 		const PcObject *object = g_ptr_array_index(scan->verdict->objects, i);
 
-		if (!pc_av_scanned_as_part(object) || object->body_start < pos ||
+		if (!pc_av_decoded_elsewhere(object) || object->body_start < pos ||
 		    object->body_end > (gint64)scan->len)
 			continue;
 		if (text == NULL)

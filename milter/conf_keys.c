@@ -108,11 +108,11 @@ const PcmKey pcm_conf_keys[] = {
 	  "both: everything, always. See README, \"Scan modes\"." },
 	{ "scan", "raw_scan", PCM_KEY_ENUM, "text", 0, 0, raw_choices, F(policy.raw_scan),
 	  "What the parser-less scan of the raw message covers in auto and parts mode:\n"
-	  "text (the headers and MIME structure; every part body is scanned once,\n"
-	  "decoded, as a part) or full (every byte as sent, as clamd sees it: also\n"
-	  "matches signatures written against the base64 or quoted-printable text of\n"
-	  "an attachment, or spanning a header and a body, at the cost of a second\n"
-	  "pass over every body). See README, \"Scan modes\"." },
+	  "text (headers, MIME structure and unencoded bodies; the base64,\n"
+	  "quoted-printable and uuencoded bodies are scanned decoded, as parts, only)\n"
+	  "or full (every byte as sent, as clamd sees it: also matches a signature\n"
+	  "written against the encoded text of an attachment, at the cost of a second\n"
+	  "pass over it, about a third more bytes). See README, \"Scan modes\"." },
 	{ "scan", "part_memory_max", PCM_KEY_SIZE, "16M", 0, 1 * GiB, NULL, F(part_memory_max),
 	  "Decoded parts up to this size are held in memory while scanned; larger ones\n"
 	  "are decoded into a temp file in tmp_dir (unlinked, mapped)." },

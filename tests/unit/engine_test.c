@@ -283,11 +283,14 @@ test_part_digest(void)
 
 /* Signatures only these tests use, beside the shared test set: one on a
  * header, one across the end of the headers into the body, one on the base64
- * text of an attachment ("encoded-only-marker" decoded matches nothing). */
+ * text of an attachment ("encoded-only-marker" decoded matches nothing), and
+ * a mail-target one (target 4: libclamav applies it only in a file it typed
+ * as mail, so only the raw scan can match it). */
 #define RAW_SIGS \
 	"Pc.Test.Header:0:*:582d5261772d4d61726b65723a206865616465722d6f6e6c79\n" \
 	"Pc.Test.Span:0:*:582d5370616e3a20610d0a0d0a7370616e2d626f6479\n" \
-	"Pc.Test.Encoded:0:*:5a57356a6232526c5a433176626d78354c573168636d746c\n"
+	"Pc.Test.Encoded:0:*:5a57356a6232526c5a433176626d78354c573168636d746c\n" \
+	"Pc.Test.MailTarget:4:*:6d61696c2d7461726765742d6d61726b6572\n"
 
 static PcEngine *
 test_raw_engine(void)
@@ -335,21 +338,26 @@ static const RawCase raw_cases[] = {
 	/* Headers are scanned once in either mode. */
 	{ "header", "X-Raw-Marker: header-only\r\nSubject: h\r\n\r\nplain body\r\n",
 	  "Pc.Test.Header", 1, 1 },
-	/* An unencoded body is scanned once, as its part: text mode does not
-	 * match it again in the raw message (full does: two findings). */
-	{ "body-once", "Subject: e\r\n\r\n" RAW_EICAR "\r\n", "Eicar-Test-Signature", 1, 2 },
-	{ "multipart-body-once", "Subject: m\r\nMIME-Version: 1.0\r\n"
-	  "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n"
-	  "\r\nhello\r\n--b\r\nContent-Type: text/plain\r\n\r\n" RAW_EICAR "\r\n--b--\r\n",
-	  "Eicar-Test-Signature", 1, 2 },
-	/* What text mode gives up, and full keeps: a match across the end of
-	 * the headers, and one on an attachment's base64 text. */
-	{ "span", "Subject: s\r\nX-Span: a\r\n\r\nspan-body\r\n", "Pc.Test.Span", 0, 1 },
+	/* An unencoded body is matched as its part and again in the raw
+	 * message, where mail-target signatures see it: in both modes. */
+	{ "plain-body", "Subject: e\r\n\r\n" RAW_EICAR "\r\n", "Eicar-Test-Signature", 2, 2 },
+	{ "mail-target", "Received: from a by b; Thu, 3 Dec 2026 12:00:00 +0000\r\n"
+	  "Subject: t\r\n\r\nsome mail-target-marker text\r\n", "Pc.Test.MailTarget", 1, 1 },
+	{ "span", "Subject: s\r\nX-Span: a\r\n\r\nspan-body\r\n", "Pc.Test.Span", 1, 1 },
+	/* What text mode gives up, and full keeps: a match on an
+	 * attachment's base64 text (the decoded part was scanned). */
 	{ "encoded", "Subject: b\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; "
 	  "boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--b\r\n"
 	  "Content-Type: application/octet-stream; name=m.bin\r\n"
 	  "Content-Transfer-Encoding: base64\r\n\r\nZW5jb2RlZC1vbmx5LW1hcmtlcg==\r\n--b--\r\n",
 	  "Pc.Test.Encoded", 0, 1 },
+	/* The attachment's decoded bytes are scanned in both modes. */
+	{ "decoded-once", "Subject: d\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; "
+	  "boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--b\r\n"
+	  "Content-Type: application/octet-stream; name=e.com\r\n"
+	  "Content-Transfer-Encoding: base64\r\n\r\n"
+	  "WDVPIVAlQEFQWzRcUFpYNTQoUF4pN0NDKTd9JEVJQ0FSLVNUQU5EQVJELUFOVElWSVJVUy1URVNU\r\n"
+	  "LUZJTEUhJEgrSCo=\r\n--b--\r\n", "Eicar-Test-Signature", 1, 1 },
 };
 
 static guint
