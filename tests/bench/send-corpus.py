@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""send-corpus.py HOST PORT SESSIONS PER_SESSION DIR: sends every DIR/*.eml
-over SESSIONS parallel SMTP connections, PER_SESSION messages on one
+"""send-corpus.py HOST PORT SESSIONS PER_SESSION DIR [COUNT]: sends every
+DIR/*.eml (or, when DIR is a file and COUNT is given, that one message COUNT
+times) over SESSIONS parallel SMTP connections, PER_SESSION messages on one
 connection before it reconnects (1: a session per message, as most MX
 traffic).  Prints one line of counts; exit 1 if any message was not
 accepted with 250."""
@@ -12,13 +13,14 @@ import threading
 
 
 def worker(host, port, per_session, files, counts, lock):
-    conn, sent = None, 0
+    conn, sent, cache = None, 0, {}
     for path in files:
         if conn is None:
             conn = smtplib.SMTP(host, port, timeout=300)
-        data = open(path, "rb").read()
+        if path not in cache:
+            cache = {path: open(path, "rb").read()}
         try:
-            conn.sendmail("bench@example.org", ["rcpt@discard.example"], data)
+            conn.sendmail("bench@example.org", ["rcpt@discard.example"], cache[path])
             key = "accepted"
         except smtplib.SMTPResponseException as e:
             key = "tempfailed" if 400 <= e.smtp_code < 500 else "rejected"
@@ -35,8 +37,11 @@ def worker(host, port, per_session, files, counts, lock):
 
 
 def main():
-    host, port, sessions, per_session, folder = sys.argv[1:6]
-    files = sorted(glob.glob(os.path.join(folder, "*.eml")))
+    host, port, sessions, per_session, source = sys.argv[1:6]
+    if os.path.isfile(source):
+        files = [source] * int(sys.argv[6])
+    else:
+        files = sorted(glob.glob(os.path.join(source, "*.eml")))
     counts = {"accepted": 0, "rejected": 0, "tempfailed": 0, "errors": 0}
     lock = threading.Lock()
     n = int(sessions)
