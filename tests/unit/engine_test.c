@@ -292,12 +292,12 @@ test_part_digest(void)
 	"Pc.Test.Encoded:0:*:5a57356a6232526c5a433176626d78354c573168636d746c\n" \
 	"Pc.Test.MailTarget:4:*:6d61696c2d7461726765742d6d61726b6572\n"
 
+static PcEngine *test_raw_engine_instance;
+
 static PcEngine *
 test_raw_engine(void)
 {
-	static PcEngine *engine;
-
-	if (engine == NULL) {
+	if (test_raw_engine_instance == NULL) {
 		g_autofree char *dir = g_dir_make_tmp("pc-raw-XXXXXX", NULL);
 		g_autofree char *ndb = g_build_filename(dir, "raw.ndb", NULL);
 		g_autofree char *eicar = g_build_filename(dir, "eicar.ndb", NULL);
@@ -315,13 +315,13 @@ test_raw_engine(void)
 		g_assert_true(g_file_get_contents(shared, &shared_text, NULL, NULL));
 		g_assert_true(g_file_set_contents(eicar, shared_text, -1, NULL));
 		g_assert_true(g_file_set_contents(ndb, RAW_SIGS, -1, NULL));
-		engine = pc_engine_new(&o, &error);
+		test_raw_engine_instance = pc_engine_new(&o, &error);
 		g_assert_no_error(error);
 		g_unlink(ndb);
 		g_unlink(eicar);
 		g_rmdir(dir);
 	}
-	return engine;
+	return test_raw_engine_instance;
 }
 
 typedef struct {
@@ -877,5 +877,7 @@ main(int argc, char **argv)
 	g_test_add_func("/limits/deadline", test_limit_deadline);
 	rc = g_test_run();
 	pc_engine_unref(test_engine_instance);
+	if (test_raw_engine_instance != NULL)
+		pc_engine_unref(test_raw_engine_instance);
 	return rc;
 }
