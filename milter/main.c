@@ -259,10 +259,11 @@ pcm_log_started(const PcmRuntime *rt)
 		c->quarantine_store == PCM_QUARANTINE_MTA ? "in the MTA" : c->quarantine_dir,
 		c->quarantine_store == PCM_QUARANTINE_MTA ? "store=mta" : "store=directory",
 		*c->notify_relay ? c->notify_relay : c->sendmail_path, c->notify_queue_dir);
-	pcm_log(LOG_NOTICE, "spam: %u rules (rules_dir %s, sa_rules_dir %s, %u lines skipped); "
-		"Bayes %s; DNS lists %s (budget %u ms)", info->spam_rules,
+	pcm_log(LOG_NOTICE, "spam: %u rules (rules_dir %s, sa_rules_dir %s, %u lines skipped, "
+		"%u metas dropped); Bayes %s; DNS lists %s (budget %u ms)", info->spam_rules,
 		*c->spam_rules_dir ? c->spam_rules_dir : "unset",
 		*c->sa_rules_dir ? c->sa_rules_dir : "unset", info->spam_skipped,
+		info->spam_dropped,
 		*c->bayes_dir ? c->bayes_dir : "off", info->dns_lists ? "on" : "off",
 		c->dns_budget_ms);
 	if (rt->release_key == NULL)
@@ -439,11 +440,12 @@ main(int argc, char **argv)
 		}
 
 		printf("%s: configuration OK; %u policy group%s; database %s: version %s, "
-		       "%u signatures; %u spam rules (%u SpamAssassin lines skipped)\n",
+		       "%u signatures; %u spam rules (%u SpamAssassin lines skipped, %u metas "
+		       "dropped for a rule not run)\n",
 		       path ? path : "built-in defaults", conf->groups->len,
 		       conf->groups->len == 1 ? "" : "s", info->database_dir,
 		       info->database_version, info->signatures, info->spam_rules,
-		       info->spam_skipped);
+		       info->spam_skipped, info->spam_dropped);
 		pcm_runtime_unref(rt);
 		return EXIT_SUCCESS;
 	}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cond.h"
 #include "evals.h"
 #include "expr.h"
 #include "rules.h"
@@ -36,10 +37,11 @@ typedef struct {
 
 /* score, describe and tflags may come before or after the rule itself. */
 typedef struct {
-	double score;
+	double score[PC_SCORE_SETS];
 	gboolean scored;
 	char *describe;
 	gboolean multiple;
+	gboolean nice;		/* tflags nice: a ham sign, scored below zero */
 	guint maxhits;
 } PcRuleExtra;
 
@@ -50,6 +52,7 @@ struct _PcRuleSet {
 	GPtrArray *order;		/* PcRule *: tests first, metas after what they use */
 	GHashTable *sets;		/* DNS list set -> PcEval * defining its zone */
 	guint unsupported;
+	guint dropped;			/* metas naming a rule we do not run */
 };
 
 #define PC_RULES_ERROR (g_quark_from_static_string("pc-rules-error"))
@@ -115,6 +118,12 @@ guint
 pc_rules_unsupported(const PcRuleSet *rs)
 {
 	return rs->unsupported;
+}
+
+guint
+pc_rules_dropped(const PcRuleSet *rs)
+{
+	return rs->dropped;
 }
 
 static PcRuleExtra *
@@ -273,6 +282,8 @@ pc_rules_tflags(PcRuleExtra *x, const char *flags)
 	for (guint i = 0; words[i] != NULL; i++) {
 		if (strcmp(words[i], "multiple") == 0)
 			x->multiple = TRUE;
+		else if (strcmp(words[i], "nice") == 0)
+			x->nice = TRUE;
 		else if (g_str_has_prefix(words[i], "maxhits=")) {
 			x->maxhits = (guint)atoi(words[i] + 8);
 			x->multiple = TRUE;
@@ -281,8 +292,7 @@ pc_rules_tflags(PcRuleExtra *x, const char *flags)
 	return TRUE;
 }
 
-/* "N" or SpamAssassin's four "N N N N" (without and with network tests
- * and Bayes): the last set, the one for a filter with both. */
+/* "N" for every score set, or SpamAssassin's four "N N N N" (rules.h). */
 static gboolean
 pc_rules_score(PcRuleExtra *x, const char *text)
 {
@@ -302,7 +312,8 @@ pc_rules_score(PcRuleExtra *x, const char *text)
 	}
 	if (n == 0)
 		return FALSE;
-	x->score = n == 4 ? v[3] : v[0];
+	for (guint i = 0; i < PC_SCORE_SETS; i++)
+		x->score[i] = n == PC_SCORE_SETS ? v[i] : v[0];
 	x->scored = TRUE;
 	return TRUE;
 }
@@ -455,23 +466,67 @@ unsupported:
 	return TRUE;
 }
 
+/* The open conditional blocks of one file: each one's own condition and
+ * whether the block around it applies. */
+#define PC_RULES_MAX_NESTING 64
+typedef struct {
+	guint depth;
+	gboolean cond[PC_RULES_MAX_NESTING];
+	gboolean outer[PC_RULES_MAX_NESTING];
+} PcRulesBlocks;
+
+static gboolean
+pc_rules_active(const PcRulesBlocks *b)
+{
+	return b->depth == 0 || (b->outer[b->depth - 1] && b->cond[b->depth - 1]);
+}
+
+/* ifplugin / if / else / endif: TRUE when the line was one of them. */
+static gboolean
+pc_rules_conditional(PcRulesBlocks *b, const char *l)
+{
+	gboolean open_plugin = g_str_has_prefix(l, "ifplugin") && g_ascii_isspace(l[8]);
+	gboolean open_if = g_str_has_prefix(l, "if") && (g_ascii_isspace(l[2]) || l[2] == '(');
+
+	if (open_plugin || open_if) {
+		gboolean outer = pc_rules_active(b);
+
+		/* deeper than any rule file nests: everything inside is skipped */
+		if (b->depth == PC_RULES_MAX_NESTING)
+			b->depth--;
+		b->outer[b->depth] = outer;
+		b->cond[b->depth] = open_plugin ? pc_cond_plugin(l + 8) : pc_cond_if(l + 2);
+		b->depth++;
+		return TRUE;
+	}
+	if (strcmp(l, "else") == 0) {
+		if (b->depth > 0)
+			b->cond[b->depth - 1] = !b->cond[b->depth - 1];
+		return TRUE;
+	}
+	if (strcmp(l, "endif") == 0) {
+		if (b->depth > 0)
+			b->depth--;
+		return TRUE;
+	}
+	return FALSE;
+}
+
 gboolean
 pc_rules_parse(PcRuleSet *rs, const char *file, const char *text, gboolean strict,
 	       GError **error)
 {
 	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	PcRulesBlocks blocks = { 0 };
 	GError *local = NULL;
 
 	for (guint i = 0; lines[i] != NULL; i++) {
 		char *l = g_strstrip(lines[i]);
 
-		if (*l == '#' || *l == '\0')
+		if (*l == '#' || *l == '\0' || pc_rules_conditional(&blocks, l))
 			continue;
-		/* Conditions (ifplugin, if (version ...)) are not evaluated: what
-		 * they enclose is read like the rest; rules that need a plugin are
-		 * eval: tests, counted as unsupported. */
-		if (g_str_has_prefix(l, "ifplugin") || g_str_has_prefix(l, "if ") ||
-		    g_str_has_prefix(l, "if(") || strcmp(l, "else") == 0 || strcmp(l, "endif") == 0) {
+		/* a block SpamAssassin would not enter is not read */
+		if (!pc_rules_active(&blocks)) {
 			rs->unsupported++;
 			continue;
 		}
@@ -517,35 +572,46 @@ pc_rules_load_dir(PcRuleSet *rs, const char *dir, gboolean strict, GError **erro
 	return TRUE;
 }
 
-/* Depth-first: a meta comes after every rule it names; a cycle is an error. */
+/* Depth-first: a meta comes after every rule it names; a cycle is an error.
+ * A meta that names a rule we do not run (an eval: test we lack, a rule in
+ * a block that was not read, a meta dropped for that reason) is dropped
+ * too, as SpamAssassin drops a meta whose rules are missing: read as "did
+ * not hit", every "!__SAFE_GUARD" in it would turn true on every ham. */
+enum { PC_VISITING = 1, PC_ORDERED, PC_DROPPED };
+
 static gboolean
 pc_rules_visit(PcRuleSet *rs, PcRule *r, GHashTable *state, gboolean strict, GError **error)
 {
 	g_autoptr(GPtrArray) names = NULL;
 	int s = GPOINTER_TO_INT(g_hash_table_lookup(state, r));
+	gboolean complete = TRUE;
 
-	if (s == 2)
+	if (s == PC_ORDERED || s == PC_DROPPED)
 		return TRUE;
-	if (s == 1)
+	if (s == PC_VISITING)
 		return pc_rules_fail(error, r->file, r->line, "%s: meta rules depend on each other "
 				     "in a circle", r->name);
-	g_hash_table_insert(state, r, GINT_TO_POINTER(1));
+	g_hash_table_insert(state, r, GINT_TO_POINTER(PC_VISITING));
 	names = g_ptr_array_new();
 	pc_expr_names(r->meta, names);
 	for (guint i = 0; i < names->len; i++) {
 		PcRule *dep = g_hash_table_lookup(rs->by_name, g_ptr_array_index(names, i));
 
-		if (dep == NULL && !strict) {
-			rs->unsupported++;	/* an eval: test we do not have: never hits */
-			continue;
-		}
-		if (dep == NULL)
+		if (dep == NULL && strict)
 			return pc_rules_fail(error, r->file, r->line, "%s: meta names unknown rule %s",
 					     r->name, (char *)g_ptr_array_index(names, i));
-		if (!pc_rules_visit(rs, dep, state, strict, error))
+		if (dep != NULL && !pc_rules_visit(rs, dep, state, strict, error))
 			return FALSE;
+		if (dep == NULL ||
+		    GPOINTER_TO_INT(g_hash_table_lookup(state, dep)) == PC_DROPPED)
+			complete = FALSE;
 	}
-	g_hash_table_insert(state, r, GINT_TO_POINTER(2));
+	if (!complete) {
+		g_hash_table_insert(state, r, GINT_TO_POINTER(PC_DROPPED));
+		rs->dropped++;
+		return TRUE;
+	}
+	g_hash_table_insert(state, r, GINT_TO_POINTER(PC_ORDERED));
 	g_ptr_array_add(rs->order, r);
 	return TRUE;
 }
@@ -556,6 +622,7 @@ pc_rules_finish(PcRuleSet *rs, gboolean strict, GError **error)
 	g_autoptr(GHashTable) state = g_hash_table_new(NULL, NULL);
 
 	g_ptr_array_set_size(rs->order, 0);
+	rs->dropped = 0;
 	for (guint i = 0; i < rs->rules->len; i++) {
 		PcRule *r = g_ptr_array_index(rs->rules, i);
 		g_autoptr(GString) why = g_string_new(NULL);
@@ -727,18 +794,24 @@ pc_rules_lookup(const char *name, gpointer data)
 	return GPOINTER_TO_UINT(g_hash_table_lookup(run->counts, name));
 }
 
+/* A rule's score, or SpamAssassin's default for one without: 0 for a
+ * sub-rule (__), 0.01 for a rule under test (T_), -1 for a nice one, 1. */
 static double
-pc_rules_score_of(const PcRuleSet *rs, const PcRule *r)
+pc_rules_score_of(const PcRuleSet *rs, const PcRule *r, PcScoreSet set)
 {
 	const PcRuleExtra *x = g_hash_table_lookup(rs->extras, r->name);
 
 	if (x != NULL && x->scored)
-		return x->score;
-	return g_str_has_prefix(r->name, "__") ? 0 : 1.0;
+		return x->score[set];
+	if (g_str_has_prefix(r->name, "__"))
+		return 0;
+	if (g_str_has_prefix(r->name, "T_"))
+		return 0.01;
+	return x != NULL && x->nice ? -1.0 : 1.0;
 }
 
 double
-pc_rules_run(const PcRuleSet *rs, const PcSpamView *view, GArray *hits)
+pc_rules_run(const PcRuleSet *rs, const PcSpamView *view, PcScoreSet set, GArray *hits)
 {
 	PcRun run = { rs, g_hash_table_new(g_str_hash, g_str_equal),
 		      pcre2_match_data_create(30, NULL) };
@@ -756,7 +829,7 @@ pc_rules_run(const PcRuleSet *rs, const PcSpamView *view, GArray *hits)
 		g_hash_table_insert(run.counts, r->name, GUINT_TO_POINTER(n));
 		if (g_str_has_prefix(r->name, "__"))
 			continue;
-		hit.score = pc_rules_score_of(rs, r);
+		hit.score = pc_rules_score_of(rs, r, set);
 		total += hit.score;
 		if (hits != NULL)
 			g_array_append_val(hits, hit);

@@ -13,7 +13,7 @@
  *	  meta     NAME  expression (&& || ! + - * / < > <= >= == != ( ))
  *	  header|body NAME eval:FUNCTION(ARGS)   see evals.h
  *	  urirhssub NAME ZONE A SUB, urirhsbl NAME ZONE A   see evals.h
- *	  score    NAME  N | N N N N   one value, or the fourth of four
+ *	  score    NAME  N | N N N N   one value, or one per score set
  *	  describe NAME  text
  *	  tflags   NAME  nice multiple maxhits=N ...
  *	Regular expressions are PCRE2 (Perl syntax), compiled with JIT;
@@ -76,14 +76,26 @@ gboolean pc_rules_load_dir(PcRuleSet *rules, const char *dir, gboolean strict, G
 gboolean pc_rules_finish(PcRuleSet *rules, gboolean strict, GError **error);
 guint pc_rules_count(const PcRuleSet *rules);
 guint pc_rules_unsupported(const PcRuleSet *rules);
+/* Metas not run because a rule they name is not run (pc_rules_finish). */
+guint pc_rules_dropped(const PcRuleSet *rules);
 
 /* TRUE when some rule asks a DNS list. */
 gboolean pc_rules_uses_dns(const PcRuleSet *rules);
 /* The DNS names the list tests need for view (char *, unique). */
 void pc_rules_dns_names(const PcRuleSet *rules, const PcSpamView *view, GPtrArray *names);
 
+/* SpamAssassin's score sets, the four columns of "score NAME a b c d":
+ * which one applies depends on whether network tests and Bayes take part
+ * in this message's score.  A single value serves all four. */
+typedef enum {
+	PC_SCORE_LOCAL = 0, PC_SCORE_NET = 1, PC_SCORE_BAYES = 2, PC_SCORE_NET_BAYES = 3,
+	PC_SCORE_SETS = 4,
+} PcScoreSet;
+
 /* Evaluates every rule; the hits (scored or not, sub-rules excluded) in
- * *hits (PcRuleHit, names owned by the rule set); returns the score. */
-double pc_rules_run(const PcRuleSet *rules, const PcSpamView *view, GArray *hits);
+ * *hits (PcRuleHit, names owned by the rule set); returns the score in
+ * score set set. */
+double pc_rules_run(const PcRuleSet *rules, const PcSpamView *view, PcScoreSet set,
+		    GArray *hits);
 
 #endif

@@ -104,6 +104,7 @@ pc_spam_fill_info(gpointer state, PcEngineInfo *info)
 
 	info->spam_rules = pc_rules_count(st->rules);
 	info->spam_skipped = pc_rules_unsupported(st->rules);
+	info->spam_dropped = pc_rules_dropped(st->rules);
 	info->dns_lists = st->resolver != NULL;
 }
 
@@ -182,17 +183,17 @@ pc_spam_bayes(PcSpamState *st)
 	return b;
 }
 
-/* BAYES_xx as a rule hit when the store has learned enough. */
+/* BAYES_xx as a rule hit when the store has learned enough (*active). */
 static double
-pc_spam_bayes_hit(PcSpamState *st, GPtrArray *tokens, GArray *hits)
+pc_spam_bayes_hit(PcSpamState *st, GPtrArray *tokens, GArray *hits, gboolean *active)
 {
 	PcBayes *bayes = pc_spam_bayes(st);
-	gboolean active = FALSE;
 	double p = 0.5;
 
+	*active = FALSE;
 	if (bayes == NULL)
 		return 0;
-	if (!pc_bayes_classify(bayes, tokens, st->bayes_min_learned, &p, &active, NULL) || !active)
+	if (!pc_bayes_classify(bayes, tokens, st->bayes_min_learned, &p, active, NULL) || !*active)
 		return 0;
 	for (guint i = 0; i < G_N_ELEMENTS(pc_bayes_buckets); i++) {
 		if (p < pc_bayes_buckets[i].below) {
@@ -232,20 +233,25 @@ static double
 pc_spam_score(PcSpamState *st, PcScan *scan, GArray *hits)
 {
 	PcSpamView view = { 0 };
+	gboolean bayes = FALSE;
 	double score;
 
 	if (pc_rules_count(st->rules) == 0 && st->bayes_dir == NULL)
 		return 0;
 	pc_spam_view_init(&view, scan);
 	pc_spam_dns(st, &view, scan);
-	score = pc_rules_run(st->rules, &view, hits);
 	if (st->bayes_dir != NULL) {
 		/* kept on the verdict: autolearn learns from them (learn.h) */
 		if (scan->verdict->spam_tokens != NULL)
 			g_ptr_array_unref(scan->verdict->spam_tokens);
 		scan->verdict->spam_tokens = pc_bayes_tokens(&view);
-		scan->verdict->spam_bayes = pc_spam_bayes_hit(st, scan->verdict->spam_tokens, hits);
+		scan->verdict->spam_bayes = pc_spam_bayes_hit(st, scan->verdict->spam_tokens, hits,
+							      &bayes);
 	}
+	/* SpamAssassin's score set: network tests take part when DNS lists
+	 * are configured, Bayes once it has learned enough to score */
+	score = pc_rules_run(st->rules, &view, (st->resolver != NULL ? PC_SCORE_NET : 0) |
+			     (bayes ? PC_SCORE_BAYES : 0), hits);
 	pc_spam_view_clear(&view);
 	return score + scan->verdict->spam_bayes;
 }

@@ -94,6 +94,7 @@ typedef struct {
 	char *database_dir;
 	guint spam_rules;		/* rules loaded (rules_dir, sa_rules_dir) */
 	guint spam_skipped;		/* sa_rules_dir lines we cannot run */
+	guint spam_dropped;		/* metas naming a rule we do not run */
 	gboolean dns_lists;		/* some rule asks a DNS list, and lookups are on */
 } PcEngineInfo;
 
