@@ -700,27 +700,64 @@ pc_rules_address_part(const char *value, PcHeaderPart part)
 	return g_strstrip(g_strdelimit(g_strndup(value, lt - value), "\"", ' '));
 }
 
-/* Every header of that name, decoded (or raw, or a part of it), joined by \n. */
+/* The headers a header rule reads: its own name, ALL, or one of
+ * SpamAssassin's pseudo-headers made of others. */
+static gboolean
+pc_rules_reads_header(const char *want, const char *name)
+{
+	static const char *const message_ids[] = { "Message-Id", "Resent-Message-Id",
+		"X-Message-Id", "X-Original-Message-ID", NULL };
+
+	if (strcmp(want, "ALL") == 0)
+		return TRUE;
+	if (strcmp(want, "MESSAGEID") == 0) {
+		for (guint i = 0; message_ids[i] != NULL; i++)
+			if (g_ascii_strcasecmp(name, message_ids[i]) == 0)
+				return TRUE;
+		return FALSE;
+	}
+	if (strcmp(want, "ToCc") == 0)
+		return g_ascii_strcasecmp(name, "To") == 0 || g_ascii_strcasecmp(name, "Cc") == 0;
+	return g_ascii_strcasecmp(name, want) == 0;
+}
+
+/* Every header the rule reads, decoded (or raw, or a part of it), joined
+ * by \n; ToCc puts ", " between the To and the Cc values, as SpamAssassin
+ * does; EnvelopeFrom is the envelope sender. */
 static char *
 pc_rules_header_text(const PcSpamView *v, const PcRule *r, gboolean *found)
 {
 	GString *out = g_string_new(NULL);
 	gboolean all = strcmp(r->header, "ALL") == 0;
+	gboolean tocc = strcmp(r->header, "ToCc") == 0, cc_started = FALSE;
 
 	*found = FALSE;
-	for (guint i = 0; i < v->header_names->len; i++) {
-		const char *name = g_ptr_array_index(v->header_names, i);
-		const char *value = g_ptr_array_index(r->part == PC_HDR_RAW ? v->header_raw
-									      : v->header_values, i);
-		g_autofree char *piece = NULL;
+	if (strcmp(r->header, "EnvelopeFrom") == 0) {
+		*found = v->envelope_from != NULL;
+		g_string_assign(out, v->envelope_from ? v->envelope_from : "");
+		return g_string_free(out, FALSE);
+	}
+	for (guint pass = 0; pass < (tocc ? 2u : 1u); pass++) {
+		for (guint i = 0; i < v->header_names->len; i++) {
+			const char *name = g_ptr_array_index(v->header_names, i);
+			const char *value = g_ptr_array_index(r->part == PC_HDR_RAW ? v->header_raw
+										      : v->header_values, i);
+			g_autofree char *piece = NULL;
+			const char *sep = out->len ? "\n" : "";
 
-		if (!all && g_ascii_strcasecmp(name, r->header) != 0)
-			continue;
-		*found = TRUE;
-		piece = all ? g_strdup_printf("%s: %s", name, value)
-			    : r->part == PC_HDR_ADDR || r->part == PC_HDR_NAME
-			    ? pc_rules_address_part(value, r->part) : g_strdup(value);
-		g_string_append_printf(out, "%s%s", out->len ? "\n" : "", piece);
+			if (!pc_rules_reads_header(r->header, name) ||
+			    (tocc && (g_ascii_strcasecmp(name, "Cc") == 0) != (pass == 1)))
+				continue;
+			if (tocc && pass == 1 && !cc_started) {
+				sep = out->len ? ", " : "";
+				cc_started = TRUE;
+			}
+			*found = TRUE;
+			piece = all ? g_strdup_printf("%s: %s", name, value)
+				    : r->part == PC_HDR_ADDR || r->part == PC_HDR_NAME
+				    ? pc_rules_address_part(value, r->part) : g_strdup(value);
+			g_string_append_printf(out, "%s%s", sep, piece);
+		}
 	}
 	return g_string_free(out, FALSE);
 }

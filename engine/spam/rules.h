@@ -6,6 +6,9 @@
  *	  header   NAME  Header =~ /re/flags   (also !~, [if-unset: TEXT])
  *	  header   NAME  Header:addr|:name|:raw =~ /re/   ALL =~ /re/
  *	  header   NAME  exists:Header
+ *	  SpamAssassin's pseudo-headers: ToCc (To, then Cc), MESSAGEID
+ *	  (Message-Id, Resent-Message-Id, X-Message-Id, X-Original-Message-ID),
+ *	  EnvelopeFrom (the envelope sender)
  *	  body     NAME  /re/       decoded visible text, subject first
  *	  rawbody  NAME  /re/       decoded text parts, markup kept
  *	  full     NAME  /re/       the raw message
@@ -44,6 +47,7 @@ typedef struct {
 	gsize full_len;
 	/* for DNS list tests (evals.h) */
 	char *relay_address;		/* first untrusted relay; NULL: none */
+	char *envelope_from;		/* envelope sender (Return-Path's); NULL: none */
 	char *sender_domain;		/* envelope sender's; NULL: none */
 	GPtrArray *uri_domains;		/* char *, registrable, unique */
 	GHashTable *dns;		/* query -> answer; NULL: no lookups */

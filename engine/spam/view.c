@@ -178,20 +178,28 @@ pc_view_uri_domains(const GPtrArray *uris)
 	return out;
 }
 
-/* The envelope sender's domain; Return-Path's when the scan has no envelope. */
+/* The envelope sender without its brackets; Return-Path's when the scan
+ * has no envelope. */
 static char *
-pc_view_sender_domain(const PcSpamView *v, const char *sender)
+pc_view_envelope_from(const PcSpamView *v, const char *sender)
 {
-	const char *at;
-	g_autofree char *domain = NULL;
-
 	for (guint i = 0; sender == NULL && i < v->header_names->len; i++)
 		if (g_ascii_strcasecmp(g_ptr_array_index(v->header_names, i), "Return-Path") == 0)
 			sender = g_ptr_array_index(v->header_values, i);
-	if (sender == NULL || (at = strrchr(sender, '@')) == NULL || at[1] == '\0')
+	if (sender == NULL)
 		return NULL;
-	domain = g_strndup(at + 1, strcspn(at + 1, "> "));
-	return g_ascii_strdown(domain, -1);
+	sender += strspn(sender, " <");
+	return g_strndup(sender, strcspn(sender, "> "));
+}
+
+static char *
+pc_view_sender_domain(const char *envelope_from)
+{
+	const char *at = envelope_from ? strrchr(envelope_from, '@') : NULL;
+
+	if (at == NULL || at[1] == '\0')
+		return NULL;
+	return g_ascii_strdown(at + 1, -1);
 }
 
 void
@@ -218,7 +226,8 @@ pc_spam_view_init(PcSpamView *v, const PcScan *scan)
 	v->words = pc_view_words(v->body, subject != NULL && *subject != '\0');
 	v->recipients = pc_view_recipients(scan->mime->message);
 	v->uri_domains = pc_view_uri_domains(v->uris);
-	v->sender_domain = pc_view_sender_domain(v, scan->input ? scan->input->sender : NULL);
+	v->envelope_from = pc_view_envelope_from(v, scan->input ? scan->input->sender : NULL);
+	v->sender_domain = pc_view_sender_domain(v->envelope_from);
 }
 
 void
@@ -232,6 +241,7 @@ pc_spam_view_clear(PcSpamView *v)
 	g_clear_pointer(&v->uris, g_ptr_array_unref);
 	g_clear_pointer(&v->uri_domains, g_ptr_array_unref);
 	g_clear_pointer(&v->relay_address, g_free);
+	g_clear_pointer(&v->envelope_from, g_free);
 	g_clear_pointer(&v->sender_domain, g_free);
 	g_clear_pointer(&v->dns, g_hash_table_unref);
 }

@@ -23,14 +23,17 @@
 static void
 test_view(PcSpamView *v)
 {
-	static const char *const names[] = { "From", "To", "Subject", "Received", "Received", NULL };
+	static const char *const names[] = { "From", "To", "Subject", "Received", "Received", "Cc",
+		"Resent-Message-Id", NULL };
 	static const char *const values[] = {
 		"\"Cheap Meds\" <sales@pharma.example>", "you@example.com",
-		"Make money fast", "from a by b", "from c by d", NULL,
+		"Make money fast", "from a by b", "from c by d", "me@example.com",
+		"<1$2@list.example>", NULL,
 	};
 	static const char *const raw[] = {
 		"\"Cheap Meds\" <sales@pharma.example>", "you@example.com",
-		"=?utf-8?q?Make_money_fast?=", "from a by b", "from c by d", NULL,
+		"=?utf-8?q?Make_money_fast?=", "from a by b", "from c by d", "me@example.com",
+		"<1$2@list.example>", NULL,
 	};
 	static const char *const body[] = {
 		"Make money fast", "Buy viagra now. viagra viagra viagra.", "Click below", NULL,
@@ -49,6 +52,7 @@ test_view(PcSpamView *v)
 	v->full_len = strlen(full);
 	/* what the resolver answered; down.test never answers */
 	v->relay_address = g_strdup("192.0.2.55");
+	v->envelope_from = g_strdup("bounce-17@pharma.example");
 	v->sender_domain = g_strdup("pharma.example");
 	v->uri_domains = pc_test_strings((const char *const[]){ "pharma.example", NULL });
 	v->dns = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -165,6 +169,12 @@ static const RuleCase rule_cases[] = {
 	{ "meta-missing-dropped", "body __B /viagra/\nmeta A __B && !__MISSING\n", 0, "" },
 	{ "meta-dropped-chain", "body __B /viagra/\nmeta __C __B && __MISSING\n"
 	  "meta A __B || __C\nmeta D __B\n", 1.0, "D" },
+	/* SpamAssassin's pseudo-headers */
+	{ "pseudo-tocc", "header A ToCc =~ /^you\\@example\\.com, me\\@example\\.com$/\n"
+	  "header B exists:ToCc\n", 2.0, "A,B" },
+	{ "pseudo-messageid", "header A MESSAGEID =~ /\\$2\\@list/\n", 1.0, "A" },
+	{ "pseudo-envelopefrom", "header A EnvelopeFrom =~ /^bounce-\\d+\\@/\n"
+	  "header B EnvelopeFrom:addr =~ /pharma/\n", 2.0, "A,B" },
 	/* SpamAssassin's scores for rules without one */
 	{ "default-scores", "body T_A /viagra/\nbody B /viagra/\ntflags B nice\n"
 	  "body C /viagra/\n", 0.01, "T_A,B,C" },
