@@ -353,6 +353,28 @@ pc_json_finding(GString *out, const PcFinding *finding)
 	g_string_append_c(out, '}');
 }
 
+/* ,"spam":{"score":N,"tests":[...]} when the spam rules ran: what a
+ * comparison with SpamAssassin's own report needs. */
+static void
+pc_json_spam(GString *out, const PcVerdict *verdict)
+{
+	g_auto(GStrv) names = NULL;
+	g_autoptr(GPtrArray) tests = g_ptr_array_new();
+	char score[G_ASCII_DTOSTR_BUF_SIZE];
+
+	if (!verdict->spam_scanned)
+		return;
+	names = g_strsplit(verdict->spam_tests ? verdict->spam_tests : "", ",", -1);
+	for (guint i = 0; names[i] != NULL; i++)
+		if (*names[i] != '\0')
+			g_ptr_array_add(tests, names[i]);
+	/* JSON numbers take a point whatever the locale says */
+	g_string_append_printf(out, ",\"spam\":{\"score\":%s,\"tests\":",
+			       g_ascii_formatd(score, sizeof(score), "%.2f", verdict->spam_score));
+	pc_json_strings(out, tests);
+	g_string_append_c(out, '}');
+}
+
 char *
 pc_verdict_to_json(const PcVerdict *verdict, const char *file)
 {
@@ -373,6 +395,8 @@ pc_verdict_to_json(const PcVerdict *verdict, const char *file)
 			g_string_append_c(out, ',');
 		pc_json_finding(out, g_ptr_array_index(verdict->findings, i));
 	}
-	g_string_append(out, "]}");
+	g_string_append_c(out, ']');
+	pc_json_spam(out, verdict);
+	g_string_append_c(out, '}');
 	return g_string_free(out, FALSE);
 }

@@ -125,7 +125,8 @@ pcm_parse_args(int *argc, char ***argv, PcmArgs *args)
 		  "Print versions of portcullis, libmilter, ClamAV and the database", NULL },
 		{ "scan", 0, 0, G_OPTION_ARG_NONE, &args->scan,
 		  "Scan each FILE as a message with the configured policy and print one JSON "
-		  "line per file (objects, statuses, findings); exit 0 clean, 1 found, 2 error",
+		  "line per file (objects, statuses, findings, spam score and rules); exit 0 clean, "
+		  "1 found, 2 error",
 		  NULL },
 		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args->files, NULL,
 		  "FILE..." },

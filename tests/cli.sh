@@ -24,7 +24,7 @@ output_has() { # pattern, expected exit status, command...
 	[ "$got" -eq "$want" ] && grep -q -- "$pat" "$work/cmd"
 }
 P=$PC_PORTCULLIS
-echo "1..28"
+echo "1..30"
 check "--help documents signals and Postfix settings" \
 	output_has "milter_default_action = tempfail" 0 "$P" --help
 check "--version names libmilter, ClamAV and the database" \
@@ -42,6 +42,17 @@ sa_counts() {
 }
 check "-t counts the rules, skipped lines and dropped metas of Debian's SpamAssassin set" \
 	sa_counts
+# --scan reports the spam score and the rules that hit (what a comparison
+# with SpamAssassin's report reads), and nothing of spam when it is off.
+printf 'Subject: t\n\nXJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X\n' \
+	> "$work/gtube.eml"
+check "--scan reports the spam score and the rules that hit" \
+	output_has '"spam":{"score":1000.00,"tests":\["GTUBE"\]}' 1 "$P" -c /dev/null \
+	-o av.database_dir="$PC_SIGS" -o message.spool_dir="$work" --scan "$work/gtube.eml"
+check "--scan with spam = no reports no spam score" sh -c \
+	"'$P' -c /dev/null -o av.database_dir='$PC_SIGS' -o message.spool_dir='$work' \
+	 -o scan.spam=no --scan '$work/gtube.eml' > '$work/nospam.json'; cat '$work/nospam.json';
+	 grep -q '\"findings\"' '$work/nospam.json' && ! grep -q '\"spam\":{' '$work/nospam.json'"
 printf '[group:partners]\nsenders = @partner.example\nsigned_action = pass\n' > "$work/signed.conf"
 check "-t warns that signed_action = pass trusts an unverified DKIM-Signature header" \
 	output_has "\[group:partners\] signed_action = pass: nothing is verified" 0 \
