@@ -856,17 +856,22 @@ pc_rules_run(const PcRuleSet *rs, const PcSpamView *view, PcScoreSet set, GArray
 
 	for (guint i = 0; i < rs->order->len; i++) {
 		const PcRule *r = g_ptr_array_index(rs->order, i);
-		guint n = r->kind == PC_RULE_META
-			  ? (pc_expr_eval(r->meta, pc_rules_lookup, &run) != 0)
-			  : pc_rules_test(&run, r, view);
-		PcRuleHit hit = { r->name, 0, n };
+		gboolean sub = g_str_has_prefix(r->name, "__");
+		PcRuleHit hit = { r->name, sub ? 0 : pc_rules_score_of(rs, r, set), 0 };
+		guint n;
 
+		/* As in SpamAssassin, a rule scored 0 in this set is not run:
+		 * it does not hit, and a meta reads it as 0. */
+		if (!sub && hit.score == 0)
+			continue;
+		n = r->kind == PC_RULE_META ? (pc_expr_eval(r->meta, pc_rules_lookup, &run) != 0)
+					    : pc_rules_test(&run, r, view);
 		if (n == 0)
 			continue;
 		g_hash_table_insert(run.counts, r->name, GUINT_TO_POINTER(n));
-		if (g_str_has_prefix(r->name, "__"))
+		if (sub)
 			continue;
-		hit.score = pc_rules_score_of(rs, r, set);
+		hit.hits = n;
 		total += hit.score;
 		if (hits != NULL)
 			g_array_append_val(hits, hit);

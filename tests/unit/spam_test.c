@@ -175,6 +175,8 @@ static const RuleCase rule_cases[] = {
 	{ "pseudo-messageid", "header A MESSAGEID =~ /\\$2\\@list/\n", 1.0, "A" },
 	{ "pseudo-envelopefrom", "header A EnvelopeFrom =~ /^bounce-\\d+\\@/\n"
 	  "header B EnvelopeFrom:addr =~ /pharma/\n", 2.0, "A,B" },
+	/* a rule scored 0 is not run, as in SpamAssassin: a meta reads it as 0 */
+	{ "score-zero-not-run", "body A /viagra/\nscore A 0\nmeta B !A\n", 1.0, "B" },
 	/* SpamAssassin's scores for rules without one */
 	{ "default-scores", "body T_A /viagra/\nbody B /viagra/\ntflags B nice\n"
 	  "body C /viagra/\n", 0.01, "T_A,B,C" },
@@ -260,12 +262,13 @@ test_score_sets(void)
 
 	test_view(&v);
 	g_assert_true(pc_rules_parse(rs, "t.cf", "body A /viagra/\nscore A 1 2 3 4\n"
-				     "body B /viagra/\nscore B 0.5\n", TRUE, NULL));
+				     "body B /viagra/\nscore B 0.5\n"
+				     "body C /viagra/\nscore C 0 0 1 1\n", TRUE, NULL));
 	g_assert_true(pc_rules_finish(rs, TRUE, NULL));
 	g_assert_cmpfloat(pc_rules_run(rs, &v, PC_SCORE_LOCAL, NULL), ==, 1.5);
 	g_assert_cmpfloat(pc_rules_run(rs, &v, PC_SCORE_NET, NULL), ==, 2.5);
-	g_assert_cmpfloat(pc_rules_run(rs, &v, PC_SCORE_BAYES, NULL), ==, 3.5);
-	g_assert_cmpfloat(pc_rules_run(rs, &v, PC_SCORE_NET_BAYES, NULL), ==, 4.5);
+	g_assert_cmpfloat(pc_rules_run(rs, &v, PC_SCORE_BAYES, NULL), ==, 4.5);
+	g_assert_cmpfloat(pc_rules_run(rs, &v, PC_SCORE_NET_BAYES, NULL), ==, 5.5);
 	pc_spam_view_clear(&v);
 	pc_rules_free(rs);
 }
