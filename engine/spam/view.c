@@ -70,7 +70,10 @@ pc_view_add_uri(GPtrArray *uris, const char *raw)
 	g_ptr_array_add(uris, url ? url : g_strdup(raw));
 }
 
-/* http(s)/ftp URLs and www. names in plain text. */
+/* http(s)/ftp URLs, www. names, mailto: links and bare addresses in plain
+ * text.  An address counts as "mailto:ADDRESS", as in SpamAssassin's uri
+ * list: its uri rules look for "unsubscribe" there, in list footers that
+ * give an address to write to ("send an email to: list-unsubscribe@host"). */
 static void
 pc_view_text_uris(GPtrArray *uris, const char *text)
 {
@@ -79,15 +82,22 @@ pc_view_text_uris(GPtrArray *uris, const char *text)
 
 	/* hxxp:// and example[.]com are links a reader still follows */
 	if (g_once_init_enter(&re)) {
-		GRegex *r = g_regex_new("\\b(?:(?:h(?:tt|xx|\\*\\*)ps?|ftp)://|www(?:\\.|\\[\\.\\]))"
-					"[^\\s<>\"'()]+", G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0,
-					NULL);
+		GRegex *r = g_regex_new("\\b(?:(?:h(?:tt|xx|\\*\\*)ps?|ftp)://|www(?:\\.|\\[\\.\\])|"
+					"mailto:)[^\\s<>\"'()]+|"
+					"(?<![\\w.+:/-])[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+",
+					G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
 
 		g_once_init_leave(&re, r);
 	}
 	for (g_regex_match(re, text, 0, &m); g_match_info_matches(m); g_match_info_next(m, NULL)) {
 		g_autofree char *raw = g_match_info_fetch(m, 0);
 
+		if (strchr(raw, ':') == NULL && strchr(raw, '@') != NULL) {
+			g_autofree char *mailto = g_strconcat("mailto:", raw, NULL);
+
+			g_ptr_array_add(uris, g_steal_pointer(&mailto));
+			continue;
+		}
 		pc_view_add_uri(uris, raw);
 	}
 	g_match_info_free(m);

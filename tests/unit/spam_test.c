@@ -723,6 +723,33 @@ test_uri_domains(void)
 	pc_mime_clear(&mime);
 }
 
+/* Addresses in text are uris too, as "mailto:ADDRESS" (SpamAssassin's uri
+ * list has them; its uri rules look for "unsubscribe" there); an explicit
+ * mailto: link once, an address in a URL not again. */
+static void
+test_uri_mailto(void)
+{
+	const char msg[] = "Subject: list\r\n\r\nTo unsubscribe, send an email to:\r\n"
+			   "list-unsubscribe@groups.example\r\n"
+			   "<mailto:list-request@groups.example?subject=unsubscribe>\r\n"
+			   "http://user@web.example/x\r\n";
+	g_autoptr(PcVerdict) verdict = pc_verdict_new();
+	PcMime mime = { 0 };
+	PcScan scan = { .data = (const guint8 *)msg, .len = strlen(msg), .mime = &mime,
+			.verdict = verdict };
+	PcSpamView v = { 0 };
+
+	pc_mime_parse(scan.data, scan.len, 20, PC_ENGINE_MAX_PARTS, verdict, &mime);
+	pc_spam_view_init(&v, &scan);
+	g_assert_cmpuint(v.uris->len, ==, 3);
+	g_assert_cmpstr(g_ptr_array_index(v.uris, 0), ==, "mailto:list-unsubscribe@groups.example");
+	g_assert_cmpstr(g_ptr_array_index(v.uris, 1), ==,
+			"mailto:list-request@groups.example?subject=unsubscribe");
+	g_assert_cmpstr(g_ptr_array_index(v.uris, 2), ==, "http://web.example/x");
+	pc_spam_view_clear(&v);
+	pc_mime_clear(&mime);
+}
+
 static void
 test_url_normalise(void)
 {
@@ -783,6 +810,7 @@ main(int argc, char **argv)
 	}
 	g_test_add_func("/spam/lenient", test_rules_lenient);
 	g_test_add_func("/spam/score-sets", test_score_sets);
+	g_test_add_func("/spam/uri-mailto", test_uri_mailto);
 	g_test_add_func("/spam/expr", test_expr);
 	g_test_add_func("/spam/dns/names", test_dns_names);
 	g_test_add_func("/spam/dns/relay", test_relay);
