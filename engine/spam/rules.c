@@ -700,8 +700,8 @@ pc_rules_address_part(const char *value, PcHeaderPart part)
 	return g_strstrip(g_strdelimit(g_strndup(value, lt - value), "\"", ' '));
 }
 
-/* The headers a header rule reads: its own name, ALL, or one of
- * SpamAssassin's pseudo-headers made of others. */
+/* Whether a header called name is one that "want" stands for: itself, any
+ * with ALL, the message ids with SpamAssassin's MESSAGEID. */
 static gboolean
 pc_rules_reads_header(const char *want, const char *name)
 {
@@ -716,48 +716,53 @@ pc_rules_reads_header(const char *want, const char *name)
 				return TRUE;
 		return FALSE;
 	}
-	if (strcmp(want, "ToCc") == 0)
-		return g_ascii_strcasecmp(name, "To") == 0 || g_ascii_strcasecmp(name, "Cc") == 0;
 	return g_ascii_strcasecmp(name, want) == 0;
 }
 
-/* Every header the rule reads, decoded (or raw, or a part of it), joined
- * by \n; ToCc puts ", " between the To and the Cc values, as SpamAssassin
- * does; EnvelopeFrom is the envelope sender. */
+/* Appends every header "want" stands for, decoded (or raw, or a part of
+ * it), joined by \n; TRUE when there was one. */
+static gboolean
+pc_rules_append_headers(GString *out, const PcSpamView *v, const PcRule *r, const char *want)
+{
+	gboolean all = strcmp(want, "ALL") == 0, found = FALSE;
+
+	for (guint i = 0; i < v->header_names->len; i++) {
+		const char *name = g_ptr_array_index(v->header_names, i);
+		const char *value = g_ptr_array_index(r->part == PC_HDR_RAW ? v->header_raw
+									      : v->header_values, i);
+		g_autofree char *piece = NULL;
+
+		if (!pc_rules_reads_header(want, name))
+			continue;
+		piece = all ? g_strdup_printf("%s: %s", name, value)
+			    : r->part == PC_HDR_ADDR || r->part == PC_HDR_NAME
+			    ? pc_rules_address_part(value, r->part) : g_strdup(value);
+		g_string_append_printf(out, "%s%s", found ? "\n" : "", piece);
+		found = TRUE;
+	}
+	return found;
+}
+
+/* What a header rule reads; EnvelopeFrom is the envelope sender, ToCc the
+ * To values, then ", " and the Cc values, as SpamAssassin makes them. */
 static char *
 pc_rules_header_text(const PcSpamView *v, const PcRule *r, gboolean *found)
 {
 	GString *out = g_string_new(NULL);
-	gboolean all = strcmp(r->header, "ALL") == 0;
-	gboolean tocc = strcmp(r->header, "ToCc") == 0, cc_started = FALSE;
+	g_autoptr(GString) cc = NULL;
 
-	*found = FALSE;
 	if (strcmp(r->header, "EnvelopeFrom") == 0) {
 		*found = v->envelope_from != NULL;
 		g_string_assign(out, v->envelope_from ? v->envelope_from : "");
-		return g_string_free(out, FALSE);
-	}
-	for (guint pass = 0; pass < (tocc ? 2u : 1u); pass++) {
-		for (guint i = 0; i < v->header_names->len; i++) {
-			const char *name = g_ptr_array_index(v->header_names, i);
-			const char *value = g_ptr_array_index(r->part == PC_HDR_RAW ? v->header_raw
-										      : v->header_values, i);
-			g_autofree char *piece = NULL;
-			const char *sep = out->len ? "\n" : "";
-
-			if (!pc_rules_reads_header(r->header, name) ||
-			    (tocc && (g_ascii_strcasecmp(name, "Cc") == 0) != (pass == 1)))
-				continue;
-			if (tocc && pass == 1 && !cc_started) {
-				sep = out->len ? ", " : "";
-				cc_started = TRUE;
-			}
+	} else if (strcmp(r->header, "ToCc") == 0) {
+		cc = g_string_new(NULL);
+		*found = pc_rules_append_headers(out, v, r, "To");
+		if (pc_rules_append_headers(cc, v, r, "Cc")) {
+			g_string_append_printf(out, "%s%s", *found ? ", " : "", cc->str);
 			*found = TRUE;
-			piece = all ? g_strdup_printf("%s: %s", name, value)
-				    : r->part == PC_HDR_ADDR || r->part == PC_HDR_NAME
-				    ? pc_rules_address_part(value, r->part) : g_strdup(value);
-			g_string_append_printf(out, "%s%s", sep, piece);
 		}
+	} else {
+		*found = pc_rules_append_headers(out, v, r, r->header);
 	}
 	return g_string_free(out, FALSE);
 }
