@@ -698,6 +698,17 @@ test_lesson_bounded(void)
 	g_string_free(msg, TRUE);
 }
 
+/* The view of a whole message, as the spam check builds it. */
+static void
+test_view_of(const char *msg, PcVerdict *verdict, PcMime *mime, PcSpamView *v)
+{
+	PcScan scan = { .data = (const guint8 *)msg, .len = strlen(msg), .mime = mime,
+			.verdict = verdict };
+
+	pc_mime_parse(scan.data, scan.len, 20, PC_ENGINE_MAX_PARTS, verdict, mime);
+	pc_spam_view_init(v, &scan);
+}
+
 /* Each registrable domain once, in order of first appearance, however
  * often it is linked (a repeated domain once corrupted the dedup set). */
 static void
@@ -708,12 +719,9 @@ test_uri_domains(void)
 			   "http://a.example/4\r\n";
 	g_autoptr(PcVerdict) verdict = pc_verdict_new();
 	PcMime mime = { 0 };
-	PcScan scan = { .data = (const guint8 *)msg, .len = strlen(msg), .mime = &mime,
-			.verdict = verdict };
 	PcSpamView v = { 0 };
 
-	pc_mime_parse(scan.data, scan.len, 20, PC_ENGINE_MAX_PARTS, verdict, &mime);
-	pc_spam_view_init(&v, &scan);
+	test_view_of(msg, verdict, &mime, &v);
 	g_assert_cmpuint(v.uris->len, ==, 6);
 	g_assert_cmpuint(v.uri_domains->len, ==, 3);
 	g_assert_cmpstr(g_ptr_array_index(v.uri_domains, 0), ==, "a.example");
@@ -735,12 +743,9 @@ test_uri_mailto(void)
 			   "http://user@web.example/x\r\n";
 	g_autoptr(PcVerdict) verdict = pc_verdict_new();
 	PcMime mime = { 0 };
-	PcScan scan = { .data = (const guint8 *)msg, .len = strlen(msg), .mime = &mime,
-			.verdict = verdict };
 	PcSpamView v = { 0 };
 
-	pc_mime_parse(scan.data, scan.len, 20, PC_ENGINE_MAX_PARTS, verdict, &mime);
-	pc_spam_view_init(&v, &scan);
+	test_view_of(msg, verdict, &mime, &v);
 	g_assert_cmpuint(v.uris->len, ==, 3);
 	g_assert_cmpstr(g_ptr_array_index(v.uris, 0), ==, "mailto:list-unsubscribe@groups.example");
 	g_assert_cmpstr(g_ptr_array_index(v.uris, 1), ==,
