@@ -70,6 +70,7 @@ PcStatus pc_av_status_of(const char *signature, char *const *overrides);
 /* engine/spam/: spam rules, GTUBE, a score and the spam statuses. */
 extern const PcCheck pc_check_spam;
 void pc_spam_fill_info(gpointer state, PcEngineInfo *info);
+GPtrArray *pc_spam_rule_list(gpointer state);
 
 /* engine/filter.c: the attachment filter; the predicates are exported for
  * unit tests. */

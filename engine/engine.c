@@ -130,6 +130,12 @@ pc_engine_info(const PcEngine *engine)
 	return &engine->info;
 }
 
+GPtrArray *
+pc_engine_spam_rules(const PcEngine *engine)
+{
+	return pc_spam_rule_list(engine->states[PC_ENGINE_SPAM]);
+}
+
 void
 pc_scan_want_second_opinion(PcScan *scan, const char *why)
 {

@@ -56,6 +56,7 @@ typedef struct {
 	gboolean dump_defaults;
 	gboolean version;
 	gboolean scan;
+	gboolean list_rules;
 	char **files;
 } PcmArgs;
 
@@ -128,6 +129,10 @@ pcm_parse_args(int *argc, char ***argv, PcmArgs *args)
 		  "line per file (objects, statuses, findings, spam score and rules); exit 0 clean, "
 		  "1 found, 2 error",
 		  NULL },
+		{ "list-rules", 0, 0, G_OPTION_ARG_NONE, &args->list_rules,
+		  "Print every spam rule loaded, one per line: \"NAME<TAB>run<TAB>S0 S1 S2 S3\" "
+		  "with its score in each of SpamAssassin's score sets, or \"NAME<TAB>not run<TAB>"
+		  "WHY\" for a rule of SpamAssassin's set portcullis does not run", NULL },
 		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args->files, NULL,
 		  "FILE..." },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -406,7 +411,8 @@ main(int argc, char **argv)
 		pcm_conf_dump_defaults(stdout);
 		return EXIT_SUCCESS;
 	}
-	pcm_log_open(args.foreground || args.check || args.version || args.scan,
+	pcm_log_open(args.foreground || args.check || args.version || args.scan ||
+		     args.list_rules,
 		     conf->syslog_facility);
 	pcm_log_set_level(conf->log_level);
 	if (pcm_log_facility_by_name(conf->syslog_facility) < 0) {
@@ -422,6 +428,8 @@ main(int argc, char **argv)
 	}
 	if (args.scan)
 		return pcm_scan_files(conf, args.files);
+	if (args.list_rules)
+		return pcm_list_rules(conf);
 	if (args.files != NULL) {
 		fprintf(stderr, "portcullis: unexpected argument %s (files go with --scan)\n",
 			args.files[0]);

@@ -35,22 +35,46 @@ pcm_scan_one(PcEngine *engine, const PcPolicy *policy, const char *path)
 	return verdict->status == PC_STATUS_CLEAN ? 0 : 1;
 }
 
-int
-pcm_scan_files(PcmConfig *conf, char **files)
+/* The engine as the daemon would build it, or NULL with the reason printed. */
+static PcEngine *
+pcm_scan_engine(PcmConfig *conf)
 {
 	g_autoptr(GError) error = NULL;
 	PcEngineOptions options;
 	PcEngine *engine;
-	int worst = 0;
 
 	pcm_runtime_engine_options(conf, &options);
 	options.digests = TRUE;
 	g_mkdir(conf->scan_tmp_dir, 0700);
 	engine = pc_engine_new(&options, &error);
-	if (engine == NULL) {
+	if (engine == NULL)
 		fprintf(stderr, "portcullis: %s\n", error->message);
+	return engine;
+}
+
+int
+pcm_list_rules(PcmConfig *conf)
+{
+	PcEngine *engine = pcm_scan_engine(conf);
+	g_autoptr(GPtrArray) lines = NULL;
+
+	if (engine == NULL)
 		return 2;
-	}
+	lines = pc_engine_spam_rules(engine);
+	for (guint i = 0; i < lines->len; i++)
+		printf("%s\n", (char *)g_ptr_array_index(lines, i));
+	pc_engine_unref(engine);
+	return 0;
+}
+
+int
+pcm_scan_files(PcmConfig *conf, char **files)
+{
+	PcEngine *engine = pcm_scan_engine(conf);
+	int worst = 0;
+
+	if (engine == NULL)
+		return 2;
 	for (guint i = 0; files != NULL && files[i] != NULL; i++) {
 		int rc = pcm_scan_one(engine, &conf->policy, files[i]);
 

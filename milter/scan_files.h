@@ -16,5 +16,7 @@
 #include "conf.h"
 
 int pcm_scan_files(PcmConfig *conf, char **files);
+/* --list-rules: every spam rule and whether it runs (pc_engine_spam_rules). */
+int pcm_list_rules(PcmConfig *conf);
 
 #endif

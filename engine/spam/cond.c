@@ -14,12 +14,16 @@
 
 /* SpamAssassin's default plugins (the loadplugin lines of Debian's .pre files) whose
  * rules are ordinary rule lines and eval: tests.  Left out: the plugins
- * whose own configuration lines define rules (replace_tag, mimeheader,
- * uri_detail, askdns) and those that are not loaded by default. */
+ * whose own configuration lines define rules (mimeheader, uri_detail,
+ * askdns), those that are not loaded by default, and the sender
+ * authentication ones (DKIM, SPF, DMARC) until their tests exist: the rule
+ * files define metas such as __NOT_SPOOFED for a SpamAssassin without them,
+ * so those are read instead of metas we would have to drop. */
 static const char *const pc_cond_plugins[] = {
-	"AutoLearnThreshold", "Bayes", "BodyEval", "Check", "DKIM", "DMARC", "DNSEval",
+	"AutoLearnThreshold", "Bayes", "BodyEval", "Check", "DNSEval",
 	"FreeMail", "HTMLEval", "HTTPSMismatch", "HashBL", "HeaderEval", "ImageInfo",
-	"MIMEEval", "Pyzor", "Razor2", "RelayEval", "SPF", "SpamCop", "URIDNSBL", "URIEval",
+	"MIMEEval", "Pyzor", "Razor2", "RelayEval", "ReplaceTags", "SpamCop", "URIDNSBL",
+	"URIEval",
 	"VBounce", "WLBLEval", "WelcomeListSubject", NULL,
 };
 

@@ -12,6 +12,7 @@
 
 #include "../dns/resolver.h"
 #include "evals.h"
+#include "evals_msg.h"
 
 typedef enum {
 	PC_EVAL_RBL,		/* the untrusted relay's address */
@@ -22,6 +23,7 @@ typedef enum {
 	PC_EVAL_LINK_MISMATCH,
 	PC_EVAL_IMAGE_ONLY,
 	PC_EVAL_RECIPIENTS,
+	PC_EVAL_MSG,		/* a test of evals_msg.c */
 } PcEvalKind;
 
 struct _PcEval {
@@ -32,6 +34,8 @@ struct _PcEval {
 	pcre2_code *sub_re;	/* SUB as a regular expression */
 	guint32 sub_mask;	/* SUB as a bit mask (0: not one) */
 	guint number;		/* the N of the message checks */
+	PcMsgTest msg_test;
+	PcMsgArgs msg_args;
 };
 
 /* Most URL domains a message gets list queries for. */
@@ -47,6 +51,9 @@ pc_eval_free(PcEval *e)
 	g_free(e->sub);
 	if (e->sub_re != NULL)
 		pcre2_code_free(e->sub_re);
+	if (e->msg_args.re != NULL)
+		pcre2_code_free(e->msg_args.re);
+	g_strfreev(e->msg_args.args);
 	g_free(e);
 }
 
@@ -124,6 +131,42 @@ static const struct {
 	{ "check_many_recipients", PC_EVAL_RECIPIENTS, 1, 1 },
 };
 
+/* A test of evals_msg.c: takes args. */
+static PcEval *
+pc_eval_parse_msg(const char *name, GStrv *args, GString *why)
+{
+	guint n = g_strv_length(*args), min, max;
+	int re_arg, code;
+	PCRE2_SIZE offset;
+	PcMsgTest test = pc_msg_test(name, *args, &min, &max, &re_arg);
+	PcEval *e;
+
+	if (test == NULL) {
+		g_string_printf(why, "unknown eval function %s", name);
+		return NULL;
+	}
+	if (n < min || n > max) {
+		g_string_printf(why, "%s takes %u to %u arguments", name, min, max);
+		return NULL;
+	}
+	e = g_new0(PcEval, 1);
+	e->kind = PC_EVAL_MSG;
+	e->msg_test = test;
+	e->msg_args.args = g_steal_pointer(args);
+	if (re_arg >= 0 && (guint)re_arg < n) {
+		const char *re = e->msg_args.args[re_arg];
+
+		e->msg_args.re = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, 0, &code,
+					       &offset, NULL);
+		if (e->msg_args.re == NULL) {
+			g_string_printf(why, "%s: bad regular expression \"%s\"", name, re);
+			pc_eval_free(e);
+			return NULL;
+		}
+	}
+	return e;
+}
+
 PcEval *
 pc_eval_parse(const char *call, GString *why)
 {
@@ -144,10 +187,8 @@ pc_eval_parse(const char *call, GString *why)
 	for (i = 0; i < G_N_ELEMENTS(pc_eval_functions); i++)
 		if (strcmp(name, pc_eval_functions[i].name) == 0)
 			break;
-	if (i == G_N_ELEMENTS(pc_eval_functions)) {
-		g_string_printf(why, "unknown eval function %s", name);
-		return NULL;
-	}
+	if (i == G_N_ELEMENTS(pc_eval_functions))
+		return pc_eval_parse_msg(name, &args, why);
 	if (n < pc_eval_functions[i].min_args || n > pc_eval_functions[i].max_args) {
 		g_string_printf(why, "%s takes %u to %u arguments", name,
 				pc_eval_functions[i].min_args, pc_eval_functions[i].max_args);
@@ -210,10 +251,11 @@ pc_eval_define_set(const PcEval *e, GHashTable *sets)
 }
 
 gboolean
-pc_eval_bind(PcEval *e, GHashTable *sets, GString *why)
+pc_eval_bind(PcEval *e, GHashTable *sets, const PcFreemail *freemail, GString *why)
 {
 	const PcEval *def;
 
+	e->msg_args.freemail = freemail;
 	if (e->kind != PC_EVAL_RBL_SUB || e->zone != NULL)
 		return TRUE;
 	def = g_hash_table_lookup(sets, e->set);
@@ -357,6 +399,8 @@ pc_eval_run(const PcEval *e, const PcSpamView *v)
 		return v->images > 0 && v->words < e->number;
 	case PC_EVAL_RECIPIENTS:
 		return v->recipients >= MAX(e->number, 1);
+	case PC_EVAL_MSG:
+		return e->msg_test(&e->msg_args, v);
 	}
 	return 0;
 }

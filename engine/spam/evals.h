@@ -26,11 +26,14 @@
  *	      words of text
  *	  header NAME eval:check_many_recipients(N)  N or more addresses in
  *	      To and Cc
+ *	and SpamAssassin's header, MIME, HTML and free-mail tests of
+ *	evals_msg.h.
  */
 #ifndef PC_SPAM_EVALS_H
 #define PC_SPAM_EVALS_H
 
 #include <glib.h>
+#include "evals_msg.h"
 #include "rules.h"
 
 typedef struct _PcEval PcEval;
@@ -43,9 +46,11 @@ PcEval *pc_eval_parse_uri(const char *def, gboolean sub, GString *why);
 void pc_eval_free(PcEval *eval);
 
 /* check_rbl defines SET's zone; check_rbl_sub finds it here after every
- * file is read (sets: SET -> zone, owned by the caller). */
+ * file is read (sets: SET -> zone, owned by the caller); the free-mail
+ * tests get the domains every file listed. */
 void pc_eval_define_set(const PcEval *eval, GHashTable *sets);
-gboolean pc_eval_bind(PcEval *eval, GHashTable *sets, GString *why);
+gboolean pc_eval_bind(PcEval *eval, GHashTable *sets, const PcFreemail *freemail,
+		      GString *why);
 
 /* The DNS names this test needs for view, added to names if new. */
 void pc_eval_dns_names(const PcEval *eval, const PcSpamView *view, GPtrArray *names);

@@ -11,6 +11,7 @@
 
 #include "cond.h"
 #include "evals.h"
+#include "replace.h"
 #include "expr.h"
 #include "rules.h"
 
@@ -19,7 +20,6 @@ typedef enum {
 	PC_RULE_URI, PC_RULE_META, PC_RULE_EVAL,
 } PcRuleKind;
 
-typedef enum { PC_HDR_DECODED, PC_HDR_ADDR, PC_HDR_NAME, PC_HDR_RAW } PcHeaderPart;
 
 typedef struct {
 	char *name;
@@ -31,6 +31,7 @@ typedef struct {
 	pcre2_code *re;
 	PcExpr *meta;
 	PcEval *eval;
+	char *def;		/* the definition, while replace_rules may name it */
 	char *file;
 	guint line;
 } PcRule;
@@ -53,6 +54,9 @@ struct _PcRuleSet {
 	GHashTable *sets;		/* DNS list set -> PcEval * defining its zone */
 	guint unsupported;
 	guint dropped;			/* metas naming a rule we do not run */
+	GHashTable *not_run;		/* rule name -> why it is not run */
+	PcFreemail *freemail;		/* freemail_domains lines */
+	PcReplace *replace;		/* replace_tag and replace_rules lines */
 };
 
 #define PC_RULES_ERROR (g_quark_from_static_string("pc-rules-error"))
@@ -65,6 +69,7 @@ pc_rule_free(gpointer data)
 	g_free(r->name);
 	g_free(r->header);
 	g_free(r->if_unset);
+	g_free(r->def);
 	g_free(r->file);
 	if (r->re != NULL)
 		pcre2_code_free(r->re);
@@ -92,6 +97,9 @@ pc_rules_new(void)
 	rs->extras = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, pc_extra_free);
 	rs->order = g_ptr_array_new();
 	rs->sets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	rs->not_run = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	rs->freemail = pc_freemail_new();
+	rs->replace = pc_replace_new();
 	return rs;
 }
 
@@ -102,6 +110,9 @@ pc_rules_free(PcRuleSet *rs)
 		return;
 	g_ptr_array_unref(rs->order);
 	g_hash_table_unref(rs->sets);
+	g_hash_table_unref(rs->not_run);
+	pc_freemail_free(rs->freemail);
+	pc_replace_free(rs->replace);
 	g_hash_table_unref(rs->by_name);
 	g_hash_table_unref(rs->extras);
 	g_ptr_array_unref(rs->rules);
@@ -318,38 +329,48 @@ pc_rules_score(PcRuleExtra *x, const char *text)
 	return TRUE;
 }
 
+/* Compiles def (what follows the rule's name) into r, by r->kind. */
+static gboolean
+pc_rules_compile(PcRuleSet *rs, PcRule *r, const char *file_keyword, const char *def,
+		 GString *why)
+{
+	g_autoptr(GError) local = NULL;
+	const char *rest = NULL;
+
+	if (r->kind == PC_RULE_EVAL) {
+		r->eval = g_str_has_prefix(def, "eval:") ? pc_eval_parse(def + 5, why)
+			  : pc_eval_parse_uri(def, strcmp(file_keyword, "urirhssub") == 0, why);
+		if (r->eval != NULL)
+			pc_eval_define_set(r->eval, rs->sets);
+		return r->eval != NULL;
+	}
+	if (r->kind == PC_RULE_HEADER)
+		return pc_rules_header(r, def, why);
+	if (r->kind == PC_RULE_META) {
+		r->meta = pc_expr_parse(def, &local);
+		if (r->meta == NULL)
+			g_string_assign(why, local->message);
+		return r->meta != NULL;
+	}
+	r->re = pc_rules_regex(def, &rest, why);
+	return r->re != NULL;
+}
+
 static gboolean
 pc_rules_define(PcRuleSet *rs, PcRuleKind kind, const char *file_keyword, const char *name,
 		const char *def, const char *file, guint line, GError **error)
 {
 	g_autoptr(GString) why = g_string_new(NULL);
-	g_autoptr(GError) local = NULL;
 	PcRule *r = g_new0(PcRule, 1);
-	const char *rest = NULL;
-	gboolean ok;
 
 	r->name = g_strdup(name);
 	r->kind = kind;
 	r->file = g_strdup(file);
 	r->line = line;
-	if (kind == PC_RULE_EVAL) {
-		r->eval = g_str_has_prefix(def, "eval:") ? pc_eval_parse(def + 5, why)
-			  : pc_eval_parse_uri(def, strcmp(file_keyword, "urirhssub") == 0, why);
-		ok = r->eval != NULL;
-		if (ok)
-			pc_eval_define_set(r->eval, rs->sets);
-	} else if (kind == PC_RULE_HEADER) {
-		ok = pc_rules_header(r, def, why);
-	} else if (kind == PC_RULE_META) {
-		r->meta = pc_expr_parse(def, &local);
-		ok = r->meta != NULL;
-		if (!ok)
-			g_string_assign(why, local->message);
-	} else {
-		r->re = pc_rules_regex(def, &rest, why);
-		ok = r->re != NULL;
-	}
-	if (!ok) {
+	/* a pattern with <TAGS> may be named on a replace_rules line later */
+	if (kind != PC_RULE_EVAL && kind != PC_RULE_META && strchr(def, '<') != NULL)
+		r->def = g_strdup(def);
+	if (!pc_rules_compile(rs, r, file_keyword, def, why)) {
 		pc_rule_free(r);
 		return pc_rules_fail(error, file, line, "%s: %s", name, why->str);
 	}
@@ -359,7 +380,50 @@ pc_rules_define(PcRuleSet *rs, PcRuleKind kind, const char *file_keyword, const 
 	}
 	g_ptr_array_add(rs->rules, r);
 	g_hash_table_insert(rs->by_name, r->name, r);
+	g_hash_table_remove(rs->not_run, name);
 	return TRUE;
+}
+
+/* Rules named on replace_rules lines, their tags replaced (replace.c);
+ * one whose pattern no longer compiles stays as it was, as in
+ * SpamAssassin. */
+static void
+pc_rules_replace_tags(PcRuleSet *rs)
+{
+	for (guint i = 0; i < rs->rules->len; i++) {
+		PcRule *r = g_ptr_array_index(rs->rules, i);
+		g_autofree char *def = NULL;
+		g_autoptr(GString) why = g_string_new(NULL);
+		PcRule fresh;
+
+		if (r->def == NULL || !pc_replace_wants(rs->replace, r->name))
+			continue;
+		def = pc_replace_apply(rs->replace, r->def);
+		fresh = (PcRule){ .name = r->name, .kind = r->kind };
+		if (strcmp(def, r->def) == 0 || !pc_rules_compile(rs, &fresh, "", def, why))
+			continue;
+		if (r->re != NULL)
+			pcre2_code_free(r->re);
+		g_free(r->header);
+		g_free(r->if_unset);
+		r->re = fresh.re;
+		r->header = fresh.header;
+		r->if_unset = fresh.if_unset;
+		r->part = fresh.part;
+		r->negate = fresh.negate;
+		r->kind = fresh.kind;
+		g_clear_pointer(&r->def, g_free);
+	}
+}
+
+/* Remembers why a rule SpamAssassin has is not run (--list-rules). */
+static void
+pc_rules_not_run(PcRuleSet *rs, const char *name, char *why)
+{
+	if (g_hash_table_contains(rs->by_name, name))
+		g_free(why);
+	else
+		g_hash_table_replace(rs->not_run, g_strdup(name), why);
 }
 
 static int
@@ -397,6 +461,7 @@ pc_rules_eval_line(PcRuleSet *rs, GStrv head, const char *file, guint line, gboo
 	if (!g_str_has_prefix(why->str, "unknown eval function"))
 		return pc_rules_fail(error, file, line, "%s: %s", head[1], why->str);
 	rs->unsupported++;
+	pc_rules_not_run(rs, head[1], g_strdup(why->str));
 	if (strict)
 		return pc_rules_fail(error, file, line, "%s: %s", head[1], why->str);
 	return TRUE;
@@ -433,6 +498,16 @@ pc_rules_line(PcRuleSet *rs, const char *file, guint line, char *text, gboolean 
 
 	if (head[0] == NULL || head[1] == NULL)
 		goto unsupported;
+	if (pc_replace_line(rs->replace, head[0], head[1], head[2]))
+		return TRUE;
+	if (strcmp(head[0], "freemail_domains") == 0 ||
+	    strcmp(head[0], "freemail_welcomelist") == 0 ||
+	    strcmp(head[0], "freemail_whitelist") == 0) {
+		g_autofree char *words = g_strjoin(" ", head[1], head[2], NULL);
+
+		pc_freemail_add(rs->freemail, words, strcmp(head[0], "freemail_domains") != 0);
+		return TRUE;
+	}
 	for (char *p = head[1]; *p; p++)
 		if (!g_ascii_isalnum(*p) && *p != '_')
 			goto unsupported;
@@ -459,11 +534,25 @@ pc_rules_line(PcRuleSet *rs, const char *file, guint line, char *text, gboolean 
 	}
 	if (strcmp(head[0], "tflags") == 0 && head[2] != NULL)
 		return pc_rules_tflags(pc_rules_extra(rs, head[1]), head[2]);
+
 unsupported:
 	rs->unsupported++;
 	if (strict)
 		return pc_rules_fail(error, file, line, "unsupported line: %s", text);
 	return TRUE;
+}
+
+/* A line of a block SpamAssassin would not enter either; a rule defined
+ * there is listed as not run. */
+static void
+pc_rules_skipped_line(PcRuleSet *rs, const char *text)
+{
+	g_auto(GStrv) head = pc_rules_split(text);
+
+	rs->unsupported++;
+	if (head[1] != NULL && head[2] != NULL && pc_rules_kind(head[0]) >= 0)
+		pc_rules_not_run(rs, head[1], g_strdup("in a block for a plugin or feature "
+						       "portcullis does not have"));
 }
 
 /* The open conditional blocks of one file: each one's own condition and
@@ -527,7 +616,7 @@ pc_rules_parse(PcRuleSet *rs, const char *file, const char *text, gboolean stric
 			continue;
 		/* a block SpamAssassin would not enter is not read */
 		if (!pc_rules_active(&blocks)) {
-			rs->unsupported++;
+			pc_rules_skipped_line(rs, l);
 			continue;
 		}
 		if (!pc_rules_line(rs, file, i + 1, l, strict, &local)) {
@@ -584,7 +673,7 @@ pc_rules_visit(PcRuleSet *rs, PcRule *r, GHashTable *state, gboolean strict, GEr
 {
 	g_autoptr(GPtrArray) names = NULL;
 	int s = GPOINTER_TO_INT(g_hash_table_lookup(state, r));
-	gboolean complete = TRUE;
+	const char *missing = NULL;
 
 	if (s == PC_ORDERED || s == PC_DROPPED)
 		return TRUE;
@@ -602,12 +691,14 @@ pc_rules_visit(PcRuleSet *rs, PcRule *r, GHashTable *state, gboolean strict, GEr
 					     r->name, (char *)g_ptr_array_index(names, i));
 		if (dep != NULL && !pc_rules_visit(rs, dep, state, strict, error))
 			return FALSE;
-		if (dep == NULL ||
-		    GPOINTER_TO_INT(g_hash_table_lookup(state, dep)) == PC_DROPPED)
-			complete = FALSE;
+		if (missing == NULL && (dep == NULL || GPOINTER_TO_INT(g_hash_table_lookup(state,
+								dep)) == PC_DROPPED))
+			missing = g_ptr_array_index(names, i);
 	}
-	if (!complete) {
+	if (missing != NULL) {
 		g_hash_table_insert(state, r, GINT_TO_POINTER(PC_DROPPED));
+		g_hash_table_replace(rs->not_run, g_strdup(r->name),
+				     g_strdup_printf("meta needs %s, not run", missing));
 		rs->dropped++;
 		return TRUE;
 	}
@@ -623,11 +714,13 @@ pc_rules_finish(PcRuleSet *rs, gboolean strict, GError **error)
 
 	g_ptr_array_set_size(rs->order, 0);
 	rs->dropped = 0;
+	pc_freemail_finish(rs->freemail);
+	pc_rules_replace_tags(rs);
 	for (guint i = 0; i < rs->rules->len; i++) {
 		PcRule *r = g_ptr_array_index(rs->rules, i);
 		g_autoptr(GString) why = g_string_new(NULL);
 
-		if (r->eval != NULL && !pc_eval_bind(r->eval, rs->sets, why))
+		if (r->eval != NULL && !pc_eval_bind(r->eval, rs->sets, rs->freemail, why))
 			return pc_rules_fail(error, r->file, r->line, "%s: %s", r->name, why->str);
 	}
 	for (guint i = 0; i < rs->rules->len; i++) {
@@ -687,86 +780,6 @@ pc_rules_over(PcRun *run, const PcRule *r, const PcRuleExtra *x, const GPtrArray
 	return hits;
 }
 
-/* "Name <a@b>" -> a@b (:addr) or Name (:name). */
-static char *
-pc_rules_address_part(const char *value, PcHeaderPart part)
-{
-	const char *lt = strchr(value, '<'), *gt = lt ? strchr(lt, '>') : NULL;
-
-	if (part == PC_HDR_ADDR)
-		return lt && gt ? g_strndup(lt + 1, gt - lt - 1) : g_strstrip(g_strdup(value));
-	if (lt == NULL)
-		return g_strdup("");
-	return g_strstrip(g_strdelimit(g_strndup(value, lt - value), "\"", ' '));
-}
-
-/* Whether a header called name is one that "want" stands for: itself, any
- * with ALL, the message ids with SpamAssassin's MESSAGEID. */
-static gboolean
-pc_rules_reads_header(const char *want, const char *name)
-{
-	static const char *const message_ids[] = { "Message-Id", "Resent-Message-Id",
-		"X-Message-Id", "X-Original-Message-ID", NULL };
-
-	if (strcmp(want, "ALL") == 0)
-		return TRUE;
-	if (strcmp(want, "MESSAGEID") == 0) {
-		for (guint i = 0; message_ids[i] != NULL; i++)
-			if (g_ascii_strcasecmp(name, message_ids[i]) == 0)
-				return TRUE;
-		return FALSE;
-	}
-	return g_ascii_strcasecmp(name, want) == 0;
-}
-
-/* Appends every header "want" stands for, decoded (or raw, or a part of
- * it), joined by \n; TRUE when there was one. */
-static gboolean
-pc_rules_append_headers(GString *out, const PcSpamView *v, const PcRule *r, const char *want)
-{
-	gboolean all = strcmp(want, "ALL") == 0, found = FALSE;
-
-	for (guint i = 0; i < v->header_names->len; i++) {
-		const char *name = g_ptr_array_index(v->header_names, i);
-		const char *value = g_ptr_array_index(r->part == PC_HDR_RAW ? v->header_raw
-									      : v->header_values, i);
-		g_autofree char *piece = NULL;
-
-		if (!pc_rules_reads_header(want, name))
-			continue;
-		piece = all ? g_strdup_printf("%s: %s", name, value)
-			    : r->part == PC_HDR_ADDR || r->part == PC_HDR_NAME
-			    ? pc_rules_address_part(value, r->part) : g_strdup(value);
-		g_string_append_printf(out, "%s%s", found ? "\n" : "", piece);
-		found = TRUE;
-	}
-	return found;
-}
-
-/* What a header rule reads; EnvelopeFrom is the envelope sender, ToCc the
- * To values, then ", " and the Cc values, as SpamAssassin makes them. */
-static char *
-pc_rules_header_text(const PcSpamView *v, const PcRule *r, gboolean *found)
-{
-	GString *out = g_string_new(NULL);
-	g_autoptr(GString) cc = NULL;
-
-	if (strcmp(r->header, "EnvelopeFrom") == 0) {
-		*found = v->envelope_from != NULL;
-		g_string_assign(out, v->envelope_from ? v->envelope_from : "");
-	} else if (strcmp(r->header, "ToCc") == 0) {
-		cc = g_string_new(NULL);
-		*found = pc_rules_append_headers(out, v, r, "To");
-		if (pc_rules_append_headers(cc, v, r, "Cc")) {
-			g_string_append_printf(out, "%s%s", *found ? ", " : "", cc->str);
-			*found = TRUE;
-		}
-	} else {
-		*found = pc_rules_append_headers(out, v, r, r->header);
-	}
-	return g_string_free(out, FALSE);
-}
-
 static guint
 pc_rules_test(PcRun *run, const PcRule *r, const PcSpamView *v)
 {
@@ -777,10 +790,10 @@ pc_rules_test(PcRun *run, const PcRule *r, const PcSpamView *v)
 
 	switch (r->kind) {
 	case PC_RULE_EXISTS:
-		text = pc_rules_header_text(v, r, &found);
+		text = pc_spam_get(v, r->header, r->part, &found);
 		return found;
 	case PC_RULE_HEADER:
-		text = pc_rules_header_text(v, r, &found);
+		text = pc_spam_get(v, r->header, r->part, &found);
 		if (!found && r->if_unset == NULL)
 			return r->negate;
 		if (!found) {
@@ -884,4 +897,31 @@ pc_rules_run(const PcRuleSet *rs, const PcSpamView *view, PcScoreSet set, GArray
 	pcre2_match_data_free(run.md);
 	g_hash_table_unref(run.counts);
 	return total;
+}
+
+GPtrArray *
+pc_rules_list(const PcRuleSet *rs)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+	GHashTableIter it;
+	gpointer name, why;
+
+	for (guint i = 0; i < rs->order->len; i++) {
+		const PcRule *r = g_ptr_array_index(rs->order, i);
+
+		if (g_str_has_prefix(r->name, "__"))
+			continue;
+		g_ptr_array_add(out, g_strdup_printf("%s\trun\t%g %g %g %g", r->name,
+						     pc_rules_score_of(rs, r, 0),
+						     pc_rules_score_of(rs, r, 1),
+						     pc_rules_score_of(rs, r, 2),
+						     pc_rules_score_of(rs, r, 3)));
+	}
+	g_hash_table_iter_init(&it, rs->not_run);
+	while (g_hash_table_iter_next(&it, &name, &why))
+		if (!g_str_has_prefix(name, "__") || g_getenv("PC_LIST_ALL"))
+			g_ptr_array_add(out, g_strdup_printf("%s\tnot run\t%s", (char *)name,
+							     (char *)why));
+	g_ptr_array_sort(out, pc_strcmp);
+	return out;
 }

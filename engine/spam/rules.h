@@ -49,6 +49,8 @@ typedef struct {
 	char *relay_address;		/* first untrusted relay; NULL: none */
 	char *envelope_from;		/* envelope sender (Return-Path's); NULL: none */
 	char *sender_domain;		/* envelope sender's; NULL: none */
+	/* the Received trail in SpamAssassin's relay format; NULL: none */
+	char *relays_trusted, *relays_untrusted, *relays_internal, *relays_external;
 	GPtrArray *uri_domains;		/* char *, registrable, unique */
 	GHashTable *dns;		/* query -> answer; NULL: no lookups */
 	/* for the message checks (evals.h) */
@@ -57,7 +59,26 @@ typedef struct {
 	guint images;			/* <img> and image parts */
 	guint words;			/* of visible text */
 	guint recipients;		/* addresses in To and Cc */
+	/* MIME structure, as SpamAssassin's MIMEEval counts it (every entity) */
+	guint mime_html;		/* text/html entities */
+	guint mime_text;		/* other text/ entities */
+	gboolean mime_alternative;	/* a multipart/alternative */
+	gboolean mime_base64_text;	/* inline text, ASCII charset, in base64 */
+	gboolean mime_bad_iso_charset;	/* "iso-X-Y" that is no ISO charset */
+	gboolean mime_attachment;	/* Content-Disposition: attachment */
+	guint mime_qp;			/* quoted-printable entities */
+	gboolean html;			/* a part was rendered as HTML */
+	gint64 date;			/* Date (Resent-Date first), Unix time; 0: none */
+	GArray *received_dates;		/* gint64 of each Received, top down */
 } PcSpamView;
+
+/* What a header rule reads of a header (get.c). */
+typedef enum { PC_HDR_DECODED, PC_HDR_ADDR, PC_HDR_NAME, PC_HDR_RAW } PcHeaderPart;
+
+/* Every header called name (or pseudo-header) as rules read it, joined by
+ * newlines; *found FALSE when there is none (get.c). */
+char *pc_spam_get(const PcSpamView *view, const char *name, PcHeaderPart part,
+		  gboolean *found);
 
 typedef struct {
 	const char *name;
@@ -82,6 +103,12 @@ guint pc_rules_count(const PcRuleSet *rules);
 guint pc_rules_unsupported(const PcRuleSet *rules);
 /* Metas not run because a rule they name is not run (pc_rules_finish). */
 guint pc_rules_dropped(const PcRuleSet *rules);
+
+/* One line per rule (sub-rules left out), by name: "NAME\trun\tS0 S1 S2
+ * S3" with its score in each set, or "NAME\tnot run\tWHY" for a rule of
+ * SpamAssassin's set that is not run (an eval: test we lack, a block for a
+ * plugin we do not have, a meta needing one of those). */
+GPtrArray *pc_rules_list(const PcRuleSet *rules);
 
 /* TRUE when some rule asks a DNS list. */
 gboolean pc_rules_uses_dns(const PcRuleSet *rules);

@@ -108,6 +108,14 @@ pc_spam_fill_info(gpointer state, PcEngineInfo *info)
 	info->dns_lists = st->resolver != NULL;
 }
 
+GPtrArray *
+pc_spam_rule_list(gpointer state)
+{
+	const PcSpamState *st = state;
+
+	return pc_rules_list(st->rules);
+}
+
 /* The queries that got no answer in time, "a,b", or NULL. */
 static char *
 pc_spam_unanswered(GPtrArray *names, GHashTable *answers)

@@ -21,22 +21,37 @@
 #include "url.h"
 
 static void
-pc_view_headers(PcSpamView *v, GMimeObject *top)
+pc_view_header_list(PcSpamView *v, GMimeHeaderList *list, gboolean content_only)
 {
-	GMimeHeaderList *list = g_mime_object_get_header_list(top);
-	int n = g_mime_header_list_get_count(list);
+	int n = list ? g_mime_header_list_get_count(list) : 0;
 
 	for (int i = 0; i < n; i++) {
 		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
 		const char *value = g_mime_header_get_value(h);
 		const char *raw = g_mime_header_get_raw_value(h);
-		char *unfolded = g_strdup(value ? value : "");
+		char *unfolded;
+
+		if (content_only && g_ascii_strncasecmp(g_mime_header_get_name(h), "Content-", 8) != 0)
+			continue;
+		unfolded = g_strdup(value ? value : "");
 
 		g_strdelimit(unfolded, "\r\n", ' ');
 		g_ptr_array_add(v->header_names, g_strdup(g_mime_header_get_name(h)));
 		g_ptr_array_add(v->header_values, g_strstrip(unfolded));
 		g_ptr_array_add(v->header_raw, g_strdup(raw ? raw : ""));
 	}
+}
+
+/* The message's headers.  GMime keeps the Content-* headers of the top
+ * level with its body part, not the message; rules read them as headers. */
+static void
+pc_view_headers(PcSpamView *v, GMimeMessage *message)
+{
+	GMimeObject *body = g_mime_message_get_mime_part(message);
+
+	pc_view_header_list(v, g_mime_object_get_header_list(GMIME_OBJECT(message)), FALSE);
+	if (body != NULL)
+		pc_view_header_list(v, g_mime_object_get_header_list(body), TRUE);
 }
 
 /* Paragraphs: blank lines separate them, line breaks inside become spaces. */
@@ -103,6 +118,82 @@ pc_view_text_uris(GPtrArray *uris, const char *text)
 	g_match_info_free(m);
 }
 
+/* Charset names meaning ASCII (MIMEEval's list for MIME_BASE64_TEXT). */
+static gboolean
+pc_view_ascii_charset(const char *charset)
+{
+	static GRegex *re;
+
+	if (g_once_init_enter(&re)) {
+		GRegex *r = g_regex_new("us-ascii|ansi_x3\\.4-1968|iso-ir-6|ansi_x3\\.4-1986|"
+					"iso_646\\.irv:1991|ascii|iso646-us|us|ibm367|cp367|csascii",
+					G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+
+		g_once_init_leave(&re, r);
+	}
+	return charset == NULL || *charset == '\0' || g_regex_match(re, charset, 0, NULL);
+}
+
+/* "iso-X-Y" that is none of the ISO charsets mail uses. */
+static gboolean
+pc_view_bad_iso_charset(const char *charset)
+{
+	static GRegex *bad, *good;
+
+	if (g_once_init_enter(&bad)) {
+		good = g_regex_new("iso-(?:8859-\\d{1,2}|2022-(?:jp|kr))\\b", G_REGEX_CASELESS, 0,
+				   NULL);
+		g_once_init_leave(&bad, g_regex_new("iso-\\S+-\\S+\\b", G_REGEX_CASELESS, 0, NULL));
+	}
+	return charset != NULL && g_regex_match(bad, charset, 0, NULL) &&
+	       !g_regex_match(good, charset, 0, NULL);
+}
+
+/* What MIMEEval counts of one entity (containers included). */
+static void
+pc_view_mime_stats(PcSpamView *v, GMimeObject *part)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(part);
+	const char *raw_cte = g_mime_object_get_header(part, "Content-Transfer-Encoding");
+	const char *raw_cd = g_mime_object_get_header(part, "Content-Disposition");
+	g_autofree char *cte = raw_cte ? g_ascii_strdown(raw_cte, -1) : NULL;
+	g_autofree char *cd = raw_cd ? g_ascii_strdown(raw_cd, -1) : NULL;
+	const char *charset = g_mime_content_type_get_parameter(ct, "charset");
+	gboolean text = g_mime_content_type_is_type(ct, "text", "*");
+	gboolean base64 = cte != NULL && strstr(cte, "base64") != NULL;
+
+	if (g_mime_content_type_is_type(ct, "text", "html"))
+		v->mime_html++;
+	else if (text)
+		v->mime_text++;
+	if (g_mime_content_type_is_type(ct, "multipart", "alternative"))
+		v->mime_alternative = TRUE;
+	if (!base64 && cte != NULL && strstr(cte, "quoted-printable") != NULL)
+		v->mime_qp++;
+	if (cd != NULL && strstr(cd, "attachment") != NULL)
+		v->mime_attachment = TRUE;
+	if (text && base64 && pc_view_ascii_charset(charset) &&
+	    !(cd != NULL && (g_str_has_prefix(cd, "attachment") || g_str_has_prefix(cd, "inline"))))
+		v->mime_base64_text = TRUE;
+	if (pc_view_bad_iso_charset(charset))
+		v->mime_bad_iso_charset = TRUE;
+}
+
+/* A text/plain part SpamAssassin renders as HTML anyway: a tag early on. */
+static gboolean
+pc_view_looks_html(const char *text)
+{
+	static GRegex *re;
+
+	if (g_once_init_enter(&re)) {
+		GRegex *r = g_regex_new("^.{0,18}?<(?:body|head|html|img|pre|table|title)"
+					"(?:\\s.{0,18}?)?>", G_REGEX_CASELESS | G_REGEX_DOTALL, 0, NULL);
+
+		g_once_init_leave(&re, r);
+	}
+	return g_regex_match(re, text, 0, NULL);
+}
+
 static void
 pc_view_part(PcSpamView *v, GMimeObject *part)
 {
@@ -110,6 +201,9 @@ pc_view_part(PcSpamView *v, GMimeObject *part)
 	g_autofree char *text = NULL;
 	const char *disposition;
 
+	if (part == NULL)
+		return;
+	pc_view_mime_stats(v, part);
 	ct = g_mime_object_get_content_type(part);
 	if (g_mime_content_type_is_type(ct, "image", "*"))
 		v->images++;
@@ -128,8 +222,12 @@ pc_view_part(PcSpamView *v, GMimeObject *part)
 		for (guint i = 0; lines[i] != NULL; i++)
 			g_ptr_array_add(v->rawbody, g_strdup(lines[i]));
 	}
-	if (g_mime_content_type_is_type(ct, "text", "html")) {
+	if (*text != '\0' && (g_mime_content_type_is_type(ct, "text", "html") ||
+			      (g_mime_content_type_is_type(ct, "text", "plain") &&
+			       pc_view_looks_html(text)))) {
 		g_autofree char *visible = pc_spam_html_text(text, v);
+
+		v->html = TRUE;
 
 		pc_view_paragraphs(v->body, visible);
 		pc_view_text_uris(v->uris, visible);
@@ -162,6 +260,72 @@ pc_view_recipients(GMimeMessage *message)
 
 	return (guint)MAX(internet_address_list_length(to), 0) +
 	       (guint)MAX(internet_address_list_length(cc), 0);
+}
+
+/* A date as Unix time; 0 when it does not parse. */
+static gint64
+pc_view_parse_date(const char *text)
+{
+	g_autoptr(GDateTime) dt = text ? g_mime_utils_header_decode_date(text) : NULL;
+
+	return dt ? g_date_time_to_unix(dt) : 0;
+}
+
+/* Resent-Date, else Date: the first of them that parses. */
+static gint64
+pc_view_date(const PcSpamView *v)
+{
+	static const char *const names[] = { "Resent-Date", "Date" };
+
+	for (guint n = 0; n < G_N_ELEMENTS(names); n++)
+		for (guint i = 0; i < v->header_names->len; i++)
+			if (g_ascii_strcasecmp(g_ptr_array_index(v->header_names, i), names[n]) == 0) {
+				gint64 t = pc_view_parse_date(g_ptr_array_index(v->header_values, i));
+
+				if (t != 0)
+					return t;
+			}
+	return 0;
+}
+
+/* The Received headers' dates, top down, leaving out the local ones a
+ * fetchmail pickup adds (HeaderEval does the same before comparing). */
+static GArray *
+pc_view_received_dates(const PcSpamView *v)
+{
+	static GRegex *date_re, *local_re, *fetchmail_re;
+	g_autoptr(GPtrArray) rcvd = g_ptr_array_new();
+	GArray *out = g_array_new(FALSE, FALSE, sizeof(gint64));
+	guint first = 0;
+
+	if (g_once_init_enter(&date_re)) {
+		local_re = g_regex_new("\\bfrom (?:localhost\\s|(?:\\S+ ){1,2}\\S*\\b127\\.0\\.0\\.1\\b)|"
+				       "qmail \\d+ invoked by uid \\d+", 0, 0, NULL);
+		fetchmail_re = g_regex_new("\\bby localhost with \\w+ \\(fetchmail-[\\d.]+", 0, 0,
+					   NULL);
+		g_once_init_leave(&date_re, g_regex_new("\\s.?\\d+ \\S\\S\\S \\d+ \\d+:\\d+:\\d+ \\S+",
+							0, 0, NULL));
+	}
+	for (guint i = 0; i < v->header_names->len; i++)
+		if (g_ascii_strcasecmp(g_ptr_array_index(v->header_names, i), "Received") == 0)
+			g_ptr_array_add(rcvd, g_ptr_array_index(v->header_values, i));
+	if (rcvd->len > 1 && g_regex_match(local_re, g_ptr_array_index(rcvd, 0), 0, NULL) &&
+	    g_regex_match(fetchmail_re, g_ptr_array_index(rcvd, 1), 0, NULL))
+		first = 2;
+	else if (rcvd->len > 0 && g_regex_match(fetchmail_re, g_ptr_array_index(rcvd, 0), 0, NULL))
+		first = 1;
+	for (guint i = first; i < rcvd->len && out->len < 100; i++) {
+		g_autoptr(GMatchInfo) m = NULL;
+
+		if (g_regex_match(date_re, g_ptr_array_index(rcvd, i), 0, &m)) {
+			g_autofree char *text = g_match_info_fetch(m, 0);
+			gint64 t = pc_view_parse_date(text);
+
+			if (t != 0)
+				g_array_append_val(out, t);
+		}
+	}
+	return out;
 }
 
 /* Registrable domains of the URLs, each once, in order of appearance. */
@@ -227,7 +391,7 @@ pc_spam_view_init(PcSpamView *v, const PcScan *scan)
 	v->full_len = scan->len;
 	if (scan->mime == NULL || scan->mime->message == NULL)
 		return;
-	pc_view_headers(v, GMIME_OBJECT(scan->mime->message));
+	pc_view_headers(v, scan->mime->message);
 	subject = g_mime_message_get_subject(scan->mime->message);
 	if (subject != NULL && *subject != '\0')
 		g_ptr_array_add(v->body, g_strdup(subject));
@@ -238,6 +402,8 @@ pc_spam_view_init(PcSpamView *v, const PcScan *scan)
 	v->uri_domains = pc_view_uri_domains(v->uris);
 	v->envelope_from = pc_view_envelope_from(v, scan->input ? scan->input->sender : NULL);
 	v->sender_domain = pc_view_sender_domain(v->envelope_from);
+	v->date = pc_view_date(v);
+	v->received_dates = pc_view_received_dates(v);
 }
 
 void
@@ -253,5 +419,10 @@ pc_spam_view_clear(PcSpamView *v)
 	g_clear_pointer(&v->relay_address, g_free);
 	g_clear_pointer(&v->envelope_from, g_free);
 	g_clear_pointer(&v->sender_domain, g_free);
+	g_clear_pointer(&v->received_dates, g_array_unref);
+	g_clear_pointer(&v->relays_trusted, g_free);
+	g_clear_pointer(&v->relays_untrusted, g_free);
+	g_clear_pointer(&v->relays_internal, g_free);
+	g_clear_pointer(&v->relays_external, g_free);
 	g_clear_pointer(&v->dns, g_hash_table_unref);
 }

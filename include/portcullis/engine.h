@@ -109,6 +109,10 @@ PcEngine *pc_engine_new(const PcEngineOptions *options, GError **error);
 PcEngine *pc_engine_ref(PcEngine *engine);
 void pc_engine_unref(PcEngine *engine);
 const PcEngineInfo *pc_engine_info(const PcEngine *engine);
+/* Every spam rule, by name, one line each: "NAME\trun\tS0 S1 S2 S3" (its
+ * score in each of SpamAssassin's four score sets) or "NAME\tnot run\tWHY"
+ * (char *, free with g_ptr_array_unref). */
+GPtrArray *pc_engine_spam_rules(const PcEngine *engine);
 
 /* policy NULL: scan_mode auto, no attachment filter, no overrides (the
  * daemon always passes the configured policy). */

@@ -148,9 +148,9 @@ static const RuleCase rule_cases[] = {
 	 * plugins would, less the plugins whose lines we do not read (cond.h) */
 	{ "ifplugin-provided", "ifplugin Mail::SpamAssassin::Plugin::HeaderEval\n"
 	  "body A /viagra/\nendif\n", 1.0, "A" },
-	{ "ifplugin-missing-else", "ifplugin Mail::SpamAssassin::Plugin::ReplaceTags\n"
+	{ "ifplugin-missing-else", "ifplugin Mail::SpamAssassin::Plugin::MIMEHeader\n"
 	  "body A /viagra/\nelse\nbody B /viagra/\nendif\n", 1.0, "B" },
-	{ "if-not-plugin", "if !plugin(Mail::SpamAssassin::Plugin::ReplaceTags)\n"
+	{ "if-not-plugin", "if !plugin(Mail::SpamAssassin::Plugin::DKIM)\n"
 	  "body A /viagra/\nendif\n", 1.0, "A" },
 	{ "if-version", "if (version >= 4.000000)\nbody A /viagra/\nendif\n"
 	  "if (version >= 4.001000)\nbody B /viagra/\nendif\n", 1.0, "A" },
@@ -798,6 +798,131 @@ test_url_registrable(void)
 	}
 }
 
+static gint
+test_strptrcmp(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names of the rules that hit msg, sorted, joined by ",". */
+static char *
+test_hits(const char *rules, const char *msg)
+{
+	PcRuleSet *rs = pc_rules_new();
+	g_autoptr(PcVerdict) verdict = pc_verdict_new();
+	g_autoptr(GArray) hits = g_array_new(FALSE, FALSE, sizeof(PcRuleHit));
+	g_autoptr(GPtrArray) names = g_ptr_array_new();
+	PcMime mime = { 0 };
+	PcSpamView v = { 0 };
+	char *out;
+
+	g_assert_true(pc_rules_parse(rs, "t.cf", rules, TRUE, NULL));
+	g_assert_true(pc_rules_finish(rs, TRUE, NULL));
+	test_view_of(msg, verdict, &mime, &v);
+	pc_rules_run(rs, &v, PC_SCORE_LOCAL, hits);
+	for (guint i = 0; i < hits->len; i++)
+		g_ptr_array_add(names, (gpointer)g_array_index(hits, PcRuleHit, i).name);
+	g_ptr_array_sort(names, test_strptrcmp);
+	g_ptr_array_add(names, NULL);
+	out = g_strjoinv(",", (char **)names->pdata);
+	pc_spam_view_clear(&v);
+	pc_mime_clear(&mime);
+	pc_rules_free(rs);
+	return out;
+}
+
+static const struct {
+	const char *name, *rules, *msg, *hits;
+} eval_cases[] = {
+	{ "from-domains", "header D eval:check_equal_from_domains()\n",
+	  "Return-Path: <b@mail.other.example>\r\nFrom: A <a@x.shop.example>\r\n\r\nhi\r\n", "D" },
+	{ "from-domains-same", "header D eval:check_equal_from_domains()\n",
+	  "Return-Path: <b@bounce.shop.example>\r\nFrom: a@x.shop.example\r\n\r\nhi\r\n", "" },
+	{ "subject-caps", "header C eval:subject_is_all_caps()\n",
+	  "Subject: FREE MONEY NOW!!\r\n\r\nhi\r\n", "C" },
+	{ "subject-mixed", "header C eval:subject_is_all_caps()\n",
+	  "Subject: Re: FREE money NOW\r\n\r\nhi\r\n", "" },
+	{ "subject-one-word", "header C eval:subject_is_all_caps()\n",
+	  "Subject: FREEMONEYNOW\r\n\r\nhi\r\n", "" },
+	{ "html-only", "body O eval:check_for_mime_html_only()\nbody H eval:html_test('html')\n"
+		       "body M eval:check_for_mime_html()\n",
+	  "Content-Type: text/html\r\n\r\n<html><body><p>Buy</p></body></html>\r\n", "H,M,O" },
+	{ "html-alternative", "body O eval:check_for_mime_html_only()\n"
+			      "body H eval:html_test('html')\nbody A eval:check_for_mime('mime_multipart_alternative')\n",
+	  "Content-Type: multipart/alternative; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n"
+	  "Buy\r\n--b\r\nContent-Type: text/html\r\n\r\n<p>Buy</p>\r\n--b--\r\n", "A,H" },
+	{ "base64-text", "body B eval:check_for_mime('mime_base64_encoded_text')\n",
+	  "Content-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+	  "QnV5IG5vdw==\r\n", "B" },
+	{ "content-type-header", "header T Content-Type =~ /^text\\/plain\\b/i\n",
+	  "Content-Type: text/plain; charset=us-ascii\r\nSubject: x\r\n\r\nhi\r\n", "T" },
+	{ "date-future", "header F eval:check_for_shifted_date('6', '12')\n"
+			 "header P eval:check_for_shifted_date('undef', '-96')\n",
+	  "Received: from a by b; Mon, 1 Jul 2002 10:00:00 +0000\r\n"
+	  "Date: Mon, 1 Jul 2002 20:00:00 +0000\r\n\r\nhi\r\n", "F" },
+	{ "date-past", "header F eval:check_for_shifted_date('6', '12')\n"
+		       "header P eval:check_for_shifted_date('undef', '-96')\n",
+	  "Received: from a by b; Mon, 8 Jul 2002 10:00:00 +0000\r\n"
+	  "Date: Mon, 1 Jul 2002 10:00:00 +0000\r\n\r\nhi\r\n", "P" },
+	{ "missing-to", "header T eval:check_for_missing_to_header()\n",
+	  "Subject: x\r\n\r\nhi\r\n", "T" },
+	{ "freemail-from", "freemail_domains gmail.example yahoo.*\n"
+			   "header F eval:check_freemail_from()\n",
+	  "From: someone@yahoo.example\r\n\r\nhi\r\n", "F" },
+	{ "freemail-wildcard-no-dot", "freemail_domains yahoo.*\n"
+				      "header F eval:check_freemail_from()\n",
+	  "From: someone@yahoo.co.example\r\n\r\nhi\r\n", "" },
+	{ "freemail-role-address", "freemail_domains gmail.example\n"
+				   "header F eval:check_freemail_from()\n",
+	  "From: info@gmail.example\r\n\r\nhi\r\n", "" },
+	{ "freemail-header-re", "freemail_domains gmail.example\n"
+				"header F eval:check_freemail_header('Reply-To', '\\d@')\n",
+	  "From: a@shop.example\r\nReply-To: bob77@gmail.example\r\n\r\nhi\r\n", "F" },
+	{ "freemail-replyto", "freemail_domains gmail.example mail.example\n"
+			      "header F eval:check_freemail_replyto('replyto')\n",
+	  "From: a@gmail.example\r\nReply-To: b@mail.example\r\n\r\nhi\r\n", "F" },
+	{ "replace-tags", "replace_tag CUR (?:\\$|EUR)\nreplace_rules R\nbody R /<CUR>\\d{3}/\n",
+	  "Subject: x\r\n\r\nwin $500 today\r\n", "R" },
+	{ "replace-inter", "replace_tag A f\nreplace_tag B r\nreplace_tag C ee\n"
+			   "replace_inter W1 \\W?\nreplace_rules R\nbody R /<inter W1><A><B><C>/\n",
+	  "Subject: x\r\n\r\nget it f.r-ee\r\n", "R" },
+	{ "replace-unnamed", "replace_tag CUR \\$\nbody R /<CUR>\\d{3}/\n",
+	  "Subject: x\r\n\r\nwin $500 today\r\n", "" },
+};
+
+static void
+test_eval_case(gconstpointer data)
+{
+	const __typeof__(eval_cases[0]) *c = data;
+	g_autofree char *hits = test_hits(c->rules, c->msg);
+
+	g_assert_cmpstr(hits, ==, c->hits);
+}
+
+/* A test we do not answer is not run, and says why; a meta needing it is
+ * dropped and says which rule it needed. */
+static void
+test_rules_list(void)
+{
+	PcRuleSet *rs = pc_rules_new();
+	g_autoptr(GPtrArray) lines = NULL;
+
+	g_assert_true(pc_rules_parse(rs, "t.cf", "body A /x/\nscore A 1 2 3 4\n"
+				     "body B eval:html_test('font_low_contrast')\n"
+				     "meta M A && B\n"
+				     "ifplugin Mail::SpamAssassin::Plugin::NoSuch\nbody N /y/\nendif\n",
+				     FALSE, NULL));
+	g_assert_true(pc_rules_finish(rs, FALSE, NULL));
+	lines = pc_rules_list(rs);
+	g_assert_cmpuint(lines->len, ==, 4);
+	g_assert_cmpstr(g_ptr_array_index(lines, 0), ==, "A\trun\t1 2 3 4");
+	g_assert_cmpstr(g_ptr_array_index(lines, 1), ==,
+			"B\tnot run\tunknown eval function html_test");
+	g_assert_cmpstr(g_ptr_array_index(lines, 2), ==, "M\tnot run\tmeta needs B, not run");
+	g_assert_true(g_str_has_prefix(g_ptr_array_index(lines, 3), "N\tnot run\tin a block"));
+	pc_rules_free(rs);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -814,6 +939,12 @@ main(int argc, char **argv)
 		g_test_add_data_func(p, &rule_errors[i], test_rule_error);
 	}
 	g_test_add_func("/spam/lenient", test_rules_lenient);
+	g_test_add_func("/spam/list-rules", test_rules_list);
+	for (guint i = 0; i < G_N_ELEMENTS(eval_cases); i++) {
+		g_autofree char *p = g_strdup_printf("/spam/eval/%s", eval_cases[i].name);
+
+		g_test_add_data_func(p, &eval_cases[i], test_eval_case);
+	}
 	g_test_add_func("/spam/score-sets", test_score_sets);
 	g_test_add_func("/spam/uri-mailto", test_uri_mailto);
 	g_test_add_func("/spam/expr", test_expr);
