@@ -594,6 +594,19 @@ pcm_conf_check_limits(const PcmConfig *conf, GError **error)
 	return TRUE;
 }
 
+/* "auto" (the spam directories' default) is path; with must_exist, only
+ * when it is there (the shipped rules once installed, Debian's
+ * spamassassin package), else none.  The Bayes store is made by the first
+ * portcullisctl learn; until then the daemon scores without it. */
+static void
+pcm_conf_auto(char **value, const char *path, gboolean must_exist)
+{
+	if (strcmp(*value, "auto") != 0)
+		return;
+	g_free(*value);
+	*value = g_strdup(!must_exist || g_file_test(path, G_FILE_TEST_IS_DIR) ? path : "");
+}
+
 PcmConfig *
 pcm_conf_load_with(const char *path, const char *const *overrides, GError **error)
 {
@@ -617,6 +630,9 @@ pcm_conf_load_with(const char *path, const char *const *overrides, GError **erro
 		g_free(conf->scan_tmp_dir);
 		conf->scan_tmp_dir = g_build_filename(conf->spool_dir, "scratch", NULL);
 	}
+	pcm_conf_auto(&conf->spam_rules_dir, PCM_SPAM_RULES_DIR, TRUE);
+	pcm_conf_auto(&conf->sa_rules_dir, PCM_SA_RULES_DIR, TRUE);
+	pcm_conf_auto(&conf->bayes_dir, PCM_BAYES_DIR, FALSE);
 	if (*conf->notify_queue_dir == '\0') {
 		g_free(conf->notify_queue_dir);
 		conf->notify_queue_dir = g_build_filename(conf->spool_dir, "notify", NULL);

@@ -239,16 +239,18 @@ const PcmKey pcm_conf_keys[] = {
 	{ "policy", "subject_tag", PCM_KEY_STRING, "[{status}]", 1, 0, tag_variables,
 	  F(policy.subject_tag), "Subject prefix for tag; {status} is the message's status." },
 
-	{ "spam", "rules_dir", PCM_KEY_STRING, "", 0, 0, NULL, F(spam_rules_dir),
+	{ "spam", "rules_dir", PCM_KEY_STRING, "auto", 0, 0, NULL, F(spam_rules_dir),
 	  "Directory of spam rule files (*.cf, SpamAssassin syntax: header, body,\n"
 	  "rawbody, full, uri, meta, score, describe, tflags, DNS lists), read in name\n"
-	  "order; a bad rule stops the start with file:line. Empty: only GTUBE.\n"
-	  "The shipped set is installed in PKGDATADIR/rules." },
-	{ "spam", "sa_rules_dir", PCM_KEY_STRING, "", 0, 0, NULL, F(sa_rules_dir),
-	  "Directory of an installed SpamAssassin rule set (Debian's spamassassin\n"
-	  "package: /usr/share/spamassassin), read before rules_dir so local rules can\n"
-	  "change its scores. Lines we cannot run (plugins, eval: tests we do not\n"
-	  "have) are skipped and counted in the start-up log, never fatal." },
+	  "order; a bad rule stops the start with file:line. auto: the shipped set,\n"
+	  "PKGDATADIR/rules/spam, when installed; empty: none (GTUBE only)." },
+	{ "spam", "sa_rules_dir", PCM_KEY_STRING, "auto", 0, 0, NULL, F(sa_rules_dir),
+	  "Directory of an installed SpamAssassin rule set, read before rules_dir so\n"
+	  "local rules can change its scores. auto: /usr/share/spamassassin when\n"
+	  "Debian's spamassassin package is installed; empty: none. Lines we cannot\n"
+	  "run (plugins, eval: tests we do not have) are skipped and counted in the\n"
+	  "start-up log, never fatal; portcullis --list-rules names each rule and\n"
+	  "whether it runs." },
 	{ "spam", "trusted_networks", PCM_KEY_LIST, "", 0, 0, NULL, F(trusted_networks),
 	  "Our own relays (addresses, CIDR ranges), besides loopback and private\n"
 	  "ranges: DNS lists are asked about the first relay outside them (the\n"
@@ -262,10 +264,11 @@ const PcmKey pcm_conf_keys[] = {
 	  "Most a message waits at its end for DNS list answers (lookups start at\n"
 	  "connect and MAIL FROM). A list that has not answered adds nothing and\n"
 	  "is named in the log line (dns_unanswered=)." },
-	{ "spam", "bayes_dir", PCM_KEY_STRING, "", 0, 0, NULL, F(bayes_dir),
+	{ "spam", "bayes_dir", PCM_KEY_STRING, "auto", 0, 0, NULL, F(bayes_dir),
 	  "Directory of the Bayes token store (LMDB), filled by portcullisctl learn\n"
-	  "(e.g. /var/lib/portcullis/bayes); empty: no Bayes. Read at each message,\n"
-	  "so learning takes effect without a restart." },
+	  "and autolearn. auto: /var/lib/portcullis/bayes; empty: no Bayes. Read at\n"
+	  "each message, so learning takes effect without a restart; Bayes scores\n"
+	  "once bayes_min_learned spam and ham are learned." },
 	{ "spam", "bayes_min_learned", PCM_KEY_UINT, "200", 1, 1000000, NULL,
 	  F(bayes_min_learned),
 	  "Spam and ham messages each that must be learned before Bayes scores\n"

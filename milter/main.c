@@ -225,6 +225,36 @@ pcm_print_version(const PcmConfig *conf)
 	}
 }
 
+/* The spam setup in one line, for -t and the start-up log: which rule
+ * sets, how many rules run, SpamAssassin's score set, the Bayes state. */
+static char *
+pcm_spam_summary(const PcmConfig *c, const PcEngineInfo *info)
+{
+	static const char *const sets[] = { "0: local tests only", "1: network tests",
+					    "2: Bayes", "3: network tests and Bayes" };
+	g_autofree char *bayes = NULL;
+
+	if (*c->bayes_dir == '\0')
+		bayes = g_strdup("off");
+	else if (!info->bayes_store)
+		bayes = g_strdup_printf("untrained, store %s not made yet (portcullisctl learn "
+					"makes it)", c->bayes_dir);
+	else
+		bayes = g_strdup_printf("%s, store %s, %" G_GUINT64_FORMAT " spam and %"
+					G_GUINT64_FORMAT " ham learned (scores from %u each)",
+					info->bayes_active ? "active" : "untrained", c->bayes_dir,
+					info->bayes_spam, info->bayes_ham, c->bayes_min_learned);
+	return g_strdup_printf("spam: rules from %s%s%s%s; %u rules (%u SpamAssassin lines "
+			       "skipped, %u metas dropped for a rule not run); score set %s; "
+			       "Bayes %s", *c->sa_rules_dir ? c->sa_rules_dir : "",
+			       *c->sa_rules_dir ? " (SpamAssassin)" : "",
+			       *c->sa_rules_dir && *c->spam_rules_dir ? " and " : "",
+			       *c->spam_rules_dir ? c->spam_rules_dir
+			       : *c->sa_rules_dir ? "" : "nowhere (GTUBE only)",
+			       info->spam_rules, info->spam_skipped, info->spam_dropped,
+			       sets[info->score_set & 3], bayes);
+}
+
 /* Where libclamav makes and removes a directory for every scan: in memory
  * that costs a few microseconds, on a journalled disk far more. */
 static const char *
@@ -240,6 +270,7 @@ pcm_scratch_kind(const char *dir)
 static void
 pcm_log_started(const PcmRuntime *rt)
 {
+	g_autofree char *summary = NULL;
 	const PcmConfig *c = rt->conf;
 	const PcEngineInfo *info = pc_engine_info(rt->engine);
 	g_autofree char *mem = pcm_conf_format_size(c->spool_memory_max);
@@ -265,13 +296,9 @@ pcm_log_started(const PcmRuntime *rt)
 		c->quarantine_store == PCM_QUARANTINE_MTA ? "in the MTA" : c->quarantine_dir,
 		c->quarantine_store == PCM_QUARANTINE_MTA ? "store=mta" : "store=directory",
 		*c->notify_relay ? c->notify_relay : c->sendmail_path, c->notify_queue_dir);
-	pcm_log(LOG_NOTICE, "spam: %u rules (rules_dir %s, sa_rules_dir %s, %u lines skipped, "
-		"%u metas dropped); Bayes %s; DNS lists %s (budget %u ms)", info->spam_rules,
-		*c->spam_rules_dir ? c->spam_rules_dir : "unset",
-		*c->sa_rules_dir ? c->sa_rules_dir : "unset", info->spam_skipped,
-		info->spam_dropped,
-		*c->bayes_dir ? c->bayes_dir : "off", info->dns_lists ? "on" : "off",
-		c->dns_budget_ms);
+	summary = pcm_spam_summary(c, info);
+	pcm_log(LOG_NOTICE, "%s; DNS lists %s (budget %u ms)", summary,
+		info->dns_lists ? "on" : "off", c->dns_budget_ms);
 	if (rt->release_key == NULL)
 		pcm_log(LOG_WARNING, "release marks disabled (%s): messages released from the "
 			"quarantine will be scanned again", rt->release_key_error);
@@ -448,13 +475,12 @@ main(int argc, char **argv)
 			return pcm_fatal("", error);
 		}
 
+		g_autofree char *summary = pcm_spam_summary(conf, info);
+
 		printf("%s: configuration OK; %u policy group%s; database %s: version %s, "
-		       "%u signatures; %u spam rules (%u SpamAssassin lines skipped, %u metas "
-		       "dropped for a rule not run)\n",
-		       path ? path : "built-in defaults", conf->groups->len,
-		       conf->groups->len == 1 ? "" : "s", info->database_dir,
-		       info->database_version, info->signatures, info->spam_rules,
-		       info->spam_skipped, info->spam_dropped);
+		       "%u signatures\n%s\n", path ? path : "built-in defaults",
+		       conf->groups->len, conf->groups->len == 1 ? "" : "s", info->database_dir,
+		       info->database_version, info->signatures, summary);
 		pcm_runtime_unref(rt);
 		return EXIT_SUCCESS;
 	}

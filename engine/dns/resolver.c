@@ -213,7 +213,6 @@ pc_resolver_new(const char *servers, guint timeout_ms, GError **error)
 	g_cond_init(&r->answered);
 	r->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, pc_dns_entry_free);
 	r->todo = g_ptr_array_new_with_free_func(g_free);
-	r->thread = g_thread_new("dns", pc_resolver_thread, r);
 	return r;
 }
 
@@ -234,7 +233,8 @@ pc_resolver_free(PcResolver *r)
 	r->stop = TRUE;
 	g_mutex_unlock(&r->lock);
 	pc_resolver_wake(r);
-	g_thread_join(r->thread);
+	if (r->thread != NULL)
+		g_thread_join(r->thread);
 	ares_destroy(r->channel);	/* after the thread: callbacks use the cache */
 	ares_library_cleanup();
 	close(r->wake);
@@ -318,6 +318,11 @@ pc_resolver_start_locked(PcResolver *r, const char *name, gint64 now)
 	e->done = FALSE;
 	e->expires = 0;
 	g_ptr_array_add(r->todo, g_strdup(name));
+	/* Started at the first query, not with the engine: the daemon builds
+	 * its engine before it forks into the background, and a thread does
+	 * not survive fork(); queries would wait their whole budget, unanswered. */
+	if (r->thread == NULL)
+		r->thread = g_thread_new("dns", pc_resolver_thread, r);
 	return TRUE;
 }
 

@@ -919,7 +919,7 @@ pc_rules_list(const PcRuleSet *rs)
 	}
 	g_hash_table_iter_init(&it, rs->not_run);
 	while (g_hash_table_iter_next(&it, &name, &why))
-		if (!g_str_has_prefix(name, "__") || g_getenv("PC_LIST_ALL"))
+		if (!g_str_has_prefix(name, "__"))
 			g_ptr_array_add(out, g_strdup_printf("%s\tnot run\t%s", (char *)name,
 							     (char *)why));
 	g_ptr_array_sort(out, pc_strcmp);

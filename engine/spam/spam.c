@@ -97,15 +97,33 @@ pc_spam_create(const PcEngineOptions *options, GError **error)
 	return st;
 }
 
+static PcBayes *pc_spam_bayes(PcSpamState *st);
+
+/* What the store holds now (the daemon rereads it at every message; this
+ * is for the start-up report). */
+static void
+pc_spam_bayes_state(PcSpamState *st, PcEngineInfo *info)
+{
+	PcBayes *b = pc_spam_bayes(st);
+
+	info->bayes_store = b != NULL && pc_bayes_counts(b, &info->bayes_spam, &info->bayes_ham,
+							 NULL);
+	info->bayes_active = info->bayes_store && info->bayes_spam >= st->bayes_min_learned &&
+			     info->bayes_ham >= st->bayes_min_learned;
+}
+
 void
 pc_spam_fill_info(gpointer state, PcEngineInfo *info)
 {
-	const PcSpamState *st = state;
+	PcSpamState *st = state;
 
 	info->spam_rules = pc_rules_count(st->rules);
 	info->spam_skipped = pc_rules_unsupported(st->rules);
 	info->spam_dropped = pc_rules_dropped(st->rules);
 	info->dns_lists = st->resolver != NULL;
+	pc_spam_bayes_state(st, info);
+	info->score_set = (info->dns_lists ? PC_SCORE_NET : 0) |
+			  (info->bayes_active ? PC_SCORE_BAYES : 0);
 }
 
 GPtrArray *

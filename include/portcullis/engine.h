@@ -96,6 +96,12 @@ typedef struct {
 	guint spam_skipped;		/* sa_rules_dir lines we cannot run */
 	guint spam_dropped;		/* metas naming a rule we do not run */
 	gboolean dns_lists;		/* some rule asks a DNS list, and lookups are on */
+	/* Bayes at load time: no store (bayes_dir unset), or its counts; it
+	 * scores once both reach bayes_min_learned */
+	gboolean bayes_store;		/* bayes_dir set and the store opened */
+	guint64 bayes_spam, bayes_ham;
+	gboolean bayes_active;
+	guint score_set;		/* SpamAssassin's score set in use: 0-3 */
 } PcEngineInfo;
 
 typedef struct PcEngine PcEngine;

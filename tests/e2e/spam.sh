@@ -76,6 +76,7 @@ tag = spam, probable
 subject_tag = [SPAM]
 [spam]
 rules_dir = $work/rules
+sa_rules_dir =
 bayes_dir = $work/bayes
 dns_budget_ms = $BUDGET
 [group:strict]
