@@ -569,11 +569,49 @@ pc_read_from(PcFields *f, const char *s, char **qms_envfrom)
 	return PC_LINE_UNPARSEABLE;
 }
 
-/* White space as one space, none at the ends, no trailing ';', no date. */
+/* Windows-1252 bytes SpamAssassin takes as such in a header that is not
+ * UTF-8: letters, NBSP, SHY, quotes and dashes. */
+static gboolean
+pc_cp1252_safe(const char *s, gsize len)
+{
+	static const char safe[] = "\xa0\xa9\xad\x82\x84\x85\x91\x92\x93\x94\x95\x96\x97\x99";
+
+	for (gsize i = 0; i < len; i++) {
+		guchar c = (guchar)s[i];
+
+		if (c < 0x80 || (c >= 0xc0 && c != 0xd7 && c != 0xdf && c != 0xf7 && c != 0xff))
+			continue;
+		if (strchr(safe, (char)c) == NULL)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* The value as SpamAssassin reads a header (Node.pm _normalize): cut at
+ * PC_RELAYS_MAX_VALUE, then UTF-8: kept if valid, else from Windows-1252
+ * when every 8-bit byte is a likely one, else with U+FFFD for what is not. */
 static char *
-pc_normalise(const char *value)
+pc_utf8(const char *value)
 {
 	gsize len = strnlen(value, PC_RELAYS_MAX_VALUE);
+	char *out;
+
+	if (g_utf8_validate(value, (gssize)len, NULL))
+		return g_strndup(value, len);
+	if (pc_cp1252_safe(value, len)) {
+		out = g_convert(value, (gssize)len, "UTF-8", "WINDOWS-1252", NULL, NULL, NULL);
+		if (out != NULL)
+			return out;
+	}
+	return g_utf8_make_valid(value, (gssize)len);
+}
+
+/* White space as one space, none at the ends, no trailing ';', no date. */
+static char *
+pc_normalise(const char *raw)
+{
+	g_autofree char *value = pc_utf8(raw);
+	gsize len = strlen(value);
 	GString *s = g_string_sized_new(len);
 	gboolean space = FALSE;
 
