@@ -506,7 +506,9 @@ pc_exim_bits(PcFields *f, const char *s)
 	return FALSE;
 }
 
-/* The tail of "[<>\s]*addr[<>\s]*" with the characters relays may not carry as '!'. */
+/* White space, '#', brackets, '<', '>' and '|' as '!': SpamAssassin flags
+ * them so (a "[1.2.3.4]" helo reads "!1.2.3.4!"), and they would break
+ * the "[ ... ]" text the rules match. */
 static void
 pc_strip(char *s)
 {
