@@ -4,11 +4,12 @@
  * DESCRIPTION
  *	Tokens (tokens.c): words and word pairs of the visible text, subject
  *	words, a few headers (sender address and domain, Reply-To and
- *	Message-ID domains, mailer), and URL host names, each once per
- *	message.  Each token's probability is Robinson's f(w) (strength 1,
- *	assumed 0.5); the tokens furthest from 0.5 (at most 150, at least
- *	0.1 away) are combined with Fisher's chi-square method into I in
- *	[0, 1]: near 1 spam, near 0 ham, 0.5 unsure.
+ *	Message-ID domains, mailer), SpamAssassin's header tokens
+ *	(htokens.c) and URL host names, each once per message.  Each
+ *	token's probability is Robinson's f(w) (strength 1, assumed 0.5);
+ *	the tokens furthest from 0.5 (at most 150, at least 0.1 away) are
+ *	combined with Fisher's chi-square method into I in [0, 1]: near 1
+ *	spam, near 0 ham, 0.5 unsure.
  *
  *	The store is LMDB (one environment per directory: many readers in the
  *	milter's threads, one writer in portcullisctl, crash safe; a reader
@@ -59,5 +60,10 @@ double pc_bayes_combine(const double *f, guint n);
 #define PC_BAYES_TEXT_MAX (100 * 1024)
 #define PC_BAYES_SET_MAX 10000
 GPtrArray *pc_bayes_tokens(const PcSpamView *view);
+/* SpamAssassin's header tokens, "HNAME:WORD" (char *, owned by out, maybe
+ * twice), until out holds max.  A header block of thousands of
+ * addresses cannot crowd the body's words out. */
+#define PC_BAYES_HEADER_MAX 1000
+void pc_bayes_header_tokens(const PcSpamView *view, GPtrArray *out, guint max);
 
 #endif
