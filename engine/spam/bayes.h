@@ -31,11 +31,13 @@ void pc_bayes_close(PcBayes *bayes);
 
 /* Messages learned so far. */
 gboolean pc_bayes_counts(PcBayes *bayes, guint64 *spam, guint64 *ham, GError **error);
-/* A message's tokens, learned (delta +1) or forgotten (-1) as spam or ham. */
+/* A message's tokens, learned (delta +1) or forgotten (-1) as spam or ham;
+ * its 4-gram features (ngram.h) too when not NULL. */
 typedef struct {
 	GPtrArray *tokens;
 	gboolean spam;
 	int delta;
+	GArray *ngrams;
 } PcBayesLesson;
 
 /* Every lesson in one write transaction: one disk sync for all of them. */
@@ -45,6 +47,10 @@ gboolean pc_bayes_learn(PcBayes *bayes, const PcBayesLesson *lessons, guint n,
  * spam or ham messages are known (then *probability is 0.5). */
 gboolean pc_bayes_classify(PcBayes *bayes, GPtrArray *tokens, guint min_learned,
 			   double *probability, gboolean *active, GError **error);
+
+/* The 4-gram learner's probability (ngram.h), on the same terms. */
+gboolean pc_bayes_ngram_classify(PcBayes *bayes, const GArray *features, guint min_learned,
+				 double *probability, gboolean *active, GError **error);
 
 /* The arithmetic, for tests. */
 double pc_bayes_token_probability(guint32 spam, guint32 ham, guint64 nspam, guint64 nham);

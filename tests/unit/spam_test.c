@@ -569,8 +569,8 @@ test_bayes_store(void)
 	g_assert_true(pc_bayes_classify(reader, ps, 2, &p, &active, NULL));
 	g_assert_false(active);
 	for (int i = 0; i < 3; i++) {
-		g_assert_true(pc_bayes_learn(writer, &(PcBayesLesson){ s, TRUE, +1 }, 1, NULL));
-		g_assert_true(pc_bayes_learn(writer, &(PcBayesLesson){ h, FALSE, +1 }, 1, NULL));
+		g_assert_true(pc_bayes_learn(writer, &(PcBayesLesson){ s, TRUE, +1, NULL }, 1, NULL));
+		g_assert_true(pc_bayes_learn(writer, &(PcBayesLesson){ h, FALSE, +1, NULL }, 1, NULL));
 	}
 	g_assert_true(pc_bayes_counts(reader, &nspam, &nham, NULL));
 	g_assert_cmpuint(nspam, ==, 3);
@@ -581,13 +581,14 @@ test_bayes_store(void)
 	g_assert_true(pc_bayes_classify(reader, ph, 2, &p, &active, NULL));
 	g_assert_cmpfloat(p, <, 0.1);
 	/* forgetting two of three spam learnings makes Bayes inactive again at 2 */
-	g_assert_true(pc_bayes_learn(writer, &(PcBayesLesson){ s, TRUE, -1 }, 1, NULL));
-	g_assert_true(pc_bayes_learn(writer, &(PcBayesLesson){ s, TRUE, -1 }, 1, NULL));
+	g_assert_true(pc_bayes_learn(writer, &(PcBayesLesson){ s, TRUE, -1, NULL }, 1, NULL));
+	g_assert_true(pc_bayes_learn(writer, &(PcBayesLesson){ s, TRUE, -1, NULL }, 1, NULL));
 	g_assert_true(pc_bayes_classify(reader, ps, 2, &p, &active, NULL));
 	g_assert_false(active);
 	/* a batch, one transaction: two spam and one ham */
-	g_assert_true(pc_bayes_learn(writer, (PcBayesLesson[]){ { s, TRUE, +1 }, { s, TRUE, +1 },
-								{ h, FALSE, +1 } }, 3, NULL));
+	g_assert_true(pc_bayes_learn(writer, (PcBayesLesson[]){ { s, TRUE, +1, NULL },
+								{ s, TRUE, +1, NULL },
+								{ h, FALSE, +1, NULL } }, 3, NULL));
 	g_assert_true(pc_bayes_counts(reader, &nspam, &nham, NULL));
 	g_assert_cmpuint(nspam, ==, 3);
 	g_assert_cmpuint(nham, ==, 4);
