@@ -286,6 +286,22 @@ pc_bayes_classify(PcBayes *b, GPtrArray *tokens, guint min_learned, double *prob
 }
 
 gboolean
+pc_bayes_ngram_counts(PcBayes *b, guint64 *spam, guint64 *ham, GError **error)
+{
+	MDB_txn *txn = NULL;
+	guint64 n[2];
+	int rc = mdb_txn_begin(b->env, NULL, MDB_RDONLY, &txn);
+
+	if (rc != 0)
+		return pc_bayes_fail(error, "read", rc);
+	pc_ngram_counts(txn, b->dbi, n);
+	mdb_txn_abort(txn);
+	*spam = n[0];
+	*ham = n[1];
+	return TRUE;
+}
+
+gboolean
 pc_bayes_ngram_classify(PcBayes *b, const GArray *features, guint min_learned,
 			double *probability, gboolean *active, GError **error)
 {

@@ -48,7 +48,9 @@ gboolean pc_bayes_learn(PcBayes *bayes, const PcBayesLesson *lessons, guint n,
 gboolean pc_bayes_classify(PcBayes *bayes, GPtrArray *tokens, guint min_learned,
 			   double *probability, gboolean *active, GError **error);
 
-/* The 4-gram learner's probability (ngram.h), on the same terms. */
+/* The 4-gram learner's (ngram.h) messages and probability, on the same
+ * terms. */
+gboolean pc_bayes_ngram_counts(PcBayes *bayes, guint64 *spam, guint64 *ham, GError **error);
 gboolean pc_bayes_ngram_classify(PcBayes *bayes, const GArray *features, guint min_learned,
 				 double *probability, gboolean *active, GError **error);
 

@@ -47,6 +47,12 @@ pc_learner_counts(PcLearner *l, guint64 *spam, guint64 *ham, GError **error)
 	return pc_bayes_counts(l->bayes, spam, ham, error);
 }
 
+gboolean
+pc_learner_ngram_counts(PcLearner *l, guint64 *spam, guint64 *ham, GError **error)
+{
+	return pc_bayes_ngram_counts(l->bayes, spam, ham, error);
+}
+
 struct _PcLesson {
 	PcBayesLesson lesson;
 };
