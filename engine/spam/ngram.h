@@ -35,9 +35,10 @@
  *	forget leaves the weights near, not at, where they were.
  *
  *	Store: one value of PC_NGRAM_BUCKETS floats (4 MB), the message
- *	counts and the rings, under their own keys in the Bayes LMDB environment; learning
- *	writes them in Bayes' transaction.  Classifying reads the value in
- *	place (LMDB maps it: no copy), one float per bucket of the message.
+ *	counts and the rings, under their own keys in the Bayes LMDB
+ *	environment; learning writes them in Bayes' transaction, the weights
+ *	once per transaction.  Classifying reads the value in place (LMDB
+ *	maps it: no copy), one float per bucket of the message.
  */
 #ifndef PC_SPAM_NGRAM_H
 #define PC_SPAM_NGRAM_H
