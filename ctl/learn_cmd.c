@@ -13,15 +13,15 @@
 
 const char pcc_learn_help[] =
 	"    learn --spam|--ham PATH...\n"
-	"        Teaches the Bayes store ([spam] bayes_dir) each message: PATH is a\n"
-	"        message file, an mbox (messages split at \"From \" lines) or a\n"
-	"        directory of them. Safe while the daemon runs; it sees each message\n"
-	"        learned from its next scan on.\n"
+	"        Teaches the Bayes store ([spam] bayes_dir) each message, for Bayes\n"
+	"        and the 4-gram learner: PATH is a message file, an mbox (messages\n"
+	"        split at \"From \" lines) or a directory of them. Safe while the\n"
+	"        daemon runs; it sees each message learned from its next scan on.\n"
 	"    forget --spam|--ham PATH...\n"
 	"        Takes messages learned with that class back out.\n"
 	"    stats\n"
-	"        Messages learned as spam and as ham, and whether Bayes is active\n"
-	"        (bayes_min_learned of each).\n";
+	"        Messages learned as spam and as ham, and whether Bayes and the\n"
+	"        4-gram learner are active (bayes_min_learned of each).\n";
 
 /* Messages are learned PCC_LEARN_BATCH to a transaction: each commit waits
  * for the disk, and the daemon's readers are never blocked by a writer. */
@@ -187,14 +187,15 @@ pcc_stats(const PcmConfig *conf, int argc, char **argv)
 	g_autoptr(GError) error = NULL;
 	g_autofree char *dir = NULL;
 	PcLearner *learner;
-	guint64 spam = 0, ham = 0;
+	guint64 spam = 0, ham = 0, nspam = 0, nham = 0;
 
 	(void)argc;
 	(void)argv;
 	learner = pcc_learner(conf);
 	if (learner == NULL)
 		return PCC_ERROR;
-	if (!pc_learner_counts(learner, &spam, &ham, &error)) {
+	if (!pc_learner_counts(learner, &spam, &ham, &error) ||
+	    !pc_learner_ngram_counts(learner, &nspam, &nham, &error)) {
 		pcc_print_error(error->message);
 		pc_learner_close(learner);
 		return PCC_ERROR;
@@ -206,5 +207,9 @@ pcc_stats(const PcmConfig *conf, int argc, char **argv)
 	       spam >= conf->bayes_min_learned && ham >= conf->bayes_min_learned ? "active"
 										 : "inactive",
 	       conf->bayes_min_learned);
+	printf("4-grams: %" G_GUINT64_FORMAT " spam, %" G_GUINT64_FORMAT " ham learned; %s\n",
+	       nspam, nham, !conf->ngram ? "off (ngram = no)" :
+	       nspam >= conf->bayes_min_learned && nham >= conf->bayes_min_learned ? "active"
+										   : "inactive");
 	return PCC_OK;
 }

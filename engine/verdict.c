@@ -175,6 +175,8 @@ pc_verdict_free(PcVerdict *verdict)
 	g_free(verdict->dns_unanswered);
 	if (verdict->spam_tokens != NULL)
 		g_ptr_array_unref(verdict->spam_tokens);
+	if (verdict->spam_ngrams != NULL)
+		g_array_unref(verdict->spam_ngrams);
 	g_free(verdict);
 }
 

@@ -62,6 +62,7 @@ typedef struct {
 	guint dns_budget_ms;
 	char *bayes_dir;
 	guint bayes_min_learned;
+	gboolean ngram;
 	gboolean autolearn;
 	double autolearn_spam;
 	double autolearn_ham;

@@ -273,6 +273,11 @@ const PcmKey pcm_conf_keys[] = {
 	  F(bayes_min_learned),
 	  "Spam and ham messages each that must be learned before Bayes scores\n"
 	  "(BAYES_00 -2.0 ... BAYES_999 +5.0)." },
+	{ "spam", "ngram", PCM_KEY_BOOL, "yes", 0, 0, NULL, F(ngram),
+	  "Score with the second learner too, beside Bayes: logistic regression on\n"
+	  "the character 4-grams of the subject, sender and visible text, learned by\n"
+	  "the same portcullisctl learn and autolearn into bayes_dir (NGRAM_00 -2.0\n"
+	  "... NGRAM_999 +5.0, once bayes_min_learned of each are learned)." },
 	{ "spam", "allow_senders", PCM_KEY_MASKS, "", 0, 0, NULL, F(policy.allow_senders),
 	  "Envelope senders whose mail is never spam: addresses, *@domain, globs,\n"
 	  "re:REGEX, file:PATH (one mask per line), as in groups. Scored\n"

@@ -38,6 +38,7 @@ pcm_runtime_engine_options(const PcmConfig *conf, PcEngineOptions *options)
 	options->dns_budget_ms = conf->dns_budget_ms;
 	options->bayes_dir = conf->bayes_dir;
 	options->bayes_min_learned = conf->bayes_min_learned;
+	options->ngram = conf->ngram;
 }
 
 static void

@@ -24,7 +24,7 @@ output_has() { # pattern, expected exit status, command...
 	[ "$got" -eq "$want" ] && grep -q -- "$pat" "$work/cmd"
 }
 P=$PC_PORTCULLIS
-echo "1..30"
+echo "1..31"
 check "--help documents signals and Postfix settings" \
 	output_has "milter_default_action = tempfail" 0 "$P" --help
 check "--version names libmilter, ClamAV and the database" \
@@ -158,6 +158,12 @@ check "portcullisctl stats counts them and says Bayes is not active yet" \
 check "portcullisctl forget takes a message back out" sh -c \
 	"'$C' -c /dev/null $B forget --ham '$work/learn/ham.mbox' > /dev/null &&
 	 '$C' -c /dev/null $B stats | grep -q '1 spam, 0 ham learned'"
+S="-o av.database_dir=$PC_SIGS -o message.spool_dir=$work -o spam.bayes_min_learned=1"
+check "--scan: once learned, the 4-gram learner scores too (NGRAM_xx); ngram = no turns it off" sh -c \
+	"'$C' -c /dev/null $B learn --ham '$work/learn/ham.mbox' > /dev/null &&
+	 '$P' -c /dev/null $B $S --scan '$work/learn/spam.eml' | grep -q '\"NGRAM_' &&
+	 '$P' -c /dev/null $B $S -o spam.ngram=no --scan '$work/learn/spam.eml' > '$work/nongram.json';
+	 grep -q '\"BAYES_' '$work/nongram.json' && ! grep -q NGRAM_ '$work/nongram.json'"
 check "portcullisctl learn without --spam or --ham is an error" \
 	output_has "learn --spam|--ham PATH" 1 "$C" -c /dev/null $B learn "$work/learn/spam.eml"
 

@@ -6,7 +6,8 @@
  *	readers never block and never see half a learning, a crash loses at
  *	most the transaction in progress, and it is a Debian library.  Keys
  *	are the tokens; values two 32-bit counts (spam, ham).  The key
- *	"\001counts" holds the numbers of messages learned.
+ *	"\001counts" holds the numbers of messages learned; "\001ngram" and
+ *	"\001ngram-counts" are the 4-gram learner's (ngram.h).
  */
 #include "config.h"
 
@@ -17,6 +18,7 @@
 #include <glib/gstdio.h>
 
 #include "bayes.h"
+#include "ngram.h"
 
 #define PC_BAYES_COUNTS "\001counts"
 #define PC_BAYES_MAP_SIZE (G_GUINT64_CONSTANT(1) << 32)
@@ -154,6 +156,30 @@ pc_bayes_apply(MDB_txn *txn, MDB_dbi dbi, const PcBayesLesson *lesson)
 	return mdb_put(txn, dbi, &ckey, &cval, 0);
 }
 
+/* Under the write transaction: the lessons' 4-grams, the weights copied
+ * out and written back once for the whole batch. */
+static int
+pc_bayes_apply_ngrams(MDB_txn *txn, MDB_dbi dbi, const PcBayesLesson *lessons, guint n)
+{
+	PcNgramModel model = { 0 };
+	gboolean any = FALSE;
+	int rc = 0;
+
+	for (guint i = 0; i < n && !any; i++)
+		any = lessons[i].ngrams != NULL;
+	if (!any)
+		return 0;
+	pc_ngram_load(txn, dbi, &model);
+	for (guint i = 0; i < n && rc == 0; i++)
+		if (lessons[i].ngrams != NULL)
+			rc = pc_ngram_learn(txn, dbi, &model, lessons[i].ngrams, lessons[i].spam,
+					    lessons[i].delta);
+	if (rc == 0)
+		rc = pc_ngram_save(txn, dbi, &model);
+	pc_ngram_model_clear(&model);
+	return rc;
+}
+
 gboolean
 pc_bayes_learn(PcBayes *b, const PcBayesLesson *lessons, guint n, GError **error)
 {
@@ -162,11 +188,13 @@ pc_bayes_learn(PcBayes *b, const PcBayesLesson *lessons, guint n, GError **error
 
 	if (rc != 0)
 		return pc_bayes_fail(error, "learn", rc);
-	for (guint i = 0; i < n; i++) {
-		if ((rc = pc_bayes_apply(txn, b->dbi, &lessons[i])) != 0) {
-			mdb_txn_abort(txn);
-			return pc_bayes_fail(error, "learn", rc);
-		}
+	for (guint i = 0; i < n && rc == 0; i++)
+		rc = pc_bayes_apply(txn, b->dbi, &lessons[i]);
+	if (rc == 0)
+		rc = pc_bayes_apply_ngrams(txn, b->dbi, lessons, n);
+	if (rc != 0) {
+		mdb_txn_abort(txn);
+		return pc_bayes_fail(error, "learn", rc);
 	}
 	rc = mdb_txn_commit(txn);	/* frees txn, also on failure */
 	return rc == 0 || pc_bayes_fail(error, "learn", rc);
@@ -254,5 +282,37 @@ pc_bayes_classify(PcBayes *b, GPtrArray *tokens, guint min_learned, double *prob
 	g_array_sort(f, pc_bayes_by_deviation);
 	*probability = pc_bayes_combine((const double *)f->data, MIN(f->len, PC_BAYES_MAX_TOKENS));
 	*active = TRUE;
+	return TRUE;
+}
+
+gboolean
+pc_bayes_ngram_counts(PcBayes *b, guint64 *spam, guint64 *ham, GError **error)
+{
+	MDB_txn *txn = NULL;
+	guint64 n[2];
+	int rc = mdb_txn_begin(b->env, NULL, MDB_RDONLY, &txn);
+
+	if (rc != 0)
+		return pc_bayes_fail(error, "read", rc);
+	pc_ngram_counts(txn, b->dbi, n);
+	mdb_txn_abort(txn);
+	*spam = n[0];
+	*ham = n[1];
+	return TRUE;
+}
+
+gboolean
+pc_bayes_ngram_classify(PcBayes *b, const GArray *features, guint min_learned,
+			double *probability, gboolean *active, GError **error)
+{
+	MDB_txn *txn = NULL;
+	int rc = mdb_txn_begin(b->env, NULL, MDB_RDONLY, &txn);
+
+	*probability = 0.5;
+	*active = FALSE;
+	if (rc != 0)
+		return pc_bayes_fail(error, "read", rc);
+	pc_ngram_classify(txn, b->dbi, features, min_learned, probability, active);
+	mdb_txn_abort(txn);
 	return TRUE;
 }

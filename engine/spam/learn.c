@@ -4,12 +4,15 @@
  * DESCRIPTION
  *	The message is parsed and tokenized exactly as the spam check does
  *	when it classifies, so what is learned is what is later looked up.
+ *	Both learners learn it: Bayes its tokens, the 4-gram learner
+ *	(ngram.h) its features, in the same transaction.
  */
 #include "config.h"
 
 #include <portcullis/learn.h>
 
 #include "bayes.h"
+#include "ngram.h"
 #include "spam.h"
 
 struct _PcLearner {
@@ -44,6 +47,12 @@ pc_learner_counts(PcLearner *l, guint64 *spam, guint64 *ham, GError **error)
 	return pc_bayes_counts(l->bayes, spam, ham, error);
 }
 
+gboolean
+pc_learner_ngram_counts(PcLearner *l, guint64 *spam, guint64 *ham, GError **error)
+{
+	return pc_bayes_ngram_counts(l->bayes, spam, ham, error);
+}
+
 struct _PcLesson {
 	PcBayesLesson lesson;
 };
@@ -59,7 +68,8 @@ pc_lesson_new(const guint8 *data, gsize len, gboolean spam, int delta)
 
 	pc_mime_parse(data, len, 20, PC_ENGINE_MAX_PARTS, verdict, &mime);
 	pc_spam_view_init(&view, &scan);
-	l->lesson = (PcBayesLesson){ pc_bayes_tokens(&view), spam, delta };
+	l->lesson = (PcBayesLesson){ pc_bayes_tokens(&view), spam, delta,
+				     pc_ngram_features(&view) };
 	pc_spam_view_clear(&view);
 	pc_mime_clear(&mime);
 	return l;
@@ -73,7 +83,9 @@ pc_lesson_from_verdict(const PcVerdict *verdict, gboolean spam, int delta)
 	if (verdict->spam_tokens == NULL)
 		return NULL;
 	l = g_new0(PcLesson, 1);
-	l->lesson = (PcBayesLesson){ g_ptr_array_ref(verdict->spam_tokens), spam, delta };
+	l->lesson = (PcBayesLesson){ g_ptr_array_ref(verdict->spam_tokens), spam, delta,
+				     verdict->spam_ngrams ? g_array_ref(verdict->spam_ngrams)
+							  : NULL };
 	return l;
 }
 
@@ -83,6 +95,8 @@ pc_lesson_free(PcLesson *l)
 	if (l == NULL)
 		return;
 	g_ptr_array_unref(l->lesson.tokens);
+	if (l->lesson.ngrams != NULL)
+		g_array_unref(l->lesson.ngrams);
 	g_free(l);
 }
 

@@ -5,7 +5,7 @@
  *	Words are runs of letters and digits (any script), lower-cased, 3 to
  *	24 characters; longer runs are usually encoded data and add noise.
  *	Prefixes keep the sources apart: "s:" subject word, "h:NAME:" header
- *	value, "u:" URL host, none for body words, "p:" body word pairs.
+ *	value, "H" header words (htokens.c), "u:" URL host, none for body words, "p:" body word pairs.
  *	What one message may cost is bounded: the body is read up to
  *	PC_BAYES_TEXT_MAX bytes and the set stops at PC_BAYES_SET_MAX
  *	tokens; both far above ordinary mail, so its tokens are unchanged.
@@ -120,6 +120,17 @@ pc_tokens_address(PcTokens *t, const PcSpamView *v, const char *name, const char
 		pc_token_add(t, g_strdup_printf("h:%s@:%s", tag, at + 1));
 }
 
+/* SpamAssassin's header tokens (htokens.c), a bounded share of the set. */
+static void
+pc_tokens_headers(PcTokens *t, const PcSpamView *v)
+{
+	g_autoptr(GPtrArray) h = g_ptr_array_new_with_free_func(NULL);
+
+	pc_bayes_header_tokens(v, h, PC_BAYES_HEADER_MAX);
+	for (guint i = 0; i < h->len; i++)
+		pc_token_add(t, g_ptr_array_index(h, i));
+}
+
 /* The host and its registrable domain: a spammer's thousand subdomains
  * are one domain. */
 static void
@@ -154,6 +165,7 @@ pc_bayes_tokens(const PcSpamView *v)
 	pc_tokens_address(&t, v, "From", "from");
 	pc_tokens_address(&t, v, "Reply-To", "reply");
 	pc_tokens_address(&t, v, "Message-ID", "mid");
+	pc_tokens_headers(&t, v);
 	if (mailer == NULL)
 		mailer = pc_tokens_header(v, "User-Agent");
 	if (mailer != NULL)

@@ -60,6 +60,7 @@ typedef struct {
 	const char *sa_rules_dir;	/* SpamAssassin's *.cf, read leniently first */
 	const char *bayes_dir;		/* LMDB token store; NULL or "": no Bayes */
 	guint bayes_min_learned;	/* spam and ham each before Bayes counts */
+	gboolean ngram;			/* the 4-gram learner scores beside Bayes */
 	char *const *trusted_networks;	/* our relays: DNS lists skip them */
 	gboolean dns_lists;		/* run the DNS list rules */
 	const char *dns_servers;	/* "ip[:port],..."; NULL or "": resolv.conf */

@@ -44,6 +44,10 @@ guint pc_lesson_size(const PcLesson *lesson);
 gboolean pc_learner_learn_lessons(PcLearner *learner, PcLesson *const *lessons, guint n,
 				  GError **error);
 gboolean pc_learner_counts(PcLearner *learner, guint64 *spam, guint64 *ham, GError **error);
+/* The 4-gram learner's (learned with Bayes; differs only where a store
+ * was started before it, or where autolearn ran with ngram = no). */
+gboolean pc_learner_ngram_counts(PcLearner *learner, guint64 *spam, guint64 *ham,
+				 GError **error);
 void pc_learner_close(PcLearner *learner);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PcLesson, pc_lesson_free)

@@ -49,11 +49,14 @@ typedef struct {
 	char *mode;		/* how it was scanned: "parts", "parts+message"... */
 	gboolean spam_scanned;	/* the spam rules ran */
 	double spam_score;
-	double spam_bayes;	/* the part of spam_score that is Bayes */
+	double spam_bayes;	/* the part of spam_score that is the learners'
+				 * (Bayes, 4-grams): autolearn leaves it out */
 	char *spam_tests;	/* rules that hit, highest score first, "A,B" */
 	char *dns_unanswered;	/* DNS list queries not answered in time, "a,b" */
 	GPtrArray *spam_tokens;	/* Bayes tokens when bayes_dir is set: learning
 				 * the message needs no second parse */
+	GArray *spam_ngrams;	/* 4-gram features (guint32) when the 4-gram
+				 * learner is on, for the same reason */
 	struct PcVerdictIndex *index;	/* objects and findings by path, built as
 					 * asked: a message has thousands of parts */
 } PcVerdict;

@@ -30,6 +30,7 @@ local function learned(want, tries)
   t.fail("the store does not say " .. want .. ": " .. out)
 end
 learned(": 1 spam, 1 ham learned", 50)
+learned("4-grams: 1 spam, 1 ham learned", 1)	-- the same lessons teach both learners
 
 -- A lesson queued as the daemon is told to stop is learned before it exits.
 local f = assert(io.open(WORKDIR .. "/milter.pid"))

@@ -569,8 +569,8 @@ test_bayes_store(void)
 	g_assert_true(pc_bayes_classify(reader, ps, 2, &p, &active, NULL));
 	g_assert_false(active);
 	for (int i = 0; i < 3; i++) {
-		g_assert_true(pc_bayes_learn(writer, &(PcBayesLesson){ s, TRUE, +1 }, 1, NULL));
-		g_assert_true(pc_bayes_learn(writer, &(PcBayesLesson){ h, FALSE, +1 }, 1, NULL));
+		g_assert_true(pc_bayes_learn(writer, &(PcBayesLesson){ s, TRUE, +1, NULL }, 1, NULL));
+		g_assert_true(pc_bayes_learn(writer, &(PcBayesLesson){ h, FALSE, +1, NULL }, 1, NULL));
 	}
 	g_assert_true(pc_bayes_counts(reader, &nspam, &nham, NULL));
 	g_assert_cmpuint(nspam, ==, 3);
@@ -581,13 +581,14 @@ test_bayes_store(void)
 	g_assert_true(pc_bayes_classify(reader, ph, 2, &p, &active, NULL));
 	g_assert_cmpfloat(p, <, 0.1);
 	/* forgetting two of three spam learnings makes Bayes inactive again at 2 */
-	g_assert_true(pc_bayes_learn(writer, &(PcBayesLesson){ s, TRUE, -1 }, 1, NULL));
-	g_assert_true(pc_bayes_learn(writer, &(PcBayesLesson){ s, TRUE, -1 }, 1, NULL));
+	g_assert_true(pc_bayes_learn(writer, &(PcBayesLesson){ s, TRUE, -1, NULL }, 1, NULL));
+	g_assert_true(pc_bayes_learn(writer, &(PcBayesLesson){ s, TRUE, -1, NULL }, 1, NULL));
 	g_assert_true(pc_bayes_classify(reader, ps, 2, &p, &active, NULL));
 	g_assert_false(active);
 	/* a batch, one transaction: two spam and one ham */
-	g_assert_true(pc_bayes_learn(writer, (PcBayesLesson[]){ { s, TRUE, +1 }, { s, TRUE, +1 },
-								{ h, FALSE, +1 } }, 3, NULL));
+	g_assert_true(pc_bayes_learn(writer, (PcBayesLesson[]){ { s, TRUE, +1, NULL },
+								{ s, TRUE, +1, NULL },
+								{ h, FALSE, +1, NULL } }, 3, NULL));
 	g_assert_true(pc_bayes_counts(reader, &nspam, &nham, NULL));
 	g_assert_cmpuint(nspam, ==, 3);
 	g_assert_cmpuint(nham, ==, 4);
@@ -680,6 +681,54 @@ test_bayes_tokens_text_budget(void)
 	g_assert_false(test_has_token(t, "lateword"));
 	g_assert_false(test_has_token(t, "latepara"));
 	pc_spam_view_clear(&v);
+}
+
+static void test_view_of(const char *msg, PcVerdict *verdict, PcMime *mime, PcSpamView *v);
+
+/* SpamAssassin's header tokens: the last two Received chewed (no queue id,
+ * no date, a /24 and the address), addresses as N*, U*, D* also under
+ * *ad, long words as sk:; list, Subject and HTML-telling headers left out. */
+static void
+test_bayes_header_tokens(void)
+{
+	const char msg[] = "Received: from relay.example by mx.example with ESMTP id 1A2B3C4D;"
+			   " Mon, 2 Sep 2002 10:00:00 +0100\r\n"
+			   "Received: from spamhost.example (helo bulkmailer) [198.51.100.7]\r\n"
+			   "Received: from origin.example [203.0.113.9] by spamhost.example\r\n"
+			   "From: Alice Sender <alice@mail.example.com>\r\n"
+			   "Subject: hello there\r\n"
+			   "List-Id: <things.lists.example>\r\n"
+			   "X-Mailer: SuperBulk 5.0 abcdefghijklmnopqrstuvwxyz\r\n"
+			   "Content-Type: text/html\r\n"
+			   "DKIM-Signature: v=1; a=rsa-sha256; b=Zm9vYmFyYmF6cXV4\r\n\r\n"
+			   "<p>hello</p>\r\n";
+	static const char *const present[] = {
+		"Hreceived:sk:spamhos", "Hreceived:bulkmailer", "Hreceived:198.51.100",
+		"Hreceived:ip*198.51.100.7", "Hreceived:origin.example", "Hfrom:N*Alice",
+		"Hfrom:U*alice", "Hfrom:D*mail.example.com", "Hfrom:D*example.com", "H*ad:U*alice",
+		"Hx-mailer:SuperBulk", "H*ua:SuperBulk", "Hx-mailer:sk:abcdefg",
+		"Hdkim-signature:present", NULL,
+	};
+	static const char *const absent[] = {
+		"Hreceived:relay.example", "Hreceived:1A2B3C4D", "Hreceived:Mon", "Hreceived:+0100",
+		"Hreceived:ESMTP", "Hsubject:hello", "Hlist-id:things.lists.example",
+		"Hcontent-type:text/html", "Hdkim-signature:rsa-sha256", NULL,
+	};
+	g_autoptr(PcVerdict) verdict = pc_verdict_new();
+	g_autoptr(GPtrArray) t = NULL;
+	PcMime mime = { 0 };
+	PcSpamView v = { 0 };
+
+	test_view_of(msg, verdict, &mime, &v);
+	t = pc_bayes_tokens(&v);
+	for (guint i = 0; present[i] != NULL; i++)
+		if (!test_has_token(t, present[i]))
+			g_error("missing token %s", present[i]);
+	for (guint i = 0; absent[i] != NULL; i++)
+		if (test_has_token(t, absent[i]))
+			g_error("unexpected token %s", absent[i]);
+	pc_spam_view_clear(&v);
+	pc_mime_clear(&mime);
 }
 
 /* A lesson made from a huge message holds no more than the cap: that is
@@ -959,6 +1008,7 @@ main(int argc, char **argv)
 	g_test_add_func("/spam/bayes/tokens-capped", test_bayes_tokens_capped);
 	g_test_add_func("/spam/bayes/tokens-text-budget", test_bayes_tokens_text_budget);
 	g_test_add_func("/spam/bayes/lesson-bounded", test_lesson_bounded);
+	g_test_add_func("/spam/bayes/header-tokens", test_bayes_header_tokens);
 	g_test_add_func("/spam/url/domains", test_uri_domains);
 	g_test_add_func("/spam/url/normalise", test_url_normalise);
 	g_test_add_func("/spam/url/registrable", test_url_registrable);
