@@ -469,6 +469,27 @@ pc_msg_freemail_replyto(const PcMsgArgs *a, const PcSpamView *v)
 	return FALSE;
 }
 
+static gboolean
+pc_msg_all_trusted(const PcMsgArgs *a, const PcSpamView *v)
+{
+	(void)a;
+	return v->relays_all_trusted;
+}
+
+static gboolean
+pc_msg_no_relays(const PcMsgArgs *a, const PcSpamView *v)
+{
+	(void)a;
+	return v->relays_none;
+}
+
+static gboolean
+pc_msg_relays_unparseable(const PcMsgArgs *a, const PcSpamView *v)
+{
+	(void)a;
+	return v->relays_unparseable > 0;
+}
+
 static const struct {
 	const char *name;
 	guint min_args, max_args;
@@ -487,6 +508,9 @@ static const struct {
 	{ "check_for_mime_html", 0, 0, -1, pc_msg_mime_html, NULL },
 	{ "check_for_mime_html_only", 0, 0, -1, pc_msg_mime_html_only, NULL },
 	{ "html_test", 1, 1, -1, pc_msg_html_test, "|html|" },
+	{ "check_all_trusted", 0, 0, -1, pc_msg_all_trusted, NULL },
+	{ "check_no_relays", 0, 0, -1, pc_msg_no_relays, NULL },
+	{ "check_relays_unparseable", 0, 0, -1, pc_msg_relays_unparseable, NULL },
 	{ "check_freemail_from", 0, 1, 0, pc_msg_freemail_from, NULL },
 	{ "check_freemail_header", 1, 2, 1, pc_msg_freemail_header, NULL },
 	{ "check_freemail_replyto", 0, 1, -1, pc_msg_freemail_replyto, "|replyto|reply|" },

@@ -23,6 +23,9 @@
  *	  check_for_mime_html()           a text/html entity
  *	  check_for_mime_html_only()      text/html and no other text entity
  *	  html_test('html')               a part rendered as HTML
+ *	  check_all_trusted()             every relay trusted (received.c)
+ *	  check_no_relays()               no Received relay at all
+ *	  check_relays_unparseable()      a Received line of no known format
  *	  check_freemail_from([RE])       From or envelope sender at a free-mail
  *	                                  domain (freemail_domains lines)
  *	  check_freemail_header(HDR [, RE])  an address of HDR at one

@@ -49,8 +49,12 @@ typedef struct {
 	char *relay_address;		/* first untrusted relay; NULL: none */
 	char *envelope_from;		/* envelope sender (Return-Path's); NULL: none */
 	char *sender_domain;		/* envelope sender's; NULL: none */
-	/* the Received trail in SpamAssassin's relay format; NULL: none */
+	/* the Received trail in SpamAssassin's relay format (received.c);
+	 * NULL: not parsed (pc_spam_view_relays) */
 	char *relays_trusted, *relays_untrusted, *relays_internal, *relays_external;
+	gboolean relays_all_trusted;	/* check_all_trusted */
+	gboolean relays_none;		/* check_no_relays */
+	guint relays_unparseable;	/* Received lines no format matched */
 	GPtrArray *uri_domains;		/* char *, registrable, unique */
 	GHashTable *dns;		/* query -> answer; NULL: no lookups */
 	/* for the message checks (evals.h) */

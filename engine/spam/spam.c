@@ -324,6 +324,7 @@ pc_spam_score(PcSpamState *st, PcScan *scan, GArray *hits)
 	if (pc_rules_count(st->rules) == 0 && st->bayes_dir == NULL)
 		return 0;
 	pc_spam_view_init(&view, scan);
+	pc_spam_view_relays(&view, st->trusted);
 	pc_spam_dns(st, &view, scan);
 	if (st->bayes_dir != NULL)
 		scan->verdict->spam_bayes = pc_spam_learners(st, &view, scan->verdict, hits,

@@ -17,6 +17,7 @@
 
 #include <string.h>
 
+#include "received.h"
 #include "spam.h"
 #include "url.h"
 
@@ -404,6 +405,46 @@ pc_spam_view_init(PcSpamView *v, const PcScan *scan)
 	v->sender_domain = pc_view_sender_domain(v->envelope_from);
 	v->date = pc_view_date(v);
 	v->received_dates = pc_view_received_dates(v);
+}
+
+/* The values of the headers called name, top down (not owned). */
+static void
+pc_view_values(const PcSpamView *v, const char *name, GPtrArray *out)
+{
+	for (guint i = 0; i < v->header_names->len; i++)
+		if (g_ascii_strcasecmp(g_ptr_array_index(v->header_names, i), name) == 0)
+			g_ptr_array_add(out, g_ptr_array_index(v->header_values, i));
+}
+
+void
+pc_spam_view_relays(PcSpamView *v, const GPtrArray *trusted)
+{
+	g_autoptr(GPtrArray) lines = g_ptr_array_new();
+	g_autoptr(GPtrArray) made = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(PcRelays) r = NULL;
+
+	pc_view_values(v, "Received", lines);
+	/* SpamAssassin counts a webmail's X-Originating-IP as one more relay */
+	for (guint i = 0; pc_relays_originating_headers[i] != NULL; i++) {
+		g_autoptr(GPtrArray) values = g_ptr_array_new();
+		char *line;
+
+		pc_view_values(v, pc_relays_originating_headers[i], values);
+		line = values->len ? pc_relays_originating(g_ptr_array_index(values,
+									 values->len - 1)) : NULL;
+		if (line != NULL)
+			g_ptr_array_add(made, line);
+	}
+	for (guint i = 0; i < made->len; i++)
+		g_ptr_array_add(lines, g_ptr_array_index(made, i));
+	r = pc_relays_parse((char *const *)lines->pdata, lines->len, trusted, trusted);
+	v->relays_trusted = pc_relays_text(r->trusted);
+	v->relays_untrusted = pc_relays_text(r->untrusted);
+	v->relays_internal = pc_relays_text(r->internal);
+	v->relays_external = pc_relays_text(r->external);
+	v->relays_all_trusted = pc_relays_all_trusted(r);
+	v->relays_none = pc_relays_none(r);
+	v->relays_unparseable = r->unparseable;
 }
 
 void

@@ -6,7 +6,8 @@
 # --list-rules) must agree on at least 95% of the messages: the table lists
 # those that do not and the script then exits 1.  The rules SpamAssassin
 # hit that portcullis does not run are listed with why, for information.
-#   tests/spam/sa-differential.sh [-n N] DIR...   N messages per DIR (default 100)
+#   tests/spam/sa-differential.sh [-n N] [-o KEY=VALUE]... DIR...
+# N messages per DIR (default 100); -o passes a setting to portcullis.
 # Developers run it on the training groups only (spam-1, easy-ham-1).
 # Uses the built portcullis (top_builddir, default ./build-dev) and Debian's
 # spamassassin (its Mail::SpamAssassin and /usr/share/spamassassin).
@@ -14,8 +15,15 @@ set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${top_builddir:-$root/build-dev}
 n=100
-[ "${1:-}" = -n ] && { n=$2; shift 2; }
-[ $# -ge 1 ] || { sed -n '2,10p' "$0"; exit 2; }
+extra=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	-n) n=$2; shift 2 ;;
+	-o) extra+=(-o "$2"); shift 2 ;;
+	*) break ;;
+	esac
+done
+[ $# -ge 1 ] || { sed -n '2,13p' "$0"; exit 2; }
 work=$(mktemp -d /var/tmp/pc-sadiff-XXXXXX)
 # SADIFF_KEEP=DIR keeps both sides' answers there (sa.tsv, pc.jsonl)
 trap '[ -n "${SADIFF_KEEP:-}" ] && cp "$work"/sa.tsv "$work"/pc.jsonl "$SADIFF_KEEP"/; rm -rf "$work"' EXIT
@@ -23,13 +31,13 @@ for dir in "$@"; do
 	find -L "$dir" -maxdepth 1 -type f ! -name '*.json' | sort | head -n "$n"
 done > "$work/files"
 perl "$root/tests/spam/sa-hits.pl" $(cat "$work/files") > "$work/sa.tsv" 2> "$work/sa.err"
+# SpamAssassin's set alone, offline, no Bayes, on both sides
 opts=(-c /dev/null -o av.database_dir="$root/tests/data/sigs" -o message.spool_dir="$work"
-	-o scan.av=no -o spam.sa_rules_dir=/usr/share/spamassassin -o spam.dns_lists=no)
+	-o scan.av=no -o spam.sa_rules_dir=/usr/share/spamassassin -o spam.rules_dir=
+	-o spam.bayes_dir= -o spam.dns_lists=no "${extra[@]}")
 "$build/portcullis" "${opts[@]}" --list-rules > "$work/rules.tsv"
-xargs "$build/portcullis" -c /dev/null -o av.database_dir="$root/tests/data/sigs" \
-	-o message.spool_dir="$work" -o scan.av=no -o spam.sa_rules_dir=/usr/share/spamassassin \
-	-o spam.dns_lists=no \
-	--scan < "$work/files" > "$work/pc.jsonl" 2> "$work/pc.err" || true
+xargs "$build/portcullis" "${opts[@]}" --scan < "$work/files" > "$work/pc.jsonl" \
+	2> "$work/pc.err" || true
 python3 - "$work/sa.tsv" "$work/pc.jsonl" "$work/rules.tsv" <<'PY'
 import collections, json, sys
 sa, pc, why = {}, {}, {}
