@@ -21,6 +21,16 @@ int pcc_forget(const PcmConfig *conf, int argc, char **argv);
 int pcc_stats(const PcmConfig *conf, int argc, char **argv);
 extern const char pcc_learn_help[];
 
+/* ctl/messages.c: each message of path (a file, an mbox, a directory of
+ * them), in name order; unreadable files are reported and counted. */
+typedef void (*PccMessageFunc)(const char *path, const char *data, gsize len, gpointer user);
+void pcc_messages_foreach(const char *path, PccMessageFunc fn, gpointer user, guint *failed);
+gint pcc_strptrcmp(gconstpointer a, gconstpointer b);
+
+/* ctl/rescore_cmd.c: rescore (weights fitted to a site's mail). */
+int pcc_rescore(const PcmConfig *conf, int argc, char **argv);
+extern const char pcc_rescore_help[];
+
 /* "2h", "3d", "30m", "2026-11-22", "2026-11-22T10:00" -> Unix time. */
 gboolean pcc_parse_time(const char *text, gint64 now, gint64 *out);
 

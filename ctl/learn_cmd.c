@@ -59,63 +59,15 @@ pcc_learn_flush(PccLearn *l)
 }
 
 static void
-pcc_learn_one(PccLearn *l, const char *path, const char *data, gsize len)
+pcc_learn_one(const char *path, const char *data, gsize len, gpointer user)
 {
-	if (len == 0)
-		return;
+	PccLearn *l = user;
+
 	if (l->first_path == NULL)
 		l->first_path = g_strdup(path);
 	g_ptr_array_add(l->lessons, pc_lesson_new((const guint8 *)data, len, l->spam, l->delta));
 	if (l->lessons->len == PCC_LEARN_BATCH)
 		pcc_learn_flush(l);
-}
-
-/* One message, or an mbox: each "From " line at a line start begins one. */
-static void
-pcc_learn_file(PccLearn *l, const char *path)
-{
-	g_autoptr(GError) error = NULL;
-	g_autofree char *text = NULL;
-	gsize len = 0;
-	const char *p, *next;
-
-	if (!g_file_get_contents(path, &text, &len, &error)) {
-		pcc_print_error(error->message);
-		l->failed++;
-		return;
-	}
-	if (!g_str_has_prefix(text, "From ")) {
-		pcc_learn_one(l, path, text, len);
-		return;
-	}
-	for (p = text; p != NULL && *p; p = next) {
-		const char *body = strchr(p, '\n');
-
-		body = body ? body + 1 : text + len;
-		next = g_strstr_len(body, text + len - body, "\nFrom ");
-		pcc_learn_one(l, path, body, (next ? next + 1 : text + len) - body);
-		if (next != NULL)
-			next++;
-	}
-}
-
-static void
-pcc_learn_path(PccLearn *l, const char *path)
-{
-	g_autoptr(GDir) dir = NULL;
-	const char *name;
-
-	if (!g_file_test(path, G_FILE_TEST_IS_DIR)) {
-		pcc_learn_file(l, path);
-		return;
-	}
-	dir = g_dir_open(path, 0, NULL);
-	while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-		g_autofree char *child = g_build_filename(path, name, NULL);
-
-		if (*name != '.' && g_file_test(child, G_FILE_TEST_IS_REGULAR))
-			pcc_learn_file(l, child);
-	}
 }
 
 static PcLearner *
@@ -160,7 +112,7 @@ pcc_learn_run(const PcmConfig *conf, int argc, char **argv, int delta)
 		return PCC_ERROR;
 	l.lessons = g_ptr_array_new_with_free_func((GDestroyNotify)pc_lesson_free);
 	for (int i = first; i < argc; i++)
-		pcc_learn_path(&l, argv[i]);
+		pcc_messages_foreach(argv[i], pcc_learn_one, &l, &l.failed);
 	pcc_learn_flush(&l);
 	g_ptr_array_unref(l.lessons);
 	pc_learner_close(l.learner);

@@ -76,6 +76,7 @@ static const char pcc_help[] =
 	"    portcullisctl quarantine release ID --to helpdesk@example.com\n"
 	"    portcullisctl quarantine purge --older-than 30d\n"
 	"    portcullisctl learn --spam /srv/corpus/spam/ && portcullisctl stats\n"
+	"    portcullisctl rescore --spam /srv/corpus/spam/ --ham /srv/corpus/ham/\n"
 	"\n"
 	"SEE ALSO\n"
 	"    portcullis(8) --help; README, sections \"Quarantine: two stores\" and\n"
@@ -92,6 +93,7 @@ static const PccCommand pcc_commands[] = {
 	{ "learn", pcc_learn, pcc_learn_help },
 	{ "forget", pcc_forget, "" },
 	{ "stats", pcc_stats, "" },
+	{ "rescore", pcc_rescore, pcc_rescore_help },
 };
 
 static void

@@ -633,6 +633,7 @@ pcm_conf_load_with(const char *path, const char *const *overrides, GError **erro
 	pcm_conf_auto(&conf->spam_rules_dir, PCM_SPAM_RULES_DIR, TRUE);
 	pcm_conf_auto(&conf->sa_rules_dir, PCM_SA_RULES_DIR, TRUE);
 	pcm_conf_auto(&conf->bayes_dir, PCM_BAYES_DIR, FALSE);
+	pcm_conf_auto(&conf->spam_scores_file, PCM_SCORES_FILE, FALSE);
 	if (*conf->notify_queue_dir == '\0') {
 		g_free(conf->notify_queue_dir);
 		conf->notify_queue_dir = g_build_filename(conf->spool_dir, "notify", NULL);

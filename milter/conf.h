@@ -56,6 +56,7 @@ typedef struct {
 	/* [spam] (engine-wide) */
 	char *spam_rules_dir;
 	char *sa_rules_dir;
+	char *spam_scores_file;
 	char **trusted_networks;
 	gboolean dns_lists;
 	char *dns_servers;

@@ -251,6 +251,11 @@ const PcmKey pcm_conf_keys[] = {
 	  "run (plugins, eval: tests we do not have) are skipped and counted in the\n"
 	  "start-up log, never fatal; portcullis --list-rules names each rule and\n"
 	  "whether it runs." },
+	{ "spam", "scores_file", PCM_KEY_STRING, "auto", 0, 0, NULL, F(spam_scores_file),
+	  "Score lines read after the rules (\"score NAME N\"): the weights portcullisctl\n"
+	  "rescore fitted to this site's mail, for rules and the learners' buckets\n"
+	  "(BAYES_xx, NGRAM_xx). A reload applies a new one. auto:\n"
+	  "/var/lib/portcullis/scores.cf; missing: the published scores; empty: none." },
 	{ "spam", "trusted_networks", PCM_KEY_LIST, "", 0, 0, NULL, F(trusted_networks),
 	  "Our own relays (addresses, CIDR ranges), besides loopback and private\n"
 	  "ranges: DNS lists are asked about the first relay outside them (the\n"

@@ -32,6 +32,7 @@ pcm_runtime_engine_options(const PcmConfig *conf, PcEngineOptions *options)
 	options->max_scan_time_ms = conf->max_scan_time * 1000;
 	options->spam_rules_dir = conf->spam_rules_dir;
 	options->sa_rules_dir = conf->sa_rules_dir;
+	options->spam_scores_file = conf->spam_scores_file;
 	options->trusted_networks = conf->trusted_networks;
 	options->dns_lists = conf->dns_lists;
 	options->dns_servers = conf->dns_servers;

@@ -67,6 +67,8 @@ double pc_bayes_combine(const double *f, guint n);
  * few hundred to a few thousand tokens. */
 #define PC_BAYES_TEXT_MAX (100 * 1024)
 #define PC_BAYES_SET_MAX 10000
+/* Longest token kept, in bytes (the store's keys are at most 511). */
+#define PC_BAYES_TOKEN_MAX 200
 GPtrArray *pc_bayes_tokens(const PcSpamView *view);
 /* SpamAssassin's header tokens, "HNAME:WORD" (char *, owned by out, maybe
  * twice), until out holds max.  A header block of thousands of

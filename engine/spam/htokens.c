@@ -31,6 +31,7 @@
 #define PC_HTOKEN_MIN 3
 #define PC_HTOKEN_LONG 15
 #define PC_HTOKEN_SKIP 7
+#define PC_HTOKEN_STARRED_MAX 100	/* characters of a "D*..." form kept whole */
 #define PC_HTOKEN_VALUE_MAX 2048	/* of one header's value */
 
 /* SpamAssassin's IGNORED_HDRS: mailing list and delivery headers (a list
@@ -235,7 +236,9 @@ pc_htoken_words(GPtrArray *out, const char *tag, const char *text, guint max)
 	for (guint i = 0; words[i] != NULL && out->len < max; i++) {
 		char *w = pc_htoken_trim(words[i]);
 		glong n = g_utf8_validate(w, -1, NULL) ? g_utf8_strlen(w, -1) : 0;
-		gboolean skip = n > PC_HTOKEN_LONG && strchr(w, '*') == NULL;
+		/* "D*domain" forms stay whole, up to a bound */
+		gboolean skip = n > PC_HTOKEN_LONG &&
+				(strchr(w, '*') == NULL || n > PC_HTOKEN_STARRED_MAX);
 
 		if (n < PC_HTOKEN_MIN)
 			continue;

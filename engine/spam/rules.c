@@ -651,14 +651,27 @@ pc_rules_load_dir(PcRuleSet *rs, const char *dir, gboolean strict, GError **erro
 		if (g_str_has_suffix(name, ".cf"))
 			g_ptr_array_add(names, g_build_filename(dir, name, NULL));
 	g_ptr_array_sort(names, pc_strcmp);
-	for (guint i = 0; i < names->len; i++) {
-		g_autofree char *text = NULL;
-
-		if (!g_file_get_contents(g_ptr_array_index(names, i), &text, NULL, error) ||
-		    !pc_rules_parse(rs, g_ptr_array_index(names, i), text, strict, error))
+	for (guint i = 0; i < names->len; i++)
+		if (!pc_rules_load_file(rs, g_ptr_array_index(names, i), strict, error))
 			return FALSE;
-	}
 	return TRUE;
+}
+
+gboolean
+pc_rules_load_file(PcRuleSet *rs, const char *path, gboolean strict, GError **error)
+{
+	g_autofree char *text = NULL;
+
+	return g_file_get_contents(path, &text, NULL, error) &&
+	       pc_rules_parse(rs, path, text, strict, error);
+}
+
+double
+pc_rules_score_named(const PcRuleSet *rs, const char *name, PcScoreSet set, double fallback)
+{
+	const PcRuleExtra *x = g_hash_table_lookup(rs->extras, name);
+
+	return x != NULL && x->scored ? x->score[set] : fallback;
 }
 
 /* Depth-first: a meta comes after every rule it names; a cycle is an error.

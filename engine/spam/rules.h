@@ -99,6 +99,8 @@ gboolean pc_rules_parse(PcRuleSet *rules, const char *file, const char *text, gb
 			GError **error);
 /* Every file *.cf of dir, in name order. */
 gboolean pc_rules_load_dir(PcRuleSet *rules, const char *dir, gboolean strict, GError **error);
+gboolean pc_rules_load_file(PcRuleSet *rules, const char *path, gboolean strict,
+			    GError **error);
 /* After the last parse: orders metas after what they use and refuses
  * cycles; a meta naming an unknown rule is an error when strict, else
  * that name never hits (SpamAssassin's eval: tests we do not have). */
@@ -126,6 +128,11 @@ typedef enum {
 	PC_SCORE_LOCAL = 0, PC_SCORE_NET = 1, PC_SCORE_BAYES = 2, PC_SCORE_NET_BAYES = 3,
 	PC_SCORE_SETS = 4,
 } PcScoreSet;
+
+/* The score a "score NAME ..." line gave name in set, or fallback when no
+ * line named it (the learners' buckets: a rescored site overrides them). */
+double pc_rules_score_named(const PcRuleSet *rules, const char *name, PcScoreSet set,
+			    double fallback);
 
 /* Evaluates every rule; the hits (scored or not, sub-rules excluded) in
  * *hits (PcRuleHit, names owned by the rule set); returns the score in

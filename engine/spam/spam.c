@@ -30,6 +30,7 @@
 
 typedef struct {
 	PcRuleSet *rules;
+	PcRuleSet *rescored;		/* scores_file alone; NULL: none */
 	PcResolver *resolver;		/* NULL: no DNS list rules, or turned off */
 	GPtrArray *trusted;		/* GInetAddressMask * */
 	guint dns_budget_ms;
@@ -75,12 +76,25 @@ pc_spam_destroy(gpointer data)
 	PcSpamState *st = data;
 
 	pc_rules_free(st->rules);
+	pc_rules_free(st->rescored);
 	pc_resolver_release(st->resolver);
 	pc_trusted_free(st->trusted);
 	pc_bayes_close(st->bayes);
 	g_free(st->bayes_dir);
 	g_mutex_clear(&st->lock);
 	g_free(st);
+}
+
+/* The rescored weights (a missing file is none yet): into the rules, and
+ * apart for the learners' buckets. */
+static gboolean
+pc_spam_load_scores(PcSpamState *st, const char *path, GError **error)
+{
+	if (path == NULL || *path == '\0' || !g_file_test(path, G_FILE_TEST_EXISTS))
+		return TRUE;
+	st->rescored = pc_rules_new();
+	return pc_rules_load_file(st->rules, path, TRUE, error) &&
+	       pc_rules_load_file(st->rescored, path, TRUE, error);
 }
 
 static gpointer
@@ -99,6 +113,7 @@ pc_spam_create(const PcEngineOptions *options, GError **error)
 	     !pc_rules_load_dir(st->rules, options->sa_rules_dir, FALSE, error)) ||
 	    (options->spam_rules_dir != NULL && *options->spam_rules_dir != '\0' &&
 	     !pc_rules_load_dir(st->rules, options->spam_rules_dir, TRUE, error)) ||
+	    !pc_spam_load_scores(st, options->spam_scores_file, error) ||
 	    !pc_rules_finish(st->rules, options->sa_rules_dir == NULL || !*options->sa_rules_dir,
 			     error) ||
 	    (st->trusted = pc_trusted_new(options->trusted_networks, error)) == NULL) {
@@ -144,12 +159,32 @@ pc_spam_fill_info(gpointer state, PcEngineInfo *info)
 			  (info->bayes_active ? PC_SCORE_BAYES : 0);
 }
 
+/* A bucket's score: its own, unless portcullisctl rescore's scores_file
+ * gave it another.  Only that file: SpamAssassin's 23_bayes.cf scores its
+ * BAYES_xx rules for its own buckets, which overlap (BAYES_999 hits with
+ * BAYES_99 and adds 0.2); ours are one bucket each. */
+static double
+pc_spam_bucket_score(const PcSpamState *st, const PcSpamBucket *b)
+{
+	return st->rescored ? pc_rules_score_named(st->rescored, b->name, PC_SCORE_BAYES, b->score)
+			    : b->score;
+}
+
 GPtrArray *
 pc_spam_rule_list(gpointer state)
 {
 	const PcSpamState *st = state;
+	GPtrArray *out = pc_rules_list(st->rules);
+	const PcSpamBucket *const learners[] = { pc_bayes_buckets, pc_ngram_buckets };
 
-	return pc_rules_list(st->rules);
+	for (guint l = 0; l < G_N_ELEMENTS(learners); l++)
+		for (const PcSpamBucket *b = learners[l]; b->name != NULL; b++) {
+			double score = pc_spam_bucket_score(st, b);
+
+			g_ptr_array_add(out, g_strdup_printf("%s\tlearner\t%g %g %g %g", b->name,
+							     score, score, score, score));
+		}
+	return out;
 }
 
 /* The queries that got no answer in time, "a,b", or NULL. */
@@ -229,11 +264,11 @@ pc_spam_bayes(PcSpamState *st)
 
 /* A learner's probability as the rule hit of its bucket; its score. */
 static double
-pc_spam_bucket_hit(const PcSpamBucket *buckets, double p, GArray *hits)
+pc_spam_bucket_hit(const PcSpamState *st, const PcSpamBucket *buckets, double p, GArray *hits)
 {
 	for (guint i = 0; buckets[i].name != NULL; i++) {
 		if (p < buckets[i].below) {
-			PcRuleHit hit = { buckets[i].name, buckets[i].score, 1 };
+			PcRuleHit hit = { buckets[i].name, pc_spam_bucket_score(st, &buckets[i]), 1 };
 
 			g_array_append_val(hits, hit);
 			return hit.score;
@@ -254,7 +289,7 @@ pc_spam_bayes_hit(PcSpamState *st, GPtrArray *tokens, GArray *hits, gboolean *ac
 		return 0;
 	if (!pc_bayes_classify(bayes, tokens, st->bayes_min_learned, &p, active, NULL) || !*active)
 		return 0;
-	return pc_spam_bucket_hit(pc_bayes_buckets, p, hits);
+	return pc_spam_bucket_hit(st, pc_bayes_buckets, p, hits);
 }
 
 /* NGRAM_xx likewise, from the same store. */
@@ -268,7 +303,7 @@ pc_spam_ngram_hit(PcSpamState *st, GArray *features, GArray *hits)
 	if (bayes == NULL || !pc_bayes_ngram_classify(bayes, features, st->bayes_min_learned, &p,
 						      &active, NULL) || !active)
 		return 0;
-	return pc_spam_bucket_hit(pc_ngram_buckets, p, hits);
+	return pc_spam_bucket_hit(st, pc_ngram_buckets, p, hits);
 }
 
 /* Both learners' pseudo-rules; what they add to the score.  What they

@@ -37,7 +37,11 @@ pc_tokens_full(const PcTokens *t)
 static void
 pc_token_add(PcTokens *t, char *token)
 {
-	if (g_hash_table_contains(t->set, token) || pc_tokens_full(t))
+	/* LMDB refuses keys past 511 bytes, and one such token failed the
+	 * whole transaction it was learned in (64 messages, or an autolearn
+	 * batch): long runs are encoded data, not words, anyway */
+	if (strlen(token) > PC_BAYES_TOKEN_MAX || g_hash_table_contains(t->set, token) ||
+	    pc_tokens_full(t))
 		g_free(token);
 	else
 		g_hash_table_add(t->set, token);

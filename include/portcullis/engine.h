@@ -58,6 +58,8 @@ typedef struct {
 	gboolean digests;		/* record each part's SHA-256 (--scan) */
 	const char *spam_rules_dir;	/* *.cf spam rules; NULL or "": GTUBE only */
 	const char *sa_rules_dir;	/* SpamAssassin's *.cf, read leniently first */
+	const char *spam_scores_file;	/* score lines read last (portcullisctl rescore);
+					 * a missing file is none */
 	const char *bayes_dir;		/* LMDB token store; NULL or "": no Bayes */
 	guint bayes_min_learned;	/* spam and ham each before Bayes counts */
 	gboolean ngram;			/* the 4-gram learner scores beside Bayes */

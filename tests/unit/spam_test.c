@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include <portcullis/learn.h>
+#include <portcullis/rescore.h>
 
 #include "cases.h"
 #include "dns/resolver.h"
@@ -747,6 +748,36 @@ test_lesson_bounded(void)
 	g_string_free(msg, TRUE);
 }
 
+/* A header of one long run with '*' in it (a JSON blob, say) made a token
+ * longer than LMDB's 511-byte keys: the learning transaction failed, and
+ * with it every message learned alongside. */
+static void
+test_learn_long_token(void)
+{
+	GString *msg = g_string_new("{\"id\": ");
+	g_autofree char *dir = g_dir_make_tmp("pc-bayes-XXXXXX", NULL);
+	g_autofree char *store = g_build_filename(dir, "bayes", NULL);
+	g_autoptr(GError) error = NULL;
+	PcLearner *learner = pc_learner_open(store, &error);
+	PcLesson *lessons[1];
+
+	g_assert_no_error(error);
+	for (guint i = 0; i < 300; i++)
+		g_string_append(msg, "ab*cd");
+	g_string_append(msg, "\nFrom: x@a-very-long-domain-name.example\n\nhello there\n");
+	lessons[0] = pc_lesson_new((const guint8 *)msg->str, msg->len, TRUE, +1);
+	g_assert_true(pc_learner_learn_lessons(learner, lessons, 1, &error));
+	g_assert_no_error(error);
+	pc_lesson_free(lessons[0]);
+	pc_learner_close(learner);
+	g_string_free(msg, TRUE);
+	{
+		g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", dir);
+
+		g_assert_true(g_spawn_command_line_sync(cmd, NULL, NULL, NULL, NULL));
+	}
+}
+
 /* The view of a whole message, as the spam check builds it. */
 static void
 test_view_of(const char *msg, PcVerdict *verdict, PcMime *mime, PcSpamView *v)
@@ -972,6 +1003,55 @@ test_rules_list(void)
 	pc_rules_free(rs);
 }
 
+/* One rule, hit by one spam, published 1, threshold 0, prior strength
+ * 0.5: the minimum of -log(sigma(w)) + 0.5 (w - 1)^2 is where
+ * 1 - sigma(w) = w - 1, w = 1.22675 (solved by bisection, by hand). */
+static void
+test_rescore_one_rule(void)
+{
+	const guint a = 0;
+	PcRescoreMessage m = { &a, 1, 0, TRUE };
+	PcRescoreParams p = { .threshold = 0, .ham_cost = 10, .prior_strength = 0.5,
+			      .iterations = 5000 };
+	double w = 1;
+
+	pc_rescore_fit(&m, 1, &w, 1, &p);
+	g_assert_cmpfloat_with_epsilon(w, 1.22675, 1e-4);
+}
+
+/* Ham costs ten spam; a rule keeps its published sign; a rule no message
+ * hit keeps its published score; the loss falls. */
+static void
+test_rescore_costs_and_signs(void)
+{
+	/* rule 0 (published 2) hit by 3 spam and 1 ham; rule 1 (published
+	 * -1, a ham sign) hit only by spam; rule 2 (published 3) hit by none */
+	const guint r0 = 0, r01[] = { 0, 1 }, r1 = 1;
+	PcRescoreMessage m[] = {
+		{ &r0, 1, 4, TRUE }, { r01, 2, 4, TRUE }, { &r1, 1, 4, TRUE }, { &r0, 1, 4, FALSE },
+	};
+	PcRescoreParams p = { .threshold = 5, .ham_cost = 10, .prior_strength = 1,
+			      .iterations = 5000 };
+	double published[] = { 2, -1, 3 }, w[] = { 2, -1, 3 };
+	double before = pc_rescore_loss(m, 4, w, published, 3, &p);
+	double cheap_ham[3] = { 2, -1, 3 }, weak_prior[3] = { 2, -1, 3 };
+
+	pc_rescore_fit(m, 4, w, 3, &p);
+	g_assert_cmpfloat(pc_rescore_loss(m, 4, w, published, 3, &p), <, before);
+	g_assert_cmpfloat(w[0], <, 2);		/* the ham it hit weighs ten spam */
+	g_assert_cmpfloat(w[0], >=, 0);
+	g_assert_cmpfloat(w[1], >, -1);		/* pushed up by the spam it hit */
+	g_assert_cmpfloat(w[1], <=, 0);
+	g_assert_cmpfloat(w[2], ==, 3);
+	p.ham_cost = 1;
+	pc_rescore_fit(m, 4, cheap_ham, 3, &p);
+	g_assert_cmpfloat(cheap_ham[0], >, w[0]);
+	/* with a weak prior the spam would make it positive: held at zero */
+	p.prior_strength = 0.01;
+	pc_rescore_fit(m, 4, weak_prior, 3, &p);
+	g_assert_cmpfloat(weak_prior[1], ==, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -989,6 +1069,8 @@ main(int argc, char **argv)
 	}
 	g_test_add_func("/spam/lenient", test_rules_lenient);
 	g_test_add_func("/spam/list-rules", test_rules_list);
+	g_test_add_func("/spam/rescore/one-rule", test_rescore_one_rule);
+	g_test_add_func("/spam/rescore/costs-and-signs", test_rescore_costs_and_signs);
 	for (guint i = 0; i < G_N_ELEMENTS(eval_cases); i++) {
 		g_autofree char *p = g_strdup_printf("/spam/eval/%s", eval_cases[i].name);
 
@@ -1008,6 +1090,7 @@ main(int argc, char **argv)
 	g_test_add_func("/spam/bayes/tokens-capped", test_bayes_tokens_capped);
 	g_test_add_func("/spam/bayes/tokens-text-budget", test_bayes_tokens_text_budget);
 	g_test_add_func("/spam/bayes/lesson-bounded", test_lesson_bounded);
+	g_test_add_func("/spam/bayes/learn-long-token", test_learn_long_token);
 	g_test_add_func("/spam/bayes/header-tokens", test_bayes_header_tokens);
 	g_test_add_func("/spam/url/domains", test_uri_domains);
 	g_test_add_func("/spam/url/normalise", test_url_normalise);
