@@ -64,6 +64,7 @@ typedef struct {
 	char *bayes_dir;
 	guint bayes_min_learned;
 	gboolean ngram;
+	gboolean spam_prefilter;
 	gboolean autolearn;
 	double autolearn_spam;
 	double autolearn_ham;

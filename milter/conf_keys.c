@@ -278,6 +278,11 @@ const PcmKey pcm_conf_keys[] = {
 	  F(bayes_min_learned),
 	  "Spam and ham messages each that must be learned before Bayes scores\n"
 	  "(BAYES_00 -2.0 ... BAYES_999 +5.0)." },
+	{ "spam", "prefilter", PCM_KEY_BOOL, "yes", 0, 0, NULL, F(spam_prefilter),
+	  "Run a body, rawbody, uri or header rule's pattern only when one of the\n"
+	  "strings every match must contain is in the text (found for all rules in\n"
+	  "one pass). The hits are the same either way; no runs every pattern, at\n"
+	  "about twice the CPU with SpamAssassin's set, to compare." },
 	{ "spam", "ngram", PCM_KEY_BOOL, "yes", 0, 0, NULL, F(ngram),
 	  "Score with the second learner too, beside Bayes: logistic regression on\n"
 	  "the character 4-grams of the subject, sender and visible text, learned by\n"

@@ -40,6 +40,7 @@ pcm_runtime_engine_options(const PcmConfig *conf, PcEngineOptions *options)
 	options->bayes_dir = conf->bayes_dir;
 	options->bayes_min_learned = conf->bayes_min_learned;
 	options->ngram = conf->ngram;
+	options->no_prefilter = !conf->spam_prefilter;
 }
 
 static void

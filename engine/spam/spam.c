@@ -104,6 +104,7 @@ pc_spam_create(const PcEngineOptions *options, GError **error)
 
 	g_mutex_init(&st->lock);
 	st->rules = pc_rules_new();
+	pc_rules_use_prefilter(st->rules, !options->no_prefilter);
 	if (options->bayes_dir != NULL && *options->bayes_dir != '\0')
 		st->bayes_dir = g_strdup(options->bayes_dir);
 	st->bayes_min_learned = options->bayes_min_learned;

@@ -13,9 +13,10 @@
 
 void pc_spam_view_init(PcSpamView *view, const PcScan *scan);
 void pc_spam_view_clear(PcSpamView *view);
-/* The X-Spam-Relays-* pseudo-headers of view from its Received trail;
- * trusted: trusted_networks (GInetAddressMask *, NULL or empty:
- * SpamAssassin's inference). */
+/* The X-Spam-Relays-* pseudo-headers of view from its Received trail,
+ * and the envelope sender as SpamAssassin derives it when the MTA's is
+ * not known; trusted: trusted_networks (GInetAddressMask *, NULL or
+ * empty: SpamAssassin's inference). */
 void pc_spam_view_relays(PcSpamView *view, const GPtrArray *trusted);
 /* Visible text of an HTML part; links, hidden text and images noted in view. */
 char *pc_spam_html_text(const char *html, PcSpamView *view);

@@ -353,18 +353,54 @@ pc_view_uri_domains(const GPtrArray *uris)
 	return out;
 }
 
-/* The envelope sender without its brackets; Return-Path's when the scan
- * has no envelope. */
+/* "<a@b>" -> a@b. */
 static char *
-pc_view_envelope_from(const PcSpamView *v, const char *sender)
+pc_view_bare_address(const char *text)
 {
-	for (guint i = 0; sender == NULL && i < v->header_names->len; i++)
-		if (g_ascii_strcasecmp(g_ptr_array_index(v->header_names, i), "Return-Path") == 0)
-			sender = g_ptr_array_index(v->header_values, i);
-	if (sender == NULL)
-		return NULL;
-	sender += strspn(sender, " <");
-	return g_strndup(sender, strcspn(sender, "> "));
+	text += strspn(text, " <");
+	return g_strndup(text, strcspn(text, "> "));
+}
+
+/* The first header called name if it comes before every Received: one
+ * added at delivery, not carried in by the sender. */
+static const char *
+pc_view_delivery_header(const PcSpamView *v, const char *name)
+{
+	for (guint i = 0; i < v->header_names->len; i++) {
+		const char *n = g_ptr_array_index(v->header_names, i);
+
+		if (g_ascii_strcasecmp(n, "Received") == 0)
+			return NULL;
+		if (g_ascii_strcasecmp(n, name) == 0)
+			return g_ptr_array_index(v->header_values, i);
+	}
+	return NULL;
+}
+
+/* Without the MTA's envelope (portcullis --scan, learning), the envelope
+ * sender as SpamAssassin finds it: the envelope-from the last untrusted
+ * relay noted, else X-Envelope-From, Envelope-Sender or Return-Path
+ * written at delivery.  NULL: unknown. */
+static char *
+pc_view_derived_envelope_from(const PcSpamView *v, const PcRelays *r)
+{
+	static const char *const headers[] = { "X-Envelope-From", "Envelope-Sender",
+					       "Return-Path" };
+	const PcRelay *hop = r->untrusted->len ? g_ptr_array_index(r->untrusted, 0)
+			     : r->trusted->len ? g_ptr_array_index(r->trusted, r->trusted->len - 1)
+					       : NULL;
+
+	/* received.c keeps "" for a relay that named no envelope sender */
+	if (hop != NULL && hop->envfrom != NULL && *hop->envfrom != '\0' &&
+	    strchr(hop->envfrom + 1, '@') != NULL)
+		return g_strdup(hop->envfrom);
+	for (guint i = 0; i < G_N_ELEMENTS(headers); i++) {
+		const char *value = pc_view_delivery_header(v, headers[i]);
+
+		if (value != NULL)
+			return pc_view_bare_address(value);
+	}
+	return NULL;
 }
 
 static char *
@@ -401,8 +437,8 @@ pc_spam_view_init(PcSpamView *v, const PcScan *scan)
 	v->words = pc_view_words(v->body, subject != NULL && *subject != '\0');
 	v->recipients = pc_view_recipients(scan->mime->message);
 	v->uri_domains = pc_view_uri_domains(v->uris);
-	v->envelope_from = pc_view_envelope_from(v, scan->input ? scan->input->sender : NULL);
-	v->sender_domain = pc_view_sender_domain(v->envelope_from);
+	if (scan->input != NULL && scan->input->sender != NULL)
+		v->envelope_from = pc_view_bare_address(scan->input->sender);
 	v->date = pc_view_date(v);
 	v->received_dates = pc_view_received_dates(v);
 }
@@ -445,6 +481,10 @@ pc_spam_view_relays(PcSpamView *v, const GPtrArray *trusted)
 	v->relays_all_trusted = pc_relays_all_trusted(r);
 	v->relays_none = pc_relays_none(r);
 	v->relays_unparseable = r->unparseable;
+	if (v->envelope_from == NULL)
+		v->envelope_from = pc_view_derived_envelope_from(v, r);
+	g_free(v->sender_domain);
+	v->sender_domain = pc_view_sender_domain(v->envelope_from);
 }
 
 void

@@ -63,6 +63,7 @@ typedef struct {
 	const char *bayes_dir;		/* LMDB token store; NULL or "": no Bayes */
 	guint bayes_min_learned;	/* spam and ham each before Bayes counts */
 	gboolean ngram;			/* the 4-gram learner scores beside Bayes */
+	gboolean no_prefilter;		/* run every rule pattern (prefilter.h) */
 	char *const *trusted_networks;	/* our relays: DNS lists skip them */
 	gboolean dns_lists;		/* run the DNS list rules */
 	const char *dns_servers;	/* "ip[:port],..."; NULL or "": resolv.conf */

@@ -7,6 +7,8 @@
 
 #include <string.h>
 #include <clamav.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 #include <glib/gstdio.h>
 
 #include <portcullis/learn.h>
@@ -16,6 +18,7 @@
 #include "dns/resolver.h"
 #include "spam/bayes.h"
 #include "spam/expr.h"
+#include "spam/prefilter.h"
 #include "spam/rules.h"
 #include "spam/spam.h"
 #include "spam/url.h"
@@ -787,6 +790,7 @@ test_view_of(const char *msg, PcVerdict *verdict, PcMime *mime, PcSpamView *v)
 
 	pc_mime_parse(scan.data, scan.len, 20, PC_ENGINE_MAX_PARTS, verdict, mime);
 	pc_spam_view_init(v, &scan);
+	pc_spam_view_relays(v, NULL);
 }
 
 /* Each registrable domain once, in order of first appearance, however
@@ -886,7 +890,7 @@ test_strptrcmp(gconstpointer a, gconstpointer b)
 
 /* The names of the rules that hit msg, sorted, joined by ",". */
 static char *
-test_hits(const char *rules, const char *msg)
+test_hits_with(const char *rules, const char *msg, gboolean prefilter)
 {
 	PcRuleSet *rs = pc_rules_new();
 	g_autoptr(PcVerdict) verdict = pc_verdict_new();
@@ -896,6 +900,7 @@ test_hits(const char *rules, const char *msg)
 	PcSpamView v = { 0 };
 	char *out;
 
+	pc_rules_use_prefilter(rs, prefilter);
 	g_assert_true(pc_rules_parse(rs, "t.cf", rules, TRUE, NULL));
 	g_assert_true(pc_rules_finish(rs, TRUE, NULL));
 	test_view_of(msg, verdict, &mime, &v);
@@ -909,6 +914,12 @@ test_hits(const char *rules, const char *msg)
 	pc_mime_clear(&mime);
 	pc_rules_free(rs);
 	return out;
+}
+
+static char *
+test_hits(const char *rules, const char *msg)
+{
+	return test_hits_with(rules, msg, TRUE);
 }
 
 static const struct {
@@ -1052,6 +1063,90 @@ test_rescore_costs_and_signs(void)
 	g_assert_cmpfloat(weak_prior[1], ==, 0);
 }
 
+/* Required literals: "" when none is known (the pattern is always run). */
+static const struct {
+	const char *pattern;
+	gboolean caseless;
+	const char *literals;	/* sorted, joined by "|" */
+} literal_cases[] = {
+	{ "\\bviagra\\b", TRUE, "viagra" },
+	{ "(?:dollars|usd)\\d+", FALSE, "dollars|usd" },
+	{ "ab?cde", FALSE, "cde" },
+	{ "abc+defg", FALSE, "defg" },
+	{ "xyz{2}", FALSE, "xyz" },
+	{ "foo|ba", FALSE, "" },
+	{ "cheap\\s+viagra", FALSE, "viagra" },
+	{ "\\xE9t\\xE9", FALSE, "" },
+	{ "caf\\x41e", TRUE, "cafae" },
+	{ "(?i)Free Money", FALSE, "free money" },
+	{ "(?!cialis)c i a l i s", FALSE, "c i a l i s" },
+	{ "(?<=abc)de", FALSE, "" },
+	{ "(?<=abc)def", FALSE, "def" },
+	{ "a(?:bcd)?efg", FALSE, "efg" },
+	{ "(x)(?(1)abc|def)", FALSE, "" },
+	{ "\\Qabcdef\\E", FALSE, "" },
+	{ "abc)", FALSE, "" },
+	{ "\\x{263a}abc", FALSE, "abc" },
+	{ "(?:abc|de)fghi", FALSE, "fghi" },
+	{ "(?:abc|def)(?:gh|ij)?", FALSE, "abc|def" },
+	{ "\\1abc", FALSE, "abc" },
+	{ "(?<name>abcd)\\k<name>", FALSE, "abcd" },
+	{ "[abc]{3}", FALSE, "" },
+	{ "hello|", FALSE, "" },
+	{ "a.b.c", FALSE, "" },
+	{ "\\$[0-9]{3} million", FALSE, " million" },
+	{ "(?:euro|sum of).{0,4}(?:[0-9]{3})", FALSE, "euro|sum of" },
+	{ "x.{12,40}yz", FALSE, "" },
+};
+
+static void
+test_prefilter_literals(void)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(literal_cases); i++) {
+		PcPattern p = { literal_cases[i].pattern,
+				literal_cases[i].caseless ? PCRE2_CASELESS : 0 };
+		gboolean caseless;
+		g_autoptr(GPtrArray) l = pc_prefilter_literals(&p, &caseless);
+		g_autofree char *joined = NULL;
+
+		if (l != NULL) {
+			g_ptr_array_sort(l, test_strptrcmp);
+			g_ptr_array_add(l, NULL);
+			joined = g_strjoinv("|", (char **)l->pdata);
+		}
+		if (g_strcmp0(joined ? joined : "", literal_cases[i].literals) != 0)
+			g_error("/%s/: literals \"%s\", expected \"%s\"", literal_cases[i].pattern,
+				joined ? joined : "", literal_cases[i].literals);
+	}
+}
+
+/* The prefilter skips only rules that cannot match: the same hits with
+ * and without it, on messages that hit and miss rules of every kind. */
+static void
+test_prefilter_same_hits(void)
+{
+	static const char rules[] =
+		"body B1 /\\bviagra\\b/i\nbody B2 /cheap\\s+(?:pills|meds)/\n"
+		"body B3 /(?:dollars|usd)\\s?\\d+/i\nbody B4 /[a-z]{40}/\n"
+		"rawbody R1 /<font\\s+color=.?white/i\nuri U1 /\\.example\\/(?:buy|order)/\n"
+		"body B5 /f r e e (?#spaced out) m o n e y/x\n";
+	static const char *const msgs[] = {
+		"Subject: x\r\n\r\nBuy VIAGRA now, cheap pills, 100 USD 20\r\n",
+		"Subject: x\r\nContent-Type: text/html\r\n\r\n<font color=white>freemoney "
+		"http://shop.example/order</font>\r\n",
+		"Subject: nothing\r\n\r\nThe agenda for the meeting.\r\n",
+	};
+
+	for (guint m = 0; m < G_N_ELEMENTS(msgs); m++) {
+		g_autofree char *with = test_hits_with(rules, msgs[m], TRUE);
+		g_autofree char *without = test_hits_with(rules, msgs[m], FALSE);
+
+		g_assert_cmpstr(with, ==, without);
+		if (m < 2)
+			g_assert_cmpstr(with, !=, "");
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1069,6 +1164,8 @@ main(int argc, char **argv)
 	}
 	g_test_add_func("/spam/lenient", test_rules_lenient);
 	g_test_add_func("/spam/list-rules", test_rules_list);
+	g_test_add_func("/spam/prefilter/literals", test_prefilter_literals);
+	g_test_add_func("/spam/prefilter/same-hits", test_prefilter_same_hits);
 	g_test_add_func("/spam/rescore/one-rule", test_rescore_one_rule);
 	g_test_add_func("/spam/rescore/costs-and-signs", test_rescore_costs_and_signs);
 	for (guint i = 0; i < G_N_ELEMENTS(eval_cases); i++) {
