@@ -28,11 +28,11 @@
 #include "runtime.h"
 
 const char pcc_rescore_help[] =
-	"    rescore --spam PATH... --ham PATH... [--dry-run]\n"
+	"    rescore --spam PATH... --ham PATH... [--ham-cost N] [--dry-run]\n"
 	"        Fits the scores to this site's mail: scores every message as the\n"
 	"        daemon does (without DNS lists), then fits the weight of each rule\n"
 	"        that hit and of the learners' buckets (BAYES_xx, NGRAM_xx) with a\n"
-	"        regularised logistic regression in which a ham flagged costs ten\n"
+	"        regularised logistic regression in which a ham flagged costs N (10)\n"
 	"        spam missed, each weight keeps its published sign and stays near\n"
 	"        its published score where few messages show it. The learners are\n"
 	"        judged on mail they did not learn (each fifth of the corpus by a\n"
@@ -301,14 +301,21 @@ pcc_rescore_write(const PccRescore *r, const double *w, const char *path, guint 
 	return TRUE;
 }
 
-/* --spam A B --ham C --dry-run */
+/* --spam A B --ham C --ham-cost N --dry-run */
 static gboolean
-pcc_rescore_args(int argc, char **argv, GPtrArray *spam, GPtrArray *ham, gboolean *dry_run)
+pcc_rescore_args(int argc, char **argv, GPtrArray *spam, GPtrArray *ham, double *ham_cost,
+		 gboolean *dry_run)
 {
 	GPtrArray *into = NULL;
 
 	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--spam") == 0)
+		if (strcmp(argv[i], "--ham-cost") == 0 && i + 1 < argc) {
+			char *end;
+
+			*ham_cost = g_ascii_strtod(argv[++i], &end);
+			if (*end != '\0' || *ham_cost < 1 || *ham_cost > 1000)
+				return FALSE;
+		} else if (strcmp(argv[i], "--spam") == 0)
 			into = spam;
 		else if (strcmp(argv[i], "--ham") == 0)
 			into = ham;
@@ -345,10 +352,10 @@ pcc_rescore_clear(PccRescore *r)
 
 /* Fits and reports; writes the file unless dry_run. */
 static int
-pcc_rescore_fit(PccRescore *r, gboolean dry_run)
+pcc_rescore_fit(PccRescore *r, double ham_cost, gboolean dry_run)
 {
 	g_autoptr(GError) error = NULL;
-	PcRescoreParams params = { r->conf->policy.spam_threshold, 10, 1, 3000 };
+	PcRescoreParams params = { r->conf->policy.spam_threshold, ham_cost, 1, 3000 };
 	g_autofree double *w = g_memdup2(r->published->data, r->published->len * sizeof(double));
 	g_autofree char *before = pcc_rescore_outcome(r, w, params.threshold);
 	g_autofree char *after = NULL, *file = NULL;
@@ -377,13 +384,14 @@ pcc_rescore(const PcmConfig *conf, int argc, char **argv)
 	g_autoptr(GPtrArray) spam = g_ptr_array_new(), ham = g_ptr_array_new();
 	g_autoptr(GError) error = NULL;
 	gboolean dry_run = FALSE;
+	double ham_cost = 10;
 	PccRescore r = { .conf = conf, .policy = conf->policy };
 	guint folds = *conf->bayes_dir ? PCC_RESCORE_FOLDS : 1;
 	int rc = PCC_OK;
 
-	if (!pcc_rescore_args(argc, argv, spam, ham, &dry_run)) {
-		fprintf(stderr, "portcullisctl: rescore --spam PATH... --ham PATH... [--dry-run] "
-			"(see --help)\n");
+	if (!pcc_rescore_args(argc, argv, spam, ham, &ham_cost, &dry_run)) {
+		fprintf(stderr, "portcullisctl: rescore --spam PATH... --ham PATH... [--ham-cost N] "
+			"[--dry-run] (see --help)\n");
 		return PCC_USAGE;
 	}
 	if (!dry_run && *conf->spam_scores_file == '\0') {
@@ -409,7 +417,7 @@ pcc_rescore(const PcmConfig *conf, int argc, char **argv)
 		if (!pcc_rescore_fold(&r, fold, folds))
 			rc = PCC_ERROR;
 	if (rc == PCC_OK)
-		rc = pcc_rescore_fit(&r, dry_run);
+		rc = pcc_rescore_fit(&r, ham_cost, dry_run);
 	if (r.failed) {
 		fprintf(stderr, "portcullisctl: %u messages could not be read or scored\n",
 			r.failed);

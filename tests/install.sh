@@ -5,7 +5,7 @@
 . "$top_srcdir/tests/lib.sh"
 work=$(pc_workdir install)
 root="$work/root"
-echo "1..4"
+echo "1..5"
 
 if make -s -C "$top_builddir" install DESTDIR="$root" > "$work/install.log" 2>&1; then
 	echo "ok 1 - make install DESTDIR=... succeeds"
@@ -42,4 +42,22 @@ if [ -n "$ctl" ] && [ -n "$comp" ] && [ -n "$tpl" ] && "$ctl" --help | grep -q "
 	echo "ok 4 - portcullisctl, its bash completion and the notification templates installed"
 else
 	echo "not ok 4 - portcullisctl '$ctl' completion '$comp' templates '$tpl'"
+fi
+
+# Spam filtering out of the box: the shipped rules installed where the
+# daemon's built-in default (rules_dir = auto) looks, and -t of the
+# installed daemon on its built-in defaults reports the spam setup:
+# Debian's SpamAssassin set (installed by the test run), the shipped rules,
+# the score set, and Bayes in the state directory, untrained.
+rules=$(make -s --no-print-directory -C "$top_builddir" print-spam-rules-dir)
+mkdir -p "$work/spool"
+"$root$exe" -t -c /dev/null -o av.database_dir="$PC_SIGS" -o message.spool_dir="$work/spool" \
+	-o spam.rules_dir="$root$rules" > "$work/t.out" 2>&1
+if ls "$root$rules"/*.cf > /dev/null 2>&1 &&
+   grep -q "^spam: rules from /usr/share/spamassassin (SpamAssassin) and $root$rules; [0-9]* rules" "$work/t.out" &&
+   grep -q "score set 1: network tests; Bayes untrained, store /var/lib/portcullis/bayes" "$work/t.out"; then
+	echo "ok 5 - spam out of the box: $(grep '^spam:' "$work/t.out")"
+else
+	echo "not ok 5 - spam setup of the installed daemon (rules in $rules):"
+	sed 's/^/# /' "$work/t.out"
 fi

@@ -20,7 +20,7 @@ chown nobody "$work" "$work/second"
 chmod 700 "$work/locked"
 sock="unix:$work/spool/milter.sock"
 conf() { # release_key_file quarantine_dir
-	printf '[av]\ndatabase_dir = %s\n[message]\nspool_dir = %s\n[policy]\nblock_action = quarantine\n[notify]\nnotify_admin =\n[quarantine]\nquarantine_dir = %s\nrelease_key_file = %s\n' \
+	printf '[av]\ndatabase_dir = %s\n[message]\nspool_dir = %s\n[policy]\nblock_action = quarantine\n[notify]\nnotify_admin =\n[quarantine]\nquarantine_dir = %s\nrelease_key_file = %s\n[spam]\nsa_rules_dir =\nbayes_dir =\n' \
 		"$PC_SIGS" "$work/spool" "$2" "$1" > "$work/p.conf"
 }
 n=0

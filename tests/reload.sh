@@ -8,7 +8,9 @@ set -u
 work=$(pc_workdir reload)
 mkdir -p "$work/spool" "$work/db"
 cp "$PC_SIGS"/* "$work/db/"
-printf '[av]\ndatabase_dir = %s\n[message]\nspool_dir = %s\n' "$work/db" "$work/spool" > "$work/p.conf"
+# The spam rules stay off: the reloads are about signatures and policy.
+printf '[av]\ndatabase_dir = %s\n[message]\nspool_dir = %s\n[spam]\nsa_rules_dir =\nbayes_dir =\n' \
+	"$work/db" "$work/spool" > "$work/p.conf"
 sock="unix:$work/milter.sock"
 n=0
 result() {
@@ -41,7 +43,7 @@ wait_log "configuration reload refused, keeping the current one: $work/p.conf:3:
 	eicar_rejected
 result $? "an invalid config on SIGHUP is refused with file:line: key; scanning goes on"
 
-printf '[av]\ndatabase_dir = %s\n[policy]\nreject_message = Virus {virus} refused\n[message]\nspool_dir = %s\n' \
+printf '[av]\ndatabase_dir = %s\n[policy]\nreject_message = Virus {virus} refused\n[message]\nspool_dir = %s\n[spam]\nsa_rules_dir =\nbayes_dir =\n' \
 	"$work/db" "$work/spool" > "$work/p.conf"
 kill -HUP $pid
 wait_log "configuration reloaded" 1

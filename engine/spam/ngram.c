@@ -239,9 +239,13 @@ pc_ngram_replay(MDB_txn *txn, MDB_dbi dbi, PcNgramModel *m, int side)
 	if (filled == 0)
 		return;
 	key = pc_ngram_ring_key(&k, other, (guint32)((m->n[side] * 2654435761u) % filled));
-	if (mdb_get(txn, dbi, &key, &val) == 0)
-		pc_ngram_update_n(m->weights, val.mv_data, val.mv_size / sizeof(guint32),
-				  other == 0, +1);
+	if (mdb_get(txn, dbi, &key, &val) == 0) {
+		/* LMDB keeps values at any byte offset: copied to read them as
+		 * 32-bit numbers (UBSan caught the unaligned loads) */
+		g_autofree guint32 *f = g_memdup2(val.mv_data, val.mv_size);
+
+		pc_ngram_update_n(m->weights, f, val.mv_size / sizeof(guint32), other == 0, +1);
+	}
 }
 
 /* The message into its class's ring, in place of the oldest. */

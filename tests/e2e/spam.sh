@@ -94,8 +94,9 @@ start_milter() { # DNS server port, more options...
 	pc_start_milter "$work" "$sock" -o milter.socket_group=postfix -c "$work/portcullis.conf" \
 		-o "spam.dns_servers=127.0.0.1:$dns" -o log.level=info "$@"
 }
+# Bayes' counts (stats prints the 4-gram learner's on a line of its own)
 counts() { "$top_builddir/portcullisctl" -c /dev/null -o spam.bayes_dir="$work/bayes" stats |
-	sed -n 's/.*: \([0-9]*\) spam, \([0-9]*\) ham learned.*/\1 \2/p'; }
+	sed -n 's/^bayes .*: \([0-9]*\) spam, \([0-9]*\) ham learned.*/\1 \2/p'; }
 send() { # name, swaks arguments...
 	local name=$1
 	shift

@@ -4,7 +4,8 @@
 #   tests/spam/evaluate.sh [--rescore] TRAIN_SPAM TRAIN_HAM TEST_SPAM TEST_HAM [-o group.key=value]...
 #   tests/spam/evaluate.sh [--rescore] --cv K SPAM_DIR HAM_DIR [-o ...]   K-fold cross-validation
 # --rescore: after learning, portcullisctl rescore fits the scores on the
-# training messages, and the test messages are scored with them.
+# training messages (RESCORE_HAM_COST, default 10), and the test messages
+# are scored with them.
 # Developers tune only with --cv on the training groups (spam-1,
 # easy-ham-1); the held-out groups are scored once, never tuned on
 # (DEVELOPERS.md).  Uses the built portcullis and portcullisctl
@@ -17,7 +18,7 @@ build=${top_builddir:-$root/build-dev}
 work=$(mktemp -d /var/tmp/pc-eval-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 rescore=
-[ "${1:-}" = --rescore ] && { rescore=1; shift; }
+[ "${1:-}" = --rescore ] && { rescore=${RESCORE_HAM_COST:-10}; shift; }
 base=(-c /dev/null -o av.database_dir="$root/tests/data/sigs" -o message.spool_dir="$work"
 	-o scan.av=no -o spam.rules_dir= -o spam.sa_rules_dir= -o spam.scores_file=
 	-o spam.bayes_min_learned=1)
@@ -33,7 +34,8 @@ score() { # bayes_dir, message dir, extra -o... -> one status per line
 		"$@" --scan 2> /dev/null |
 		python3 -c 'import json, sys
 for line in sys.stdin:
-    print(json.loads(line)["status"])'
+    v = json.loads(line)
+    print(v["status"], v.get("spam", {}).get("score", 0), v["file"])'
 }
 
 learn() { # bayes_dir, class, dir, extra -o...
@@ -45,14 +47,17 @@ learn() { # bayes_dir, class, dir, extra -o...
 
 report() { # spam statuses, ham statuses
 	python3 - "$1" "$2" <<'PY'
-import sys
-s = open(sys.argv[1]).read().split()
-h = open(sys.argv[2]).read().split()
-def share(xs, ok): n = sum(1 for x in xs if x in ok); return n, len(xs)
+import os, sys
+s = [l.split(None, 2) for l in open(sys.argv[1])]
+h = [l.split(None, 2) for l in open(sys.argv[2])]
+def share(xs, ok): n = sum(1 for x in xs if x[0] in ok); return n, len(xs)
 for name, ok in (("spam", {"spam"}), ("spam+probable", {"spam", "probable"})):
     cs, ns = share(s, ok); fh, nh = share(h, ok)
     print("  at %-14s spam caught %4d/%-4d (%6.2f%%)  ham flagged %3d/%-4d (%5.2f%%)" %
           (name, cs, ns, 100.0 * cs / max(ns, 1), fh, nh, 100.0 * fh / max(nh, 1)))
+for status, score, path in h:
+    if status == "spam":
+        print("  ham flagged spam: %s (score %s)" % (os.path.basename(path.strip()), score))
 PY
 }
 
@@ -66,7 +71,8 @@ evaluate() { # train_spam train_ham test_spam test_ham [-o ...]
 	learn "$bayes" ham "$th" "$@"
 	if [ -n "$rescore" ]; then
 		"$build/portcullisctl" "${base[@]}" -o spam.bayes_dir="$bayes" "$@" \
-			-o spam.scores_file="$bayes.scores" rescore --spam "$ts" --ham "$th" |
+			-o spam.scores_file="$bayes.scores" rescore --ham-cost "$rescore" \
+			--spam "$ts" --ham "$th" |
 			sed -n 's/^\(published\|fitted\)/  rescore: &/p'
 		fitted=(-o spam.scores_file="$bayes.scores")
 	fi
