@@ -351,6 +351,19 @@ pc_set(char **field, char *value)
 	*field = value;
 }
 
+/* field = the first group of pattern's match in s, when it matches. */
+static gboolean
+pc_take(char **field, const char *pattern, const char *s)
+{
+	GMatchInfo *m = NULL;
+
+	if (!pc_match(pattern, s, &m))
+		return FALSE;
+	pc_set(field, pc_group(m, 1));
+	g_match_info_free(m);
+	return TRUE;
+}
+
 /* Exim's "(helo=X ident=Y)": each removed as it is read, as SpamAssassin does. */
 static void
 pc_read_sub(PcFields *f, char *sub)
@@ -366,10 +379,7 @@ pc_read_sub(PcFields *f, char *sub)
 		memmove(sub + start, sub + end, strlen(sub + end) + 1);
 		g_match_info_free(m);
 	}
-	if (pc_match(ident_re, sub, &m)) {
-		pc_set(&f->ident, pc_group(m, 1));
-		g_match_info_free(m);
-	}
+	pc_take(&f->ident, ident_re, sub);
 }
 
 static void
@@ -432,14 +442,8 @@ pc_format_extras(PcFields *f, const PcFormat *fmt, const char *s)
 	if ((fmt->flags & PC_F_UNVERIFIED) != 0 && strcmp(f->rdns, "unverified") == 0)
 		pc_set(&f->rdns, g_strdup(""));
 	if ((fmt->flags & PC_F_XMAIL) != 0) {
-		if (pc_match(" id <(\\S+)>", s, &m)) {
-			pc_set(&f->id, pc_group(m, 1));
-			g_match_info_free(m);
-		}
-		if (pc_match(" from <(\\S+)>", s, &m)) {
-			pc_set(&f->envfrom, pc_group(m, 1));
-			g_match_info_free(m);
-		}
+		pc_take(&f->id, " id <(\\S+)>", s);
+		pc_take(&f->envfrom, " from <(\\S+)>", s);
 	}
 	if ((fmt->flags & PC_F_HOTMAIL) != 0 && pc_match("^(" PC_IP ") ", s, &m)) {
 		pc_set(&f->ip, pc_group(m, 1));
@@ -486,18 +490,9 @@ pc_exim_bits(PcFields *f, const char *s)
 {
 	GMatchInfo *m = NULL;
 
-	if (pc_match("^(\\S+) ", s, &m)) {
-		pc_set(&f->rdns, pc_group(m, 1));
-		g_match_info_free(m);
-	}
-	if (pc_match(" \\((\\S+)\\) ", s, &m)) {
-		pc_set(&f->helo, pc_group(m, 1));
-		g_match_info_free(m);
-	}
-	if (pc_match(" \\[(" PC_IP ")(?:\\.\\d+)?\\] ", s, &m)) {
-		pc_set(&f->ip, pc_group(m, 1));
-		g_match_info_free(m);
-	}
+	pc_take(&f->rdns, "^(\\S+) ", s);
+	pc_take(&f->helo, " \\((\\S+)\\) ", s);
+	pc_take(&f->ip, " \\[(" PC_IP ")(?:\\.\\d+)?\\] ", s);
 	if (pc_match("by (\\S+) ", s, &m)) {
 		pc_set(&f->by, pc_group(m, 1));
 		g_match_info_free(m);
@@ -544,10 +539,7 @@ pc_read_from(PcFields *f, const char *s, char **qms_envfrom)
 	const PcFormat *which = NULL;
 	PcLine out;
 
-	if (pc_match("(?i)(?:return-path:? |envelope-(?:sender|from)[ =])(\\S+)\\b", s, &m)) {
-		pc_set(&f->envfrom, pc_group(m, 1));
-		g_match_info_free(m);
-	}
+	pc_take(&f->envfrom, "(?i)(?:return-path:? |envelope-(?:sender|from)[ =])(\\S+)\\b", s);
 	if (pc_try_all(f, pc_first, G_N_ELEMENTS(pc_first), s, &out, NULL))
 		return out;
 	for (guint i = 0; i < G_N_ELEMENTS(pc_blocks); i++) {
@@ -663,21 +655,10 @@ pc_drop_date(const char *s)
 static void
 pc_read_common(PcFields *f, const char *s)
 {
-	GMatchInfo *m = NULL;
-
-	if (pc_match(" id <?([^\\s<>;]{3,})", s, &m)) {
-		pc_set(&f->id, pc_group(m, 1));
-		g_match_info_free(m);
-	}
-	if (pc_match("\\bhelo=([" HELOCH "]+)(?:[^" HELOCH "]|$)", s, &m) ||
-	    pc_match("\\b(?:HELO|EHLO) ([" HELOCH "]+)(?:[^" HELOCH "]|$)", s, &m)) {
-		pc_set(&f->helo, pc_group(m, 1));
-		g_match_info_free(m);
-	}
-	if (pc_match(" by (\\S+)(?:[^-A-Za-z0-9;.]|$)", s, &m)) {
-		pc_set(&f->by, pc_group(m, 1));
-		g_match_info_free(m);
-	}
+	pc_take(&f->id, " id <?([^\\s<>;]{3,})", s);
+	if (!pc_take(&f->helo, "\\bhelo=([" HELOCH "]+)(?:[^" HELOCH "]|$)", s))
+		pc_take(&f->helo, "\\b(?:HELO|EHLO) ([" HELOCH "]+)(?:[^" HELOCH "]|$)", s);
+	pc_take(&f->by, " by (\\S+)(?:[^-A-Za-z0-9;.]|$)", s);
 }
 
 static void
