@@ -23,7 +23,16 @@ output_has() { # pattern, expected exit status, command...
 	cat "$work/cmd"
 	[ "$got" -eq "$want" ] && grep -q -- "$pat" "$work/cmd"
 }
-P=$PC_PORTCULLIS
+# The spam setup is off unless a check sets it (its -o come later and win):
+# the "auto" defaults follow what is installed, and SpamAssassin's set costs
+# seconds a start under ASan.
+cat > "$work/portcullis" <<SH
+#!/bin/sh
+exec "$PC_PORTCULLIS" -o spam.rules_dir= -o spam.sa_rules_dir= -o spam.bayes_dir= \\
+	-o spam.scores_file= "\$@"
+SH
+chmod +x "$work/portcullis"
+P=$work/portcullis
 echo "1..31"
 check "--help documents signals and Postfix settings" \
 	output_has "milter_default_action = tempfail" 0 "$P" --help
