@@ -283,11 +283,13 @@ const PcmKey pcm_conf_keys[] = {
 	  "strings every match must contain is in the text (found for all rules in\n"
 	  "one pass). The hits are the same either way; no runs every pattern, at\n"
 	  "about twice the CPU with SpamAssassin's set, to compare." },
-	{ "spam", "ngram", PCM_KEY_BOOL, "yes", 0, 0, NULL, F(ngram),
+	{ "spam", "ngram", PCM_KEY_BOOL, "no", 0, 0, NULL, F(ngram),
 	  "Score with the second learner too, beside Bayes: logistic regression on\n"
 	  "the character 4-grams of the subject, sender and visible text, learned by\n"
-	  "the same portcullisctl learn and autolearn into bayes_dir (NGRAM_00 -2.0\n"
-	  "... NGRAM_999 +5.0, once bayes_min_learned of each are learned)." },
+	  "portcullisctl learn (and autolearn, when on) into bayes_dir (NGRAM_00 -2.0\n"
+	  "... NGRAM_999 +5.0, once bayes_min_learned of each are learned). Off by\n"
+	  "default: with SpamAssassin's set and rescoring it caught 1.6 points more\n"
+	  "spam and flagged 1 ham of 2500 in cross-validation, where off flagged none." },
 	{ "spam", "allow_senders", PCM_KEY_MASKS, "", 0, 0, NULL, F(policy.allow_senders),
 	  "Envelope senders whose mail is never spam: addresses, *@domain, globs,\n"
 	  "re:REGEX, file:PATH (one mask per line), as in groups. Scored\n"

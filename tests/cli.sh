@@ -168,10 +168,10 @@ check "portcullisctl forget takes a message back out" sh -c \
 	"'$C' -c /dev/null $B forget --ham '$work/learn/ham.mbox' > /dev/null &&
 	 '$C' -c /dev/null $B stats | grep -q '1 spam, 0 ham learned'"
 S="-o av.database_dir=$PC_SIGS -o message.spool_dir=$work -o spam.bayes_min_learned=1"
-check "--scan: once learned, the 4-gram learner scores too (NGRAM_xx); ngram = no turns it off" sh -c \
+check "--scan: with ngram = yes the 4-gram learner scores too (NGRAM_xx); the default, no, turns it off" sh -c \
 	"'$C' -c /dev/null $B learn --ham '$work/learn/ham.mbox' > /dev/null &&
-	 '$P' -c /dev/null $B $S --scan '$work/learn/spam.eml' | grep -q '\"NGRAM_' &&
-	 '$P' -c /dev/null $B $S -o spam.ngram=no --scan '$work/learn/spam.eml' > '$work/nongram.json';
+	 '$P' -c /dev/null $B $S -o spam.ngram=yes --scan '$work/learn/spam.eml' | grep -q '\"NGRAM_' &&
+	 '$P' -c /dev/null $B $S --scan '$work/learn/spam.eml' > '$work/nongram.json';
 	 grep -q '\"BAYES_' '$work/nongram.json' && ! grep -q NGRAM_ '$work/nongram.json'"
 check "portcullisctl learn without --spam or --ham is an error" \
 	output_has "learn --spam|--ham PATH" 1 "$C" -c /dev/null $B learn "$work/learn/spam.eml"

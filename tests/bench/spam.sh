@@ -172,10 +172,10 @@ awk '
 /^engine AV\+spam, every/ { all = $6 }
 END {
 	printf "\nCPU per message: portcullis %.3f ms, the SpamAssassin stack %.3f ms: %.1fx less (target >= 40x: %s)\n",
-		pc, sa, sa / pc, sa / pc >= 40 ? "met" : "MISSED"
+		pc, sa, sa / pc, (sa / pc >= 40) ? "met" : "MISSED"
 	printf "throughput: %.2fx the SpamAssassin stack\n", pr / sr
 	printf "portcullis in total %.3f ms CPU per message (target <= 3 ms): %s; engine alone %.3f ms, of which spam %.3f ms\n",
-		pc, pc <= 3 ? "met" : "MISSED", avs, avs - av
+		pc, (pc <= 3) ? "met" : "MISSED", avs, avs - av
 	printf "the rule prefilter: spam %.3f ms per message, %.3f ms with every pattern run (%.2fx)\n",
 		avs - av, all - av, (all - av) / (avs - av)
 }' "$work/results" | tee -a "$work/results"
