@@ -29,6 +29,8 @@ start() {
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.05
 	done
+	# still starting after 10 s: a failure, not a wait for ever
+	kill -TERM "$pid" 2>/dev/null
 	wait "$pid"
 	status=$?
 	pid=
