@@ -972,6 +972,20 @@ static const struct {
 	{ "freemail-replyto", "freemail_domains gmail.example mail.example\n"
 			      "header F eval:check_freemail_replyto('replyto')\n",
 	  "From: a@gmail.example\r\nReply-To: b@mail.example\r\n\r\nhi\r\n", "F" },
+	/* Outlook's ids carry the send time: 01c220e6 is Date's, 7fffffff none */
+	{ "outlook-id-fits", "header O eval:check_outlook_message_id()\n",
+	  "Date: Mon, 1 Jul 2002 10:00:00 +0000\r\n"
+	  "Message-ID: <000001c220e6$01234567$89abcdef@host>\r\n\r\nhi\r\n", "" },
+	{ "outlook-id-forged", "header O eval:check_outlook_message_id()\n",
+	  "Date: Mon, 1 Jul 2002 10:00:00 +0000\r\n"
+	  "Message-ID: <00007fffffff$01234567$89abcdef@host>\r\n\r\nhi\r\n", "O" },
+	{ "no-received", "header G eval:gated_through_received_hdr_remover()\n"
+			 "header N eval:check_no_relays()\nheader T eval:check_all_trusted()\n",
+	  "Subject: x\r\n\r\nhi\r\n", "G,N" },
+	{ "all-trusted", "header G eval:gated_through_received_hdr_remover()\n"
+			 "header N eval:check_no_relays()\nheader T eval:check_all_trusted()\n",
+	  "Received: from a.example (a.example [10.0.0.2]) by b.example (Postfix) with ESMTP id 1A;"
+	  " Mon, 1 Jul 2002 10:00:00 +0000\r\nSubject: x\r\n\r\nhi\r\n", "T" },
 	{ "replace-tags", "replace_tag CUR (?:\\$|EUR)\nreplace_rules R\nbody R /<CUR>\\d{3}/\n",
 	  "Subject: x\r\n\r\nwin $500 today\r\n", "R" },
 	{ "replace-inter", "replace_tag A f\nreplace_tag B r\nreplace_tag C ee\n"
