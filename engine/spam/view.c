@@ -377,10 +377,29 @@ pc_view_delivery_header(const PcSpamView *v, const char *name)
 	return NULL;
 }
 
+/* Picked up by fetchmail with an X-Sender address: the delivery headers
+ * are the mailbox's, not the sender's, and SpamAssassin trusts none. */
+static gboolean
+pc_view_fetched(const PcSpamView *v)
+{
+	gboolean sender = FALSE, fetchmail = FALSE;
+
+	for (guint i = 0; i < v->header_names->len; i++) {
+		const char *name = g_ptr_array_index(v->header_names, i);
+		const char *value = g_ptr_array_index(v->header_values, i);
+
+		if (g_ascii_strcasecmp(name, "X-Sender") == 0 && !sender)
+			sender = strchr(value, '@') != NULL;
+		else if (g_ascii_strcasecmp(name, "Received") == 0)
+			fetchmail |= strstr(value, "(fetchmail") != NULL;
+	}
+	return sender && fetchmail;
+}
+
 /* Without the MTA's envelope (portcullis --scan, learning), the envelope
  * sender as SpamAssassin finds it: the envelope-from the last untrusted
- * relay noted, else X-Envelope-From, Envelope-Sender or Return-Path
- * written at delivery.  NULL: unknown. */
+ * relay noted, else (unless fetched) X-Envelope-From, Envelope-Sender or
+ * Return-Path written at delivery.  NULL: unknown. */
 static char *
 pc_view_derived_envelope_from(const PcSpamView *v, const PcRelays *r)
 {
@@ -394,6 +413,8 @@ pc_view_derived_envelope_from(const PcSpamView *v, const PcRelays *r)
 	if (hop != NULL && hop->envfrom != NULL && *hop->envfrom != '\0' &&
 	    strchr(hop->envfrom + 1, '@') != NULL)
 		return g_strdup(hop->envfrom);
+	if (pc_view_fetched(v))
+		return NULL;
 	for (guint i = 0; i < G_N_ELEMENTS(headers); i++) {
 		const char *value = pc_view_delivery_header(v, headers[i]);
 
