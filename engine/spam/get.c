@@ -16,6 +16,25 @@
 
 #include "spam.h"
 
+/* The address of "a@b (comment)" or "a@b": the first word with an "@",
+ * comments left out; the value itself when there is none. */
+static char *
+pc_get_bare_address(const char *value)
+{
+	static GRegex *comment;
+	g_autofree char *plain = NULL;
+	g_auto(GStrv) words = NULL;
+
+	if (g_once_init_enter(&comment))
+		g_once_init_leave(&comment, g_regex_new("\\([^()]*\\)", 0, 0, NULL));
+	plain = g_regex_replace_literal(comment, value, -1, 0, " ", 0, NULL);
+	words = g_strsplit_set(plain ? plain : value, " \t,;", -1);
+	for (guint i = 0; words[i] != NULL; i++)
+		if (strchr(words[i], '@') != NULL)
+			return g_strdup(words[i]);
+	return g_strstrip(g_strdup(value));
+}
+
 /* "Name <a@b>" -> a@b (:addr) or Name (:name). */
 static char *
 pc_get_address_part(const char *value, PcHeaderPart part)
@@ -23,7 +42,7 @@ pc_get_address_part(const char *value, PcHeaderPart part)
 	const char *lt = strchr(value, '<'), *gt = lt ? strchr(lt, '>') : NULL;
 
 	if (part == PC_HDR_ADDR)
-		return lt && gt ? g_strndup(lt + 1, gt - lt - 1) : g_strstrip(g_strdup(value));
+		return lt && gt ? g_strndup(lt + 1, gt - lt - 1) : pc_get_bare_address(value);
 	if (lt == NULL)
 		return g_strdup("");
 	return g_strstrip(g_strdelimit(g_strndup(value, lt - value), "\"", ' '));

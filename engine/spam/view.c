@@ -361,20 +361,28 @@ pc_view_bare_address(const char *text)
 	return g_strndup(text, strcspn(text, "> "));
 }
 
-/* The first header called name if it comes before every Received: one
- * added at delivery, not carried in by the sender. */
+/* The first header called name, when none of that name comes after a
+ * Received header: one written at delivery, not carried in by the sender
+ * (SpamAssassin's test: no "Received: ... name:" order in the headers). */
 static const char *
 pc_view_delivery_header(const PcSpamView *v, const char *name)
 {
+	const char *first = NULL;
+	gboolean received = FALSE;
+
 	for (guint i = 0; i < v->header_names->len; i++) {
 		const char *n = g_ptr_array_index(v->header_names, i);
 
-		if (g_ascii_strcasecmp(n, "Received") == 0)
-			return NULL;
-		if (g_ascii_strcasecmp(n, name) == 0)
-			return g_ptr_array_index(v->header_values, i);
+		if (g_ascii_strcasecmp(n, "Received") == 0) {
+			received = TRUE;
+		} else if (g_ascii_strcasecmp(n, name) == 0) {
+			if (received)
+				return NULL;
+			if (first == NULL)
+				first = g_ptr_array_index(v->header_values, i);
+		}
 	}
-	return NULL;
+	return first;
 }
 
 /* Picked up by fetchmail with an X-Sender address: the delivery headers
@@ -389,7 +397,7 @@ pc_view_fetched(const PcSpamView *v)
 		const char *value = g_ptr_array_index(v->header_values, i);
 
 		if (g_ascii_strcasecmp(name, "X-Sender") == 0 && !sender)
-			sender = strchr(value, '@') != NULL;
+			sender = g_regex_match_simple("[^\\s@<]@[^\\s@>]", value, 0, 0);
 		else if (g_ascii_strcasecmp(name, "Received") == 0)
 			fetchmail |= strstr(value, "(fetchmail") != NULL;
 	}

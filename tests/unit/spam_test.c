@@ -929,6 +929,11 @@ static const struct {
 	  "Return-Path: <b@mail.other.example>\r\nFrom: A <a@x.shop.example>\r\n\r\nhi\r\n", "D" },
 	{ "from-domains-same", "header D eval:check_equal_from_domains()\n",
 	  "Return-Path: <b@bounce.shop.example>\r\nFrom: a@x.shop.example\r\n\r\nhi\r\n", "" },
+	{ "from-domains-comment", "header D eval:check_equal_from_domains()\n",
+	  "Return-Path: <b@msn.example>\r\nFrom: b@msn.example ()\r\n\r\nhi\r\n", "" },
+	{ "from-domains-forwarded", "header D eval:check_equal_from_domains()\n",
+	  "Return-Path: ler@list.example\r\nReceived: via dmail; Tue, 3 Sep 2002 15:33:27 -0500\r\n"
+	  "Return-Path: <owner@other.example>\r\nFrom: a@shop.example\r\n\r\nhi\r\n", "" },
 	{ "subject-caps", "header C eval:subject_is_all_caps()\n",
 	  "Subject: FREE MONEY NOW!!\r\n\r\nhi\r\n", "C" },
 	{ "subject-mixed", "header C eval:subject_is_all_caps()\n",
