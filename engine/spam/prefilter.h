@@ -2,7 +2,7 @@
  * NAME
  *	prefilter.h - which rules' patterns may match a text, in one pass
  * DESCRIPTION
- *	SpamAssassin's set has about a thousand body, rawbody and uri
+ *	SpamAssassin's set has about a thousand body, rawbody, uri and header
  *	patterns; run one after another over every paragraph they were most
  *	of a message's CPU.  The prefilter knows, for each pattern, strings one
  *	of which every match contains (its required literals), finds all of

@@ -97,8 +97,9 @@ void pc_rules_free(PcRuleSet *rules);
  * SpamAssassin set): such lines are skipped and counted. */
 gboolean pc_rules_parse(PcRuleSet *rules, const char *file, const char *text, gboolean strict,
 			GError **error);
-/* Whether body, rawbody and uri patterns are prefiltered by their
- * required literals (prefilter.h; the default): call before finish.
+/* Whether body, rawbody, uri and (most) header patterns are prefiltered
+ * by their required literals (prefilter.h; the default): call before
+ * finish.
  * Off, every pattern runs; the hits are the same, only slower. */
 void pc_rules_use_prefilter(PcRuleSet *rules, gboolean on);
 /* Every file *.cf of dir, in name order. */
