@@ -5,12 +5,15 @@
  *	r = pc_resolver_new(servers, timeout_ms, &error);
  *	pc_resolver_start(r, "2.0.0.127.bl.example");	(any thread, no wait)
  *	pc_resolver_wait(r, names, deadline, answers);	(any thread)
+ *	pc_resolver_start_type(r, PC_DNS_TXT, "_dmarc.example.com");
+ *	status = pc_resolver_lookup(r, PC_DNS_TXT, name, deadline, records);
  *	pc_resolver_free(r);
  *	r = pc_resolver_acquire(servers, timeout_ms, &error);	(shared)
  *	pc_resolver_release(r);
  * DESCRIPTION
  *	One thread owns a c-ares channel (c-ares before 1.23 is not thread
- *	safe) and sends the A queries that scanning threads ask for; answers
+ *	safe) and sends the queries (A for DNS lists; TXT, MX, PTR, AAAA too
+ *	for sender authentication) that scanning threads ask for; answers
  *	go to a cache shared by every message.  Asking for a name already
  *	cached or in flight costs a hash lookup, so lookups can be started as
  *	soon as the milter knows the data (client address at connect, sender
@@ -25,6 +28,8 @@
 #define PC_DNS_RESOLVER_H
 
 #include <glib.h>
+
+#include "lookup.h"
 
 typedef struct _PcResolver PcResolver;
 
@@ -47,6 +52,22 @@ void pc_resolver_start(PcResolver *resolver, const char *name);
  * are missing. */
 guint pc_resolver_wait(PcResolver *resolver, GPtrArray *names, gint64 deadline,
 		       GHashTable *answers);
+
+/* Sends a query of any type unless it is cached or in flight. */
+void pc_resolver_start_type(PcResolver *resolver, PcDnsType type, const char *name);
+
+/* One question, answered from the cache or waited for until deadline (a
+ * deadline passed is PC_DNS_ERROR); records as lookup.h says. */
+PcDnsStatus pc_resolver_lookup(PcResolver *resolver, PcDnsType type, const char *name,
+			       gint64 deadline, GPtrArray *records);
+
+/* pc_resolver_lookup() as a PcDnsLookupFunc: data is a PcResolverLookup. */
+typedef struct {
+	PcResolver *resolver;
+	gint64 deadline;
+} PcResolverLookup;
+PcDnsStatus pc_resolver_lookup_func(gpointer data, PcDnsType type, const char *name,
+				    GPtrArray *records);
 
 /* "4.3.2.1" for 1.2.3.4, nibbles for IPv6; NULL when not an address. */
 char *pc_resolver_reverse(const char *address);

@@ -79,6 +79,24 @@ test_rbldnsd(void)
 	g_assert_cmpstr(g_hash_table_lookup(answers, "2.0.0.127.bl.test"), ==, "");
 	g_assert_cmpstr(g_hash_table_lookup(answers, "spammy.example.uribl.test"), ==,
 			"127.0.0.2");
+	/* other types, as sender authentication asks them */
+	{
+		g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func(g_free);
+		gint64 deadline = g_get_monotonic_time() + 3 * G_USEC_PER_SEC;
+
+		g_assert_cmpint(pc_resolver_lookup(r, PC_DNS_TXT, "55.2.0.192.bl.test", deadline,
+						   records), ==, PC_DNS_ANSWER);
+		g_assert_cmpuint(records->len, ==, 1);
+		g_assert_cmpstr(records->pdata[0], ==, "Listed too");
+		g_ptr_array_set_size(records, 0);
+		g_assert_cmpint(pc_resolver_lookup(r, PC_DNS_TXT, "3.0.0.127.bl.test", deadline,
+						   records), ==, PC_DNS_NXDOMAIN);
+		g_assert_cmpuint(records->len, ==, 0);
+		/* the A answer for the same name is cached apart from the TXT one */
+		g_assert_cmpint(pc_resolver_lookup(r, PC_DNS_A, "55.2.0.192.bl.test", deadline,
+						   records), ==, PC_DNS_ANSWER);
+		g_assert_cmpstr(records->pdata[0], ==, "127.0.0.4");
+	}
 	/* the list server is gone: answers now come from the cache, at once */
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
