@@ -114,7 +114,7 @@ pcc_rescore_rules(PccRescore *r, PcEngine *engine)
 static void
 pcc_rescore_one(PccRescore *r, PcEngine *engine, const PccMessage *msg)
 {
-	PcInput input = { (const guint8 *)msg->data, msg->len, -1, NULL, NULL, 0 };
+	PcInput input = { .data = (const guint8 *)msg->data, .len = msg->len, .fd = -1 };
 	g_autoptr(PcVerdict) v = pc_engine_scan(engine, &input, &r->policy);
 	g_auto(GStrv) tests = NULL;
 	GArray *hits = g_array_new(FALSE, FALSE, sizeof(guint));

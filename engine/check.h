@@ -41,8 +41,8 @@ typedef struct {
 			      const PcBlob *content, GError **error);
 	gboolean (*scan_message)(gpointer state, PcScan *scan, GError **error);
 	void (*destroy)(gpointer state);
-	/* Work that can start before the message is complete (DNS lists). */
-	void (*prefetch)(gpointer state, const char *client_address, const char *sender);
+	/* Work that can start before the message is complete (DNS lookups). */
+	void (*prefetch)(gpointer state, const PcPrefetch *what);
 } PcCheck;
 
 /* TRUE once the scan's deadline has passed; the first time, the message
@@ -66,6 +66,9 @@ gboolean pc_av_scan_file(gpointer state, PcScan *scan, PcObject *object, const g
 
 /* engine/av_status.c: signature name -> status. */
 PcStatus pc_av_status_of(const char *signature, char *const *overrides);
+
+/* engine/auth/: SPF, DKIM, ARC, DMARC (auth.h). */
+extern const PcCheck pc_check_auth;
 
 /* engine/spam/: spam rules, GTUBE, a score and the spam statuses. */
 extern const PcCheck pc_check_spam;

@@ -33,11 +33,12 @@ static const PcCheck *const pc_engine_checks[] = {
 	&pc_check_av,
 	&pc_check_magic,
 	&pc_check_filter,
+	&pc_check_auth,		/* before spam: its eval tests read the results */
 	&pc_check_spam,
 };
 #define PC_ENGINE_NCHECKS G_N_ELEMENTS(pc_engine_checks)
 #define PC_ENGINE_AV 0
-#define PC_ENGINE_SPAM 3
+#define PC_ENGINE_SPAM 4
 
 struct PcEngine {
 	gatomicrefcount ref;
@@ -369,11 +370,11 @@ pc_engine_scan_file(PcEngine *engine, const guint8 *data, gsize len)
 }
 
 void
-pc_engine_prefetch(PcEngine *engine, const char *client_address, const char *sender)
+pc_engine_prefetch(PcEngine *engine, const PcPrefetch *what)
 {
 	for (guint i = 0; i < PC_ENGINE_NCHECKS; i++)
 		if (pc_engine_checks[i]->prefetch != NULL)
-			pc_engine_checks[i]->prefetch(engine->states[i], client_address, sender);
+			pc_engine_checks[i]->prefetch(engine->states[i], what);
 }
 
 gboolean

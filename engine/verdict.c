@@ -173,6 +173,7 @@ pc_verdict_free(PcVerdict *verdict)
 	g_free(verdict->mode);
 	g_free(verdict->spam_tests);
 	g_free(verdict->dns_unanswered);
+	pc_auth_free(verdict->auth);
 	if (verdict->spam_tokens != NULL)
 		g_ptr_array_unref(verdict->spam_tokens);
 	if (verdict->spam_ngrams != NULL)
@@ -377,6 +378,43 @@ pc_json_spam(GString *out, const PcVerdict *verdict)
 	g_string_append_c(out, '}');
 }
 
+static void
+pc_json_dkim(GString *out, const PcDkimResult *r)
+{
+	g_string_append_c(out, '{');
+	pc_json_key(out, "result", pc_auth_result_name(r->result));
+	pc_json_key(out, "domain", r->domain);
+	pc_json_key(out, "selector", r->selector);
+	pc_json_key(out, "why", r->why);
+	g_string_append_printf(out, "\"whole_body\":%s}", r->whole_body ? "true" : "false");
+}
+
+/* ,"auth":{...} when sender authentication ran. */
+static void
+pc_json_auth(GString *out, const PcAuth *auth)
+{
+	if (auth == NULL)
+		return;
+	g_string_append(out, ",\"auth\":{");
+	pc_json_key(out, "spf", pc_auth_result_name(auth->spf));
+	pc_json_key(out, "spf_domain", auth->spf_domain);
+	pc_json_key(out, "spf_why", auth->spf_why);
+	pc_json_key(out, "spf_helo", pc_auth_result_name(auth->spf_helo));
+	pc_json_key(out, "dmarc", pc_auth_result_name(auth->dmarc));
+	pc_json_key(out, "dmarc_policy", auth->dmarc_policy);
+	pc_json_key(out, "dmarc_disposition", auth->dmarc_disposition);
+	pc_json_key(out, "from_domain", auth->from_domain);
+	pc_json_key(out, "arc", pc_auth_result_name(auth->arc));
+	pc_json_key(out, "arc_why", auth->arc_why);
+	g_string_append(out, "\"dkim\":[");
+	for (guint i = 0; auth->dkim != NULL && i < auth->dkim->len; i++) {
+		if (i)
+			g_string_append_c(out, ',');
+		pc_json_dkim(out, g_ptr_array_index(auth->dkim, i));
+	}
+	g_string_append(out, "]}");
+}
+
 char *
 pc_verdict_to_json(const PcVerdict *verdict, const char *file)
 {
@@ -399,6 +437,7 @@ pc_verdict_to_json(const PcVerdict *verdict, const char *file)
 	}
 	g_string_append_c(out, ']');
 	pc_json_spam(out, verdict);
+	pc_json_auth(out, verdict->auth);
 	g_string_append_c(out, '}');
 	return g_string_free(out, FALSE);
 }

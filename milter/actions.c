@@ -130,6 +130,25 @@ pcm_tag_subject(SMFICTX *ctx, const PcmMsg *msg, const char *tag, gboolean leads
 	return smfi_chgheader(ctx, "Subject", 1, value) == MI_SUCCESS;
 }
 
+/* Forged copies of our Authentication-Results go (highest index first, as
+ * in pcm_remove_headers), and ours goes on top, where RFC 8601 puts it. */
+static void
+pcm_auth_results(SMFICTX *ctx, const PcmMsg *msg, const PcVerdict *verdict, gboolean leadspc)
+{
+	g_autofree char *value = NULL;
+	g_autofree char *text = NULL;
+
+	for (guint i = msg->forged_results->len; i >= 1; i--)
+		smfi_chgheader(ctx, "Authentication-Results",
+			       (int)g_array_index(msg->forged_results, guint, i - 1), NULL);
+	if (verdict->auth == NULL)
+		return;
+	value = pc_auth_header(verdict->auth, pcm_conf_authserv_id(msg->rt->conf));
+	text = pcm_header_value(value, leadspc);
+	if (smfi_insheader(ctx, 0, "Authentication-Results", text) != MI_SUCCESS)
+		pcm_msg_log(msg, LOG_WARNING, "MTA refused to add Authentication-Results");
+}
+
 static gboolean
 pcm_replace_body(SMFICTX *ctx, const GByteArray *body)
 {
@@ -196,6 +215,7 @@ pcm_apply_accept(SMFICTX *ctx, const PcmMsg *msg, const PcVerdict *verdict,
 	}
 	for (guint i = 0; i < PCM_OWN_COUNT; i++)
 		pcm_remove_headers(ctx, pcm_owned_headers[i], msg->owned[i]);
+	pcm_auth_results(ctx, msg, verdict, leadspc);
 	if (decision->add_headers &&
 	    (!pcm_add_header(ctx, PCM_HDR_SCANNED, msg->rt->scanned_header, leadspc) ||
 	     !pcm_add_header(ctx, PCM_HDR_STATUS, decision->status, leadspc) ||

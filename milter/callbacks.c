@@ -131,15 +131,6 @@ pcm_format_addr(const struct sockaddr *sa)
 	return g_strdup(buf);
 }
 
-/* DNS list lookups start now and are answered while the message comes. */
-static void
-pcm_prefetch(const char *client_addr, const char *sender)
-{
-	g_autoptr(PcmRuntime) rt = pcm_runtime_current();
-
-	pc_engine_prefetch(rt->engine, client_addr, sender);
-}
-
 static sfsistat
 pcm_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 {
@@ -149,7 +140,12 @@ pcm_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 	g_free(conn->client_addr);
 	conn->client_name = g_strdup(hostname ? hostname : "unknown");
 	conn->client_addr = pcm_format_addr(hostaddr);
-	pcm_prefetch(conn->client_addr, NULL);
+	/* DNS lookups start now and are answered while the message comes */
+	{
+		g_autoptr(PcmRuntime) rt = pcm_runtime_current();
+
+		pc_engine_prefetch(rt->engine, &(PcPrefetch){ .client_address = conn->client_addr });
+	}
 	return pcm_continue(ctx, SMFIP_NR_CONN);
 }
 
@@ -181,7 +177,10 @@ pcm_envfrom(SMFICTX *ctx, char **argv)
 	pcm_end_message(conn);
 	conn->msg = pcm_msg_new(pcm_runtime_current(), argv[0]);
 	conn->msg->client_addr = g_strdup(conn->client_addr);
-	pc_engine_prefetch(conn->msg->rt->engine, NULL, conn->msg->sender);
+	conn->msg->helo = g_strdup(conn->helo);
+	pc_engine_prefetch(conn->msg->rt->engine,
+		     &(PcPrefetch){ .client_address = conn->client_addr, .helo = conn->helo,
+				    .sender = conn->msg->sender });
 	g_atomic_int_inc(&pcm_in_flight);
 	conn->msg->refused = g_atomic_int_get(&pcm_stopping);
 	pcm_msg_set_queue_id(conn->msg, smfi_getsymval(ctx, "i"));
@@ -290,6 +289,7 @@ pcm_eoh(SMFICTX *ctx)
 	if (msg == NULL)
 		return SMFIS_TEMPFAIL;
 	pcm_msg_end_headers(msg);
+	pcm_msg_prefetch_header(msg);
 	return pcm_continue(ctx, SMFIP_NR_EOH);
 }
 
@@ -431,6 +431,11 @@ pcm_log_result(const PcmConn *conn, const PcmMsg *msg, const PcmOutcome *outcome
 		g_string_append_printf(line, " scan=%s", verdict->mode);
 	if (verdict->spam_scanned)
 		pcm_log_spam(line, verdict, decision);
+	if (verdict->auth != NULL) {
+		g_autofree char *auth = pc_auth_describe(verdict->auth);
+
+		g_string_append_printf(line, " auth=\"%s\"", auth);	/* domains escaped */
+	}
 	if (verdict->dns_unanswered != NULL) {
 		g_string_append(line, " dns_unanswered=");
 		pcm_log_append(line, verdict->dns_unanswered, TRUE);

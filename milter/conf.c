@@ -739,3 +739,10 @@ pcm_conf_warnings(const PcmConfig *conf)
 	}
 	return warnings;
 }
+
+const char *
+pcm_conf_authserv_id(const PcmConfig *conf)
+{
+	return conf->authserv_id != NULL && *conf->authserv_id != '\0' ? conf->authserv_id
+									 : g_get_host_name();
+}

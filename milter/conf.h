@@ -61,6 +61,9 @@ typedef struct {
 	gboolean dns_lists;
 	char *dns_servers;
 	guint dns_budget_ms;
+	/* [auth] (engine-wide; the actions are per group, in policy) */
+	gboolean auth;
+	char *authserv_id;
 	char *bayes_dir;
 	guint bayes_min_learned;
 	gboolean ngram;
@@ -124,5 +127,7 @@ GPtrArray *pcm_conf_warnings(const PcmConfig *conf);
 
 /* For log lines: the value a key has, as text. */
 char *pcm_conf_format_size(guint64 bytes);
+/* [auth] authserv_id, or the host name when it is empty. */
+const char *pcm_conf_authserv_id(const PcmConfig *conf);
 
 #endif

@@ -28,6 +28,9 @@ static const char *const signed_choices[] = { "modify", "block", "pass", NULL };
 static const char *const store_choices[] = { "directory", "mta", NULL };
 static const char *const conflict_choices[] = { "strictest", "split", NULL };
 static const char *const tag_variables[] = { "status", NULL };
+static const char *const dmarc_choices[] = { "ignore", "tag", "quarantine", "reject", "honour",
+					     NULL };
+static const char *const spf_choices[] = { "ignore", "tag", "quarantine", "reject", NULL };
 
 #define ACTION(status) F(policy.object_action[status])
 
@@ -200,7 +203,8 @@ const PcmKey pcm_conf_keys[] = {
 	  F(policy.signed_action),
 	  "For a signed message (multipart/signed, S/MIME, DKIM-Signature) that a part\n"
 	  "action would change: modify (the signature breaks), block (block_action\n"
-	  "instead) or pass (deliver unchanged; X-Virus-Status still says why)." },
+	  "instead) or pass (deliver unchanged; X-Virus-Status still says why). pass\n"
+	  "holds only for a verified DKIM signature from [auth] signed_domains." },
 	{ "policy", "on_error", PCM_KEY_ENUM, "tempfail", 0, 0, error_choices,
 	  F(policy.on_error),
 	  "When a check fails for a reason a retry may fix (scanner error, out of\n"
@@ -263,12 +267,14 @@ const PcmKey pcm_conf_keys[] = {
 	{ "spam", "dns_lists", PCM_KEY_BOOL, "yes", 0, 0, NULL, F(dns_lists),
 	  "Run the rules that ask DNS lists (check_rbl, check_rbl_envfrom, urirhssub)." },
 	{ "spam", "dns_servers", PCM_KEY_STRING, "", 0, 0, NULL, F(dns_servers),
-	  "Resolvers for DNS lists, \"ip[:port],...\"; empty: those of /etc/resolv.conf.\n"
-	  "Use a local caching resolver: public ones are refused by most lists." },
+	  "Resolvers for DNS lists and sender authentication ([auth]),\n"
+	  "\"ip[:port],...\"; empty: those of /etc/resolv.conf. Use a local caching\n"
+	  "resolver: public ones are refused by most lists." },
 	{ "spam", "dns_budget_ms", PCM_KEY_UINT, "2000", 100, 60000, NULL, F(dns_budget_ms),
-	  "Most a message waits at its end for DNS list answers (lookups start at\n"
-	  "connect and MAIL FROM). A list that has not answered adds nothing and\n"
-	  "is named in the log line (dns_unanswered=)." },
+	  "Most a message waits at its end for DNS list answers, and for each of\n"
+	  "[auth]'s checks (lookups start at connect, MAIL FROM and the end of the\n"
+	  "header). A list that has not answered adds nothing and is named in the\n"
+	  "log line (dns_unanswered=); an unanswered [auth] lookup is temperror." },
 	{ "spam", "bayes_dir", PCM_KEY_STRING, "auto", 0, 0, NULL, F(bayes_dir),
 	  "Directory of the Bayes token store (LMDB), filled by portcullisctl learn\n"
 	  "and autolearn. auto: /var/lib/portcullis/bayes; empty: no Bayes. Read at\n"
@@ -314,6 +320,42 @@ const PcmKey pcm_conf_keys[] = {
 	{ "spam", "probable_threshold", PCM_KEY_NUMBER, "3", 0, 10000, NULL,
 	  F(policy.probable_threshold),
 	  "Score from which a message is probable spam (below spam_threshold)." },
+
+	{ "auth", "enabled", PCM_KEY_BOOL, "yes", 0, 0, NULL, F(auth),
+	  "Verify SPF (MAIL FROM and HELO), DKIM, DMARC and ARC for every message,\n"
+	  "with DNS from [spam] dns_servers within dns_budget_ms, and add an\n"
+	  "Authentication-Results header. Replaces OpenDKIM and OpenDMARC milters\n"
+	  "that only verify. A DNS failure is temperror, never a tempfail by itself." },
+	{ "auth", "authserv_id", PCM_KEY_STRING, "", 0, 0, NULL, F(authserv_id),
+	  "The name in our Authentication-Results headers; incoming ones that claim\n"
+	  "it are removed (they would be forged). Empty: this host's name." },
+	{ "auth", "dmarc_reject_action", PCM_KEY_ENUM, "honour", 0, 0, dmarc_choices,
+	  F(policy.dmarc_reject_action),
+	  "A message failing DMARC whose From domain publishes p=reject: honour\n"
+	  "(reject: 550 5.7.1), reject, quarantine, tag (subject_tag with status\n"
+	  "\"forged\") or ignore (only the header says so)." },
+	{ "auth", "dmarc_quarantine_action", PCM_KEY_ENUM, "tag", 0, 0, dmarc_choices,
+	  F(policy.dmarc_quarantine_action),
+	  "The same for p=quarantine; honour means quarantine. pct= below 100 and\n"
+	  "sp= are applied first, as RFC 7489 says." },
+	{ "auth", "spf_fail_action", PCM_KEY_ENUM, "ignore", 0, 0, spf_choices,
+	  F(policy.spf_fail_action),
+	  "A message whose MAIL FROM domain's SPF record says fail (-all): reject,\n"
+	  "quarantine, tag or ignore. Forwarded mail fails SPF; DMARC is the better\n"
+	  "judge, so the default leaves SPF to the spam score (SPF_FAIL)." },
+	{ "auth", "arc_trusted_sealers", PCM_KEY_LIST, "", 0, 0, NULL,
+	  F(policy.arc_trusted_sealers),
+	  "Forwarders (mailing lists, your own gateways) whose passing ARC chain\n"
+	  "excuses a DMARC or SPF failure: the d= of the newest ARC-Seal." },
+	{ "auth", "allow_senders", PCM_KEY_MASKS, "", 0, 0, NULL, F(policy.auth_allow_senders),
+	  "From addresses whose mail is never spam, only when SPF or a DKIM signature\n"
+	  "over the whole body passed for a domain aligned with the From domain (as\n"
+	  "SpamAssassin's welcomelist_auth): a forged sender gets no pass. Masks as\n"
+	  "in [spam] allow_senders." },
+	{ "auth", "signed_domains", PCM_KEY_LIST, "", 0, 0, NULL, F(policy.signed_domains),
+	  "Signing domains (and their subdomains) whose verified DKIM signature over\n"
+	  "the whole body makes a message signed for signed_action = pass; any other\n"
+	  "message is modified as usual (anyone can add a DKIM-Signature header)." },
 
 	{ "notify", "notify_admin", PCM_KEY_STATUSES, "infected, encrypted, unscannable", 0, 0,
 	  NULL, F(policy.notify_admin),

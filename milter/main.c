@@ -57,6 +57,7 @@ typedef struct {
 	gboolean version;
 	gboolean scan;
 	gboolean list_rules;
+	PcmEnvelopeArgs envelope;	/* --scan's --client, --helo, --sender */
 	char **files;
 } PcmArgs;
 
@@ -69,6 +70,9 @@ pcm_args_clear(PcmArgs *args)
 	g_free(args->pidfile);
 	g_strfreev(args->options);
 	g_strfreev(args->files);
+	g_free(args->envelope.client);
+	g_free(args->envelope.helo);
+	g_free(args->envelope.sender);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(PcmArgs, pcm_args_clear)
 
@@ -133,6 +137,13 @@ pcm_parse_args(int *argc, char ***argv, PcmArgs *args)
 		  "Print every spam rule loaded, one per line: \"NAME<TAB>run<TAB>S0 S1 S2 S3\" "
 		  "with its score in each of SpamAssassin's score sets, or \"NAME<TAB>not run<TAB>"
 		  "WHY\" for a rule of SpamAssassin's set portcullis does not run", NULL },
+		{ "client", 0, 0, G_OPTION_ARG_STRING, &args->envelope.client,
+		  "With --scan: the SMTP client's address (SPF, DNS lists)", "IP" },
+		{ "helo", 0, 0, G_OPTION_ARG_STRING, &args->envelope.helo,
+		  "With --scan: the client's HELO name (SPF)", "NAME" },
+		{ "sender", 0, 0, G_OPTION_ARG_STRING, &args->envelope.sender,
+		  "With --scan: the envelope sender, \"\" for <> (SPF); without it SPF is not "
+		  "checked", "ADDRESS" },
 		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args->files, NULL,
 		  "FILE..." },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -454,7 +465,7 @@ main(int argc, char **argv)
 		return EXIT_SUCCESS;
 	}
 	if (args.scan)
-		return pcm_scan_files(conf, args.files);
+		return pcm_scan_files(conf, &args.envelope, args.files);
 	if (args.list_rules)
 		return pcm_list_rules(conf);
 	if (args.files != NULL) {

@@ -41,6 +41,7 @@ pcm_msg_new(PcmRuntime *rt, const char *sender)
 	msg->groups = g_ptr_array_new();
 	msg->spool = pcm_spool_new(rt->conf->spool_dir, rt->conf->spool_memory_max);
 	msg->start_us = g_get_monotonic_time();
+	msg->forged_results = g_array_new(FALSE, FALSE, sizeof(guint));
 	return msg;
 }
 
@@ -61,6 +62,8 @@ pcm_msg_free(PcmMsg *msg)
 	g_free(msg->notice_token);
 	g_free(msg->message_id);
 	g_free(msg->auto_submitted);
+	g_free(msg->helo);
+	g_array_unref(msg->forged_results);
 	pcm_spool_free(msg->spool);
 	g_clear_error(&msg->spool_error);
 	g_free(msg);
@@ -99,6 +102,19 @@ pcm_msg_end_headers(PcmMsg *msg)
 	pcm_msg_append(msg, "\r\n", 2);
 }
 
+void
+pcm_msg_prefetch_header(PcmMsg *msg)
+{
+	const guint8 *data;
+	gsize len;
+
+	if (msg->spool == NULL || msg->spool_error != NULL ||
+	    (data = pcm_spool_map(msg->spool, &len, NULL)) == NULL)
+		return;
+	pc_engine_prefetch(msg->rt->engine, &(PcPrefetch){ .header = data, .header_len = len });
+	pcm_spool_unmap(msg->spool, data, len);
+}
+
 PcVerdict *
 pcm_msg_scan(PcmMsg *msg, const PcPolicy *policy)
 {
@@ -113,6 +129,7 @@ pcm_msg_scan(PcmMsg *msg, const PcPolicy *policy)
 	pcm_spool_input(msg->spool, &input);
 	input.client_address = msg->client_addr;
 	input.sender = msg->sender;
+	input.helo = msg->helo;
 	return pc_engine_scan(msg->rt->engine, &input, policy);
 }
 
@@ -128,6 +145,18 @@ pcm_msg_keep_first(char **slot, const char *value)
 {
 	if (*slot == NULL)
 		*slot = g_strdup(value);
+}
+
+/* RFC 8601 5: results that claim our authserv-id did not come from us. */
+static void
+pcm_msg_note_results(PcmMsg *msg, const char *value)
+{
+	g_autofree char *id = pc_auth_header_id(value);
+	guint index = ++msg->auth_results;
+
+	if (msg->rt->conf->auth && id != NULL &&
+	    g_ascii_strcasecmp(id, pcm_conf_authserv_id(msg->rt->conf)) == 0)
+		g_array_append_val(msg->forged_results, index);
 }
 
 void
@@ -148,6 +177,8 @@ pcm_msg_note_header(PcmMsg *msg, const char *name, const char *value)
 		pcm_msg_keep_first(&msg->message_id, v);
 	} else if (g_ascii_strcasecmp(name, "Auto-Submitted") == 0) {
 		pcm_msg_keep_first(&msg->auto_submitted, v);
+	} else if (g_ascii_strcasecmp(name, "Authentication-Results") == 0) {
+		pcm_msg_note_results(msg, v);
 	}
 }
 

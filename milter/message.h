@@ -33,6 +33,7 @@ typedef struct {
 	char *log_id;			/* queue_id as shown in the log (escaped) */
 	char *sender;
 	char *client_addr;		/* the connection's, for DNS lists */
+	char *helo;			/* the connection's HELO/EHLO name */
 	GPtrArray *recipients;		/* char * */
 	GPtrArray *groups;		/* const PcGroup * per recipient; NULL: default */
 	gboolean authenticated;		/* the MTA reported a SASL login */
@@ -48,6 +49,8 @@ typedef struct {
 	gboolean refused;		/* started after shutdown began */
 	GError *spool_error;		/* first spool failure, if any */
 	guint owned[PCM_OWN_COUNT];	/* incoming copies of each owned header */
+	guint auth_results;		/* incoming Authentication-Results seen */
+	GArray *forged_results;		/* guint: which of them name our authserv-id */
 	gint64 start_us;
 } PcmMsg;
 
@@ -69,6 +72,8 @@ void pcm_msg_append(PcmMsg *msg, const void *data, gsize len);
 /* Spools the blank line that ends the headers, once: at end-of-headers
  * where the MTA sends it, else at the first body chunk or end-of-message. */
 void pcm_msg_end_headers(PcmMsg *msg);
+/* At end of headers: DKIM key and DMARC lookups start. */
+void pcm_msg_prefetch_header(PcmMsg *msg);
 void pcm_msg_set_queue_id(PcmMsg *msg, const char *queue_id);
 /* Scans (or, when oversize, reports unscanned); never NULL. */
 PcVerdict *pcm_msg_scan(PcmMsg *msg, const PcPolicy *policy);

@@ -37,6 +37,8 @@ pcm_runtime_engine_options(const PcmConfig *conf, PcEngineOptions *options)
 	options->dns_lists = conf->dns_lists;
 	options->dns_servers = conf->dns_servers;
 	options->dns_budget_ms = conf->dns_budget_ms;
+	options->auth = conf->auth;
+	options->auth_receiver = pcm_conf_authserv_id(conf);
 	options->bayes_dir = conf->bayes_dir;
 	options->bayes_min_learned = conf->bayes_min_learned;
 	options->ngram = conf->ngram;

@@ -12,13 +12,15 @@
 #include "scan_files.h"
 
 static int
-pcm_scan_one(PcEngine *engine, const PcPolicy *policy, const char *path)
+pcm_scan_one(PcEngine *engine, const PcPolicy *policy, const PcmEnvelopeArgs *envelope,
+	     const char *path)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GMappedFile) file = g_mapped_file_new(path, FALSE, &error);
 	g_autoptr(PcVerdict) verdict = NULL;
 	g_autofree char *json = NULL;
-	PcInput input = { (const guint8 *)"", 0, -1, NULL, NULL, 0 };
+	PcInput input = { (const guint8 *)"", 0, -1, envelope->client, envelope->sender,
+			  envelope->helo, 0 };
 
 	if (file == NULL) {
 		fprintf(stderr, "portcullis: %s\n", error->message);
@@ -68,7 +70,7 @@ pcm_list_rules(PcmConfig *conf)
 }
 
 int
-pcm_scan_files(PcmConfig *conf, char **files)
+pcm_scan_files(PcmConfig *conf, const PcmEnvelopeArgs *envelope, char **files)
 {
 	PcEngine *engine = pcm_scan_engine(conf);
 	int worst = 0;
@@ -76,7 +78,7 @@ pcm_scan_files(PcmConfig *conf, char **files)
 	if (engine == NULL)
 		return 2;
 	for (guint i = 0; files != NULL && files[i] != NULL; i++) {
-		int rc = pcm_scan_one(engine, &conf->policy, files[i]);
+		int rc = pcm_scan_one(engine, &conf->policy, envelope, files[i]);
 
 		worst = MAX(worst, rc);
 	}

@@ -15,7 +15,14 @@
 
 #include "conf.h"
 
-int pcm_scan_files(PcmConfig *conf, char **files);
+/* What an MTA would have told the milter; any may be NULL. */
+typedef struct {
+	char *client;
+	char *helo;
+	char *sender;
+} PcmEnvelopeArgs;
+
+int pcm_scan_files(PcmConfig *conf, const PcmEnvelopeArgs *envelope, char **files);
 /* --list-rules: every spam rule and whether it runs (pc_engine_spam_rules). */
 int pcm_list_rules(PcmConfig *conf);
 

@@ -8,6 +8,7 @@
 
 #include <portcullis/text.h>
 
+#include "auth.h"
 #include "decide.h"
 #include "template.h"
 
@@ -399,6 +400,17 @@ pc_edited(const GArray *edits)
 /* The disclaimer goes on every body text part (both halves of a
  * multipart/alternative), never on attachments or attached messages.  A
  * signed message gets it only when signed_action allows changing it. */
+/* Whether a signed message is to stay as it is.  pass needs a verified
+ * signature: anyone can add a DKIM-Signature header or a multipart/signed. */
+static gboolean
+pc_keeps_signed(const PcPolicy *policy, const PcVerdict *verdict)
+{
+	return verdict->signed_body &&
+	       (policy->signed_action == PC_SIGNED_BLOCK ||
+		(policy->signed_action == PC_SIGNED_PASS &&
+		 pc_auth_signed_verified(policy, verdict->auth)));
+}
+
 static void
 pc_decide_disclaimer(const PcPolicy *policy, const PcVerdict *verdict, const char *hostname,
 		     PcDecision *out)
@@ -407,7 +419,7 @@ pc_decide_disclaimer(const PcPolicy *policy, const PcVerdict *verdict, const cha
 	g_autoptr(GHashTable) attached = NULL;
 	g_autoptr(GHashTable) edited = NULL;
 
-	if (verdict->signed_body && policy->signed_action != PC_SIGNED_MODIFY)
+	if (pc_keeps_signed(policy, verdict))
 		return;
 	attached = pc_attached_messages(verdict);
 	edited = pc_edited(out->edits);
@@ -436,7 +448,8 @@ pc_decide_signed(const PcPolicy *policy, const PcVerdict *verdict, PcDecision *o
 	case PC_SIGNED_MODIFY:
 		return;
 	case PC_SIGNED_PASS:
-		g_array_set_size(out->edits, 0);
+		if (pc_keeps_signed(policy, verdict))
+			g_array_set_size(out->edits, 0);
 		return;
 	case PC_SIGNED_BLOCK: {
 		const PcEdit *edit = &g_array_index(out->edits, PcEdit, 0);
@@ -548,14 +561,49 @@ pc_decide_extras(const PcPolicy *policy, const PcFacts *facts, PcDecision *out)
 	}
 }
 
+/* A DMARC or SPF failure the policy acts on, for mail that would be
+ * delivered; tag waits for pc_decide_auth_tag (after the status tags). */
+static void
+pc_decide_auth(const PcPolicy *policy, PcAuthAction wanted, char *why, PcDecision *out)
+{
+	if (out->action != PC_ACT_ACCEPT || wanted == PC_AUTH_ACT_IGNORE ||
+	    wanted == PC_AUTH_ACT_TAG)
+		return;
+	g_clear_pointer(&out->status, g_free);
+	g_array_set_size(out->edits, 0);
+	g_free(out->reason);
+	out->reason = g_strdup(why);
+	if (wanted == PC_AUTH_ACT_QUARANTINE)
+		out->action = PC_ACT_QUARANTINE;
+	else
+		pc_decide_reply(out, PC_ACT_REJECT, "550", "5.7.1",
+				pc_reply_text(policy->reject_message, why, NULL));
+}
+
+static void
+pc_decide_auth_tag(const PcPolicy *policy, PcAuthAction wanted, PcDecision *out)
+{
+	const char *const names[] = { "status", NULL };
+	const char *const values[] = { "forged", NULL };
+
+	if (out->action == PC_ACT_ACCEPT && wanted == PC_AUTH_ACT_TAG && out->subject_tag == NULL &&
+	    policy->subject_tag != NULL)
+		out->subject_tag = pc_template_render(policy->subject_tag, names, values);
+}
+
 void
 pc_decide(const PcPolicy *policy, const PcVerdict *verdict, const PcEnvelope *envelope,
 	  const char *hostname, PcDecision *out)
 {
 	static const PcFinding *listed_spam;
 	PcListed listed = pc_spam_listed(policy, envelope);
-	PcFacts facts = { verdict, listed == PC_LISTED_ALLOW ? pc_spam_statuses : 0, NULL };
+	g_autofree char *auth_why = NULL;
+	PcAuthAction auth_wanted = pc_auth_wanted(policy, verdict->auth, &auth_why);
+	PcFacts facts;
 
+	if (listed == PC_LISTED_NONE && pc_auth_allowed(policy, verdict->auth))
+		listed = PC_LISTED_ALLOW;
+	facts = (PcFacts){ verdict, listed == PC_LISTED_ALLOW ? pc_spam_statuses : 0, NULL };
 	if (g_once_init_enter(&listed_spam)) {
 		PcFinding *f = g_new0(PcFinding, 1);
 
@@ -570,7 +618,9 @@ pc_decide(const PcPolicy *policy, const PcVerdict *verdict, const PcEnvelope *en
 	if (listed == PC_LISTED_BLOCK)
 		facts.extra = listed_spam;
 	pc_decide_action(policy, &facts, hostname, out);
+	pc_decide_auth(policy, auth_wanted, auth_why, out);
 	pc_decide_extras(policy, &facts, out);
+	pc_decide_auth_tag(policy, auth_wanted, out);
 	out->spam_score = verdict->spam_score;
 	if (listed != PC_LISTED_NONE) {
 		out->spam_list = listed == PC_LISTED_ALLOW ? PC_ALLOWLIST_TEST : PC_BLOCKLIST_TEST;

@@ -225,9 +225,10 @@ pc_spam_dns(PcSpamState *st, PcSpamView *view, const PcScan *scan)
 /* At connect and MAIL FROM: the client's and sender's lookups start while
  * the message is still coming (only the client when it is not ours). */
 static void
-pc_spam_prefetch(gpointer state, const char *client, const char *sender)
+pc_spam_prefetch(gpointer state, const PcPrefetch *what)
 {
 	PcSpamState *st = state;
+	const char *client = what->client_address, *sender = what->sender;
 	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
 	PcSpamView view = { .header_names = g_ptr_array_new() };
 	const char *at = sender ? strrchr(sender, '@') : NULL;

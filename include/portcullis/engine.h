@@ -67,7 +67,10 @@ typedef struct {
 	char *const *trusted_networks;	/* our relays: DNS lists skip them */
 	gboolean dns_lists;		/* run the DNS list rules */
 	const char *dns_servers;	/* "ip[:port],..."; NULL or "": resolv.conf */
-	guint dns_budget_ms;		/* most a message waits for DNS lists */
+	guint dns_budget_ms;		/* most a message waits for DNS lists and
+					 * for sender authentication's lookups */
+	gboolean auth;			/* verify SPF, DKIM, ARC, DMARC */
+	const char *auth_receiver;	/* our host name, for SPF's %{r} */
 } PcEngineOptions;
 
 /* Message given either as memory (data != NULL) or as a readable fd,
@@ -78,6 +81,7 @@ typedef struct {
 	int fd;
 	const char *client_address;	/* "192.0.2.1", "2001:db8::1" */
 	const char *sender;		/* envelope sender, "" for <> */
+	const char *helo;		/* the client's HELO/EHLO name */
 	gint64 deadline;		/* g_get_monotonic_time() past which the scan
 					 * gives up; 0: scan_timeout_ms from now */
 } PcInput;
@@ -133,10 +137,19 @@ PcVerdict *pc_engine_scan(PcEngine *engine, const PcInput *input, const PcPolicy
  * benchmark compares the engine with.  Findings are on object "1". */
 PcVerdict *pc_engine_scan_file(PcEngine *engine, const guint8 *data, gsize len);
 
+/* What is known of a message before it is complete; NULL: not yet. */
+typedef struct {
+	const char *client_address;	/* at connect */
+	const char *helo;		/* at MAIL FROM, with the sender */
+	const char *sender;
+	const guint8 *header;		/* the header block, at its end */
+	gsize header_len;
+} PcPrefetch;
+
 /* Starts the lookups a message will need as soon as the client (at
- * connect) or sender (at MAIL FROM) is known; either may be NULL.  The
+ * connect), the sender (at MAIL FROM) or the header is known.  The
  * answers are cached and waited for by pc_engine_scan(). */
-void pc_engine_prefetch(PcEngine *engine, const char *client_address, const char *sender);
+void pc_engine_prefetch(PcEngine *engine, const PcPrefetch *what);
 
 /* TRUE when database_dir changed since the engine was loaded. */
 gboolean pc_engine_database_changed(PcEngine *engine);

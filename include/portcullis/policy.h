@@ -51,6 +51,16 @@ typedef enum {
 	PC_SIGNED_PASS,		/* deliver unchanged, status in the header only */
 } PcSignedAction;
 
+/* What a DMARC or SPF failure gets; honour: what the domain's DMARC record
+ * asks (p=reject: reject, p=quarantine: quarantine). */
+typedef enum {
+	PC_AUTH_ACT_IGNORE,
+	PC_AUTH_ACT_TAG,	/* subject_tag, status "forged" */
+	PC_AUTH_ACT_QUARANTINE,
+	PC_AUTH_ACT_REJECT,
+	PC_AUTH_ACT_HONOUR,
+} PcAuthAction;
+
 typedef enum { PC_ON_ERROR_TEMPFAIL, PC_ON_ERROR_ACCEPT, PC_ON_ERROR_REJECT } PcOnError;
 
 typedef struct {
@@ -101,6 +111,16 @@ typedef struct {
 	struct _PcMasks *block_senders;
 	struct _PcNetworks *allow_clients;
 	struct _PcNetworks *block_clients;
+	/* sender authentication (auth.h) */
+	gint dmarc_reject_action;	/* PcAuthAction for a p=reject failure */
+	gint dmarc_quarantine_action;	/* the same for p=quarantine */
+	gint spf_fail_action;		/* PcAuthAction (not honour) for SPF fail */
+	char **arc_trusted_sealers;	/* a passing ARC chain sealed by one of these
+					 * excuses a DMARC or SPF failure */
+	struct _PcMasks *auth_allow_senders;	/* From addresses allowed (as
+					 * allow_senders) only when authenticated */
+	char **signed_domains;		/* DKIM signers whose verified signature
+					 * over the whole body grants signed_action */
 } PcPolicy;
 
 const char *pc_scan_mode_name(PcScanMode mode);

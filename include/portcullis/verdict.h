@@ -26,6 +26,7 @@
 #define PORTCULLIS_VERDICT_H
 
 #include <glib.h>
+#include <portcullis/auth.h>
 #include <portcullis/object.h>
 
 G_BEGIN_DECLS
@@ -53,6 +54,7 @@ typedef struct {
 				 * (Bayes, 4-grams): autolearn leaves it out */
 	char *spam_tests;	/* rules that hit, highest score first, "A,B" */
 	char *dns_unanswered;	/* DNS list queries not answered in time, "a,b" */
+	PcAuth *auth;		/* sender authentication; NULL: not checked */
 	GPtrArray *spam_tokens;	/* Bayes tokens when bayes_dir is set: learning
 				 * the message needs no second parse */
 	GArray *spam_ngrams;	/* 4-gram features (guint32) when the 4-gram

@@ -70,7 +70,7 @@ cost_repeat(PcEngine *engine, const PcPolicy *policy, char *message, gsize len, 
 
 	for (long i = 0; i < count; i++) {
 		char digits[16];
-		PcInput input = { (const guint8 *)message, len, -1, NULL, NULL, 0 };
+		PcInput input = { (const guint8 *)message, len, -1, NULL, NULL, NULL, 0 };
 
 		snprintf(digits, sizeof(digits), "%06ld", i % 1000000);
 		if (counter != NULL)
@@ -91,7 +91,7 @@ cost_corpus(PcEngine *engine, const PcPolicy *policy, const char *dir, gboolean 
 	for (guint i = 0; i < files->len; i++) {
 		gsize len;
 		const guint8 *data = g_bytes_get_data(g_ptr_array_index(files, i), &len);
-		PcInput input = { data, len, -1, NULL, NULL, 0 };
+		PcInput input = { data, len, -1, NULL, NULL, NULL, 0 };
 
 		pc_verdict_free(bare ? pc_engine_scan_file(engine, data, len)
 				     : pc_engine_scan(engine, &input, policy));

@@ -130,9 +130,10 @@ static const DecideCase decide_cases[] = {
 	{ "signed-modify", PC_STATUS_FILTERED, "executable", FALSE, TRUE, 2, NULL, NULL,
 	  PC_ACT_ACCEPT, NULL, NULL, "Filtered (executable), 1 attachment replaced",
 	  PC_OBJ_PLACEHOLDER },
-	{ "signed-pass", PC_STATUS_FILTERED, "executable", FALSE, TRUE, 2,
-	  "policy.signed_action=pass", NULL, PC_ACT_ACCEPT, NULL, NULL, "Filtered (executable)",
-	  -1 },
+	/* anyone can add a DKIM-Signature: pass needs a verified one (below) */
+	{ "signed-pass-unverified", PC_STATUS_FILTERED, "executable", FALSE, TRUE, 2,
+	  "policy.signed_action=pass", "auth.signed_domains=good.test", PC_ACT_ACCEPT, NULL,
+	  NULL, "Filtered (executable), 1 attachment replaced", PC_OBJ_PLACEHOLDER },
 	{ "signed-block", PC_STATUS_FILTERED, "executable", FALSE, TRUE, 2,
 	  "policy.signed_action=block", NULL, PC_ACT_REJECT, "550",
 	  "Message rejected: filtered: executable", NULL, -1 },
@@ -218,6 +219,24 @@ test_decide_rename(void)
 
 /* Body text gets the disclaimer, attachments never; a signed message only
  * when it may be changed. */
+/* Sender authentication results as the engine gives them: one DKIM
+ * signature, From at bank.test, SPF none. */
+static PcAuth *
+auth_results(PcAuthResult dkim, const char *d, gboolean whole_body)
+{
+	PcAuth *auth = pc_auth_new();
+	PcDkimResult *r = g_new0(PcDkimResult, 1);
+
+	auth->dkim = g_ptr_array_new_with_free_func(g_free);
+	r->result = dkim;
+	r->domain = (char *)d;	/* the array frees only r: d stays the caller's */
+	r->whole_body = whole_body;
+	g_ptr_array_add(auth->dkim, r);
+	auth->from_address = g_strdup("ceo@bank.test");
+	auth->from_domain = g_strdup("bank.test");
+	return auth;
+}
+
 static void
 test_decide_disclaimer(void)
 {
@@ -239,9 +258,122 @@ test_decide_disclaimer(void)
 
 	v->signed_body = TRUE;
 	conf->policy.signed_action = PC_SIGNED_PASS;
+	conf->policy.signed_domains = g_strsplit("good.test", ",", -1);
+	v->auth = auth_results(PC_AUTH_PASS, "good.test", TRUE);
 	pc_decide(&conf->policy, v, NULL, "mx.example", &d);
 	g_assert_cmpuint(d.edits->len, ==, 0);
 	pc_decision_clear(&d);
+}
+
+/* A verified signature earns signed_action = pass only from a listed
+ * domain (or below it), and only when it covers the whole body. */
+static void
+test_decide_signed_verified(void)
+{
+	static const struct {
+		const char *d;
+		gboolean whole;
+		PcAuthResult result;
+		gboolean kept;
+	} cases[] = {
+		{ "good.test", TRUE, PC_AUTH_PASS, TRUE },
+		{ "mail.good.test", TRUE, PC_AUTH_PASS, TRUE },
+		{ "notgood.test", TRUE, PC_AUTH_PASS, FALSE },
+		{ "good.test", FALSE, PC_AUTH_PASS, FALSE },
+		{ "good.test", TRUE, PC_AUTH_FAIL, FALSE },
+	};
+	const char *settings[] = { "policy.signed_action=pass", "auth.signed_domains=good.test",
+				   NULL };
+	g_autoptr(PcmConfig) conf = pcm_conf_load_with(NULL, settings, NULL);
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(PcVerdict) v = decide_verdict(PC_STATUS_FILTERED, "executable", FALSE, 2);
+		PcDecision d;
+
+		v->signed_body = TRUE;
+		v->auth = auth_results(cases[i].result, cases[i].d, cases[i].whole);
+		pc_decide(&conf->policy, v, NULL, "mx.example", &d);
+		g_assert_cmpuint(d.edits->len, ==, cases[i].kept ? 0 : 1);
+		pc_decision_clear(&d);
+	}
+}
+
+/* What DMARC and SPF failures get, per policy key, and the trusted
+ * forwarder's ARC chain that excuses them. */
+static void
+test_decide_auth_actions(void)
+{
+	static const struct {
+		const char *setting;
+		const char *disposition;	/* NULL: DMARC passed */
+		PcAuthResult spf;
+		gboolean arc_trusted;
+		PcAction action;
+		const char *tag;
+	} cases[] = {
+		{ NULL, "reject", PC_AUTH_NONE, FALSE, PC_ACT_REJECT, NULL },
+		{ "auth.dmarc_reject_action=quarantine", "reject", PC_AUTH_NONE, FALSE,
+		  PC_ACT_QUARANTINE, NULL },
+		{ "auth.dmarc_reject_action=tag", "reject", PC_AUTH_NONE, FALSE, PC_ACT_ACCEPT,
+		  "[forged]" },
+		{ "auth.dmarc_reject_action=ignore", "reject", PC_AUTH_NONE, FALSE, PC_ACT_ACCEPT,
+		  NULL },
+		{ NULL, "quarantine", PC_AUTH_NONE, FALSE, PC_ACT_ACCEPT, "[forged]" },
+		{ "auth.dmarc_quarantine_action=honour", "quarantine", PC_AUTH_NONE, FALSE,
+		  PC_ACT_QUARANTINE, NULL },
+		{ NULL, "none", PC_AUTH_NONE, FALSE, PC_ACT_ACCEPT, NULL },
+		{ NULL, "reject", PC_AUTH_NONE, TRUE, PC_ACT_ACCEPT, NULL },
+		{ NULL, NULL, PC_AUTH_FAIL, FALSE, PC_ACT_ACCEPT, NULL },
+		{ "auth.spf_fail_action=reject", NULL, PC_AUTH_FAIL, FALSE, PC_ACT_REJECT, NULL },
+		{ "auth.spf_fail_action=reject", NULL, PC_AUTH_SOFTFAIL, FALSE, PC_ACT_ACCEPT, NULL },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		const char *settings[] = { "auth.arc_trusted_sealers=lists.test", cases[i].setting,
+					   NULL };
+		g_autoptr(PcmConfig) conf = pcm_conf_load_with(NULL, settings, NULL);
+		g_autoptr(PcVerdict) v = decide_verdict(PC_STATUS_CLEAN, NULL, FALSE, 1);
+		PcDecision d;
+
+		v->auth = pc_auth_new();
+		v->auth->from_domain = g_strdup("bank.test");
+		v->auth->spf = cases[i].spf;
+		v->auth->spf_domain = g_strdup("bank.test");
+		v->auth->dmarc = cases[i].disposition ? PC_AUTH_FAIL : PC_AUTH_PASS;
+		v->auth->dmarc_policy = g_strdup(cases[i].disposition);
+		v->auth->dmarc_disposition = g_strdup(cases[i].disposition);
+		if (cases[i].arc_trusted) {
+			v->auth->arc = PC_AUTH_PASS;
+			v->auth->arc_sealer = g_strdup("lists.test");
+		}
+		pc_decide(&conf->policy, v, NULL, "mx.example", &d);
+		g_assert_cmpstr(pc_action_name(d.action), ==, pc_action_name(cases[i].action));
+		g_assert_cmpstr(d.subject_tag, ==, cases[i].tag);
+		if (d.action == PC_ACT_REJECT)
+			g_assert_nonnull(strstr(d.reply, "bank.test"));
+		pc_decision_clear(&d);
+	}
+}
+
+/* auth.allow_senders holds only for an authenticated From. */
+static void
+test_decide_auth_allow(void)
+{
+	const char *settings[] = { "auth.allow_senders=ceo@bank.test", NULL };
+	g_autoptr(PcmConfig) conf = pcm_conf_load_with(NULL, settings, NULL);
+
+	for (int authenticated = 0; authenticated <= 1; authenticated++) {
+		g_autoptr(PcVerdict) v = decide_verdict(PC_STATUS_CLEAN, NULL, FALSE, 1);
+		PcDecision d;
+
+		pc_verdict_add(v, "spam", PC_STATUS_SPAM, NULL, "BAYES_99", NULL);
+		v->auth = pc_auth_new();
+		v->auth->from_address = g_strdup("ceo@bank.test");
+		v->auth->from_authenticated = authenticated;
+		pc_decide(&conf->policy, v, NULL, "mx.example", &d);
+		g_assert_cmpstr(d.spam_list, ==, authenticated ? PC_ALLOWLIST_TEST : NULL);
+		pc_decision_clear(&d);
+	}
 }
 
 /* Every part of a multipart removed: the first becomes a placeholder so
@@ -371,6 +503,9 @@ main(int argc, char **argv)
 	g_test_add_func("/decide/disclaimer", test_decide_disclaimer);
 	g_test_add_func("/decide/disclaimer-attached", test_decide_disclaimer_attached);
 	g_test_add_func("/decide/keep-one-child", test_decide_keep_one_child);
+	g_test_add_func("/decide/signed-verified", test_decide_signed_verified);
+	g_test_add_func("/decide/auth-actions", test_decide_auth_actions);
+	g_test_add_func("/decide/auth-allow", test_decide_auth_allow);
 	PC_TEST_ADD_CASES("/template", template_cases, test_template_case);
 	g_test_add_func("/template/default", test_template_default);
 	return g_test_run();

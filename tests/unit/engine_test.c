@@ -42,7 +42,7 @@ test_engine(void)
 static PcVerdict *
 test_scan(const char *text, gsize len, const PcPolicy *policy)
 {
-	PcInput input = { (const guint8 *)text, len ? len : strlen(text), -1, NULL, NULL, 0 };
+	PcInput input = { (const guint8 *)text, len ? len : strlen(text), -1, NULL, NULL, NULL, 0 };
 
 	return pc_engine_scan(test_engine(), &input, policy);
 }
@@ -379,7 +379,7 @@ test_raw_case(gconstpointer data)
 {
 	const RawCase *c = data;
 	PcPolicy policy = { .av = TRUE, .scan_mode = PC_SCAN_PARTS };
-	PcInput input = { (const guint8 *)c->message, strlen(c->message), -1, NULL, NULL, 0 };
+	PcInput input = { (const guint8 *)c->message, strlen(c->message), -1, NULL, NULL, NULL, 0 };
 
 	for (int full = 0; full < 2; full++) {
 		g_autoptr(PcVerdict) v = NULL;
@@ -830,7 +830,7 @@ static void
 test_limit_deadline(void)
 {
 	const char msg[] = "Subject: late\r\n\r\nhello\r\n";
-	PcInput input = { (const guint8 *)msg, strlen(msg), -1, NULL, NULL, 1 };
+	PcInput input = { (const guint8 *)msg, strlen(msg), -1, NULL, NULL, NULL, 1 };
 	g_autoptr(PcVerdict) v = pc_engine_scan(test_engine(), &input, NULL);
 	const PcFinding *f = test_finding_with(v, "limit:deadline");
 

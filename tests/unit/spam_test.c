@@ -493,7 +493,7 @@ test_engine_spam(void)
 	const char gtube[] = "Subject: t\r\n\r\n" PC_GTUBE "\r\n";
 	const char html[] = "Subject: offer\r\nContent-Type: text/html; charset=iso-8859-1\r\n"
 			    "\r\n<p>Cheap <b>p\xe9nis</b> pills</p>\r\n";
-	PcInput in = { (const guint8 *)gtube, strlen(gtube), -1, NULL, NULL, 0 };
+	PcInput in = { (const guint8 *)gtube, strlen(gtube), -1, NULL, NULL, NULL, 0 };
 	PcEngine *engine;
 	PcVerdict *v;
 	g_autoptr(GError) error = NULL;
@@ -506,7 +506,7 @@ test_engine_spam(void)
 	g_assert_cmpint(v->status, ==, PC_STATUS_SPAM);
 	g_assert_cmpstr(v->spam_tests, ==, "GTUBE");
 	pc_verdict_free(v);
-	in = (PcInput){ (const guint8 *)html, strlen(html), -1, NULL, NULL, 0 };
+	in = (PcInput){ (const guint8 *)html, strlen(html), -1, NULL, NULL, NULL, 0 };
 	v = pc_engine_scan(engine, &in, &policy);
 	g_assert_true(v->spam_scanned);
 	g_assert_cmpfloat(v->spam_score, ==, 3.5);

@@ -111,8 +111,8 @@ test_engine_scan(void)
 	g_autoptr(GError) error = NULL;
 	PcEngine *engine = test_engine(sigs, &error);
 	const char *text = "Subject: x\r\n\r\nbody " EICAR "\r\n";
-	PcInput mem = { (const guint8 *)text, strlen(text), -1, NULL, NULL, 0 };
-	PcInput clean = { (const guint8 *)"Subject: x\r\n\r\nhi\r\n", 18, -1, NULL, NULL, 0 };
+	PcInput mem = { (const guint8 *)text, strlen(text), -1, NULL, NULL, NULL, 0 };
+	PcInput clean = { (const guint8 *)"Subject: x\r\n\r\nhi\r\n", 18, -1, NULL, NULL, NULL, 0 };
 	g_autofree char *path = NULL;
 	int fd = g_file_open_tmp("engine-test-XXXXXX", &path, NULL);
 	PcVerdict *v;
@@ -129,7 +129,7 @@ test_engine_scan(void)
 	pc_verdict_free(v);
 
 	g_assert_cmpint(write(fd, text, strlen(text)), ==, (int)strlen(text));
-	v = pc_engine_scan(engine, &(PcInput){ NULL, strlen(text), fd, NULL, NULL, 0 }, NULL);
+	v = pc_engine_scan(engine, &(PcInput){ NULL, strlen(text), fd, NULL, NULL, NULL, 0 }, NULL);
 	g_assert_cmpint(v->status, ==, PC_STATUS_INFECTED);
 	pc_verdict_free(v);
 	close(fd);
