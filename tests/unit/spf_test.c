@@ -33,6 +33,7 @@ static const TestRr test_zone[] = {
 	/* mechanisms */
 	TXT("ip4.test", "v=spf1 ip4:192.0.2.0/24 -all"),
 	TXT("ip6.test", "v=spf1 ip6:2001:db8::/32 ~all"),
+	TXT("ip4-v6bytes.test", "v=spf1 ip4:32.1.13.184/16 -all"),
 	TXT("a.test", "v=spf1 a -all"),
 	A("a.test", "192.0.2.10"),
 	AAAA("a.test", "2001:db8::10"),
@@ -68,6 +69,9 @@ static const TestRr test_zone[] = {
 	    "p6.test", "p7.test", "p8.test", "p9.test", "p10.test", "ok.ptr.test"),
 	A("ok.ptr.test", "192.0.2.5"),
 	FAILS("6.2.0.192.in-addr.arpa", PC_DNS_PTR),
+	PTR("7.2.0.192.in-addr.arpa", "bad.ptr.test", "good.ptr.test"),
+	FAILS("bad.ptr.test", PC_DNS_A),
+	A("good.ptr.test", "192.0.2.7"),
 	TXT("exists.test", "v=spf1 exists:%{ir}.list.exists.test -all"),
 	A("3.2.0.192.list.exists.test", "127.0.0.2"),
 	TXT("q.test", "v=spf1 +ip4:192.0.2.1 -ip4:192.0.2.2 ~ip4:192.0.2.3 ?ip4:192.0.2.4 "
@@ -162,9 +166,11 @@ test_lookup(gpointer data, PcDnsType type, const char *name, GPtrArray *records)
 	dns->lookups++;
 	g_ptr_array_add(dns->asked, g_strdup_printf("%s %s", test_type(type), name));
 	if (dns->dyn_name && g_ascii_strcasecmp(name, dns->dyn_name) == 0) {
-		if (type == PC_DNS_TXT)
+		if (type == PC_DNS_TXT) {
 			g_ptr_array_add(records, g_strdup(dns->dyn_record));
-		return PC_DNS_ANSWER;
+			return PC_DNS_ANSWER;
+		}
+		exists = TRUE;
 	}
 	for (const TestRr *rr = test_zone; rr->name; rr++) {
 		if (g_ascii_strcasecmp(rr->name, name) != 0)
@@ -252,6 +258,8 @@ test_mechanisms(void)
 		{ "192.0.3.1", "a@ip4.test", PC_SPF_FAIL },
 		{ "::ffff:192.0.2.77", "a@ip4.test", PC_SPF_PASS },
 		{ "2001:db8::1", "a@ip4.test", PC_SPF_FAIL },
+		/* 2001:db8:: begins with the bytes of 32.1.13.184 */
+		{ "2001:db8::1", "a@ip4-v6bytes.test", PC_SPF_FAIL },
 		{ "2001:db8:ffff::1", "a@ip6.test", PC_SPF_PASS },
 		{ "2001:db9::1", "a@ip6.test", PC_SPF_SOFTFAIL },
 		{ "192.0.2.1", "a@ip6.test", PC_SPF_SOFTFAIL },
@@ -276,6 +284,8 @@ test_mechanisms(void)
 		{ "192.0.2.3", "a@ptr-other.test", PC_SPF_FAIL },
 		{ "192.0.2.4", "a@ptr.test", PC_SPF_FAIL },
 		{ "2001:db8::cb01", "a@ptr.test", PC_SPF_PASS },
+		/* a name that cannot be validated is skipped, not an error */
+		{ "192.0.2.7", "a@ptr.test", PC_SPF_PASS },
 		{ "192.0.2.3", "a@exists.test", PC_SPF_PASS },
 		{ "192.0.2.4", "a@exists.test", PC_SPF_FAIL },
 		{ "192.0.2.1", "a@q.test", PC_SPF_PASS },
@@ -371,6 +381,9 @@ test_lookup_limit(void)
 		{ "192.0.2.2", "a@inc11-late.test", PC_SPF_PERMERROR },
 		{ "203.0.113.1", "a@mx-many.test", PC_SPF_PERMERROR },
 		{ "203.0.113.1", "a@mx-ten.test", PC_SPF_PASS },
+		/* MX hosts without an address of the client's family are no
+		 * void lookups */
+		{ "2001:db8::99", "a@mx-ten.test", PC_SPF_NEUTRAL },
 	};
 	g_autofree char *why = NULL;
 
@@ -385,6 +398,11 @@ test_lookup_limit(void)
 			==, PC_SPF_NEUTRAL);
 	g_assert_cmpint(test_record("v=spf1 ptr:ptr.test ?all", "192.0.2.3", "a@x.test", NULL), ==,
 			PC_SPF_PASS);
+	g_assert_cmpint(test_record("v=spf1 ptr:PTR.Test. ?all", "192.0.2.3", "a@x.test", NULL), ==,
+			PC_SPF_PASS);
+	/* a suffix, but not at a label boundary */
+	g_assert_cmpint(test_record("v=spf1 ptr:tr.test ?all", "192.0.2.3", "a@x.test", NULL), ==,
+			PC_SPF_NEUTRAL);
 }
 
 /* Two void lookups (no such name, or no records) are allowed, not three. */
@@ -555,6 +573,7 @@ test_syntax(void)
 		{ "v=spf1 a:1-2 -all", PC_SPF_PERMERROR },
 		{ "v=spf1 a:x.1-2 -all", PC_SPF_FAIL },
 		{ "v=spf1 a:foo:bar/baz.test -all", PC_SPF_FAIL },
+		{ "v=spf1 a:a.test. -all", PC_SPF_FAIL },
 		{ "v=spf1 a:mail.example...com -all", PC_SPF_FAIL },
 		{ "v=spf1 a:%{l}%%%_%-.test -all", PC_SPF_FAIL },
 		{ "v=spf1 a:%{l} a:x.test. -all", PC_SPF_FAIL },
@@ -563,6 +582,8 @@ test_syntax(void)
 		{ "v=spf1", PC_SPF_NEUTRAL },
 		{ "V=SPF1 +ALL", PC_SPF_PASS },
 	};
+
+	g_autofree char *reason = NULL;
 
 	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
 		g_autofree char *why = NULL;
@@ -579,9 +600,17 @@ test_syntax(void)
 		if (r != good[i].expect)
 			g_error("\"%s\": %s (%s)", good[i].record, pc_spf_result_name(r), why);
 	}
+	g_assert_cmpint(test_record("v=spf1 a:a.test. -all", "192.0.2.10", "a@dyn.test", NULL), ==,
+			PC_SPF_PASS);
+	g_assert_cmpint(test_record("v=spf1 a//0 -all", "2001:db9::1", "a@a.test", NULL), ==,
+			PC_SPF_PASS);
+	g_assert_cmpint(test_record("v=spf1 a//0 -all", "192.0.2.1", "a@a.test", NULL), ==,
+			PC_SPF_FAIL);
 	/* exp= is never fetched */
 	test_record("v=spf1 -all exp=explain.test", "192.0.2.1", "a@dyn.test", NULL);
 	g_assert_cmpuint(test_dns.lookups, ==, 1);
+	test_record("v=spf1 ip4:192.0.2.1 \x80", "192.0.2.1", "a@dyn.test", &reason);
+	g_assert_cmpstr(reason, ==, "SPF record has a control or non-ASCII character");
 }
 
 /* The name an exists:expr asked for, the record being sender's. */
@@ -721,6 +750,7 @@ test_hostile(void)
 	g_autoptr(GString) terms = g_string_new("v=spf1");
 	g_autoptr(GString) helo = g_string_new(NULL);
 	g_autofree char *sender = NULL;
+	g_autofree char *why = NULL;
 	PcSpfResult r;
 
 	for (guint i = 0; i < 100000; i++)
@@ -734,10 +764,20 @@ test_hostile(void)
 	/* the budget is spent long before the lookup limit */
 	g_assert_cmpint(test_record(record->str, "192.0.2.1", sender, NULL), ==, PC_SPF_PERMERROR);
 
+	g_string_assign(record, "v=spf1");
 	while (record->len < 9000)
 		g_string_append(record, " ip4:10.0.0.1");
-	g_assert_cmpint(test_record(record->str, "192.0.2.1", "a@b.test", NULL), ==,
+	g_string_append(record, " +all");
+	g_assert_cmpint(test_record(record->str, "192.0.2.1", "a@b.test", &why), ==,
 			PC_SPF_PERMERROR);
+	g_assert_cmpstr(why, ==, "SPF record too long");
+	g_clear_pointer(&why, g_free);
+	/* 12 copies of a 100000-octet local-part are more than macros may read */
+	r = test_record("v=spf1 exists:%{l}%{l}%{l}%{l}%{l}%{l}%{l}%{l}%{l}%{l}%{l}%{l}.x.test ?all",
+			"192.0.2.1", sender, &why);
+	g_assert_cmpint(r, ==, PC_SPF_PERMERROR);
+	g_assert_cmpstr(why, ==, "macro expansion too large");
+	g_clear_pointer(&why, g_free);
 	for (guint i = 0; i < 600; i++)
 		g_string_append(terms, " ?all");
 	g_assert_cmpint(test_record(terms->str, "192.0.2.1", "a@b.test", NULL), ==,
