@@ -136,6 +136,11 @@ static const TestRr test_zone[] = {
 	A("mail.helo.test", "192.0.2.20"),
 	TXT("who.test", "v=spf1 exists:%{l}.%{o}.%{s}.who -all"),
 	A("postmaster.who.test.postmaster@who.test.who", "127.0.0.2"),
+	TXT("a12345678901234567890123456789012345678901234567890123456789012.test", "v=spf1 -all"),
+	/* the openspf suite's require-valid-helo */
+	TXT("e10.test", "v=spf1 -include:_spfh.%{d2} ip4:1.2.3.0/24 -all"),
+	TXT("_spfh.e10.test", "v=spf1 -a:%{h} +all"),
+	A("mail.e10.test", "1.2.3.4"),
 	{ NULL, 0, 0, { NULL } },
 };
 
@@ -506,6 +511,32 @@ test_null_sender(void)
 	g_assert_cmpstr(domain, ==, "who.test");
 }
 
+/* A sender's record that wants a valid HELO: an include with a
+ * qualifier, %{h} and %{d2}. */
+static void
+test_require_helo(void)
+{
+	g_assert_cmpint(test_mailfrom("1.2.3.4", "a@e10.test", "mail.e10.test", NULL), ==,
+			PC_SPF_PASS);
+	g_assert_cmpint(test_mailfrom("1.2.3.4", "a@e10.test", "OEMCOMPUTER", NULL), ==,
+			PC_SPF_FAIL);
+	/* the HELO name must be the client's */
+	g_assert_cmpint(test_mailfrom("1.2.3.5", "a@e10.test", "mail.e10.test", NULL), ==,
+			PC_SPF_FAIL);
+	g_assert_cmpint(test_mailfrom("1.2.4.4", "a@e10.test", "mail.e10.test", NULL), ==,
+			PC_SPF_FAIL);
+	/* junk HELO in %{h} and %{H} is a name like any other */
+	test_record_helo = "JUMPIN' JUPITER";
+	g_assert_cmpint(test_record("v=spf1 a:%{H} -all", "192.0.2.1", "a@b.test", NULL), ==,
+			PC_SPF_FAIL);
+	g_assert_true(test_asked("A JUMPIN%27%20JUPITER"));
+	test_record_helo = "[192.0.2.1]";
+	g_assert_cmpint(test_record("v=spf1 a:%{h} -all", "192.0.2.1", "a@b.test", NULL), ==,
+			PC_SPF_FAIL);
+	g_assert_true(test_asked("A [192.0.2.1]"));
+	test_record_helo = "mail.helo.test";
+}
+
 /* Sender domains that are no domain names give none, without DNS. */
 static void
 test_bad_sender_domain(void)
@@ -518,6 +549,10 @@ test_bad_sender_domain(void)
 	PcSpfRequest req = { .ip = "192.0.2.1", .helo = "mail.helo.test", .lookup = test_lookup,
 			     .data = &test_dns };
 
+	/* a label of 63 octets is still fine (4.3) */
+	g_assert_cmpint(test_mailfrom("192.0.2.1",
+				      "x@A12345678901234567890123456789012345678901234567890123456789012.test",
+				      NULL, NULL), ==, PC_SPF_FAIL);
 	for (guint i = 0; i < G_N_ELEMENTS(senders); i++) {
 		g_autofree char *domain = NULL;
 
@@ -822,6 +857,7 @@ main(int argc, char **argv)
 	g_test_add_func("/spf/temperror", test_temperror);
 	g_test_add_func("/spf/helo", test_helo_identity);
 	g_test_add_func("/spf/null-sender", test_null_sender);
+	g_test_add_func("/spf/require-helo", test_require_helo);
 	g_test_add_func("/spf/bad-sender-domain", test_bad_sender_domain);
 	g_test_add_func("/spf/syntax", test_syntax);
 	g_test_add_func("/spf/macros", test_macros);
