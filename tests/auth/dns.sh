@@ -45,7 +45,7 @@ auth_dns_answers() { # zone
 
 auth_dns_start() { # dir, zone dir
 	local dir zonedir zone f first try i
-	dir=$(cd "$1" && pwd) || return 1
+	mkdir -p "$1" && dir=$(cd "$1" && pwd) || return 1
 	zonedir=$(cd "$2" && pwd) || return 1
 	AUTH_DNS_DIR=$dir AUTH_DNS_ZONEDIR=$zonedir
 	mkdir -p "$dir/run" "$dir/storage"

@@ -9,6 +9,8 @@ DNSSERVER is IP:PORT (AUTH_DNS_SERVER of dns.sh). Without --tsv a readable
 table with the reasons; with --tsv one line per case in the shape of
 cases.tsv without its envelope columns:
     case spf spf_helo dkim dmarc dmarc_policy arc
+--reasons prints, per case, what the checkers said (SPF explanation, DKIM
+and ARC failure reasons), tab-separated; --case NAME looks at one case.
 Exit status 0 when every case could be evaluated.
 
 Where the libraries give less than an Authentication-Results result, this
@@ -41,8 +43,10 @@ def make_resolver(server):
     r = dns.resolver.Resolver(configure=False)
     r.nameservers = [host]
     r.port = int(port)
-    r.timeout = 2
-    r.lifetime = 3
+    # One try of one second: knotd on loopback answers in milliseconds, and
+    # the DNS-down check (fixtures.sh) should not wait long for each lookup.
+    r.timeout = 1
+    r.lifetime = 1
     r.retry_servfail = False
     return r
 
@@ -58,10 +62,22 @@ class Collect(logging.Handler):
 
 
 def main(argv):
-    tsv = "--tsv" in argv
-    args = [a for a in argv if a != "--tsv"]
+    mode, only, args = "table", None, []
+    it = iter(argv)
+    for a in it:
+        if a in ("--tsv", "--reasons"):
+            mode = a[2:]
+        elif a == "--case":
+            only = next(it, None)
+        elif a in ("-h", "--help"):
+            print(__doc__.strip())
+            return 0
+        elif a.startswith("-"):
+            sys.exit("reference.py: unknown option %s" % a)
+        else:
+            args.append(a)
     if len(args) != 2:
-        sys.exit("usage: reference.py [--tsv] OUTDIR DNSSERVER")
+        sys.exit("usage: reference.py [--tsv|--reasons] [--case NAME] OUTDIR DNSSERVER")
     out, server = args
     resolver = make_resolver(server)
     # pyspf and authheaders ask dnspython's default resolver.
@@ -134,7 +150,7 @@ def main(argv):
         return res
 
     def check_spf(ip, mailfrom, helo):
-        r, _, expl = spf.query(i=ip, s=mailfrom, h=helo, timeout=5).check()
+        r, _, expl = spf.query(i=ip, s=mailfrom, h=helo, timeout=1).check()
         return r, expl
 
     def check_dmarc(msg, spf_result, spf_identity, sigs):
@@ -144,12 +160,17 @@ def main(argv):
             return "permerror", "-", "not exactly one From address"
         from_domain = addrs[0][1].rpartition("@")[2].lower()
         spf_res = SPFAuthenticationResult(result=spf_result, smtp_mailfrom=spf_identity)
-        answers = [dmarc_per_from(from_domain, spf_res, None)]
-        for result, d, _ in sigs:
-            if result == "pass":
-                spf_res = SPFAuthenticationResult(result=spf_result, smtp_mailfrom=spf_identity)
-                answers.append(dmarc_per_from(
-                    from_domain, spf_res, DKIMAuthenticationResult(result="pass", header_d=d)))
+        try:
+            answers = [dmarc_per_from(from_domain, spf_res, None)]
+            for result, d, _ in sigs:
+                if result == "pass":
+                    spf_res = SPFAuthenticationResult(result=spf_result,
+                                                      smtp_mailfrom=spf_identity)
+                    answers.append(dmarc_per_from(
+                        from_domain, spf_res,
+                        DKIMAuthenticationResult(result="pass", header_d=d)))
+        except dns.exception.DNSException as e:  # authheaders lets timeouts through
+            return "temperror", "-", "%s: %s" % (type(e).__name__, e)
         result = "pass" if any(a[0] == "pass" for a in answers) else answers[0][0]
         policy, why = answers[0][3] or "-", answers[0][1]
         # authheaders applies sp= (when present) even when the record is the
@@ -174,6 +195,8 @@ def main(argv):
             if line.startswith("#"):
                 continue
             case, ip, helo, mailfrom = line.rstrip("\n").split("\t")[:4]
+            if only is not None and case != only:
+                continue
             mailfrom = "" if mailfrom == "<>" else mailfrom
             with open("%s/msgs/%s.eml" % (out, case), "rb") as f2:
                 msg = f2.read()
@@ -191,15 +214,20 @@ def main(argv):
             dkim_col = ",".join("%s:%s" % (r, d) for r, d, _ in sigs) or "none"
             rows.append((case, spf_mf, spf_helo, dkim_col, dmarc, policy, arc,
                          spf_expl, [s[2] for s in sigs], dmarc_why, arc_why))
-    if tsv:
+    if mode == "tsv":
         for r in rows:
             print("\t".join(r[:7]))
+    elif mode == "reasons":  # case, then what each checker said besides pass
+        for r in rows:
+            why = ([r[7]] if r[1] != "pass" else []) + [w for w in r[8] if w] + [r[10]]
+            print("\t".join([r[0]] + [w.replace("\t", " ").replace("\n", " ") for w in why]))
     else:
         fmt = "%-28s %-9s %-9s %-34s %-5s %-10s %-5s"
         print(fmt % ("case", "spf", "spf-helo", "dkim (result:d=)", "dmarc", "policy", "arc"))
         for r in rows:
             print(fmt % r[:7])
-            why = [w for w in r[8] if w] + ([r[10]] if r[6] not in ("none", "pass") else [])
+            why = ([r[7]] if r[1] not in ("pass", "none") else []) + [w for w in r[8] if w] \
+                + ([r[10]] if r[6] not in ("none", "pass") else [])
             for w in why:
                 print("%-28s   # %s" % ("", w[:100]))
     return 1 if failed else 0
