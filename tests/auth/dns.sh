@@ -5,7 +5,8 @@
 #                               port; config, run directory, storage, log
 #                               and control socket all live in DIR. Sets
 #                               AUTH_DNS_PORT, AUTH_DNS_SERVER=127.0.0.1:PORT
-#                               and an EXIT trap that stops it.
+#                               and an EXIT trap (replacing the caller's) that
+#                               stops it; INT and TERM exit through it.
 #   auth_dns_reload             re-read the zone files (after editing them)
 #   auth_dns_stop               stop it and wait for it to exit
 # The system's knot configuration and service are never used: knotd runs with
@@ -89,7 +90,10 @@ EOF
 		[ -n "$first" ] || { echo "# auth_dns_start: no zones in $zonedir" >&2; return 1; }
 		knotd -c "$dir/knot.conf" >> "$dir/knotd.out" 2>&1 &
 		AUTH_DNS_PID=$!
+		# Replaces the caller's EXIT trap; a signal exits through it too.
 		trap auth_dns_stop EXIT
+		trap 'exit 130' INT
+		trap 'exit 143' TERM
 		# Ready when every zone answers (bounded: 10 s), or knotd died.
 		i=0
 		while [ $i -lt 200 ] && kill -0 "$AUTH_DNS_PID" 2>/dev/null; do
@@ -141,5 +145,5 @@ auth_dns_stop() {
 	kill -TERM "$AUTH_DNS_PID" 2>/dev/null
 	wait "$AUTH_DNS_PID" 2>/dev/null
 	AUTH_DNS_PID=
-	trap - EXIT
+	trap - EXIT INT TERM
 }
