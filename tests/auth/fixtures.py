@@ -247,6 +247,10 @@ def main(out):
             # lookup limit (2) is not what stops it.
             ("toomany", "TXT", "v=spf1 " + " ".join("a:h%d.spf.test" % i for i in range(1, 12))
              + " -all"),
+            # The limit itself: the 10th term matches 192.0.2.98 -> pass.
+            ("ten", "TXT", "v=spf1 " + " ".join("a:h%d.spf.test" % i for i in range(1, 10))
+             + " a:hit.spf.test -all"),
+            ("hit", "A", "192.0.2.98"),
         ] + [("h%d" % i, "A", "192.0.2.200") for i in range(1, 12)],
     }
     for z, recs in zones.items():
@@ -354,6 +358,8 @@ def main(out):
              "user@macro.spf.test", "fail", "none"),
             ("spf-softfail", "192.0.2.2", "relay.example.test", "user@softfail.spf.test",
              "softfail", "none"),
+            ("spf-ten-lookups-pass", "192.0.2.98", "relay.example.test",
+             "user@ten.spf.test", "pass", "none"),
             ("spf-too-many-lookups", "192.0.2.99", "relay.example.test",
              "user@toomany.spf.test", "permerror", "none"),
             ("spf-no-record", "192.0.2.99", "relay.example.test", "user@evil.test", "none",
