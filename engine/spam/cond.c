@@ -15,10 +15,10 @@
 /* SpamAssassin's default plugins (the loadplugin lines of Debian's .pre files) whose
  * rules are ordinary rule lines and eval: tests.  Left out: the plugins
  * whose own configuration lines define rules (mimeheader, uri_detail,
- * askdns), those that are not loaded by default, and the sender
- * authentication ones (DKIM, SPF, DMARC) until their tests exist: the rule
- * files define metas such as __NOT_SPOOFED for a SpamAssassin without them,
- * so those are read instead of metas we would have to drop. */
+ * askdns) and those that are not loaded by default.  The sender
+ * authentication ones (DKIM, SPF, DMARC) are claimed only when the engine
+ * verifies senders ([auth]): otherwise the rule files' definitions for a
+ * SpamAssassin without them (__NOT_SPOOFED ...) are the ones to read. */
 static const char *const pc_cond_plugins[] = {
 	"AutoLearnThreshold", "Bayes", "BodyEval", "Check", "DNSEval",
 	"FreeMail", "HTMLEval", "HTTPSMismatch", "HashBL", "HeaderEval", "ImageInfo",
@@ -41,8 +41,22 @@ static const char *const pc_cond_features[] = {
 	"perl_min_version_5010000", NULL,
 };
 
+static const char *const pc_cond_auth_plugins[] = { "DKIM", "SPF", "DMARC", NULL };
+
+static gboolean
+pc_cond_listed(const char *const *plugins, const char *name)
+{
+	for (guint i = 0; plugins[i] != NULL; i++) {
+		gsize n = strlen(plugins[i]);
+
+		if (strncmp(name, plugins[i], n) == 0 && name[n + strspn(name + n, " \t")] == '\0')
+			return TRUE;
+	}
+	return FALSE;
+}
+
 gboolean
-pc_cond_plugin(const char *name)
+pc_cond_plugin(const char *name, gboolean auth)
 {
 	static const char prefix[] = "Mail::SpamAssassin::Plugin::";
 
@@ -50,30 +64,33 @@ pc_cond_plugin(const char *name)
 	if (strncmp(name, prefix, sizeof(prefix) - 1) != 0)
 		return FALSE;
 	name += sizeof(prefix) - 1;
-	for (guint i = 0; pc_cond_plugins[i] != NULL; i++) {
-		gsize n = strlen(pc_cond_plugins[i]);
-
-		if (strncmp(name, pc_cond_plugins[i], n) == 0 &&
-		    name[n + strspn(name + n, " \t")] == '\0')
-			return TRUE;
-	}
-	return FALSE;
+	return pc_cond_listed(pc_cond_plugins, name) ||
+	       (auth && pc_cond_listed(pc_cond_auth_plugins, name));
 }
 
-/* can(NAME): a Conf feature we have.  A plugin's has_* methods name eval:
- * tests; we claim none, so the rules they guard are not read. */
+/* The has_* methods of the authentication plugins whose eval: tests we
+ * have (evals_auth.c). */
+static const char *const pc_cond_auth_features[] = {
+	"Mail::SpamAssassin::Plugin::SPF::has_check_for_spf_errors",
+	"Mail::SpamAssassin::Plugin::DKIM::has_arc", NULL,
+};
+
+/* can(NAME): a Conf feature we have.  Other plugins' has_* methods name
+ * eval: tests we do not claim, so the rules they guard are not read. */
 static gboolean
-pc_cond_can(const char *name)
+pc_cond_can(const char *name, gboolean auth)
 {
 	static const char prefix[] = "Mail::SpamAssassin::Conf::";
 
-	return strncmp(name, prefix, sizeof(prefix) - 1) == 0 &&
-	       g_strv_contains(pc_cond_features, name + sizeof(prefix) - 1);
+	return (strncmp(name, prefix, sizeof(prefix) - 1) == 0 &&
+		g_strv_contains(pc_cond_features, name + sizeof(prefix) - 1)) ||
+	       (auth && g_strv_contains(pc_cond_auth_features, name));
 }
 
 typedef struct {
 	const char *p;
 	gboolean bad;		/* a token we do not know: the whole condition is false */
+	gboolean auth;		/* the sender authentication plugins are there */
 } PcCond;
 
 static double pc_cond_or(PcCond *c);
@@ -138,12 +155,12 @@ pc_cond_primary(PcCond *c)
 	if (pc_cond_take(c, "plugin")) {
 		name = pc_cond_argument(c);
 		c->bad |= name == NULL;
-		return name != NULL && pc_cond_plugin(name);
+		return name != NULL && pc_cond_plugin(name, c->auth);
 	}
 	if (pc_cond_take(c, "can") || pc_cond_take(c, "has")) {
 		name = pc_cond_argument(c);
 		c->bad |= name == NULL;
-		return name != NULL && pc_cond_can(name);
+		return name != NULL && pc_cond_can(name, c->auth);
 	}
 	pc_cond_blank(c);
 	v = g_ascii_strtod(c->p, &end);
@@ -205,9 +222,9 @@ pc_cond_or(PcCond *c)
 }
 
 gboolean
-pc_cond_if(const char *expr)
+pc_cond_if(const char *expr, gboolean auth)
 {
-	PcCond c = { expr, FALSE };
+	PcCond c = { expr, FALSE, auth };
 	double v = pc_cond_or(&c);
 
 	pc_cond_blank(&c);

@@ -22,9 +22,10 @@
 
 #include <glib.h>
 
-/* Whether "ifplugin NAME" opens a block that applies. */
-gboolean pc_cond_plugin(const char *name);
+/* Whether "ifplugin NAME" opens a block that applies; auth: the engine
+ * verifies senders, so DKIM, SPF and DMARC count as loaded. */
+gboolean pc_cond_plugin(const char *name, gboolean auth);
 /* Whether "if EXPR" opens a block that applies. */
-gboolean pc_cond_if(const char *expr);
+gboolean pc_cond_if(const char *expr, gboolean auth);
 
 #endif

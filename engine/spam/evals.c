@@ -54,6 +54,7 @@ pc_eval_free(PcEval *e)
 	if (e->msg_args.re != NULL)
 		pcre2_code_free(e->msg_args.re);
 	g_strfreev(e->msg_args.args);
+	g_free(e->msg_args.name);
 	g_free(e);
 }
 
@@ -153,6 +154,7 @@ pc_eval_parse_msg(const char *name, GStrv *args, GString *why)
 	e->kind = PC_EVAL_MSG;
 	e->msg_test = test;
 	e->msg_args.args = g_steal_pointer(args);
+	e->msg_args.name = g_strdup(name);
 	if (re_arg >= 0 && (guint)re_arg < n) {
 		const char *re = e->msg_args.args[re_arg];
 

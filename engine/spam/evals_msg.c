@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evals_auth.h"
 #include "evals_msg.h"
 
 /* --- free-mail domains ----------------------------------------------- */
@@ -445,7 +446,7 @@ pc_msg_freemail_replyto(const PcMsgArgs *a, const PcSpamView *v)
 	g_auto(GStrv) from = pc_msg_addresses(v, "From");
 	g_auto(GStrv) replyto = pc_msg_addresses(v, "Reply-To");
 	gboolean reply = a->args[0] != NULL && strcmp(a->args[0], "reply") == 0;
-	PcMsgArgs any = { NULL, NULL, a->freemail };
+	PcMsgArgs any = { .freemail = a->freemail };
 	gboolean from_fm, replyto_fm, from_in_replyto = FALSE;
 	g_autoptr(GPtrArray) body = NULL;
 	char **answer;
@@ -514,6 +515,32 @@ static const struct {
 	{ "check_freemail_from", 0, 1, 0, pc_msg_freemail_from, NULL },
 	{ "check_freemail_header", 1, 2, 1, pc_msg_freemail_header, NULL },
 	{ "check_freemail_replyto", 0, 1, -1, pc_msg_freemail_replyto, "|replyto|reply|" },
+	/* sender authentication (evals_auth.c) */
+	{ "check_dkim_signed", 0, 16, -1, pc_auth_eval_dkim_signed, NULL },
+	{ "check_dkim_valid", 0, 16, -1, pc_auth_eval_dkim_valid, NULL },
+	{ "check_dkim_valid_author_sig", 0, 16, -1, pc_auth_eval_dkim_author, NULL },
+	{ "check_dkim_valid_envelopefrom", 0, 0, -1, pc_auth_eval_dkim_envfrom, NULL },
+	{ "check_for_spf_pass", 0, 0, -1, pc_auth_eval_spf, NULL },
+	{ "check_for_spf_neutral", 0, 0, -1, pc_auth_eval_spf, NULL },
+	{ "check_for_spf_none", 0, 0, -1, pc_auth_eval_spf, NULL },
+	{ "check_for_spf_fail", 0, 0, -1, pc_auth_eval_spf, NULL },
+	{ "check_for_spf_softfail", 0, 0, -1, pc_auth_eval_spf, NULL },
+	{ "check_for_spf_permerror", 0, 0, -1, pc_auth_eval_spf, NULL },
+	{ "check_for_spf_temperror", 0, 0, -1, pc_auth_eval_spf, NULL },
+	{ "check_for_spf_helo_pass", 0, 0, -1, pc_auth_eval_spf, NULL },
+	{ "check_for_spf_helo_neutral", 0, 0, -1, pc_auth_eval_spf, NULL },
+	{ "check_for_spf_helo_none", 0, 0, -1, pc_auth_eval_spf, NULL },
+	{ "check_for_spf_helo_fail", 0, 0, -1, pc_auth_eval_spf, NULL },
+	{ "check_for_spf_helo_softfail", 0, 0, -1, pc_auth_eval_spf, NULL },
+	{ "check_for_spf_helo_permerror", 0, 0, -1, pc_auth_eval_spf, NULL },
+	{ "check_for_spf_helo_temperror", 0, 0, -1, pc_auth_eval_spf, NULL },
+	{ "check_dmarc_pass", 0, 0, -1, pc_auth_eval_dmarc, NULL },
+	{ "check_dmarc_reject", 0, 0, -1, pc_auth_eval_dmarc, NULL },
+	{ "check_dmarc_quarantine", 0, 0, -1, pc_auth_eval_dmarc, NULL },
+	{ "check_dmarc_none", 0, 0, -1, pc_auth_eval_dmarc, NULL },
+	{ "check_dmarc_missing", 0, 0, -1, pc_auth_eval_dmarc, NULL },
+	{ "check_arc_signed", 0, 0, -1, pc_auth_eval_arc_signed, NULL },
+	{ "check_arc_valid", 0, 0, -1, pc_auth_eval_arc_valid, NULL },
 };
 
 /* A first argument we give no answer for makes the rule one we do not run:

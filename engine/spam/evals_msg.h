@@ -59,6 +59,7 @@ typedef struct {
 	char **args;
 	pcre2_code *re;			/* the test's regular expression argument */
 	const PcFreemail *freemail;
+	char *name;			/* the eval's: one test can answer several */
 } PcMsgArgs;
 
 typedef gboolean (*PcMsgTest)(const PcMsgArgs *args, const PcSpamView *view);

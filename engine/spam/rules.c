@@ -63,6 +63,7 @@ struct _PcRuleSet {
 	PcReplace *replace;		/* replace_tag and replace_rules lines */
 	PcPrefilter *prefilter[PC_RULE_KINDS];	/* body, rawbody, uri patterns */
 	gboolean no_prefilter;
+	gboolean auth;			/* DKIM, SPF, DMARC plugins count as loaded */
 };
 
 #define PC_RULES_ERROR (g_quark_from_static_string("pc-rules-error"))
@@ -132,6 +133,12 @@ void
 pc_rules_use_prefilter(PcRuleSet *rs, gboolean on)
 {
 	rs->no_prefilter = !on;
+}
+
+void
+pc_rules_use_auth(PcRuleSet *rs, gboolean on)
+{
+	rs->auth = on;
 }
 
 guint
@@ -586,6 +593,7 @@ typedef struct {
 	guint depth;
 	gboolean cond[PC_RULES_MAX_NESTING];
 	gboolean outer[PC_RULES_MAX_NESTING];
+	gboolean auth;			/* the rule set's pc_rules_use_auth() */
 } PcRulesBlocks;
 
 static gboolean
@@ -608,7 +616,8 @@ pc_rules_conditional(PcRulesBlocks *b, const char *l)
 		if (b->depth == PC_RULES_MAX_NESTING)
 			b->depth--;
 		b->outer[b->depth] = outer;
-		b->cond[b->depth] = open_plugin ? pc_cond_plugin(l + 8) : pc_cond_if(l + 2);
+		b->cond[b->depth] = open_plugin ? pc_cond_plugin(l + 8, b->auth)
+					   : pc_cond_if(l + 2, b->auth);
 		b->depth++;
 		return TRUE;
 	}
@@ -630,7 +639,7 @@ pc_rules_parse(PcRuleSet *rs, const char *file, const char *text, gboolean stric
 	       GError **error)
 {
 	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-	PcRulesBlocks blocks = { 0 };
+	PcRulesBlocks blocks = { .auth = rs->auth };
 	GError *local = NULL;
 
 	for (guint i = 0; lines[i] != NULL; i++) {

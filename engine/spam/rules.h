@@ -32,6 +32,7 @@
 #define PC_SPAM_RULES_H
 
 #include <glib.h>
+#include <portcullis/auth.h>
 
 typedef struct _PcRuleSet PcRuleSet;
 
@@ -74,6 +75,7 @@ typedef struct {
 	gboolean html;			/* a part was rendered as HTML */
 	gint64 date;			/* Date (Resent-Date first), Unix time; 0: none */
 	GArray *received_dates;		/* gint64 of each Received, top down */
+	const PcAuth *auth;		/* sender authentication; NULL: not checked */
 } PcSpamView;
 
 /* What a header rule reads of a header (get.c). */
@@ -102,6 +104,10 @@ gboolean pc_rules_parse(PcRuleSet *rules, const char *file, const char *text, gb
  * finish.
  * Off, every pattern runs; the hits are the same, only slower. */
 void pc_rules_use_prefilter(PcRuleSet *rules, gboolean on);
+/* Before loading: the sender authentication results will be there
+ * (PcSpamView.auth), so rules of SpamAssassin's DKIM, SPF and DMARC
+ * plugins are read. */
+void pc_rules_use_auth(PcRuleSet *rules, gboolean on);
 /* Every file *.cf of dir, in name order. */
 gboolean pc_rules_load_dir(PcRuleSet *rules, const char *dir, gboolean strict, GError **error);
 gboolean pc_rules_load_file(PcRuleSet *rules, const char *path, gboolean strict,

@@ -37,6 +37,7 @@ typedef struct {
 	char *bayes_dir;		/* NULL: no Bayes */
 	guint bayes_min_learned;
 	gboolean ngram;			/* the 4-gram learner scores too */
+	gboolean auth;			/* sender authentication runs: net score sets */
 	GMutex lock;			/* guards bayes and bayes_retry */
 	PcBayes *bayes;
 	gint64 bayes_retry;
@@ -105,6 +106,8 @@ pc_spam_create(const PcEngineOptions *options, GError **error)
 	g_mutex_init(&st->lock);
 	st->rules = pc_rules_new();
 	pc_rules_use_prefilter(st->rules, !options->no_prefilter);
+	pc_rules_use_auth(st->rules, options->auth);
+	st->auth = options->auth;
 	if (options->bayes_dir != NULL && *options->bayes_dir != '\0')
 		st->bayes_dir = g_strdup(options->bayes_dir);
 	st->bayes_min_learned = options->bayes_min_learned;
@@ -156,7 +159,7 @@ pc_spam_fill_info(gpointer state, PcEngineInfo *info)
 	info->spam_dropped = pc_rules_dropped(st->rules);
 	info->dns_lists = st->resolver != NULL;
 	pc_spam_bayes_state(st, info);
-	info->score_set = (info->dns_lists ? PC_SCORE_NET : 0) |
+	info->score_set = (info->dns_lists || st->auth ? PC_SCORE_NET : 0) |
 			  (info->bayes_active ? PC_SCORE_BAYES : 0);
 }
 
@@ -367,8 +370,8 @@ pc_spam_score(PcSpamState *st, PcScan *scan, GArray *hits)
 		scan->verdict->spam_bayes = pc_spam_learners(st, &view, scan->verdict, hits,
 							     &bayes);
 	/* SpamAssassin's score set: network tests take part when DNS lists
-	 * are configured, Bayes once it has learned enough to score */
-	score = pc_rules_run(st->rules, &view, (st->resolver != NULL ? PC_SCORE_NET : 0) |
+	 * or sender authentication run, Bayes once it has learned enough */
+	score = pc_rules_run(st->rules, &view, (st->resolver != NULL || st->auth ? PC_SCORE_NET : 0) |
 			     (bayes ? PC_SCORE_BAYES : 0), hits);
 	pc_spam_view_clear(&view);
 	return score + scan->verdict->spam_bayes;

@@ -455,6 +455,7 @@ pc_spam_view_init(PcSpamView *v, const PcScan *scan)
 	v->uris = g_ptr_array_new_with_free_func(g_free);
 	v->full = (const char *)scan->data;
 	v->full_len = scan->len;
+	v->auth = scan->verdict->auth;
 	if (scan->mime == NULL || scan->mime->message == NULL)
 		return;
 	pc_view_headers(v, scan->mime->message);

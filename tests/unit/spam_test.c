@@ -17,6 +17,7 @@
 #include "cases.h"
 #include "dns/resolver.h"
 #include "spam/bayes.h"
+#include "spam/evals_msg.h"
 #include "spam/expr.h"
 #include "spam/prefilter.h"
 #include "spam/rules.h"
@@ -1166,6 +1167,63 @@ test_prefilter_same_hits(void)
 	}
 }
 
+/* The authentication plugins' eval: tests read the engine's results. */
+static gboolean
+auth_eval(const char *name, const PcSpamView *v, const char *arg)
+{
+	char *args[] = { (char *)arg, NULL };
+	PcMsgArgs a = { .args = args, .name = (char *)name };
+	guint min, max;
+	int re;
+	PcMsgTest test = pc_msg_test(name, args, &min, &max, &re);
+
+	g_assert_nonnull(test);
+	return test(&a, v);
+}
+
+static void
+test_eval_auth(void)
+{
+	g_autoptr(PcAuth) auth = pc_auth_new();
+	PcDkimResult *sig = g_new0(PcDkimResult, 1);
+	PcSpamView v = { .sender_domain = (char *)"bounce.news.test" };
+
+	g_assert_false(auth_eval("check_for_spf_fail", &v, NULL));	/* nothing checked */
+	v.auth = auth;
+	auth->spf = PC_AUTH_SOFTFAIL;
+	auth->spf_helo = PC_AUTH_PASS;
+	g_assert_true(auth_eval("check_for_spf_softfail", &v, NULL));
+	g_assert_false(auth_eval("check_for_spf_fail", &v, NULL));
+	g_assert_true(auth_eval("check_for_spf_helo_pass", &v, NULL));
+	g_assert_false(auth_eval("check_for_spf_helo_softfail", &v, NULL));
+	g_assert_false(auth_eval("check_dkim_signed", &v, NULL));
+	auth->dkim = g_ptr_array_new_with_free_func(g_free);
+	sig->result = PC_AUTH_FAIL;
+	sig->domain = (char *)"news.test";	/* the array frees only sig */
+	g_ptr_array_add(auth->dkim, sig);
+	auth->from_domain = g_strdup("news.test");
+	g_assert_true(auth_eval("check_dkim_signed", &v, NULL));
+	g_assert_false(auth_eval("check_dkim_valid", &v, NULL));
+	sig->result = PC_AUTH_PASS;
+	g_assert_true(auth_eval("check_dkim_valid", &v, NULL));
+	g_assert_true(auth_eval("check_dkim_valid", &v, "news.test"));
+	g_assert_false(auth_eval("check_dkim_valid", &v, "linkedin.com"));
+	g_assert_true(auth_eval("check_dkim_valid_author_sig", &v, NULL));
+	g_assert_false(auth_eval("check_dkim_valid_envelopefrom", &v, NULL));
+	auth->dmarc = PC_AUTH_FAIL;
+	auth->dmarc_policy = g_strdup("quarantine");
+	g_assert_true(auth_eval("check_dmarc_quarantine", &v, NULL));
+	g_assert_false(auth_eval("check_dmarc_reject", &v, NULL));
+	g_assert_false(auth_eval("check_dmarc_pass", &v, NULL));
+	auth->dmarc = PC_AUTH_NONE;
+	g_assert_true(auth_eval("check_dmarc_missing", &v, NULL));
+	g_assert_false(auth_eval("check_arc_signed", &v, NULL));
+	auth->arc_instances = 2;
+	auth->arc = PC_AUTH_FAIL;
+	g_assert_true(auth_eval("check_arc_signed", &v, NULL));
+	g_assert_false(auth_eval("check_arc_valid", &v, NULL));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1210,6 +1268,7 @@ main(int argc, char **argv)
 	g_test_add_func("/spam/bayes/header-tokens", test_bayes_header_tokens);
 	g_test_add_func("/spam/url/domains", test_uri_domains);
 	g_test_add_func("/spam/url/normalise", test_url_normalise);
+	g_test_add_func("/spam/eval/auth", test_eval_auth);
 	g_test_add_func("/spam/url/registrable", test_url_registrable);
 	return g_test_run();
 }
