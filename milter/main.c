@@ -278,6 +278,24 @@ pcm_scratch_kind(const char *dir)
 	return fs.f_type == TMPFS_MAGIC || fs.f_type == RAMFS_MAGIC ? "in memory" : "on disk";
 }
 
+/* Sender authentication in one line, for -t and the start-up log: what a
+ * failure gets by default. */
+static char *
+pcm_auth_summary(const PcmConfig *c)
+{
+	static const char *const actions[] = { "ignore", "tag", "quarantine", "reject", "honour" };
+
+	if (!c->auth)
+		return g_strdup("sender authentication off ([auth] enabled = no)");
+	return g_strdup_printf("sender authentication: SPF, DKIM, DMARC, ARC; "
+			       "Authentication-Results as %s; DNS %s; DMARC p=reject: %s, "
+			       "p=quarantine: %s; SPF fail: %s", pcm_conf_authserv_id(c),
+			       *c->dns_servers ? c->dns_servers : "from /etc/resolv.conf",
+			       actions[c->policy.dmarc_reject_action],
+			       actions[c->policy.dmarc_quarantine_action],
+			       actions[c->policy.spf_fail_action]);
+}
+
 static void
 pcm_log_started(const PcmRuntime *rt)
 {
@@ -310,6 +328,9 @@ pcm_log_started(const PcmRuntime *rt)
 	summary = pcm_spam_summary(c, info);
 	pcm_log(LOG_NOTICE, "%s; DNS lists %s (budget %u ms)", summary,
 		info->dns_lists ? "on" : "off", c->dns_budget_ms);
+	g_free(summary);
+	summary = pcm_auth_summary(c);
+	pcm_log(LOG_NOTICE, "%s", summary);
 	if (rt->release_key == NULL)
 		pcm_log(LOG_WARNING, "release marks disabled (%s): messages released from the "
 			"quarantine will be scanned again", rt->release_key_error);
@@ -487,11 +508,12 @@ main(int argc, char **argv)
 		}
 
 		g_autofree char *summary = pcm_spam_summary(conf, info);
+		g_autofree char *auth = pcm_auth_summary(conf);
 
 		printf("%s: configuration OK; %u policy group%s; database %s: version %s, "
-		       "%u signatures\n%s\n", path ? path : "built-in defaults",
+		       "%u signatures\n%s\n%s\n", path ? path : "built-in defaults",
 		       conf->groups->len, conf->groups->len == 1 ? "" : "s", info->database_dir,
-		       info->database_version, info->signatures, summary);
+		       info->database_version, info->signatures, summary, auth);
 		pcm_runtime_unref(rt);
 		return EXIT_SUCCESS;
 	}

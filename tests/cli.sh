@@ -33,7 +33,7 @@ exec "$PC_PORTCULLIS" -o spam.rules_dir= -o spam.sa_rules_dir= -o spam.bayes_dir
 SH
 chmod +x "$work/portcullis"
 P=$work/portcullis
-echo "1..31"
+echo "1..33"
 check "--help documents signals and Postfix settings" \
 	output_has "milter_default_action = tempfail" 0 "$P" --help
 check "--version names libmilter, ClamAV and the database" \
@@ -41,6 +41,13 @@ check "--version names libmilter, ClamAV and the database" \
 check "-t accepts a valid configuration and loads the signatures" \
 	output_has "configuration OK; 0 policy groups; database .*2 signatures" 0 \
 	"$P" -t -c /dev/null -o av.database_dir="$PC_SIGS" -o message.spool_dir="$work"
+check "-t says what sender authentication does, with its authserv-id" \
+	output_has "sender authentication: SPF, DKIM, DMARC, ARC; Authentication-Results as mx.test;.* DMARC p=reject: honour, p=quarantine: tag; SPF fail: ignore" 0 \
+	"$P" -t -c /dev/null -o av.database_dir="$PC_SIGS" -o message.spool_dir="$work" \
+	-o auth.authserv_id=mx.test
+check "-t says when sender authentication is off" \
+	output_has "sender authentication off" 0 "$P" -t -c /dev/null -o av.database_dir="$PC_SIGS" \
+	-o message.spool_dir="$work" -o auth.enabled=no
 # Debian's SpamAssassin rules, read as SpamAssassin 4.0.1 reads them: blocks
 # for plugins we lack skipped, metas naming a rule we do not run dropped.
 sa_counts() {
