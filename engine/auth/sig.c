@@ -18,6 +18,13 @@
 
 #define PC_RSA_MIN_BITS 1024
 #define PC_RSA_MAX_BITS 8192
+/* Public keys kept decoded: OpenSSL 3 takes longer to decode a key than to
+ * verify with it, and the same few keys sign most mail.  Past this many
+ * the cache starts over. */
+#define PC_KEY_CACHE_MAX 2000
+
+static GMutex pc_key_lock;
+static GHashTable *pc_key_cache;	/* "r:" or "e:" + p= -> EVP_PKEY */
 
 gboolean
 pc_sig_fail(PcSigOutcome *out, PcAuthResult result, const char *why)
@@ -221,12 +228,52 @@ pc_sig_ed25519_ok(EVP_PKEY *pkey, const guint8 *hash, const guint8 *sig, gsize s
 	return ok;
 }
 
+static EVP_PKEY *
+pc_sig_decode_key(gboolean ed25519, const char *p, PcSigOutcome *out)
+{
+	gsize key_len = 0;
+	g_autofree guint8 *der = g_base64_decode(p, &key_len);
+
+	if (!ed25519)
+		return pc_sig_rsa_key(der, key_len, out);
+	if (key_len != 32) {
+		pc_sig_fail(out, PC_AUTH_PERMERROR, "malformed Ed25519 key");
+		return NULL;
+	}
+	return EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, der, 32);
+}
+
+/* The decoded key, from the cache or decoded now; the caller's reference. */
+static EVP_PKEY *
+pc_sig_key(gboolean ed25519, const char *p, PcSigOutcome *out)
+{
+	g_autofree char *name = g_strconcat(ed25519 ? "e:" : "r:", p, NULL);
+	EVP_PKEY *pkey;
+
+	g_mutex_lock(&pc_key_lock);
+	if (pc_key_cache == NULL)
+		pc_key_cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+						     (GDestroyNotify)EVP_PKEY_free);
+	pkey = g_hash_table_lookup(pc_key_cache, name);
+	if (pkey != NULL)
+		EVP_PKEY_up_ref(pkey);
+	g_mutex_unlock(&pc_key_lock);
+	if (pkey != NULL || (pkey = pc_sig_decode_key(ed25519, p, out)) == NULL)
+		return pkey;
+	g_mutex_lock(&pc_key_lock);
+	if (g_hash_table_size(pc_key_cache) >= PC_KEY_CACHE_MAX)
+		g_hash_table_remove_all(pc_key_cache);
+	EVP_PKEY_up_ref(pkey);
+	g_hash_table_replace(pc_key_cache, g_steal_pointer(&name), pkey);
+	g_mutex_unlock(&pc_key_lock);
+	return pkey;
+}
+
 static gboolean
 pc_sig_crypto_ok(gboolean ed25519, const char *p, const GString *data, const char *b,
 		 PcSigOutcome *out)
 {
-	gsize key_len = 0, sig_len = 0, hash_len = 32;
-	g_autofree guint8 *der = g_base64_decode(p, &key_len);
+	gsize sig_len = 0, hash_len = 32;
 	g_autofree guint8 *sig = g_base64_decode(b, &sig_len);
 	guint8 hash[32];
 	GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
@@ -236,13 +283,8 @@ pc_sig_crypto_ok(gboolean ed25519, const char *p, const GString *data, const cha
 	g_checksum_update(sum, (const guchar *)data->str, (gssize)data->len);
 	g_checksum_get_digest(sum, hash, &hash_len);
 	g_checksum_free(sum);
-	if (ed25519)
-		pkey = key_len == 32 ? EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, der, 32)
-				     : NULL;
-	else
-		pkey = pc_sig_rsa_key(der, key_len, out);
-	if (pkey == NULL)
-		return pc_sig_fail(out, PC_AUTH_PERMERROR, "malformed Ed25519 key");
+	if ((pkey = pc_sig_key(ed25519, p, out)) == NULL)
+		return FALSE;
 	ok = ed25519 ? pc_sig_ed25519_ok(pkey, hash, sig, sig_len)
 		     : pc_sig_rsa_ok(pkey, hash, sig, sig_len);
 	EVP_PKEY_free(pkey);

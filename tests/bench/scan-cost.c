@@ -11,6 +11,9 @@
  *	repeats (in the SMTP benchmark queue ids and Received headers differ).
  *   scan-cost --corpus DIR [group.key=value ...]
  *	scans every DIR/ *.eml once with the configured policy.
+ *   scan-cost --envelope IP,HELO,SENDER MESSAGE COUNT [group.key=value ...]
+ *	the same with the envelope an MTA would give (sender authentication:
+ *	SPF needs the client, HELO and sender).
  *   scan-cost --bare DIR [group.key=value ...]
  *	gives every file of DIR/decoded/ (the attachments of DIR's messages,
  *	decoded) to libclamav alone, through the same compiled engine and
@@ -62,6 +65,9 @@ read_files(const char *dir, const char *suffix)
 	return files;
 }
 
+/* "IP,HELO,SENDER" of --envelope, or NULLs. */
+static char **envelope;
+
 static double
 cost_repeat(PcEngine *engine, const PcPolicy *policy, char *message, gsize len, long count)
 {
@@ -70,7 +76,8 @@ cost_repeat(PcEngine *engine, const PcPolicy *policy, char *message, gsize len, 
 
 	for (long i = 0; i < count; i++) {
 		char digits[16];
-		PcInput input = { (const guint8 *)message, len, -1, NULL, NULL, NULL, 0 };
+		PcInput input = { (const guint8 *)message, len, -1, envelope ? envelope[0] : NULL,
+				  envelope ? envelope[2] : NULL, envelope ? envelope[1] : NULL, 0 };
 
 		snprintf(digits, sizeof(digits), "%06ld", i % 1000000);
 		if (counter != NULL)
@@ -117,8 +124,16 @@ main(int argc, char **argv)
 	long count = 0;
 	double ms;
 
+	if (argc > 3 && strcmp(argv[1], "--envelope") == 0) {
+		envelope = g_strsplit(argv[2], ",", 3);
+		if (g_strv_length(envelope) != 3)
+			envelope = NULL;
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc < 3 || (!corpus && !bare && (count = atol(argv[2])) <= 0)) {
-		fprintf(stderr, "usage: scan-cost MESSAGE COUNT [group.key=value ...]\n"
+		fprintf(stderr, "usage: scan-cost [--envelope IP,HELO,SENDER] MESSAGE COUNT "
+				"[group.key=value ...]\n"
 				"       scan-cost --corpus|--bare DIR [group.key=value ...]\n");
 		return 2;
 	}
