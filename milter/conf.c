@@ -714,15 +714,23 @@ pcm_conf_key_named(const char *name)
 	return NULL;
 }
 
-/* signed_action = pass trusts a header anyone can write. */
+/* signed_action = pass holds only for a verified signature from a listed
+ * domain: without either, the setting does nothing, which the postmaster
+ * who set it should hear. */
 static void
-pcm_conf_warn_signed(const PcPolicy *policy, const char *where, GPtrArray *warnings)
+pcm_conf_warn_signed(const PcmConfig *conf, const PcPolicy *policy, const char *where,
+		     GPtrArray *warnings)
 {
 	if (policy->signed_action != PC_SIGNED_PASS)
 		return;
-	g_ptr_array_add(warnings, g_strdup_printf(
-		"%ssigned_action = pass: nothing is verified, so any sender who adds a "
-		"DKIM-Signature header has infected or filtered parts delivered unchanged", where));
+	if (!conf->auth)
+		g_ptr_array_add(warnings, g_strdup_printf(
+			"%ssigned_action = pass keeps no message unchanged: [auth] enabled = no, "
+			"so no DKIM signature is verified", where));
+	else if (policy->signed_domains == NULL || policy->signed_domains[0] == NULL)
+		g_ptr_array_add(warnings, g_strdup_printf(
+			"%ssigned_action = pass keeps no message unchanged: signed_domains is empty "
+			"(list the signing domains whose verified signatures you trust)", where));
 }
 
 GPtrArray *
@@ -730,12 +738,12 @@ pcm_conf_warnings(const PcmConfig *conf)
 {
 	GPtrArray *warnings = g_ptr_array_new_with_free_func(g_free);
 
-	pcm_conf_warn_signed(&conf->policy, "[policy] ", warnings);
+	pcm_conf_warn_signed(conf, &conf->policy, "[policy] ", warnings);
 	for (guint i = 0; conf->groups != NULL && i < conf->groups->len; i++) {
 		const PcGroup *group = g_ptr_array_index(conf->groups, i);
 		g_autofree char *where = g_strdup_printf("[group:%s] ", group->name);
 
-		pcm_conf_warn_signed(&group->policy, where, warnings);
+		pcm_conf_warn_signed(conf, &group->policy, where, warnings);
 	}
 	return warnings;
 }

@@ -71,8 +71,8 @@ check "--scan with spam = no reports no spam score" sh -c \
 	 -o scan.spam=no --scan '$work/gtube.eml' > '$work/nospam.json'; cat '$work/nospam.json';
 	 grep -q '\"findings\"' '$work/nospam.json' && ! grep -q '\"spam\":{' '$work/nospam.json'"
 printf '[group:partners]\nsenders = @partner.example\nsigned_action = pass\n' > "$work/signed.conf"
-check "-t warns that signed_action = pass trusts an unverified DKIM-Signature header" \
-	output_has "\[group:partners\] signed_action = pass: nothing is verified" 0 \
+check "-t warns that signed_action = pass keeps nothing unchanged without signed_domains" \
+	output_has "\[group:partners\] signed_action = pass keeps no message unchanged: signed_domains is empty" 0 \
 	"$P" -t -c "$work/signed.conf" -o av.database_dir="$PC_SIGS" -o message.spool_dir="$work"
 printf '[milter]\nsocket = unix:/tmp/x\n\n[av]\nmax_scan_size = 5O0M\n' > "$work/bad.conf"
 check "-t names file, line and key of a bad value" \
