@@ -289,7 +289,6 @@ pcm_eoh(SMFICTX *ctx)
 	if (msg == NULL)
 		return SMFIS_TEMPFAIL;
 	pcm_msg_end_headers(msg);
-	pcm_msg_prefetch_header(msg);
 	return pcm_continue(ctx, SMFIP_NR_EOH);
 }
 

@@ -93,16 +93,8 @@ pcm_msg_append(PcmMsg *msg, const void *data, gsize len)
 		pcm_spool_write(msg->spool, data, len, &msg->spool_error);
 }
 
-void
-pcm_msg_end_headers(PcmMsg *msg)
-{
-	if (msg->headers_ended)
-		return;
-	msg->headers_ended = TRUE;
-	pcm_msg_append(msg, "\r\n", 2);
-}
-
-void
+/* DKIM key and DMARC lookups start while the body comes. */
+static void
 pcm_msg_prefetch_header(PcmMsg *msg)
 {
 	const guint8 *data;
@@ -113,6 +105,16 @@ pcm_msg_prefetch_header(PcmMsg *msg)
 		return;
 	pc_engine_prefetch(msg->rt->engine, &(PcPrefetch){ .header = data, .header_len = len });
 	pcm_spool_unmap(msg->spool, data, len);
+}
+
+void
+pcm_msg_end_headers(PcmMsg *msg)
+{
+	if (msg->headers_ended)
+		return;
+	msg->headers_ended = TRUE;
+	pcm_msg_append(msg, "\r\n", 2);
+	pcm_msg_prefetch_header(msg);
 }
 
 PcVerdict *

@@ -71,9 +71,9 @@ void pcm_msg_free(PcmMsg *msg);
 void pcm_msg_append(PcmMsg *msg, const void *data, gsize len);
 /* Spools the blank line that ends the headers, once: at end-of-headers
  * where the MTA sends it, else at the first body chunk or end-of-message. */
+/* The empty line after the headers (once), and the lookups the header
+ * needs start: end of headers, or the first body chunk (SMFIP_NOEOH). */
 void pcm_msg_end_headers(PcmMsg *msg);
-/* At end of headers: DKIM key and DMARC lookups start. */
-void pcm_msg_prefetch_header(PcmMsg *msg);
 void pcm_msg_set_queue_id(PcmMsg *msg, const char *queue_id);
 /* Scans (or, when oversize, reports unscanned); never NULL. */
 PcVerdict *pcm_msg_scan(PcmMsg *msg, const PcPolicy *policy);

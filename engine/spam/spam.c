@@ -232,12 +232,14 @@ pc_spam_prefetch(gpointer state, const PcPrefetch *what)
 {
 	PcSpamState *st = state;
 	const char *client = what->client_address, *sender = what->sender;
-	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-	PcSpamView view = { .header_names = g_ptr_array_new() };
+	g_autoptr(GPtrArray) names = NULL;
+	PcSpamView view = { 0 };
 	const char *at = sender ? strrchr(sender, '@') : NULL;
 
-	if (st->resolver == NULL)
+	if (st->resolver == NULL || (client == NULL && sender == NULL))
 		return;
+	names = g_ptr_array_new_with_free_func(g_free);
+	view.header_names = g_ptr_array_new();
 	view.relay_address = pc_spam_relay(&view, client, st->trusted);
 	view.sender_domain = at && at[1] ? g_ascii_strdown(at + 1, -1) : NULL;
 	pc_rules_dns_names(st->rules, &view, names);
