@@ -8,6 +8,7 @@
 #                               and an EXIT trap (replacing the caller's) that
 #                               stops it; INT and TERM exit through it.
 #   auth_dns_reload             re-read the zone files (after editing them)
+#   auth_dns_queries TYPE       queries of TYPE answered so far
 #   auth_dns_stop               stop it and wait for it to exit
 # The system's knot configuration and service are never used: knotd runs with
 # -c DIR/knot.conf, as the calling user (as root it stays root rather than
@@ -70,8 +71,14 @@ control:
 log:
   - target: "$dir/knot.log"
     any: info
+# Query counters per type (auth_dns_queries): a test can wait until a
+# client has asked.
+mod-stats:
+  - id: counters
+    query-type: on
 template:
   - id: default
+    global-module: mod-stats/counters
     storage: "$zonedir"
     file: "%s.zone"
     # The zone files are the only source: never written back, no journal.
@@ -122,6 +129,13 @@ auth_dns_loaded() { # zone dir
 			SOA "$zone" 2>/dev/null | awk '{ print $3 }')
 		[ -n "$got" ] && [ "$got" = "$want" ] || return 1
 	done
+}
+
+# How many queries of TYPE (TXT, A, ...) the server has answered so far.
+auth_dns_queries() { # type
+	knotc -c "$AUTH_DNS_DIR/knot.conf" -s "$AUTH_DNS_DIR/run/knot.sock" \
+		stats mod-stats.query-type 2>/dev/null |
+		awk -v t="$1" -F' = ' 'index($1, "[" t "]") { n = $2 } END { print n + 0 }'
 }
 
 # Re-reads every zone file. knotd compares SOA serials, so the edited zone
