@@ -24,6 +24,10 @@
 
 /* SPF jobs at once; a job waits on DNS, not the CPU. */
 #define PC_AUTH_SPF_THREADS 4
+/* Jobs waiting past this many are not queued: a client looping on MAIL
+ * FROM cannot grow the queue, and the message's own check at its end still
+ * asks every question. */
+#define PC_AUTH_SPF_QUEUE 256
 
 typedef struct {
 	gboolean on;			/* [auth] enabled */
@@ -67,6 +71,17 @@ pc_auth_spf(PcAuthState *st, const char *ip, const char *helo, const char *sende
 }
 
 static void
+pc_spf_job_free(gpointer data)
+{
+	PcSpfJob *job = data;
+
+	g_free(job->ip);
+	g_free(job->helo);
+	g_free(job->sender);
+	g_free(job);
+}
+
+static void
 pc_spf_job_run(gpointer data, gpointer user)
 {
 	PcSpfJob *job = data;
@@ -75,10 +90,7 @@ pc_spf_job_run(gpointer data, gpointer user)
 
 	pc_auth_spf(st, job->ip, job->helo, job->sender,
 		    g_get_monotonic_time() + (gint64)st->budget_ms * 1000, warm);
-	g_free(job->ip);
-	g_free(job->helo);
-	g_free(job->sender);
-	g_free(job);
+	pc_spf_job_free(job);
 }
 
 static void
@@ -121,9 +133,12 @@ pc_auth_start(PcAuthState *st, const PcPrefetch *what)
 
 	/* the pool is made here, not at create: threads do not survive the
 	 * daemon's fork into the background */
-	if (st->spf_jobs == NULL)
-		st->spf_jobs = g_thread_pool_new(pc_spf_job_run, st, PC_AUTH_SPF_THREADS, FALSE,
-						 NULL);
+	if (g_once_init_enter(&st->spf_jobs))
+		g_once_init_leave(&st->spf_jobs,
+				  g_thread_pool_new_full(pc_spf_job_run, st, pc_spf_job_free,
+							 PC_AUTH_SPF_THREADS, FALSE, NULL));
+	if (g_thread_pool_unprocessed(st->spf_jobs) >= PC_AUTH_SPF_QUEUE)
+		return;
 	job = g_new(PcSpfJob, 1);
 	job->ip = g_strdup(what->client_address);
 	job->helo = g_strdup(what->helo);
