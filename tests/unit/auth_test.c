@@ -498,6 +498,12 @@ test_dkim_tags(void)
 {
 	g_autoptr(PcAuth) dup = NULL;
 
+	/* RFC 8301: rsa-sha1 is refused whatever its hashes say (the body
+	 * hash is sha1 too, so a= must be checked before bh=) */
+	test_dkim_expect(test_file("dkim-rsa-sha1.eml"), PC_AUTH_PERMERROR,
+			 "rsa-sha1 is not accepted");
+	test_dkim_expect(test_edit(test_file("dkim-rsa.eml"), "a=rsa-sha256", "a=rsa-sha512"),
+			 PC_AUTH_PERMERROR, "unknown algorithm");
 	test_dkim_expect(test_file("dkim-identity.eml"), PC_AUTH_PERMERROR, "i= is not within d=");
 	test_dkim_expect(test_file("dkim-no-from.eml"), PC_AUTH_PERMERROR,
 			 "h= does not sign From");
