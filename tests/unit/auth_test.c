@@ -24,6 +24,8 @@ static const AuthRr test_table[] = {
 	{ "_dmarc.two.test", PC_DNS_ANSWER, { "v=DMARC1; p=reject", "v=DMARC1; p=none" } },
 	{ "_dmarc.sub.two-org.test", PC_DNS_ANSWER, { "v=DMARC1; p=none", "v=DMARC1; p=none" } },
 	{ "_dmarc.two-org.test", PC_DNS_ANSWER, { "v=DMARC1; p=reject" } },
+	{ "_dmarc.sub.bad-org.test", PC_DNS_ANSWER, { "v=DMARC1; p=none; p=none" } },
+	{ "_dmarc.bad-org.test", PC_DNS_ANSWER, { "v=DMARC1; p=reject" } },
 	{ "_dmarc.nop.test", PC_DNS_ANSWER, { "v=DMARC1; sp=reject" } },
 	{ "_dmarc.err.test", PC_DNS_ERROR, { NULL } },
 	{ "_dmarc.strict.test", PC_DNS_ANSWER, { "v=DMARC1; p=reject; adkim=s; aspf=s" } },
@@ -757,8 +759,12 @@ test_dmarc_records(void)
 	g_assert_cmpstr(test_dns.asked->pdata[1], ==, "_dmarc.org.test");
 	/* no record anywhere */
 	test_dmarc_expect("From: a@nowhere.test", NULL, NULL, PC_AUTH_NONE, NULL, NULL);
-	/* two records: as if none (RFC 7489 6.6.3) */
+	/* two records: as if none (RFC 7489 6.6.3), also at a subdomain whose
+	 * organizational domain has one: the discovery ends there (step 5) */
 	test_dmarc_expect("From: a@two.test", NULL, NULL, PC_AUTH_NONE, NULL, NULL);
+	test_dmarc_expect("From: a@sub.two-org.test", NULL, NULL, PC_AUTH_NONE, NULL, NULL);
+	test_dmarc_expect("From: a@sub.bad-org.test", NULL, NULL, PC_AUTH_NONE, NULL, NULL);
+	g_assert_cmpuint(test_dns.lookups, ==, 1);
 	/* no valid p= */
 	test_dmarc_expect("From: a@nop.test", "nop.test", NULL, PC_AUTH_PERMERROR, NULL, NULL);
 	/* the lookup failed */
