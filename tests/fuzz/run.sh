@@ -42,7 +42,7 @@ build_target() {
 	clang -O1 -g -fsanitize=fuzzer $san -I"$root/include" -I"$root/policy" -I"$build" \
 		$(pkg-config --cflags glib-2.0 gmime-3.0) "$root/tests/fuzz/fuzz-$target.c" \
 		-o "$build/fuzz-$target" "$build/libpcengine.a" "$build/libpcpolicy.a" \
-		$(pkg-config --libs glib-2.0 gio-2.0 gmime-3.0 libclamav libmagic libpcre2-8 libxml-2.0 lmdb libpsl libcares libhs) -lm \
+		$(pkg-config --libs glib-2.0 gio-2.0 gmime-3.0 libclamav libmagic libpcre2-8 libxml-2.0 lmdb libpsl libcares libhs libcrypto) -lm \
 		>> "$build/fuzz-make.out" 2>&1
 }
 
