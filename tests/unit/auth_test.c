@@ -971,6 +971,19 @@ test_header_id(void)
 		{ "(only a comment)", NULL },
 		{ "", NULL },
 		{ " \t", NULL },
+		/* RFC 5322 comments nest and hold quoted pairs, and the id may be
+		 * a quoted-string (RFC 8601 2.2, RFC 2045's value): a reader that
+		 * parses them (Python's authres, dkimpy's ARC sealer) must not
+		 * find our id where we did not */
+		{ "((x) y) mx.test; dkim=pass", "mx.test" },
+		{ "(a\\)b) mx.test; dkim=pass", "mx.test" },
+		{ "(a\\(b) mx.test;", "mx.test" },
+		{ "(a) (b)\r\n\t(c (d)) mx.test 1; x", "mx.test" },
+		{ "\"mx.test\"; dkim=pass", "mx.test" },
+		{ "(c) \"mx\\\".test\" ;", "mx\".test" },
+		{ "((unclosed) mx.test;", NULL },
+		{ "\"unclosed", NULL },
+		{ "\"\"; x", NULL },
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
