@@ -60,31 +60,33 @@ pc_dmarc_from_domain(GPtrArray *fields)
 }
 
 /* The one "v=DMARC1" record at _dmarc.domain as tags; *status says how the
- * lookup went (NXDOMAIN-like when there is no usable record). */
+ * lookup went: NXDOMAIN-like when there is no v=DMARC1 record, so the
+ * organizational domain is asked next (RFC 7489 6.6.3 step 3).  Several
+ * records, or a malformed one, are an answer without tags: discovery
+ * ends there (step 5), it does not fall back to the organizational
+ * domain. */
 static GHashTable *
 pc_dmarc_record(const PcAuthMessage *m, const char *domain, PcDnsStatus *status)
 {
 	g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func(g_free);
 	g_autofree char *name = g_strdup_printf("_dmarc.%s", domain);
 	GHashTable *found = NULL;
+	guint seen = 0;
 
 	*status = m->lookup(m->lookup_data, PC_DNS_TXT, name, records);
 	for (guint i = 0; i < records->len && *status == PC_DNS_ANSWER; i++) {
 		const char *r = records->pdata[i];
-		GHashTable *tags;
 
 		if (g_ascii_strncasecmp(r, "v=DMARC1", 8) != 0 || (r[8] != ';' && r[8] != '\0' &&
 								   !g_ascii_isspace(r[8])))
 			continue;
-		if (found != NULL) {	/* more than one: as if none (RFC 7489 6.6.3) */
-			g_hash_table_unref(found);
-			found = NULL;
+		if (seen++ > 0) {	/* more than one: as if none (RFC 7489 6.6.3) */
+			g_clear_pointer(&found, g_hash_table_unref);
 			break;
 		}
-		if ((tags = pc_auth_tags(r)) != NULL)
-			found = tags;
+		found = pc_auth_tags(r);
 	}
-	if (found == NULL && *status == PC_DNS_ANSWER)
+	if (seen == 0 && *status == PC_DNS_ANSWER)
 		*status = PC_DNS_NXDOMAIN;
 	return found;
 }

@@ -168,22 +168,59 @@ pc_auth_header(const PcAuth *auth, const char *authserv_id)
 	return g_string_free(out, FALSE);
 }
 
+/* Past white space and comments (RFC 5322 CFWS: comments nest and hold
+ * quoted pairs); NULL when a comment is left open. */
+static const char *
+pc_auth_skip_cfws(const char *p)
+{
+	guint depth = 0;
+
+	for (; *p != '\0'; p++) {
+		if (depth > 0 && *p == '\\' && p[1] != '\0')
+			p++;
+		else if (*p == '(')
+			depth++;
+		else if (*p == ')' && depth > 0)
+			depth--;
+		else if (depth == 0 && !g_ascii_isspace(*p))
+			return p;
+	}
+	return depth == 0 ? p : NULL;
+}
+
+/* A quoted-string's content, quoted pairs undone; NULL when unterminated. */
+static char *
+pc_auth_unquote(const char *p)
+{
+	g_autoptr(GString) out = g_string_new(NULL);
+
+	for (p++; *p != '"'; p++) {
+		if (*p == '\\' && p[1] != '\0')
+			p++;
+		if (*p == '\0')
+			return NULL;
+		g_string_append_c(out, *p);
+	}
+	return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+/* Parsed as a reader that honours RFC 5322 would (Python's authres,
+ * dkimpy's ARC sealer): an id we miss in a forged copy is one they trust. */
 char *
 pc_auth_header_id(const char *value)
 {
-	const char *p = value;
+	const char *p = pc_auth_skip_cfws(value);
+	char *id;
 	gsize n;
 
-	while (*p != '\0' && (g_ascii_isspace(*p) || *p == '(')) {
-		if (*p == '(') {	/* a comment before the id */
-			const char *close = strchr(p, ')');
-
-			if (close == NULL)
-				return NULL;
-			p = close;
-		}
-		p++;
+	if (p == NULL)
+		return NULL;
+	if (*p == '"') {
+		id = pc_auth_unquote(p);
+		if (id != NULL && *id == '\0')
+			g_clear_pointer(&id, g_free);
+		return id;
 	}
-	n = strcspn(p, " \t\r\n;(");
+	n = strcspn(p, " \t\r\n;()\"");
 	return n > 0 ? g_strndup(p, n) : NULL;
 }

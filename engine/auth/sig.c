@@ -97,6 +97,21 @@ pc_sig_number(const char *text, guint64 *value)
 }
 
 gboolean
+pc_sig_algorithm(GHashTable *tags, gboolean *ed25519, PcSigOutcome *out)
+{
+	const char *a = g_hash_table_lookup(tags, "a");
+
+	if (a == NULL)
+		return pc_sig_fail(out, PC_AUTH_PERMERROR, "a=, b=, d= or s= missing");
+	if (strcmp(a, "rsa-sha256") != 0 && strcmp(a, "ed25519-sha256") != 0)
+		return pc_sig_fail(out, PC_AUTH_PERMERROR,
+				   strcmp(a, "rsa-sha1") == 0 ? "rsa-sha1 is not accepted"
+							      : "unknown algorithm");
+	*ed25519 = a[0] == 'e';
+	return TRUE;
+}
+
+gboolean
 pc_sig_body_ok(const PcAuthMessage *m, GHashTable *tags, gboolean relaxed_body, gboolean *whole,
 	       PcSigOutcome *out)
 {
@@ -106,7 +121,12 @@ pc_sig_body_ok(const PcAuthMessage *m, GHashTable *tags, gboolean relaxed_body, 
 	g_autofree guint8 *want = NULL;
 	guint8 got[32];
 	gsize want_len = 0, got_len = sizeof(got);
+	gboolean ed25519;
 
+	/* bh= is in a='s hash: only sha256 can be compared with ours, and
+	 * a refused algorithm must say so rather than "body hash" */
+	if (!pc_sig_algorithm(tags, &ed25519, out))
+		return FALSE;
 	if (bh == NULL)
 		return pc_sig_fail(out, PC_AUTH_PERMERROR, "no bh= tag");
 	if (l != NULL && !pc_sig_number(l, &body.limit))
@@ -294,20 +314,16 @@ pc_sig_crypto_ok(gboolean ed25519, const char *p, const GString *data, const cha
 gboolean
 pc_sig_verify(const PcAuthMessage *m, GHashTable *tags, const GString *data, PcSigOutcome *out)
 {
-	const char *a = g_hash_table_lookup(tags, "a");
 	const char *d = g_hash_table_lookup(tags, "d");
 	const char *s = g_hash_table_lookup(tags, "s");
 	const char *b = g_hash_table_lookup(tags, "b");
 	g_autoptr(GHashTable) key = NULL;
 	gboolean ed25519;
 
-	if (a == NULL || d == NULL || s == NULL || b == NULL)
+	if (d == NULL || s == NULL || b == NULL)
 		return pc_sig_fail(out, PC_AUTH_PERMERROR, "a=, b=, d= or s= missing");
-	if (strcmp(a, "rsa-sha256") != 0 && strcmp(a, "ed25519-sha256") != 0)
-		return pc_sig_fail(out, PC_AUTH_PERMERROR,
-				   strcmp(a, "rsa-sha1") == 0 ? "rsa-sha1 is not accepted"
-							      : "unknown algorithm");
-	ed25519 = a[0] == 'e';
+	if (!pc_sig_algorithm(tags, &ed25519, out))
+		return FALSE;
 	if ((key = pc_sig_key_record(m, d, s, out)) == NULL)
 		return FALSE;
 	if (!pc_sig_key_usable(key, ed25519 ? "ed25519" : "rsa", out))

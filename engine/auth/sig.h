@@ -31,8 +31,11 @@ typedef struct {
  * (RFC 6376 5.4.2), then the signature field itself without b=. */
 GString *pc_sig_header_data(const PcAuthMessage *m, guint self, const char *h, gboolean relaxed);
 
-/* Checks bh= against the body hashed as c= and l= say; *whole gets
- * whether every body byte was hashed. */
+/* a= is one we verify (rsa-sha256, ed25519-sha256); *ed25519 gets which. */
+gboolean pc_sig_algorithm(GHashTable *tags, gboolean *ed25519, PcSigOutcome *out);
+
+/* Checks a= (bh= is in its hash), then bh= against the body hashed as
+ * c= and l= say; *whole gets whether every body byte was hashed. */
 gboolean pc_sig_body_ok(const PcAuthMessage *m, GHashTable *tags, gboolean relaxed_body,
 			gboolean *whole, PcSigOutcome *out);
 

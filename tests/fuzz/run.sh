@@ -1,14 +1,17 @@
 #!/bin/bash
 # Builds a libFuzzer target in build-fuzz/ (clang, ASan + UBSan, coverage on
 # portcullis's own code) and runs it.
-#   tests/fuzz/run.sh [--tap] [--rewrite] [SECONDS] [JOBS]
+#   tests/fuzz/run.sh [--tap] [--rewrite | --auth] [SECONDS] [JOBS]
 # The default target is the engine's scan entry (fuzz-scan.c); --rewrite
 # runs fuzz-rewrite.c, the rewrite path with names, templates and bodies
-# from the fuzzer and a re-parse of every rewritten message as the oracle.
-# Seeds: tests/fuzz/seeds/ (seeds-rewrite/ for --rewrite), ClamAV's test
-# mails, and the differential corpus when it has been generated.  Findings
-# (crash-*, leak-*, timeout-*) and the growing corpus stay in
-# build-fuzz/fuzz-out/ (fuzz-out-rewrite/).  Prints executions, coverage and
+# from the fuzzer and a re-parse of every rewritten message as the oracle;
+# --auth runs fuzz-auth.c, DKIM, ARC and DMARC over a fixed DNS table and
+# the texts made of their results.
+# Seeds: tests/fuzz/seeds/ (seeds-rewrite/ for --rewrite, the signed
+# messages of tests/data/auth/ for --auth), ClamAV's test mails, and the
+# differential corpus when it has been generated.  Findings (crash-*,
+# leak-*, timeout-*) and the growing corpus stay in build-fuzz/fuzz-out/
+# (fuzz-out-rewrite/, fuzz-out-auth/).  Prints executions, coverage and
 # crashes; exit status 1 if anything was found.  --tap prints one TAP test
 # instead (the short smoke runs in the test suite).
 set -u
@@ -16,12 +19,16 @@ tap=
 [ "${1:-}" = --tap ] && { tap=1; shift; }
 target=scan
 [ "${1:-}" = --rewrite ] && { target=rewrite; shift; }
+[ "${1:-}" = --auth ] && { target=auth; shift; }
 seconds=${1:-60}
 jobs=${2:-1}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$root/build-fuzz
 out=$build/fuzz-out
 [ "$target" = rewrite ] && out=$build/fuzz-out-rewrite
+[ "$target" = auth ] && out=$build/fuzz-out-auth
+dict=$root/tests/fuzz/mime.dict
+[ "$target" = auth ] && dict=$root/tests/fuzz/auth.dict
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 
 fail() {
@@ -39,10 +46,11 @@ build_target() {
 			CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $san" LDFLAGS="$san") || return 1
 	fi
 	make -s -C "$build" -j2 libpcengine.a libpcpolicy.a > "$build/fuzz-make.out" 2>&1 || return 1
-	clang -O1 -g -fsanitize=fuzzer $san -I"$root/include" -I"$root/policy" -I"$build" \
+	clang -O1 -g -fsanitize=fuzzer $san -I"$root/include" -I"$root/policy" \
+		-I"$root/engine" -I"$build" \
 		$(pkg-config --cflags glib-2.0 gmime-3.0) "$root/tests/fuzz/fuzz-$target.c" \
 		-o "$build/fuzz-$target" "$build/libpcengine.a" "$build/libpcpolicy.a" \
-		$(pkg-config --libs glib-2.0 gio-2.0 gmime-3.0 libclamav libmagic libpcre2-8 libxml-2.0 lmdb libpsl libcares libhs) -lm \
+		$(pkg-config --libs glib-2.0 gio-2.0 gmime-3.0 libclamav libmagic libpcre2-8 libxml-2.0 lmdb libpsl libcares libhs libcrypto) -lm \
 		>> "$build/fuzz-make.out" 2>&1
 }
 
@@ -50,6 +58,10 @@ seed_corpus() {
 	mkdir -p "$out/corpus" "$out/seeds" "$out/tmp"
 	if [ "$target" = rewrite ]; then
 		cp "$root"/tests/fuzz/seeds-rewrite/* "$out/seeds/"
+		return 0
+	fi
+	if [ "$target" = auth ]; then
+		cp "$root"/tests/data/auth/*.eml "$out/seeds/"
 		return 0
 	fi
 	cp "$root"/tests/fuzz/seeds/* "$out/seeds/"
@@ -76,10 +88,10 @@ parallel=
 [ "$jobs" -gt 1 ] && parallel="-jobs=$jobs -workers=$jobs"
 rm -f "$out"/fuzz-*.log
 (cd "$out" && PORTCULLIS_SIGS="$root/tests/data/sigs" PORTCULLIS_RULES="$root/rules/spam" \
-	PORTCULLIS_FUZZ_TMP="$out/tmp" \
+	PORTCULLIS_FUZZ_TMP="$out/tmp" PORTCULLIS_AUTH_DATA="$root/tests/data/auth" \
 	ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
 	LSAN_OPTIONS=suppressions="$root/tests/fuzz/lsan.supp" \
-	"$build/fuzz-$target" -dict="$root/tests/fuzz/mime.dict" -max_total_time="$seconds" \
+	"$build/fuzz-$target" -dict="$dict" -max_total_time="$seconds" \
 	-max_len=65536 -rss_limit_mb=2048 -timeout=25 $parallel \
 	-artifact_prefix="$out/" -print_final_stats=1 "$out/corpus" "$out/seeds" \
 	> "$out/fuzz.log" 2>&1)
