@@ -79,6 +79,18 @@ pc_arc_field(const PcAuthMessage *m, const guint *sets, guint i, int kind)
 	return g_ptr_array_index(m->fields, sets[(i - 1) * PC_ARC_KINDS + kind] - 1);
 }
 
+/* RFC 8617 4.1.2: a message signature must not sign the seals. */
+static gboolean
+pc_arc_signs_seal(const char *h)
+{
+	g_auto(GStrv) names = g_strsplit(h, ":", -1);
+
+	for (char **n = names; *n != NULL; n++)
+		if (g_ascii_strcasecmp(g_strstrip(*n), "ARC-Seal") == 0)
+			return TRUE;
+	return FALSE;
+}
+
 static gboolean
 pc_arc_ams_ok(const PcAuthMessage *m, const guint *sets, guint n, PcSigOutcome *out)
 {
@@ -89,7 +101,7 @@ pc_arc_ams_ok(const PcAuthMessage *m, const guint *sets, guint n, PcSigOutcome *
 	g_autoptr(GString) data = NULL;
 	gboolean hr, br, whole;
 
-	if (h == NULL || strstr(h, "arc-seal") || strstr(h, "ARC-Seal"))
+	if (h == NULL || pc_arc_signs_seal(h))
 		return pc_sig_fail(out, PC_AUTH_FAIL, "ARC-Message-Signature malformed");
 	if (!pc_sig_canon(g_hash_table_lookup(tags, "c"), &hr, &br))
 		return pc_sig_fail(out, PC_AUTH_FAIL, "ARC-Message-Signature malformed c=");

@@ -186,10 +186,12 @@ pc_auth_scan_message(gpointer state, PcScan *scan, GError **error)
 	m.fields = pc_auth_fields(scan->data, scan->len, PC_AUTH_MAX_FIELDS, &body_offset);
 	m.body = scan->data + body_offset;
 	m.body_len = scan->len - body_offset;
+	m.bodies = g_array_new(FALSE, FALSE, sizeof(PcBodyHash));
 	pc_dkim_verify(&m, auth);
 	pc_arc_verify(&m, auth);
 	pc_dmarc_evaluate(&m, auth);
 	g_ptr_array_unref(m.fields);
+	g_array_unref(m.bodies);
 	pc_auth_free(scan->verdict->auth);
 	scan->verdict->auth = auth;
 	return TRUE;

@@ -128,7 +128,7 @@ pc_auth_tags(const char *list)
 			end = p + strlen(p);
 		eq = memchr(p, '=', (gsize)(end - p));
 		if (eq == NULL) {
-			/* only a trailing ";" and white space may lack a tag */
+			/* only an empty segment may lack a tag */
 			for (const char *q = p; q < end; q++)
 				if (!g_ascii_isspace(*q))
 					return NULL;

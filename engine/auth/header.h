@@ -27,7 +27,8 @@ const char *pc_auth_field_value(const PcAuthField *field);
 
 /* "a=1; b = x y" -> a -> "1", b -> "xy" (folding white space removed
  * from values, as every DKIM tag's value may be folded).  NULL when the
- * list is malformed or a tag repeats (RFC 6376 3.2: permerror). */
+ * list is malformed or a tag repeats (RFC 6376 3.2: permerror).  Empty
+ * segments (";;", a trailing ";") are passed over, as verifiers do. */
 GHashTable *pc_auth_tags(const char *list);
 
 /* The field with the value of tag b= removed (RFC 6376 3.7 step 2). */

@@ -111,16 +111,45 @@ pc_sig_algorithm(GHashTable *tags, gboolean *ed25519, PcSigOutcome *out)
 	return TRUE;
 }
 
+/* The body's hash as canonicalized and cut at limit, from the message's
+ * memo when another signature asked the same. */
+static const PcBodyHash *
+pc_sig_body_hash(const PcAuthMessage *m, gboolean relaxed, guint64 limit)
+{
+	static __thread PcBodyHash one;	/* without a memo */
+	PcAuthBody body = { .relaxed = relaxed, .limit = limit };
+	PcBodyHash h = { .relaxed = relaxed, .limit = limit };
+	gsize len = sizeof(h.hash);
+
+	for (guint i = 0; m->bodies != NULL && i < m->bodies->len; i++) {
+		const PcBodyHash *b = &g_array_index(m->bodies, PcBodyHash, i);
+
+		if (b->relaxed == relaxed && b->limit == limit)
+			return b;
+	}
+	body.hash = g_checksum_new(G_CHECKSUM_SHA256);
+	pc_auth_body_run(&body, m->body, m->body_len);
+	g_checksum_get_digest(body.hash, h.hash, &len);
+	g_checksum_free(body.hash);
+	h.length = body.length;
+	if (m->bodies == NULL) {
+		one = h;
+		return &one;
+	}
+	g_array_append_val(m->bodies, h);
+	return &g_array_index(m->bodies, PcBodyHash, m->bodies->len - 1);
+}
+
 gboolean
 pc_sig_body_ok(const PcAuthMessage *m, GHashTable *tags, gboolean relaxed_body, gboolean *whole,
 	       PcSigOutcome *out)
 {
 	const char *l = g_hash_table_lookup(tags, "l");
 	const char *bh = g_hash_table_lookup(tags, "bh");
-	PcAuthBody body = { .relaxed = relaxed_body, .limit = G_MAXUINT64 };
+	guint64 limit = G_MAXUINT64;
 	g_autofree guint8 *want = NULL;
-	guint8 got[32];
-	gsize want_len = 0, got_len = sizeof(got);
+	const PcBodyHash *got;
+	gsize want_len = 0;
 	gboolean ed25519;
 
 	/* bh= is in a='s hash: only sha256 can be compared with ours, and
@@ -129,17 +158,14 @@ pc_sig_body_ok(const PcAuthMessage *m, GHashTable *tags, gboolean relaxed_body, 
 		return FALSE;
 	if (bh == NULL)
 		return pc_sig_fail(out, PC_AUTH_PERMERROR, "no bh= tag");
-	if (l != NULL && !pc_sig_number(l, &body.limit))
+	if (l != NULL && !pc_sig_number(l, &limit))
 		return pc_sig_fail(out, PC_AUTH_PERMERROR, "malformed l= tag");
 	want = g_base64_decode(bh, &want_len);
-	body.hash = g_checksum_new(G_CHECKSUM_SHA256);
-	pc_auth_body_run(&body, m->body, m->body_len);
-	g_checksum_get_digest(body.hash, got, &got_len);
-	g_checksum_free(body.hash);
-	*whole = body.length <= body.limit;
-	if (body.length < body.limit && l != NULL)
+	got = pc_sig_body_hash(m, relaxed_body, limit);
+	*whole = got->length <= limit;
+	if (got->length < limit && l != NULL)
 		return pc_sig_fail(out, PC_AUTH_FAIL, "l= is longer than the body");
-	if (want_len != got_len || memcmp(want, got, got_len) != 0)
+	if (want_len != sizeof(got->hash) || memcmp(want, got->hash, want_len) != 0)
 		return pc_sig_fail(out, PC_AUTH_FAIL, "body hash did not verify");
 	return TRUE;
 }

@@ -18,7 +18,17 @@ typedef struct {
 	PcDnsLookupFunc lookup;
 	gpointer lookup_data;
 	gint64 now;		/* seconds since the epoch: t= and x= */
+	GArray *bodies;		/* PcBodyHash: the body hashed once per
+				 * canonicalization and l=, however many
+				 * signatures ask; NULL: no memo */
 } PcAuthMessage;
+
+typedef struct {
+	gboolean relaxed;
+	guint64 limit;
+	guint64 length;		/* canonical bytes in all */
+	guint8 hash[32];
+} PcBodyHash;
 
 /* Why a signature did not verify, and the result that makes. */
 typedef struct {

@@ -212,8 +212,9 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t len)
 {
 	gsize body = 0;
 	g_autoptr(GPtrArray) fields = pc_auth_fields(data, len, PC_AUTH_MAX_FIELDS, &body);
+	g_autoptr(GArray) bodies = g_array_new(FALSE, FALSE, sizeof(PcBodyHash));
 	PcAuthMessage m = { fields, data + body, len - body, auth_dns_lookup, &fuzz_dns,
-			    FUZZ_NOW };
+			    FUZZ_NOW, bodies };
 	g_autoptr(PcAuth) auth = pc_auth_new();
 
 	fuzz_check_fields(fields, body, len);

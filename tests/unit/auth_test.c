@@ -330,7 +330,7 @@ test_msg_text(char *text)
 	t->len = strlen(text);
 	t->fields = pc_auth_fields((const guint8 *)text, t->len, PC_AUTH_MAX_FIELDS, &body);
 	t->m = (PcAuthMessage){ t->fields, (const guint8 *)text + body, t->len - body,
-				auth_dns_lookup, &test_dns, 1796299200 + 3600 };
+				auth_dns_lookup, &test_dns, 1796299200 + 3600, NULL };
 	return t;
 }
 
