@@ -49,11 +49,13 @@ auth_dns_start "$work/dns" "$fx/zones" 2> "$work/dns.err" ||
 	{ sed 's/^/# /' "$work/dns.err"; echo "Bail out! knotd did not start"; exit 1; }
 DNS="$AUTH_DNS_SERVER"
 
+# The milter is waited for: on its way out it unlinks its socket path, which
+# by then may be the next run's socket.
 cleanup() {
 	pf_stop "$work"
 	for f in milter.pid silent.pid; do
-		[ -f "$work/$f" ] && kill "$(cat "$work/$f")" 2>/dev/null
-	done
+		[ -f "$work/$f" ] && kill "$(cat "$work/$f")" 2>/dev/null && wait "$(cat "$work/$f")"
+	done 2>/dev/null
 	auth_dns_stop
 }
 # After auth_dns_start (and auth_dns_stop), which replace the EXIT trap.
