@@ -230,6 +230,19 @@ grep -q -x 'Subject: \[forged\] \[fwd\] Weekly' <(fields "${f:-/dev/null}") &&
 pc_result $? "... a broken ARC seal from the same sealer does not (tagged, arc=fail)"
 not_delivered c2q
 pc_result $? "the quarantined message was not delivered"
+# Released, it passes the milter again (non_smtpd_milters) from this host,
+# where it would fail SPF and DMARC anew: the release mark lets it through.
+id=$(basename "$(ls "$work"/quarantine/*.meta 2>/dev/null | head -1)" .meta)
+MAIL_CONFIG="$work/etc" "$top_builddir/portcullisctl" -c /dev/null \
+	-o quarantine.quarantine_dir="$work/quarantine" \
+	-o quarantine.release_key_file="$work/release.key" quarantine release "$id" \
+	> "$work/release.out" 2>&1
+f=$(delivered c2q)
+[ -n "$f" ] && grep -q '^From: Bank Security <security@bank.test>' "$f" &&
+	grep -q "to=<c2q@test.example>.*released=$id" "$work/milter.log"
+r=$?
+pc_result $r "released by portcullisctl, it is delivered (released=$id in the log)"
+[ $r = 0 ] || pc_diag "$work/release.out" "$work/milter.log"
 
 # --- 5. signed_action = pass only for a verified signature of signed_domains ---
 # The same shape twice: a text part and tool.exe (a name filter_action
