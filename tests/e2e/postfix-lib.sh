@@ -1,5 +1,6 @@
 # A private Postfix instance on loopback, for end-to-end tests (sourced).
-#   pf_start WORK PORT [MILTER_SOCKET]  config, queue, maildir and log in WORK
+#   pf_start WORK PORT [MILTER_SOCKET]  config, queue, maildir and log in WORK;
+#                                       PF_MAIN_EXTRA (lines) is added to main.cf
 #   pf_stop WORK
 #   pf_log WORK                         path of Postfix's log file
 #   pf_wait_delivered WORK PATTERN      waits for a Maildir file matching
@@ -74,6 +75,8 @@ milter_default_action = tempfail
 milter_protocol = 6
 CONF
 	fi
+	# A test's own main.cf lines, last: they override the above.
+	[ -n "${PF_MAIN_EXTRA:-}" ] && printf '%s\n' "$PF_MAIN_EXTRA" >> "$work/etc/main.cf"
 	pf_register_instance "$work/etc"
 	postfix -c "$work/etc" check > "$work/log/check.out" 2>&1
 	if ! postfix -c "$work/etc" start > "$work/log/start.out" 2>&1; then

@@ -1,0 +1,54 @@
+#!/bin/bash
+# A daemon that is stopping must not remove the socket of the daemon that
+# took its place: A gets SIGTERM, unlinks its socket path at once and stops
+# accepting; B starts on the same path while A drains; when A finally exits,
+# B's socket must still be there (the MTA can reach B).
+#
+# KNOWN BUG (marked TODO below, found by tests/e2e/auth.sh): milter/main.c
+# unlinks socket_path a second time after smfi_stop()/g_thread_join(), on
+# the assumption that "what is at the path now is ours and dead". By then it
+# can be B's live socket; B keeps running, unreachable, and an MTA with
+# milter_default_action = tempfail defers all mail. Fix idea: remember the
+# bound socket's st_dev/st_ino and unlink only a path that is still that
+# inode. When fixed, this test reports an unexpected pass: drop the TODO.
+set -u
+. "$top_srcdir/tests/lib.sh"
+work=$(pc_workdir socket-handover)
+mkdir -p "$work/a/spool" "$work/b/spool"
+S="$work/m.sock"
+echo "1..3"
+
+cleanup() {
+	for d in a b; do
+		[ -f "$work/$d/milter.pid" ] && kill "$(cat "$work/$d/milter.pid")" 2>/dev/null &&
+			wait "$(cat "$work/$d/milter.pid")"
+	done 2>/dev/null
+}
+trap cleanup EXIT
+reachable() {
+	/usr/bin/python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])' "$S" 2> /dev/null
+}
+
+pc_start_milter "$work/a" "unix:$S" || { echo "Bail out! A did not start"; exit 1; }
+a=$(cat "$work/a/milter.pid")
+kill -TERM "$a"
+# A unlinks its path as soon as it starts stopping.
+for _ in $(seq 200); do [ -e "$S" ] || break; sleep 0.05; done
+pc_start_milter "$work/b" "unix:$S" || { echo "Bail out! B did not start"; exit 1; }
+reachable
+pc_result $? "B started on the path A left and accepts connections"
+if ! kill -0 "$a" 2>/dev/null; then
+	echo "ok 2 # SKIP A exited before B started: the window was missed"
+	echo "ok 3 # SKIP A exited before B started: the window was missed"
+	exit 0
+fi
+wait "$a"
+pc_result $? "A, stopped while B started, exits 0"
+PC_N=$((PC_N + 1))
+if [ -S "$S" ] && reachable; then
+	echo "ok $PC_N - after A exited B's socket is still there # TODO known bug: A unlinks it (milter/main.c)"
+else
+	echo "not ok $PC_N - after A exited B's socket is still there # TODO known bug: A unlinks it (milter/main.c)"
+fi
