@@ -10,7 +10,9 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include <libmilter/mfapi.h>
 #include <glib/gstdio.h>
@@ -108,6 +110,25 @@ pcm_daemon_unix_path(const char *socket)
 	if (g_str_has_prefix(socket, "local:"))
 		return g_strdup(socket + 6);
 	return *socket == '/' ? g_strdup(socket) : NULL;
+}
+
+void
+pcm_daemon_unlink_dead_socket(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct stat st;
+	int fd;
+	gboolean alive;
+
+	if (lstat(path, &st) != 0 || !S_ISSOCK(st.st_mode) || strlen(path) >= sizeof(sa.sun_path))
+		return;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	alive = fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+	if (fd >= 0)
+		close(fd);
+	if (!alive)
+		unlink(path);
 }
 
 gboolean

@@ -16,6 +16,9 @@
 gboolean pcm_daemon_open_socket(const PcmConfig *conf, GError **error);
 /* The file of a unix:/local: socket specification, or NULL for inet. */
 char *pcm_daemon_unix_path(const char *socket);
+/* Removes the unix socket at path unless something listens there: after
+ * our listener stopped, a live socket is a successor's (a restart). */
+void pcm_daemon_unlink_dead_socket(const char *path);
 /* Forks into the background; the parent exits once pcm_daemon_ready() or
  * exits 1 if the child dies first.  No threads may exist yet. */
 gboolean pcm_daemon_detach(GError **error);

@@ -432,10 +432,11 @@ pcm_serve(const PcmArgs *args, const char *path, GStrv overrides, PcmRuntime *rt
 	smfi_stop();
 	g_thread_join(milter);
 	/* A stop that comes before libmilter's listener has started makes
-	 * smfi_main() bind the socket anew (smfi_stop closed the first one):
-	 * what is at the path now is ours and dead. */
+	 * smfi_main() bind the socket anew (smfi_stop closed the first one).
+	 * But while we drained, a new daemon may have started on the path: a
+	 * socket that answers is its, and stays. */
 	if (socket_path != NULL)
-		unlink(socket_path);
+		pcm_daemon_unlink_dead_socket(socket_path);
 	pcm_reloader_stop();
 	pcm_housekeeping_stop();
 	pcm_notices_stop();

@@ -397,9 +397,6 @@ pc_edited(const GArray *edits)
 	return edited;
 }
 
-/* The disclaimer goes on every body text part (both halves of a
- * multipart/alternative), never on attachments or attached messages.  A
- * signed message gets it only when signed_action allows changing it. */
 /* Whether a signed message is to stay as it is.  pass needs a verified
  * signature: anyone can add a DKIM-Signature header or a multipart/signed. */
 static gboolean
@@ -411,6 +408,9 @@ pc_keeps_signed(const PcPolicy *policy, const PcVerdict *verdict)
 		 pc_auth_signed_verified(policy, verdict->auth)));
 }
 
+/* The disclaimer goes on every body text part (both halves of a
+ * multipart/alternative), never on attachments or attached messages.  A
+ * signed message gets it only when signed_action allows changing it. */
 static void
 pc_decide_disclaimer(const PcPolicy *policy, const PcVerdict *verdict, const char *hostname,
 		     PcDecision *out)
