@@ -41,12 +41,14 @@ pc_auth_dmarc_wanted(const PcPolicy *policy, const PcAuth *auth)
 }
 
 PcAuthAction
-pc_auth_wanted(const PcPolicy *policy, const PcAuth *auth, char **why)
+pc_auth_wanted(const PcPolicy *policy, const PcAuth *auth, gboolean authenticated, char **why)
 {
 	PcAuthAction dmarc, spf;
 	g_autofree char *from = NULL;
 
-	if (auth == NULL)
+	/* our own users' and relays' mail: it is signed (if at all) after us,
+	 * on its way out, so its DMARC result here says nothing */
+	if (auth == NULL || auth->local_client || authenticated)
 		return PC_AUTH_ACT_IGNORE;
 	dmarc = pc_auth_dmarc_wanted(policy, auth);
 	spf = auth->spf == PC_AUTH_FAIL ? (PcAuthAction)policy->spf_fail_action : PC_AUTH_ACT_IGNORE;

@@ -13,8 +13,11 @@
 #include <portcullis/verdict.h>
 
 /* IGNORE, TAG, QUARANTINE or REJECT (never HONOUR); *why gets the log's
- * reason ("dmarc:fail(p=reject) from example.com") when not IGNORE. */
-PcAuthAction pc_auth_wanted(const PcPolicy *policy, const PcAuth *auth, char **why);
+ * reason ("DMARC policy of example.com (p=reject)") when not IGNORE.  Mail
+ * from a client of ours or a logged-in sender (authenticated) is IGNORE:
+ * outgoing mail is signed after us. */
+PcAuthAction pc_auth_wanted(const PcPolicy *policy, const PcAuth *auth, gboolean authenticated,
+			    char **why);
 
 /* The From address is on auth_allow_senders and authenticated. */
 gboolean pc_auth_allowed(const PcPolicy *policy, const PcAuth *auth);

@@ -598,7 +598,9 @@ pc_decide(const PcPolicy *policy, const PcVerdict *verdict, const PcEnvelope *en
 	static const PcFinding *listed_spam;
 	PcListed listed = pc_spam_listed(policy, envelope);
 	g_autofree char *auth_why = NULL;
-	PcAuthAction auth_wanted = pc_auth_wanted(policy, verdict->auth, &auth_why);
+	PcAuthAction auth_wanted = pc_auth_wanted(policy, verdict->auth,
+						  envelope != NULL && envelope->authenticated,
+						  &auth_why);
 	PcFacts facts;
 
 	if (listed == PC_LISTED_NONE && pc_auth_allowed(policy, verdict->auth))

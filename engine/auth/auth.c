@@ -19,6 +19,7 @@
 #include "auth.h"
 #include "../dns/resolver.h"
 #include "header.h"
+#include "../spam/spam.h"
 #include "../spam/url.h"
 #include "spf.h"
 
@@ -34,6 +35,7 @@ typedef struct {
 	PcResolver *resolver;
 	guint budget_ms;
 	char *receiver;
+	GPtrArray *trusted;		/* trusted_networks (relay.c) */
 	GThreadPool *spf_jobs;
 } PcAuthState;
 
@@ -103,6 +105,8 @@ pc_auth_destroy(gpointer state)
 	if (st->spf_jobs != NULL)	/* queued jobs dropped, running ones end in budget */
 		g_thread_pool_free(st->spf_jobs, TRUE, TRUE);
 	pc_resolver_release(st->resolver);
+	if (st->trusted != NULL)
+		pc_trusted_free(st->trusted);
 	g_free(st->receiver);
 	g_free(st);
 }
@@ -119,7 +123,8 @@ pc_auth_create(const PcEngineOptions *options, GError **error)
 	st->receiver = g_strdup(options->auth_receiver);
 	st->resolver = pc_resolver_acquire(options->dns_servers,
 					   MAX(options->dns_budget_ms / 2, 100), error);
-	if (st->resolver == NULL) {
+	if (st->resolver == NULL ||
+	    (st->trusted = pc_trusted_new(options->trusted_networks, error)) == NULL) {
 		pc_auth_destroy(st);
 		return NULL;
 	}
@@ -182,6 +187,8 @@ pc_auth_scan_message(gpointer state, PcScan *scan, GError **error)
 	if (scan->deadline != 0)
 		lookup.deadline = MIN(deadline, scan->deadline);
 	auth = pc_auth_new();
+	auth->local_client = in->client_address != NULL &&
+			     pc_relay_is_ours(in->client_address, st->trusted);
 	pc_auth_spf(st, in->client_address, in->helo, in->sender, lookup.deadline, auth);
 	m.fields = pc_auth_fields(scan->data, scan->len, PC_AUTH_MAX_FIELDS, &body_offset);
 	m.body = scan->data + body_offset;

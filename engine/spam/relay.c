@@ -43,7 +43,7 @@ pc_trusted_new(char *const *ranges, GError **error)
 }
 
 /* Ours: trusted, or an address no list could be about. */
-static gboolean
+gboolean
 pc_relay_is_ours(const char *text, const GPtrArray *trusted)
 {
 	g_autoptr(GInetAddress) a = g_inet_address_new_from_string(text);

@@ -26,5 +26,7 @@ char *pc_spam_html_text(const char *html, PcSpamView *view);
 GPtrArray *pc_trusted_new(char *const *ranges, GError **error);
 void pc_trusted_free(GPtrArray *trusted);
 char *pc_spam_relay(const PcSpamView *view, const char *client, const GPtrArray *trusted);
+/* address is one of our relays: trusted, loopback, private or not an address. */
+gboolean pc_relay_is_ours(const char *address, const GPtrArray *trusted);
 
 #endif

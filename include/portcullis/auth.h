@@ -38,6 +38,9 @@ typedef struct {
 } PcDkimResult;
 
 typedef struct {
+	gboolean local_client;	/* the client is one of ours (trusted_networks,
+				 * loopback, private ranges): its mail is
+				 * checked, not judged (policy/auth.c) */
 	PcAuthResult spf;	/* the MAIL FROM identity (HELO for <>) */
 	char *spf_domain;
 	char *spf_why;

@@ -355,6 +355,31 @@ test_decide_auth_actions(void)
 	}
 }
 
+/* A DMARC failure from one of our clients or a logged-in sender is
+ * outgoing mail, signed after us: reported, not acted on. */
+static void
+test_decide_auth_outgoing(void)
+{
+	g_autoptr(PcmConfig) conf = pcm_conf_new();
+
+	for (int who = 0; who < 3; who++) {
+		g_autoptr(PcVerdict) v = decide_verdict(PC_STATUS_CLEAN, NULL, FALSE, 1);
+		PcEnvelope envelope = { "ceo@bank.test", NULL, "192.0.2.1", who == 2 };
+		PcDecision d;
+
+		v->auth = pc_auth_new();
+		v->auth->from_domain = g_strdup("bank.test");
+		v->auth->dmarc = PC_AUTH_FAIL;
+		v->auth->dmarc_policy = g_strdup("reject");
+		v->auth->dmarc_disposition = g_strdup("reject");
+		v->auth->local_client = who == 1;
+		pc_decide(&conf->policy, v, &envelope, "mx.example", &d);
+		g_assert_cmpstr(pc_action_name(d.action), ==,
+				pc_action_name(who == 0 ? PC_ACT_REJECT : PC_ACT_ACCEPT));
+		pc_decision_clear(&d);
+	}
+}
+
 /* auth.allow_senders holds only for an authenticated From. */
 static void
 test_decide_auth_allow(void)
@@ -506,6 +531,7 @@ main(int argc, char **argv)
 	g_test_add_func("/decide/signed-verified", test_decide_signed_verified);
 	g_test_add_func("/decide/auth-actions", test_decide_auth_actions);
 	g_test_add_func("/decide/auth-allow", test_decide_auth_allow);
+	g_test_add_func("/decide/auth-outgoing", test_decide_auth_outgoing);
 	PC_TEST_ADD_CASES("/template", template_cases, test_template_case);
 	g_test_add_func("/template/default", test_template_default);
 	return g_test_run();
