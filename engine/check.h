@@ -32,6 +32,7 @@ typedef struct {
 	const PcInput *input;		/* envelope; NULL for single files */
 	gint64 deadline;		/* monotonic time; 0: none (single files) */
 	gboolean expired;		/* the deadline passed: scan no further */
+	gint64 dns_deadline;		/* pc_scan_dns_deadline(); 0: not set yet */
 } PcScan;
 
 typedef struct {
@@ -49,6 +50,11 @@ typedef struct {
  * gets an error finding ("limit:deadline"), so an unfinished scan is
  * never clean. */
 gboolean pc_scan_expired(PcScan *scan);
+
+/* When the message's DNS waits end: dns_budget_ms from the first check
+ * that waits, shared by all (sender authentication, then DNS lists), so a
+ * silent resolver costs the message one budget, not one per check. */
+gint64 pc_scan_dns_deadline(PcScan *scan, guint budget_ms);
 
 /* Asks for libclamav's whole-message parse as a second opinion. */
 void pc_scan_want_second_opinion(PcScan *scan, const char *why);

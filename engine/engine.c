@@ -145,6 +145,14 @@ pc_scan_want_second_opinion(PcScan *scan, const char *why)
 				       scan->second_opinion->len ? "," : "", why);
 }
 
+gint64
+pc_scan_dns_deadline(PcScan *scan, guint budget_ms)
+{
+	if (scan->dns_deadline == 0)
+		scan->dns_deadline = g_get_monotonic_time() + (gint64)budget_ms * 1000;
+	return scan->dns_deadline;
+}
+
 gboolean
 pc_scan_expired(PcScan *scan)
 {
@@ -232,7 +240,8 @@ pc_engine_scan_alternates(PcEngine *engine, PcScan *scan)
 		g_autoptr(PcVerdict) other = pc_verdict_new();
 		PcMime mime = { 0 };
 		PcScan alone = { copy->data, copy->len, &mime, scan->policy, scan->options, other,
-				 g_string_new(NULL), TRUE, scan->input, scan->deadline, FALSE };
+				 g_string_new(NULL), TRUE, scan->input, scan->deadline, FALSE,
+				 scan->dns_deadline };
 
 		if (pc_scan_expired(scan))
 			return;
@@ -360,8 +369,8 @@ pc_engine_scan_file(PcEngine *engine, const guint8 *data, gsize len)
 	PcVerdict *verdict = pc_verdict_new();
 	PcObject *object = pc_object_new("1");
 	g_autoptr(GError) error = NULL;
-	PcScan scan = { data, len, NULL, &no_policy, &engine->options, verdict, NULL, FALSE, NULL,
-			 0, FALSE };
+	PcScan scan = { .data = data, .len = len, .policy = &no_policy,
+			.options = &engine->options, .verdict = verdict };
 
 	g_ptr_array_add(verdict->objects, object);
 	if (!pc_av_scan_file(engine->states[PC_ENGINE_AV], &scan, object, data, len, &error))

@@ -174,8 +174,7 @@ pc_auth_scan_message(gpointer state, PcScan *scan, GError **error)
 {
 	PcAuthState *st = state;
 	const PcInput *in = scan->input;
-	gint64 deadline = g_get_monotonic_time() + (gint64)st->budget_ms * 1000;
-	PcResolverLookup lookup = { st->resolver, deadline };
+	PcResolverLookup lookup = { st->resolver, 0 };
 	PcAuthMessage m = { .lookup = pc_resolver_lookup_func, .lookup_data = &lookup,
 			    .now = g_get_real_time() / G_USEC_PER_SEC };
 	gsize body_offset;
@@ -184,8 +183,9 @@ pc_auth_scan_message(gpointer state, PcScan *scan, GError **error)
 	(void)error;
 	if (!st->on || in == NULL || scan->alternate)
 		return TRUE;
+	lookup.deadline = pc_scan_dns_deadline(scan, st->budget_ms);
 	if (scan->deadline != 0)
-		lookup.deadline = MIN(deadline, scan->deadline);
+		lookup.deadline = MIN(lookup.deadline, scan->deadline);
 	auth = pc_auth_new();
 	auth->local_client = in->client_address != NULL &&
 			     pc_relay_is_ours(in->client_address, st->trusted);

@@ -208,13 +208,14 @@ pc_spam_unanswered(GPtrArray *names, GHashTable *answers)
 
 /* Lookups for the DNS list rules, answered within the budget. */
 static void
-pc_spam_dns(PcSpamState *st, PcSpamView *view, const PcScan *scan)
+pc_spam_dns(PcSpamState *st, PcSpamView *view, PcScan *scan)
 {
 	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-	gint64 deadline = g_get_monotonic_time() + (gint64)st->dns_budget_ms * 1000;
+	gint64 deadline;
 
 	if (st->resolver == NULL)
 		return;
+	deadline = pc_scan_dns_deadline(scan, st->dns_budget_ms);
 	view->relay_address = pc_spam_relay(view, scan->input ? scan->input->client_address : NULL,
 					    st->trusted);
 	view->dns = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);

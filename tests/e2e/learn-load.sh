@@ -55,7 +55,9 @@ pc_result $([ "$rounds" = 5 ] && [ "$learned_under_load" = 1 ]; echo $?) \
 pc_result $? "smtp-source finished with no error reply"
 accepted=$(grep -c "action=accept" "$work/milter.log")
 pc_result $([ "$accepted" = "$MESSAGES" ]; echo $?) "the milter accepted all $MESSAGES messages ($accepted)"
-! grep -qiE "error|tempfail|bayes:" "$work/milter.log" && grep -q "spam=.*BAYES_" "$work/milter.log"
+# auth="spf:temperror ..." is a result (this test has no DNS), not an error
+! sed 's/ auth="[^"]*"//' "$work/milter.log" | grep -qiE "error|tempfail|bayes:" &&
+	grep -q "spam=.*BAYES_" "$work/milter.log"
 pc_result $? "no error logged, and Bayes scored the messages"
 "$C" -c /dev/null $B stats > "$work/stats.out"
 grep -q ": 240 spam, 240 ham learned; active" "$work/stats.out"
