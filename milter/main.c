@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/magic.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <clamav.h>
 #include <libmilter/mfapi.h>
@@ -338,18 +339,75 @@ pcm_log_started(const PcmRuntime *rt)
 
 static pthread_t pcm_main_thread;
 static gint pcm_stopping;
+static gint pcm_listener_done;
 
 static gpointer
 pcm_milter_thread(gpointer data)
 {
-	int rc = smfi_main();
+	int rc;
 
 	(void)data;
+	rc = smfi_main();
+	g_atomic_int_set(&pcm_listener_done, TRUE);
 	if (!g_atomic_int_get(&pcm_stopping)) {
 		pcm_log(LOG_ERR, "milter listener stopped unexpectedly (smfi_main returned %d)", rc);
 		pthread_kill(pcm_main_thread, SIGTERM);
 	}
 	return NULL;
+}
+
+static void
+pcm_wake(int sig)
+{
+	(void)sig;
+}
+
+/* SIGUSR1 to every thread of libmilter's: the listener thread and those it
+ * started (its worker pool's controller) carry its name. */
+static void
+pcm_wake_milter_threads(void)
+{
+	g_autoptr(GDir) dir = g_dir_open("/proc/self/task", 0, NULL);
+	const char *tid;
+
+	while (dir != NULL && (tid = g_dir_read_name(dir)) != NULL) {
+		g_autofree char *path = g_strdup_printf("/proc/self/task/%s/comm", tid);
+		g_autofree char *comm = NULL;
+
+		if (g_file_get_contents(path, &comm, NULL, NULL) && strcmp(comm, "milter\n") == 0)
+			syscall(SYS_tgkill, getpid(), atoi(tid), SIGUSR1);
+	}
+}
+
+static gpointer
+pcm_smfi_stop(gpointer data)
+{
+	(void)data;
+	smfi_stop();
+	return NULL;
+}
+
+/* libmilter's listener holds its lock through a poll() that ends every 5
+ * seconds when no MTA connects, and smfi_stop() waits for that lock to
+ * close the socket: a stop took up to 5 s.  So smfi_stop() runs in a thread
+ * of its own while this one wakes the listener with a signal (EINTR: it
+ * lets the lock go and sees the stop), again until it has returned in case
+ * one lands just before a poll.  SA_RESTART: other calls it interrupts go on. */
+static void
+pcm_stop_listener(GThread *milter)
+{
+	struct sigaction sa = { .sa_handler = pcm_wake, .sa_flags = SA_RESTART };
+	GThread *stopper;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	stopper = g_thread_new("stop", pcm_smfi_stop, NULL);
+	while (!g_atomic_int_get(&pcm_listener_done)) {
+		pcm_wake_milter_threads();
+		g_usleep(10 * 1000);
+	}
+	g_thread_join(stopper);
+	g_thread_join(milter);
 }
 
 /* Returns when SIGTERM or SIGINT arrives. */
@@ -429,8 +487,7 @@ pcm_serve(const PcmArgs *args, const char *path, GStrv overrides, PcmRuntime *rt
 	if (socket_path != NULL)
 		unlink(socket_path);
 	pcm_drain(drain);
-	smfi_stop();
-	g_thread_join(milter);
+	pcm_stop_listener(milter);
 	/* A stop that comes before libmilter's listener has started makes
 	 * smfi_main() bind the socket anew (smfi_stop closed the first one).
 	 * But while we drained, a new daemon may have started on the path: a
