@@ -38,6 +38,7 @@
 #include "log.h"
 #include "notices.h"
 #include "reload.h"
+#include "sdnotify.h"
 #include "runtime.h"
 #include "milter/mta-snippets.h"
 #include "scan_files.h"
@@ -356,6 +357,22 @@ pcm_milter_thread(gpointer data)
 	return NULL;
 }
 
+/* For the watchdog: the listener runs and the engine scans a message. */
+static gboolean
+pcm_healthy(void)
+{
+	static const char probe[] = "Subject: watchdog\r\n\r\nok\r\n";
+	g_autoptr(PcmRuntime) rt = pcm_runtime_current();
+	PcInput input = { .data = (const guint8 *)probe, .len = sizeof(probe) - 1, .fd = -1,
+			  .deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC };
+	g_autoptr(PcVerdict) verdict = NULL;
+
+	if (g_atomic_int_get(&pcm_listener_done))
+		return FALSE;
+	verdict = pc_engine_scan(rt->engine, &input, &rt->conf->policy);
+	return verdict->status != PC_STATUS_ERROR;
+}
+
 static void
 pcm_wake(int sig)
 {
@@ -480,8 +497,12 @@ pcm_serve(const PcmArgs *args, const char *path, GStrv overrides, PcmRuntime *rt
 	pcm_reloader_start(path, (const char *const *)overrides);
 	milter = g_thread_new("milter", pcm_milter_thread, NULL);
 	pcm_daemon_ready();
+	pcm_notify_status("READY=1\nMAINPID=%d", (int)getpid());
+	pcm_watchdog_start(pcm_healthy);
 
 	pcm_signal_loop(&set);
+	pcm_notify("STOPPING=1\nSTATUS=stopping: letting open MTA connections finish");
+	pcm_watchdog_stop();
 	g_atomic_int_set(&pcm_stopping, TRUE);
 	pcm_stop_accepting();
 	if (socket_path != NULL)
