@@ -31,6 +31,7 @@
 #include <gmime/gmime.h>
 
 #include "callbacks.h"
+#include "control.h"
 #include "conf.h"
 #include "daemon.h"
 #include "autolearn.h"
@@ -357,6 +358,18 @@ pcm_milter_thread(gpointer data)
 	return NULL;
 }
 
+/* The mail goes on without the control channel: a socket that cannot be
+ * made is a warning. */
+static void
+pcm_control_start_or_warn(const PcmConfig *conf)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (!pcm_control_start(conf, &error))
+		pcm_log(LOG_WARNING, "%s: running without a control socket (portcullisctl status, "
+			"reload, stats and drain will not reach this daemon)", error->message);
+}
+
 /* For the watchdog: the listener runs and the engine scans a message. */
 static gboolean
 pcm_healthy(void)
@@ -496,6 +509,7 @@ pcm_serve(const PcmArgs *args, const char *path, GStrv overrides, PcmRuntime *rt
 	pcm_housekeeping_start();
 	pcm_reloader_start(path, (const char *const *)overrides);
 	milter = g_thread_new("milter", pcm_milter_thread, NULL);
+	pcm_control_start_or_warn(rt->conf);
 	pcm_daemon_ready();
 	pcm_notify_status("READY=1\nMAINPID=%d", (int)getpid());
 	pcm_watchdog_start(pcm_healthy);
@@ -503,6 +517,7 @@ pcm_serve(const PcmArgs *args, const char *path, GStrv overrides, PcmRuntime *rt
 	pcm_signal_loop(&set);
 	pcm_notify("STOPPING=1\nSTATUS=stopping: letting open MTA connections finish");
 	pcm_watchdog_stop();
+	pcm_control_stop();
 	g_atomic_int_set(&pcm_stopping, TRUE);
 	pcm_stop_accepting();
 	if (socket_path != NULL)
