@@ -81,6 +81,9 @@ pcm_control_status(void)
 	g_string_append_printf(out, "scanner: %s\n", info->scanner_version);
 	g_string_append_printf(out, "database: %s, version %s, %u signatures\n",
 			       info->database_dir, info->database_version, info->signatures);
+	if (info->database_missing != NULL)
+		g_string_append_printf(out, "waiting for signatures (mail is tempfailed): %s\n",
+				       info->database_missing);
 	g_string_append_printf(out, "spam rules: %u (%u SpamAssassin lines skipped)\n",
 			       info->spam_rules, info->spam_skipped);
 	if (info->bayes_store)

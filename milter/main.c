@@ -334,6 +334,10 @@ pcm_log_started(const PcmRuntime *rt)
 	g_free(summary);
 	summary = pcm_auth_summary(c);
 	pcm_log(LOG_NOTICE, "%s", summary);
+	if (info->database_missing != NULL)
+		pcm_log(LOG_WARNING, "%s: every message is tempfailed (451 4.7.1) until "
+			"database_dir has signatures, which are loaded within db_check_interval "
+			"(%us) of their arrival", info->database_missing, c->db_check_interval);
 	if (rt->release_key == NULL)
 		pcm_log(LOG_WARNING, "release marks disabled (%s): messages released from the "
 			"quarantine will be scanned again", rt->release_key_error);
@@ -608,6 +612,9 @@ main(int argc, char **argv)
 		       "%u signatures\n%s\n%s\n", path ? path : "built-in defaults",
 		       conf->groups->len, conf->groups->len == 1 ? "" : "s", info->database_dir,
 		       info->database_version, info->signatures, summary, auth);
+		if (info->database_missing != NULL)
+			printf("warning: %s: the daemon starts, and tempfails mail until "
+			       "there are signatures\n", info->database_missing);
 		pcm_runtime_unref(rt);
 		return EXIT_SUCCESS;
 	}

@@ -123,7 +123,10 @@ pcm_status_line(void)
 	PcmReloadResult last;
 	GString *out = g_string_new(NULL);
 
-	g_string_printf(out, "scanning: %s, database %s (%u signatures), %u spam rules, "
+	if (info->database_missing != NULL)
+		g_string_printf(out, "waiting for signatures, mail tempfailed: %s; ",
+				info->database_missing);
+	g_string_append_printf(out, "scanning: %s, database %s (%u signatures), %u spam rules, "
 			"sender authentication %s", info->scanner_version, info->database_version,
 			info->signatures, info->spam_rules, rt->conf->auth ? "on" : "off");
 	pcm_reload_last(&last);
