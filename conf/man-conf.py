@@ -30,7 +30,7 @@ def sentences(words):
     out, cur = [], []
     for word in words.split():
         cur.append(word)
-        if re.search(r'[.!?]["\')]*$', word) and word not in ('e.g.', 'i.e.', 'etc.', 'vs.'):
+        if re.search(r'[^.][.!?]["\')]*$', word) and word not in ('e.g.', 'i.e.', 'etc.', 'vs.'):
             out.append(' '.join(cur))
             cur = []
     if cur:
