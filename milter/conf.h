@@ -29,6 +29,7 @@ typedef struct {
 	guint socket_mode;
 	char *socket_group;
 	char *control_socket;
+	char *metrics_listen;
 	char *user;
 	char *pidfile;
 	guint milter_timeout;

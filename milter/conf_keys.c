@@ -47,6 +47,10 @@ const PcmKey pcm_conf_keys[] = {
 	  "Unix socket portcullisctl status, stats, reload and drain talk to (mode\n"
 	  "0660: root, the daemon's user and its group; peers checked). Empty: none.\n"
 	  "When it cannot be made the daemon runs without it and says why." },
+	{ "metrics", "listen", PCM_KEY_STRING, "", 0, 0, NULL, F(metrics_listen),
+	  "Serve Prometheus metrics at /metrics and a health check at /healthz (503\n"
+	  "while there are no signatures) on this loopback address and port, e.g.\n"
+	  "127.0.0.1:9119 or [::1]:9119, or a unix socket path. Empty: off." },
 	{ "milter", "socket_group", PCM_KEY_STRING, "", 0, 0, NULL, F(socket_group),
 	  "Group given to a unix socket file (e.g. postfix); empty: leave as created." },
 	{ "milter", "user", PCM_KEY_STRING, "", 0, 0, NULL, F(user),

@@ -32,6 +32,7 @@
 
 #include "callbacks.h"
 #include "control.h"
+#include "metrics.h"
 #include "conf.h"
 #include "daemon.h"
 #include "autolearn.h"
@@ -374,6 +375,29 @@ pcm_control_start_or_warn(const PcmConfig *conf)
 			"reload, stats and drain will not reach this daemon)", error->message);
 }
 
+/* For /healthz: signatures loaded and the milter listener running. */
+static gboolean
+pcm_ready(char **why)
+{
+	g_autoptr(PcmRuntime) rt = pcm_runtime_current();
+	const PcEngineInfo *info = pc_engine_info(rt->engine);
+
+	if (info->database_missing != NULL)
+		*why = g_strdup(info->database_missing);
+	else if (g_atomic_int_get(&pcm_listener_done))
+		*why = g_strdup("the milter listener stopped");
+	return *why == NULL;
+}
+
+static void
+pcm_metrics_start_or_warn(const PcmConfig *conf)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (!pcm_metrics_start(conf, pcm_ready, &error))
+		pcm_log(LOG_WARNING, "%s: running without the metrics endpoint", error->message);
+}
+
 /* For the watchdog: the listener runs and the engine scans a message. */
 static gboolean
 pcm_healthy(void)
@@ -507,13 +531,15 @@ pcm_serve(const PcmArgs *args, const char *path, GStrv overrides, PcmRuntime *rt
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	pcm_main_thread = pthread_self();
+	/* before the start line, which tests and tools take as "up" */
+	pcm_control_start_or_warn(rt->conf);
+	pcm_metrics_start_or_warn(rt->conf);
 	pcm_log_started(rt);
 	pcm_notices_start(rt->conf);
 	pcm_runtime_install(rt);
 	pcm_housekeeping_start();
 	pcm_reloader_start(path, (const char *const *)overrides);
 	milter = g_thread_new("milter", pcm_milter_thread, NULL);
-	pcm_control_start_or_warn(rt->conf);
 	pcm_daemon_ready();
 	pcm_notify_status("READY=1\nMAINPID=%d", (int)getpid());
 	pcm_watchdog_start(pcm_healthy);
@@ -522,6 +548,7 @@ pcm_serve(const PcmArgs *args, const char *path, GStrv overrides, PcmRuntime *rt
 	pcm_notify("STOPPING=1\nSTATUS=stopping: letting open MTA connections finish");
 	pcm_watchdog_stop();
 	pcm_control_stop();
+	pcm_metrics_stop();
 	g_atomic_int_set(&pcm_stopping, TRUE);
 	pcm_stop_accepting();
 	if (socket_path != NULL)

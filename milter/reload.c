@@ -15,6 +15,7 @@
 #include "reload.h"
 #include "runtime.h"
 #include "sdnotify.h"
+#include "stats.h"
 
 static struct {
 	GMutex lock;
@@ -37,6 +38,7 @@ pcm_reload_record(const char *what, gboolean ok, const char *detail)
 	pcm_reloader.last.when = g_get_real_time();
 	pcm_reloader.last.what = g_strdup(what);
 	pcm_reloader.last.ok = ok;
+	pcm_stats_reload(ok);
 	pcm_reloader.last.detail = g_strdup(detail);
 	g_mutex_unlock(&pcm_reloader.lock);
 }

@@ -18,6 +18,12 @@
  * it took (ms) and whether a check failed. */
 void pcm_stats_message(PcAction action, PcStatus status, double ms);
 
+/* A reload's outcome. */
+void pcm_stats_reload(gboolean ok);
+
+/* The counters in Prometheus' text format, appended to out. */
+void pcm_stats_prometheus(GString *out);
+
 /* Text, one "name value" a line, or one JSON object; every counter,
  * zeros included, so that a reader sees the whole set. */
 char *pcm_stats_text(gboolean json);
