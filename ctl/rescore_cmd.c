@@ -153,6 +153,8 @@ pcc_rescore_engine(const PcmConfig *conf, const char *bayes_dir)
 
 	pcm_runtime_engine_options(conf, &options);
 	options.dns_lists = FALSE;
+	options.auth = FALSE;		/* offline, as the corpus is */
+	options.av_wait_for_database = FALSE;
 	options.spam_scores_file = NULL;
 	options.bayes_dir = bayes_dir;
 	engine = pc_engine_new(&options, &error);

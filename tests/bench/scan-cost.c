@@ -147,6 +147,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	pcm_runtime_engine_options(conf, &options);
+	options.av_wait_for_database = FALSE;	/* a figure without signatures means nothing */
 	engine = pc_engine_new(&options, &error);
 	if (engine == NULL) {
 		fprintf(stderr, "scan-cost: %s\n", error->message);
