@@ -39,9 +39,13 @@ fi
 # next to it. Tracked files and new ones not ignored (the change under test),
 # but no build directories.
 mkdir -p "$src"
-(cd "$top_srcdir" && git ls-files -co --exclude-standard | grep -v '^build' |
-	while read -r f; do [ -f "$f" ] && printf '%s\0' "$f"; done |
-	tar --null -T - -cf -) | tar -C "$src" -xf -
+if git -C "$top_srcdir" rev-parse --is-inside-work-tree > /dev/null 2>&1; then
+	(cd "$top_srcdir" && git ls-files -co --exclude-standard | grep -v '^build' |
+		while read -r f; do [ -f "$f" ] && printf '%s\0' "$f"; done |
+		tar --null -T - -cf -) | tar -C "$src" -xf -
+else # a release tarball: everything but build directories
+	tar -C "$top_srcdir" --exclude='./build*' --exclude=./config.status -cf - . | tar -C "$src" -xf -
+fi
 tb=$(date +%s)
 (cd "$src" && dpkg-buildpackage -us -uc -b) > "$work/build.log" 2>&1
 deb=$(ls "$work"/src/portcullis_*.deb 2>/dev/null | head -1)
