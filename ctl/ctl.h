@@ -21,6 +21,15 @@ int pcc_forget(const PcmConfig *conf, int argc, char **argv);
 int pcc_stats(const PcmConfig *conf, int argc, char **argv);
 extern const char pcc_learn_help[];
 
+/* ctl/control_cmd.c: status, reload, drain over the control socket. */
+int pcc_status(const PcmConfig *conf, int argc, char **argv);
+int pcc_reload(const PcmConfig *conf, int argc, char **argv);
+int pcc_drain(const PcmConfig *conf, int argc, char **argv);
+extern const char pcc_control_help[];
+/* The daemon's counters printed (text, or JSON); FALSE (said in a
+ * "daemon: ..." line) when it cannot be asked. */
+gboolean pcc_daemon_stats(const PcmConfig *conf, gboolean json);
+
 /* ctl/messages.c: each message of path (a file, an mbox, a directory of
  * them), in name order; unreadable files are reported and counted. */
 typedef void (*PccMessageFunc)(const char *path, const char *data, gsize len, gpointer user);

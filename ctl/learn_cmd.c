@@ -141,8 +141,21 @@ pcc_stats(const PcmConfig *conf, int argc, char **argv)
 	PcLearner *learner;
 	guint64 spam = 0, ham = 0, nspam = 0, nham = 0;
 
-	(void)argc;
-	(void)argv;
+	gboolean json = argc == 1 && strcmp(argv[0], "--json") == 0;
+
+	if (argc > 1 || (argc == 1 && !json)) {
+		fprintf(stderr, "portcullisctl: stats [--json]\n");
+		return PCC_USAGE;
+	}
+	/* the daemon's counters first: the Bayes store is read here, directly */
+	if (!pcc_daemon_stats(conf, json) && json)
+		return PCC_ERROR;
+	if (json)
+		return PCC_OK;
+	if (*conf->bayes_dir == '\0') {
+		printf("bayes: off ([spam] bayes_dir is empty)\n");
+		return PCC_OK;
+	}
 	learner = pcc_learner(conf);
 	if (learner == NULL)
 		return PCC_ERROR;

@@ -89,6 +89,9 @@ typedef struct {
 } PccCommand;
 
 static const PccCommand pcc_commands[] = {
+	{ "status", pcc_status, pcc_control_help },
+	{ "reload", pcc_reload, "" },
+	{ "drain", pcc_drain, "" },
 	{ "quarantine", pcc_quarantine, pcc_quarantine_help },
 	{ "learn", pcc_learn, pcc_learn_help },
 	{ "forget", pcc_forget, "" },

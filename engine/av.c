@@ -63,6 +63,8 @@ typedef struct {
 	struct cl_scan_options raw_options;	/* no parsers: the bytes as sent */
 	guint signatures;
 	char *database_version;
+	char *missing;		/* no signatures yet (av_wait_for_database): why */
+	char *dir;
 } PcAv;
 
 static PcEngineLogFunc pc_av_log_handler;
@@ -233,6 +235,8 @@ pc_av_destroy(gpointer state)
 	if (av->dbstat.dir != NULL)
 		cl_statfree(&av->dbstat);
 	g_free(av->database_version);
+	g_free(av->missing);
+	g_free(av->dir);
 	g_free(av);
 }
 
@@ -289,6 +293,20 @@ pc_av_inspect(int fd, const char *type, const char **ancestors, size_t parent_fi
 	return CL_CLEAN;
 }
 
+/* A fresh installation has no signatures until freshclam's first download:
+ * the daemon starts anyway and every scan is an error (tempfail) saying
+ * so, until database_dir has some and a reload picks them up. */
+static gboolean
+pc_av_wait_for_database(PcAv *av, const PcEngineOptions *options, GError **error)
+{
+	if (!options->av_wait_for_database ||
+	    !g_error_matches(*error, PC_ENGINE_ERROR, PC_ENGINE_ERROR_NO_DATABASE))
+		return FALSE;
+	av->missing = g_strdup_printf("no signature database yet (%s)", (*error)->message);
+	g_clear_error(error);
+	return TRUE;
+}
+
 static gpointer
 pc_av_create(const PcEngineOptions *options, GError **error)
 {
@@ -301,8 +319,11 @@ pc_av_create(const PcEngineOptions *options, GError **error)
 		pc_av_destroy(av);
 		return NULL;
 	}
-	if (!pc_av_set_limits(av->engine, options, error) ||
-	    !pc_av_load(av, options, error)) {
+	if (!pc_av_set_limits(av->engine, options, error)) {
+		pc_av_destroy(av);
+		return NULL;
+	}
+	if (!pc_av_load(av, options, error) && !pc_av_wait_for_database(av, options, error)) {
 		pc_av_destroy(av);
 		return NULL;
 	}
@@ -310,7 +331,9 @@ pc_av_create(const PcEngineOptions *options, GError **error)
 	cl_engine_set_clcb_file_inspection(av->engine, pc_av_inspect);
 	/* Snapshot the directory after loading, so a change during load is seen. */
 	cl_statinidir(options->database_dir, &av->dbstat);
-	av->database_version = pc_av_database_version(options->database_dir);
+	av->dir = g_strdup(options->database_dir);
+	av->database_version = av->missing ? g_strdup("none")
+					   : pc_av_database_version(options->database_dir);
 	av->part_options.general = CL_SCAN_GENERAL_HEURISTICS;
 	av->part_options.parse = ~0u;
 	av->part_options.heuristic = CL_SCAN_HEURISTIC_EXCEEDS_MAX | CL_SCAN_HEURISTIC_BROKEN |
@@ -506,7 +529,7 @@ pc_av_scan_part(gpointer state, PcScan *scan, PcObject *object, const PcBlob *co
 	PcAv *av = state;
 	PcAvYenc yenc = { av, scan, object, NULL };
 
-	if (!scan->policy->av || scan->policy->scan_mode == PC_SCAN_MESSAGE)
+	if (!scan->policy->av || scan->policy->scan_mode == PC_SCAN_MESSAGE || av->missing)
 		return TRUE;
 	pc_av_check_hidden(scan, object, content);
 	if (!pc_av_scan_bytes(av, scan, object, content->data, content->len,
@@ -628,6 +651,10 @@ pc_av_scan_message(gpointer state, PcScan *scan, GError **error)
 		scan->verdict->mode = g_strdup("none");
 		return TRUE;
 	}
+	if (av->missing != NULL) {
+		g_set_error(error, PC_ENGINE_ERROR, PC_ENGINE_ERROR_NO_DATABASE, "%s", av->missing);
+		return FALSE;
+	}
 	if (mode == PC_SCAN_MESSAGE) {
 		scan->verdict->mode = g_strdup("message");
 		return pc_av_scan_bytes(av, scan, NULL, scan->data, scan->len, &av->part_options,
@@ -658,6 +685,16 @@ pc_av_fill_info(gpointer state, PcEngineInfo *info)
 	info->scanner_version = g_strdup_printf("ClamAV %s", cl_retver());
 	info->database_version = g_strdup(av->database_version);
 	info->signatures = av->signatures;
+	info->database_missing = g_strdup(av->missing);
+}
+
+/* Anything in dir (it may not even exist yet). */
+static gboolean
+pc_av_dir_has_entries(const char *dir)
+{
+	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+
+	return d != NULL && g_dir_read_name(d) != NULL;
 }
 
 gboolean
@@ -665,6 +702,8 @@ pc_av_database_changed(gpointer state)
 {
 	PcAv *av = state;
 
+	if (av->missing != NULL && av->dbstat.dir == NULL)
+		return pc_av_dir_has_entries(av->dir);
 	return av->dbstat.dir != NULL && cl_statchkdir(&av->dbstat) == 1;
 }
 

@@ -78,6 +78,7 @@ pc_engine_free(PcEngine *engine)
 	g_free(engine->info.scanner_version);
 	g_free(engine->info.database_version);
 	g_free(engine->info.database_dir);
+	g_free(engine->info.database_missing);
 	g_free((char *)engine->options.database_dir);
 	g_free((char *)engine->options.tmp_dir);
 	g_free(engine);

@@ -26,6 +26,7 @@
 #include "actions.h"
 #include "autolearn.h"
 #include "callbacks.h"
+#include "stats.h"
 #include "log.h"
 #include "message.h"
 #include "notices.h"
@@ -530,6 +531,8 @@ pcm_eom(SMFICTX *ctx)
 		pcm_autolearn(msg, outcome.verdict, extra);
 	}
 	pcm_log_result(conn, msg, &outcome, extra->str);
+	pcm_stats_message(outcome.decision.action, outcome.verdict->status,
+			  (g_get_monotonic_time() - msg->start_us) / 1000.0);
 	pcm_warn_dns(outcome.verdict);
 	pcm_outcome_clear(&outcome);
 	pcm_end_message(conn);

@@ -28,6 +28,7 @@ typedef struct {
 	char *socket;
 	guint socket_mode;
 	char *socket_group;
+	char *control_socket;
 	char *user;
 	char *pidfile;
 	guint milter_timeout;

@@ -42,6 +42,11 @@ const PcmKey pcm_conf_keys[] = {
 	  "(a file, a symbolic link) stops the start." },
 	{ "milter", "socket_mode", PCM_KEY_MODE, "0660", 0, 0777, NULL, F(socket_mode),
 	  "Permissions of a unix socket file." },
+	{ "milter", "control_socket", PCM_KEY_STRING, "/run/portcullis/control.sock", 0, 0, NULL,
+	  F(control_socket),
+	  "Unix socket portcullisctl status, stats, reload and drain talk to (mode\n"
+	  "0660: root, the daemon's user and its group; peers checked). Empty: none.\n"
+	  "When it cannot be made the daemon runs without it and says why." },
 	{ "milter", "socket_group", PCM_KEY_STRING, "", 0, 0, NULL, F(socket_group),
 	  "Group given to a unix socket file (e.g. postfix); empty: leave as created." },
 	{ "milter", "user", PCM_KEY_STRING, "", 0, 0, NULL, F(user),

@@ -24,12 +24,14 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/magic.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <clamav.h>
 #include <libmilter/mfapi.h>
 #include <gmime/gmime.h>
 
 #include "callbacks.h"
+#include "control.h"
 #include "conf.h"
 #include "daemon.h"
 #include "autolearn.h"
@@ -37,6 +39,7 @@
 #include "log.h"
 #include "notices.h"
 #include "reload.h"
+#include "sdnotify.h"
 #include "runtime.h"
 #include "milter/mta-snippets.h"
 #include "scan_files.h"
@@ -331,6 +334,10 @@ pcm_log_started(const PcmRuntime *rt)
 	g_free(summary);
 	summary = pcm_auth_summary(c);
 	pcm_log(LOG_NOTICE, "%s", summary);
+	if (info->database_missing != NULL)
+		pcm_log(LOG_WARNING, "%s: every message is tempfailed (451 4.7.1) until "
+			"database_dir has signatures, which are loaded within db_check_interval "
+			"(%us) of their arrival", info->database_missing, c->db_check_interval);
 	if (rt->release_key == NULL)
 		pcm_log(LOG_WARNING, "release marks disabled (%s): messages released from the "
 			"quarantine will be scanned again", rt->release_key_error);
@@ -338,18 +345,103 @@ pcm_log_started(const PcmRuntime *rt)
 
 static pthread_t pcm_main_thread;
 static gint pcm_stopping;
+static gint pcm_listener_done;
 
 static gpointer
 pcm_milter_thread(gpointer data)
 {
-	int rc = smfi_main();
+	int rc;
 
 	(void)data;
+	rc = smfi_main();
+	g_atomic_int_set(&pcm_listener_done, TRUE);
 	if (!g_atomic_int_get(&pcm_stopping)) {
 		pcm_log(LOG_ERR, "milter listener stopped unexpectedly (smfi_main returned %d)", rc);
 		pthread_kill(pcm_main_thread, SIGTERM);
 	}
 	return NULL;
+}
+
+/* The mail goes on without the control channel: a socket that cannot be
+ * made is a warning. */
+static void
+pcm_control_start_or_warn(const PcmConfig *conf)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (!pcm_control_start(conf, &error))
+		pcm_log(LOG_WARNING, "%s: running without a control socket (portcullisctl status, "
+			"reload, stats and drain will not reach this daemon)", error->message);
+}
+
+/* For the watchdog: the listener runs and the engine scans a message. */
+static gboolean
+pcm_healthy(void)
+{
+	static const char probe[] = "Subject: watchdog\r\n\r\nok\r\n";
+	g_autoptr(PcmRuntime) rt = pcm_runtime_current();
+	PcInput input = { .data = (const guint8 *)probe, .len = sizeof(probe) - 1, .fd = -1,
+			  .deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC };
+	g_autoptr(PcVerdict) verdict = NULL;
+
+	if (g_atomic_int_get(&pcm_listener_done))
+		return FALSE;
+	verdict = pc_engine_scan(rt->engine, &input, &rt->conf->policy);
+	return verdict->status != PC_STATUS_ERROR;
+}
+
+static void
+pcm_wake(int sig)
+{
+	(void)sig;
+}
+
+/* SIGUSR1 to every thread of libmilter's: the listener thread and those it
+ * started (its worker pool's controller) carry its name. */
+static void
+pcm_wake_milter_threads(void)
+{
+	g_autoptr(GDir) dir = g_dir_open("/proc/self/task", 0, NULL);
+	const char *tid;
+
+	while (dir != NULL && (tid = g_dir_read_name(dir)) != NULL) {
+		g_autofree char *path = g_strdup_printf("/proc/self/task/%s/comm", tid);
+		g_autofree char *comm = NULL;
+
+		if (g_file_get_contents(path, &comm, NULL, NULL) && strcmp(comm, "milter\n") == 0)
+			syscall(SYS_tgkill, getpid(), atoi(tid), SIGUSR1);
+	}
+}
+
+static gpointer
+pcm_smfi_stop(gpointer data)
+{
+	(void)data;
+	smfi_stop();
+	return NULL;
+}
+
+/* libmilter's listener holds its lock through a poll() that ends every 5
+ * seconds when no MTA connects, and smfi_stop() waits for that lock to
+ * close the socket: a stop took up to 5 s.  So smfi_stop() runs in a thread
+ * of its own while this one wakes the listener with a signal (EINTR: it
+ * lets the lock go and sees the stop), again until it has returned in case
+ * one lands just before a poll.  SA_RESTART: other calls it interrupts go on. */
+static void
+pcm_stop_listener(GThread *milter)
+{
+	struct sigaction sa = { .sa_handler = pcm_wake, .sa_flags = SA_RESTART };
+	GThread *stopper;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	stopper = g_thread_new("stop", pcm_smfi_stop, NULL);
+	while (!g_atomic_int_get(&pcm_listener_done)) {
+		pcm_wake_milter_threads();
+		g_usleep(10 * 1000);
+	}
+	g_thread_join(stopper);
+	g_thread_join(milter);
 }
 
 /* Returns when SIGTERM or SIGINT arrives. */
@@ -421,16 +513,21 @@ pcm_serve(const PcmArgs *args, const char *path, GStrv overrides, PcmRuntime *rt
 	pcm_housekeeping_start();
 	pcm_reloader_start(path, (const char *const *)overrides);
 	milter = g_thread_new("milter", pcm_milter_thread, NULL);
+	pcm_control_start_or_warn(rt->conf);
 	pcm_daemon_ready();
+	pcm_notify_status("READY=1\nMAINPID=%d", (int)getpid());
+	pcm_watchdog_start(pcm_healthy);
 
 	pcm_signal_loop(&set);
+	pcm_notify("STOPPING=1\nSTATUS=stopping: letting open MTA connections finish");
+	pcm_watchdog_stop();
+	pcm_control_stop();
 	g_atomic_int_set(&pcm_stopping, TRUE);
 	pcm_stop_accepting();
 	if (socket_path != NULL)
 		unlink(socket_path);
 	pcm_drain(drain);
-	smfi_stop();
-	g_thread_join(milter);
+	pcm_stop_listener(milter);
 	/* A stop that comes before libmilter's listener has started makes
 	 * smfi_main() bind the socket anew (smfi_stop closed the first one).
 	 * But while we drained, a new daemon may have started on the path: a
@@ -515,6 +612,9 @@ main(int argc, char **argv)
 		       "%u signatures\n%s\n%s\n", path ? path : "built-in defaults",
 		       conf->groups->len, conf->groups->len == 1 ? "" : "s", info->database_dir,
 		       info->database_version, info->signatures, summary, auth);
+		if (info->database_missing != NULL)
+			printf("warning: %s: the daemon starts, and tempfails mail until "
+			       "there are signatures\n", info->database_missing);
 		pcm_runtime_unref(rt);
 		return EXIT_SUCCESS;
 	}

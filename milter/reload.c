@@ -14,6 +14,7 @@
 #include "notices.h"
 #include "reload.h"
 #include "runtime.h"
+#include "sdnotify.h"
 
 static struct {
 	GMutex lock;
@@ -22,7 +23,40 @@ static struct {
 	GThread *thread;
 	char *conf_path;
 	GStrv overrides;
+	guint64 requested, done;	/* request tickets, and the last one served */
+	GCond served;
+	PcmReloadResult last;		/* under lock */
 } pcm_reloader;
+
+/* What the reload in progress came to (reload thread only, then kept). */
+static void
+pcm_reload_record(const char *what, gboolean ok, const char *detail)
+{
+	g_mutex_lock(&pcm_reloader.lock);
+	pcm_reload_result_clear(&pcm_reloader.last);
+	pcm_reloader.last.when = g_get_real_time();
+	pcm_reloader.last.what = g_strdup(what);
+	pcm_reloader.last.ok = ok;
+	pcm_reloader.last.detail = g_strdup(detail);
+	g_mutex_unlock(&pcm_reloader.lock);
+}
+
+void
+pcm_reload_result_clear(PcmReloadResult *r)
+{
+	g_clear_pointer(&r->what, g_free);
+	g_clear_pointer(&r->detail, g_free);
+}
+
+void
+pcm_reload_last(PcmReloadResult *out)
+{
+	g_mutex_lock(&pcm_reloader.lock);
+	*out = pcm_reloader.last;
+	out->what = g_strdup(out->what);
+	out->detail = g_strdup(out->detail);
+	g_mutex_unlock(&pcm_reloader.lock);
+}
 
 void
 pcm_conf_log_warnings(const PcmConfig *conf)
@@ -44,6 +78,7 @@ pcm_reload_install(PcmConfig *conf, const char *what)
 	if (rt == NULL) {
 		pcm_log(LOG_ERR, "%s reload failed, keeping the current one: %s", what,
 			error->message);
+		pcm_reload_record(what, FALSE, error->message);
 		return;
 	}
 	info = pc_engine_info(rt->engine);
@@ -51,9 +86,15 @@ pcm_reload_install(PcmConfig *conf, const char *what)
 	pcm_conf_log_warnings(conf);
 	pcm_notices_reconfigure(conf);
 	pcm_runtime_install(rt);
-	pcm_log(LOG_NOTICE, "%s reloaded: %s, database %s, %u signatures (%.0f ms)", what,
-		info->scanner_version, info->database_version, info->signatures,
-		(g_get_monotonic_time() - start) / 1000.0);
+	{
+		g_autofree char *detail = g_strdup_printf(
+			"%s, database %s, %u signatures (%.0f ms)", info->scanner_version,
+			info->database_version, info->signatures,
+			(g_get_monotonic_time() - start) / 1000.0);
+
+		pcm_log(LOG_NOTICE, "%s reloaded: %s", what, detail);
+		pcm_reload_record(what, TRUE, detail);
+	}
 }
 
 static void
@@ -68,6 +109,7 @@ pcm_reload_config(void)
 	if (conf == NULL) {
 		pcm_log(LOG_ERR, "configuration reload refused, keeping the current one: %s",
 			error->message);
+		pcm_reload_record("configuration", FALSE, error->message);
 		return;
 	}
 	if (strcmp(conf->socket, old->conf->socket) != 0 ||
@@ -127,13 +169,19 @@ pcm_reload_thread(gpointer data)
 			pcm_reload_wait();
 			continue;
 		}
+		guint64 serving = pcm_reloader.requested;
+
 		pcm_reloader.want_config = pcm_reloader.want_database = FALSE;
 		g_mutex_unlock(&pcm_reloader.lock);
+		pcm_notify_status("RELOADING=1");
 		if (config)
 			pcm_reload_config();
 		else
 			pcm_reload_database();
+		pcm_notify_status("READY=1");
 		g_mutex_lock(&pcm_reloader.lock);
+		pcm_reloader.done = MAX(pcm_reloader.done, serving);
+		g_cond_broadcast(&pcm_reloader.served);
 	}
 	g_mutex_unlock(&pcm_reloader.lock);
 	return NULL;
@@ -147,16 +195,35 @@ pcm_reloader_start(const char *conf_path, const char *const *overrides)
 	pcm_reloader.thread = g_thread_new("reload", pcm_reload_thread, NULL);
 }
 
-void
+guint64
 pcm_reloader_request(PcmReloadKind kind)
 {
+	guint64 ticket;
+
 	g_mutex_lock(&pcm_reloader.lock);
 	if (kind == PCM_RELOAD_CONFIG)
 		pcm_reloader.want_config = TRUE;
 	else
 		pcm_reloader.want_database = TRUE;
+	ticket = ++pcm_reloader.requested;
 	g_cond_signal(&pcm_reloader.cond);
 	g_mutex_unlock(&pcm_reloader.lock);
+	return ticket;
+}
+
+gboolean
+pcm_reloader_wait(guint64 ticket, gint64 deadline, PcmReloadResult *out)
+{
+	gboolean served = TRUE;
+
+	g_mutex_lock(&pcm_reloader.lock);
+	while (pcm_reloader.done < ticket && served)
+		served = g_cond_wait_until(&pcm_reloader.served, &pcm_reloader.lock, deadline);
+	served = pcm_reloader.done >= ticket;
+	g_mutex_unlock(&pcm_reloader.lock);
+	if (served)
+		pcm_reload_last(out);
+	return served;
 }
 
 void

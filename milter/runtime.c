@@ -30,6 +30,8 @@ pcm_runtime_engine_options(const PcmConfig *conf, PcEngineOptions *options)
 	options->memory_max = conf->part_memory_max;
 	options->max_files = conf->max_files;
 	options->max_scan_time_ms = conf->max_scan_time * 1000;
+	/* the daemon starts before freshclam's first download (--scan does not) */
+	options->av_wait_for_database = TRUE;
 	options->spam_rules_dir = conf->spam_rules_dir;
 	options->sa_rules_dir = conf->sa_rules_dir;
 	options->spam_scores_file = conf->spam_scores_file;

@@ -47,6 +47,7 @@ pcm_scan_engine(PcmConfig *conf)
 
 	pcm_runtime_engine_options(conf, &options);
 	options.digests = TRUE;
+	options.av_wait_for_database = FALSE;
 	g_mkdir(conf->scan_tmp_dir, 0700);
 	engine = pc_engine_new(&options, &error);
 	if (engine == NULL)

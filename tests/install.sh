@@ -5,7 +5,7 @@
 . "$top_srcdir/tests/lib.sh"
 work=$(pc_workdir install)
 root="$work/root"
-echo "1..5"
+echo "1..6"
 
 if make -s -C "$top_builddir" install DESTDIR="$root" > "$work/install.log" 2>&1; then
 	echo "ok 1 - make install DESTDIR=... succeeds"
@@ -14,7 +14,7 @@ else
 fi
 
 unit=$(find "$root" -name portcullis.service | head -1)
-exe=$(sed -n 's/^ExecStart=//p' "$unit" 2>/dev/null)
+exe=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$unit" 2>/dev/null)
 doc=$(sed -n 's/^Documentation=file://p' "$unit" 2>/dev/null)
 conf=$(find "$root" -path '*/portcullis/portcullis.conf' | head -1)
 if [ -n "$unit" ] && [ -x "$root$exe" ] && [ -f "$root$doc" ] && [ -n "$conf" ] &&
@@ -60,4 +60,13 @@ if ls "$root$rules"/*.cf > /dev/null 2>&1 &&
 else
 	echo "not ok 5 - spam setup of the installed daemon (rules in $rules):"
 	sed 's/^/# /' "$work/t.out"
+fi
+# The hardening, scored by systemd itself (0 best, 10 worst; OK is below 2).
+systemd-analyze security --offline=true "$work/portcullis.service" > "$work/security.out" 2>&1
+exposure=$(sed -n 's/.*Overall exposure level for .*: \([0-9.]*\) .*/\1/p' "$work/security.out")
+if [ -n "$exposure" ] && awk -v e="$exposure" 'BEGIN { exit !(e <= 2.0) }'; then
+	echo "ok 6 - systemd-analyze security: exposure $exposure (at most 2.0)"
+else
+	echo "not ok 6 - systemd-analyze security: exposure ${exposure:-?}"
+	grep '✗' "$work/security.out" | sed 's/^/# /'
 fi

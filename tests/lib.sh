@@ -41,7 +41,8 @@ pc_start_milter() {
 	# shellcheck disable=SC2086
 	"$PC_PORTCULLIS" -f -c /dev/null -s "$socket" -o "av.database_dir=$PC_SIGS" \
 		-o "message.spool_dir=$work/spool" -o log.level=debug \
-		-o notify.notify_admin= -o spam.dns_servers=127.0.0.1:9 $spam \
+		-o notify.notify_admin= -o spam.dns_servers=127.0.0.1:9 \
+		-o "milter.control_socket=$work/control.sock" $spam \
 		-o "quarantine.release_key_file=$work/release.key" "$@" \
 		> "$work/milter.log" 2>&1 &
 	echo $! > "$work/milter.pid"

@@ -56,6 +56,9 @@ typedef struct {
 	guint scan_timeout_ms;		/* wall clock per message; 0: PC_ENGINE_SCAN_TIMEOUT_MS */
 	guint64 memory_max;		/* decoded parts above this go to tmp_dir; 0: none */
 	gboolean digests;		/* record each part's SHA-256 (--scan) */
+	gboolean av_wait_for_database;	/* no signatures in database_dir yet: build
+					 * anyway, every scan an error saying so
+					 * (a fresh installation before freshclam) */
 	const char *spam_rules_dir;	/* *.cf spam rules; NULL or "": GTUBE only */
 	const char *sa_rules_dir;	/* SpamAssassin's *.cf, read leniently first */
 	const char *spam_scores_file;	/* score lines read last (portcullisctl rescore);
@@ -100,6 +103,8 @@ typedef struct {
 	char *database_version;		/* "27100" (daily), or "custom" */
 	guint signatures;
 	char *database_dir;
+	char *database_missing;		/* why there are no signatures (and every scan
+					 * is an error); NULL: loaded */
 	guint spam_rules;		/* rules loaded (rules_dir, sa_rules_dir) */
 	guint spam_skipped;		/* sa_rules_dir lines we cannot run */
 	guint spam_dropped;		/* metas naming a rule we do not run */

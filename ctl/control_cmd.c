@@ -1,0 +1,148 @@
+/*
+ * NAME
+ *	control_cmd.c - portcullisctl status | reload | drain, and the
+ *	daemon's half of stats: requests over the daemon's control socket
+ *	(milter/control.h)
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "ctl.h"
+
+const char pcc_control_help[] =
+	"    status\n"
+	"        What the running daemon says of itself: version, uptime, database\n"
+	"        and signatures, spam rules, Bayes, messages in flight, open MTA\n"
+	"        connections, and the last reload (when, what, whether it worked).\n"
+	"    reload [config|signatures]\n"
+	"        Reload the configuration and signatures (config, the default) or\n"
+	"        the signatures only, wait for it, and print what was loaded, or why\n"
+	"        it failed (file:line): the running one is kept and the exit status\n"
+	"        is 1. The unit's ExecReload, so that systemctl reload fails visibly.\n"
+	"    stats [--json]\n"
+	"        The daemon's counters since it started (messages by action and by\n"
+	"        status, time, in flight, connections), then the Bayes store's counts.\n"
+	"    drain\n"
+	"        The daemon takes no new MTA connection, lets the open ones finish\n"
+	"        (shutdown_timeout) and exits, as on SIGTERM.\n";
+
+/* Sends request; *answer gets the text after the status line.  Returns
+ * the status line's verdict; error says why when not even that came. */
+static gboolean
+pcc_control_ask(const PcmConfig *conf, const char *request, GString *answer, GError **error)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *path = conf->control_socket;
+	char buf[4096];
+	ssize_t n;
+	int fd;
+
+	if (*path == '\0' || strlen(path) >= sizeof(sa.sun_path)) {
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+			    "[milter] control_socket is empty or too long: no daemon to ask");
+		return FALSE;
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		int saved = errno;
+
+		if (fd >= 0)
+			close(fd);
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(saved),
+			    "cannot reach the daemon at %s: %s (is portcullis running, and are you "
+			    "root or in its group?)", path, g_strerror(saved));
+		return FALSE;
+	}
+	{
+		g_autofree char *line = g_strconcat(request, "\n", NULL);
+
+		/* the daemon may answer (and close) before reading, when it
+		 * refuses the peer: its answer is read either way */
+		if (send(fd, line, strlen(line), MSG_NOSIGNAL) < 0) { /* read tells */ }
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		g_string_append_len(answer, buf, n);
+	close(fd);
+	if (g_str_has_prefix(answer->str, "ok\n")) {
+		g_string_erase(answer, 0, 3);
+		return TRUE;
+	}
+	g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "%s",
+		    answer->len ? g_strchomp(answer->str) + (g_str_has_prefix(answer->str,
+			"error: ") ? 7 : 0) : "the daemon closed without an answer");
+	return FALSE;
+}
+
+/* The daemon's answer to request, printed as it came. */
+static int
+pcc_control_print(const PcmConfig *conf, const char *request)
+{
+	g_autoptr(GString) answer = g_string_new(NULL);
+	g_autoptr(GError) error = NULL;
+
+	if (!pcc_control_ask(conf, request, answer, &error)) {
+		pcc_print_error(error->message);
+		return PCC_ERROR;
+	}
+	fputs(answer->str, stdout);
+	return PCC_OK;
+}
+
+int
+pcc_status(const PcmConfig *conf, int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 0) {
+		fprintf(stderr, "portcullisctl: status takes no arguments\n");
+		return PCC_USAGE;
+	}
+	return pcc_control_print(conf, "status");
+}
+
+int
+pcc_reload(const PcmConfig *conf, int argc, char **argv)
+{
+	g_autofree char *request = NULL;
+
+	if (argc > 1 || (argc == 1 && strcmp(argv[0], "config") != 0 &&
+			 strcmp(argv[0], "signatures") != 0)) {
+		fprintf(stderr, "portcullisctl: reload [config|signatures]\n");
+		return PCC_USAGE;
+	}
+	request = g_strdup_printf("reload %s", argc == 1 ? argv[0] : "config");
+	return pcc_control_print(conf, request);
+}
+
+int
+pcc_drain(const PcmConfig *conf, int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 0) {
+		fprintf(stderr, "portcullisctl: drain takes no arguments\n");
+		return PCC_USAGE;
+	}
+	return pcc_control_print(conf, "drain");
+}
+
+gboolean
+pcc_daemon_stats(const PcmConfig *conf, gboolean json)
+{
+	g_autoptr(GString) answer = g_string_new(NULL);
+	g_autoptr(GError) error = NULL;
+
+	if (!pcc_control_ask(conf, json ? "stats json" : "stats", answer, &error)) {
+		g_autofree char *why = pcc_text(error->message);
+
+		printf("daemon: %s\n", why);
+		return FALSE;
+	}
+	fputs(answer->str, stdout);
+	return TRUE;
+}
