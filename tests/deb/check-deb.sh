@@ -5,13 +5,15 @@
 #   apt-get install ./portcullis_*.deb: user, directories, enabled unit
 #   start the daemon as the unit would (no systemd here): its directories,
 #     its ExecStartPre lines (root for "+"), ExecStart as User, Type=forking
-#   the system Postfix, configured as README.Debian says (loopback only):
+#   no signatures yet (as after installation): the daemon runs, and mail
+#     through the system Postfix, configured as README.Debian says
+#     (loopback only), gets 451 4.7.1
+#   the test signatures (tests/data/sigs) arrive, the unit's ExecReload:
 #     a clean message is delivered, an EICAR message rejected
 #   stop, restore Postfix's configuration, purge: nothing of the package
 #     is left but the user and group portcullis (Debian keeps system users)
-# The signatures are the test set (tests/data/sigs), named in the packaged
-# portcullis.conf as an administrator would; the purge must remove it even
-# though it was edited.
+# The signature directory is named in the packaged portcullis.conf as an
+# administrator would; the purge must remove that file even though edited.
 set -u
 . "$top_srcdir/tests/lib.sh"
 
@@ -26,7 +28,7 @@ PF_KEYS="smtpd_milters non_smtpd_milters milter_default_action inet_interfaces
 	inet_protocols maillog_file maillog_file_prefixes virtual_mailbox_domains
 	virtual_mailbox_base virtual_mailbox_maps virtual_uid_maps virtual_gid_maps"
 export DEBIAN_FRONTEND=noninteractive
-echo "1..10"
+echo "1..11"
 t0=$(date +%s)
 
 if dpkg-query -W -f '${Status}' portcullis 2>/dev/null | grep -q installed; then
@@ -108,31 +110,34 @@ pf_stop_default() {
 	done
 }
 
-daemon_pid() { cat /run/portcullis/portcullis.pid 2>/dev/null; }
+dpid=
 stop_daemon() {
-	local pid i=0
-	pid=$(daemon_pid)
-	[ -n "$pid" ] || return 0
-	kill -TERM "$pid" 2>/dev/null
-	# Not our child: poll until it is gone (the unit allows 60 s).
-	while kill -0 "$pid" 2>/dev/null && [ $i -lt 600 ]; do
+	local i=0
+	[ -n "$dpid" ] || return 0
+	kill -TERM "$dpid" 2>/dev/null
+	# Not always our child (Type=forking): poll until it is gone (the unit
+	# allows TimeoutStopSec, 60 s).
+	while kill -0 "$dpid" 2>/dev/null && [ $i -lt 600 ]; do
 		sleep 0.1; i=$((i + 1))
 	done
-	! kill -0 "$pid" 2>/dev/null
+	kill -0 "$dpid" 2>/dev/null && return 1
+	# Our child unless Type=forking: its exit status, 0 after a clean stop.
+	if [ "$type" != forking ]; then wait "$dpid" || { dpid=; return 1; }; fi
+	dpid=
 }
 
-installed=no pf_started=no
+installed=no pf_started=no type=
 cleanup() {
 	stop_daemon
 	pf_restore
 	if [ $pf_started = yes ]; then pf_stop_default; elif pf_running; then postfix reload > /dev/null 2>&1; fi
-	[ $installed = yes ] && apt-get purge -y -q portcullis > "$work/purge-trap.log" 2>&1
+	[ $installed = yes ] && apt-get purge -y -q -o DPkg::Lock::Timeout=600 portcullis > "$work/purge-trap.log" 2>&1
 	installed=no
 }
 trap cleanup EXIT
 
 # --- 4. install ------------------------------------------------------------------
-apt-get install -y -q "$deb" > "$work/install.log" 2>&1 && installed=yes
+apt-get install -y -q -o DPkg::Lock::Timeout=600 "$deb" > "$work/install.log" 2>&1 && installed=yes
 dpkg-query -W -f '${Status}' portcullis 2>/dev/null | grep -q "install ok installed"
 pc_result $? "apt-get install ./$(basename "$deb")"
 [ $installed = yes ] || { pc_diag "$work/install.log"; exit 1; }
@@ -154,19 +159,58 @@ pc_result $? "user portcullis (in group postfix), state and spool directories, s
 [ -s "$work/verify.out" ] && pc_diag "$work/verify.out"
 
 # --- 6. start as the unit would ----------------------------------------------------------
-# The test signatures and no DNS or admin notices, set in the conffile the
-# way an administrator would.
+# As after installation with freshclam still downloading: database_dir
+# empty (the test's own; the signatures come in step 8). No DNS and no
+# admin notices. Set in the conffile, the way an administrator would.
 mkdir -p "$work/db"
-cp "$PC_SIGS"/* "$work/db/"
-chmod -R a+rX "$work/db"
+chmod 755 "$work/db"
 sed -i -e "s|^#database_dir = .*|database_dir = $work/db|" \
 	-e 's|^#dns_servers =.*|dns_servers = 127.0.0.1:9|' \
 	-e 's|^#notify_admin = .*|notify_admin =|' "$CONF"
 unit=/lib/systemd/system/portcullis.service
 dropin=/lib/systemd/system/portcullis.service.d/debian.conf
 key() { sed -n "s/^$1=//p" "$unit" "$dropin"; }   # every value, unit first
-user=$(key User) group=$(key Group)
+user=$(key User) group=$(key Group) type=$(key Type)
+sock=/var/spool/postfix/portcullis/portcullis.sock
 as_user() { setpriv --reuid="$user" --regid="$group" --init-groups -- "$@"; }
+# One Exec line: "-" ignores failure, "+" runs with full privileges,
+# $MAINPID is the daemon.
+run_exec() {
+	local cmd=$1 ignore=no root=no
+	while :; do case $cmd in
+		-*) ignore=yes cmd=${cmd#-} ;;
+		+*) root=yes cmd=${cmd#+} ;;
+		*) break ;;
+	esac; done
+	cmd=${cmd//\$MAINPID/$dpid}
+	# shellcheck disable=SC2086
+	if [ $root = yes ]; then $cmd; else as_user $cmd; fi || [ $ignore = yes ]
+}
+# Type=notify: READY=1 on NOTIFY_SOCKET, or the daemon's end, whichever
+# comes first (this listener stands in for systemd).
+cat > "$work/notify.py" <<'PY'
+import os, socket, sys, time
+path, ready, pidfile = sys.argv[1:4]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(path); os.chmod(path, 0o666); s.settimeout(0.1)
+open(ready + ".listening", "w").close()
+pid = None
+while True:  # until the daemon has gone
+    try:
+        msg = s.recv(4096).decode(errors="replace")
+        print(msg.replace("\n", " "), flush=True)
+        if "READY=1" in msg.split("\n"):
+            open(ready, "w").close()
+    except socket.timeout:
+        pass
+    try:
+        pid = pid or int(open(pidfile).read())
+        os.kill(pid, 0)
+    except ValueError:
+        pass
+    except OSError:
+        if pid: sys.exit(0)
+PY
 {
 	umask "$(key UMask)"
 	for d in $(key RuntimeDirectory); do install -d -o "$user" -g "$group" -m "$(key RuntimeDirectoryMode)" "/run/$d"; done
@@ -174,29 +218,43 @@ as_user() { setpriv --reuid="$user" --regid="$group" --init-groups -- "$@"; }
 	key ExecStartPre > "$work/pre"
 	ok=0
 	while read -r line; do
-		cmd=$line ignore=no root=no
-		while :; do case $cmd in
-			-*) ignore=yes cmd=${cmd#-} ;;
-			+*) root=yes cmd=${cmd#+} ;;
-			*) break ;;
-		esac; done
 		echo "ExecStartPre: $line"
-		# shellcheck disable=SC2086
-		if [ $root = yes ]; then $cmd; else as_user $cmd; fi || [ $ignore = yes ] || ok=1
+		run_exec "$line" || ok=1
 	done < "$work/pre"
-	[ $ok = 0 ] && echo "ExecStart: $(key ExecStart)" &&
+	echo "ExecStart ($type): $(key ExecStart)"
+	if [ $ok = 1 ]; then
+		false
+	elif [ "$type" = forking ]; then
 		# shellcheck disable=SC2046
-		as_user $(key ExecStart)
+		as_user $(key ExecStart) && dpid=$(cat "$(key PIDFile)")
+	else
+		rm -f "$work/notify.sock" "$work/notify.ready"* "$work/daemon.pid"
+		/usr/bin/python3 "$work/notify.py" "$work/notify.sock" "$work/notify.ready" \
+			"$work/daemon.pid" > "$work/notify.out" 2>&1 &
+		npid=$!
+		while [ ! -e "$work/notify.ready.listening" ] && kill -0 $npid 2>/dev/null; do sleep 0.05; done
+		# exec: the daemon keeps this subshell's pid.
+		# shellcheck disable=SC2046
+		(export NOTIFY_SOCKET="$work/notify.sock"
+		 exec setpriv --reuid="$user" --regid="$group" --init-groups -- $(key ExecStart)) \
+			> "$work/daemon.log" 2>&1 &
+		dpid=$!
+		echo $dpid > "$work/daemon.pid"
+		if [ "$type" = notify ]; then
+			while [ ! -e "$work/notify.ready" ] && kill -0 $dpid 2>/dev/null; do sleep 0.05; done
+			[ -e "$work/notify.ready" ]
+		else # simple, exec: ready when the socket is there
+			for _ in $(seq 200); do [ -S "$sock" ] && break; sleep 0.05; done
+		fi
+	fi
 } > "$work/start.log" 2>&1
 started=$?
-sock=/var/spool/postfix/portcullis/portcullis.sock
-# Type=forking: the start command returns once the daemon is ready.
-[ $started = 0 ] && [ "$(key Type)" = forking ] && kill -0 "$(daemon_pid)" 2>/dev/null &&
+[ $started = 0 ] && kill -0 "$dpid" 2>/dev/null &&
 	[ -S $sock ] && [ "$(st $sock)" = "portcullis:postfix 660" ] &&
 	[ "$(st /var/lib/portcullis/release.key)" = "portcullis:portcullis 600" ]
-pc_result $? "daemon started as the unit would (user $user): socket $sock portcullis:postfix 0660, release key 0600"
+pc_result $? "daemon started as the unit would (Type=$type, user $user), no signatures yet: socket $sock portcullis:postfix 0660, release key 0600"
 if [ $started != 0 ] || [ ! -S $sock ]; then
-	pc_diag "$work/start.log"
+	pc_diag "$work/start.log" "$work/daemon.log" "$work/notify.out" 2> /dev/null
 	as_user /usr/sbin/portcullis -t 2>&1 | sed 's/^/# -t: /'
 	ls -la /var/spool/postfix/portcullis /var/lib/portcullis 2>&1 | sed 's/^/# /'
 	exit 1
@@ -241,12 +299,29 @@ wait_delivered() {
 	done
 	return 1
 }
+# Before the first signatures: 451 4.7.1, the sender retries later.
+send early --header "Subject: deb-early-$$" --body "Sent before the signatures arrived."
+[ $readme = 0 ] && grep -q '<\*\* *451 4.7.1 .*database not loaded' "$work/early.swaks"
+pc_result $? "README.Debian's postconf lines; no signatures yet: mail through chrooted smtpd gets 451 4.7.1"
+grep -q '<\*\* *451 4.7.1' "$work/early.swaks" ||
+	{ pc_diag "$work/early.swaks" "$work/pfstart.log"; pc_diag "$work/pflog/postfix.log"; }
+
+# --- 8. the signatures arrive; the unit's ExecReload (as freshclam's
+# arrival would, within db_check_interval) ------------------------------------------------
+cp "$PC_SIGS"/* "$work/db/"
+chmod a+r "$work/db"/*
+ok=0
+while read -r line; do
+	run_exec "$line" >> "$work/reload.log" 2>&1 || ok=1
+done <<EOF_RELOAD
+$(key ExecReload)
+EOF_RELOAD
 token="deb-clean-$$-$(date +%s)"
 send clean --header "Subject: $token" --body "A clean message through the packaged milter."
 f=$(wait_delivered "$token")
-[ $readme = 0 ] && [ -n "$f" ] && grep -q "^X-Virus-Status: Clean" "$f" && grep -q "^X-Virus-Scanned: portcullis" "$f"
-pc_result $? "README.Debian's postconf lines: a clean message through chrooted smtpd is delivered, X-Virus-Status: Clean"
-[ -n "$f" ] || { pc_diag "$work/clean.swaks" "$work/pfstart.log"; pc_diag "$work/pflog/postfix.log"; }
+[ $ok = 0 ] && [ -n "$f" ] && grep -q "^X-Virus-Status: Clean" "$f" && grep -q "^X-Virus-Scanned: portcullis" "$f"
+pc_result $? "ExecReload, then a clean message through chrooted smtpd is delivered, X-Virus-Status: Clean"
+[ -n "$f" ] || { pc_diag "$work/reload.log" "$work/clean.swaks"; pc_diag "$work/pflog/postfix.log"; }
 
 send eicar --header "Subject: deb-eicar-$$" --body "$EICAR"
 grep -q '<\*\* *550 5.7.1 .*Eicar' "$work/eicar.swaks" &&
@@ -254,18 +329,18 @@ grep -q '<\*\* *550 5.7.1 .*Eicar' "$work/eicar.swaks" &&
 pc_result $? "an EICAR message is rejected (550 5.7.1) and not delivered"
 grep -q '<\*\* *550' "$work/eicar.swaks" || pc_diag "$work/eicar.swaks"
 
-# --- 8. stop, restore Postfix ------------------------------------------------------------------
+# --- 9. stop, restore Postfix ------------------------------------------------------------------
 stop_daemon
 ok=$?
 pf_restore
 if [ $pf_started = yes ]; then pf_stop_default; pf_started=no; else postfix reload > /dev/null 2>&1; fi
 postconf -n | grep -v '^alternate_config_directories' > "$work/postfix.after"
 [ $ok = 0 ] && cmp -s "$work/postfix.before" "$work/postfix.after" && ! pf_running
-pc_result $? "daemon stopped on SIGTERM; Postfix's main.cf settings and state as before"
+pc_result $? "daemon stopped on SIGTERM (exit 0); Postfix's main.cf settings and state as before"
 cmp -s "$work/postfix.before" "$work/postfix.after" || diff "$work/postfix.before" "$work/postfix.after" | sed 's/^/# /'
 
-# --- 9. purge ---------------------------------------------------------------------------------------
-apt-get purge -y -q portcullis > "$work/purge.log" 2>&1 && installed=no
+# --- 10. purge ---------------------------------------------------------------------------------------
+apt-get purge -y -q -o DPkg::Lock::Timeout=600 portcullis > "$work/purge.log" 2>&1 && installed=no
 left=
 for p in /etc/portcullis /var/lib/portcullis /var/spool/portcullis /var/spool/postfix/portcullis \
 	/run/portcullis /lib/systemd/system/portcullis.service /lib/systemd/system/portcullis.service.d \
@@ -278,6 +353,7 @@ done
 left="$left $(find /etc /var /run /usr /lib /srv /opt -xdev \( -user portcullis -o -group portcullis \) \
 	-not -path "$work/*" -print 2>/dev/null | head -5 | tr '\n' ' ')"
 left=$(echo $left)
+pgrep -u portcullis > /dev/null 2>&1 && left="$left processes:$(pgrep -u portcullis | tr '\n' ' ')"
 [ -n "$(find /var/lib/systemd/deb-systemd-helper-enabled /var/lib/systemd/deb-systemd-helper-masked \
 	-name '*portcullis*' 2>/dev/null)" ] && left="$left deb-systemd-helper-state"
 [ $installed = no ] && [ -z "$left" ] && ! dpkg-query -W -f '${Status}' portcullis 2>/dev/null | grep -q installed
