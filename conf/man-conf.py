@@ -2,7 +2,7 @@
 """Prints the key sections of portcullis.conf(5), in mdoc, from
 `portcullis --dump-defaults` on stdin; with --update PAGE it rewrites them in
 place, between the two marker lines of man/portcullis.conf.5, and leaves the
-hand-written parts of the page alone.  The key table in milter/conf_keys.c
+hand-written parts of the page alone.  The key table in milter/conf/conf_keys.c
 stays the one source (as for conf/readme-keys.py); tests/man.sh fails when
 the page differs from a fresh generation."""
 import re

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Prints the README's key table from `portcullis --dump-defaults` on stdin,
 and with --update README rewrites the table in place.  The key table in
-milter/conf_keys.c stays the one source; tests/conf-defaults.sh fails when
+milter/conf/conf_keys.c stays the one source; tests/conf-defaults.sh fails when
 README misses a key."""
 import re
 import sys

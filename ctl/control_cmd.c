@@ -2,7 +2,7 @@
  * NAME
  *	control_cmd.c - portcullisctl status | reload | drain, and the
  *	daemon's half of stats: requests over the daemon's control socket
- *	(milter/control.h)
+ *	(milter/control/control.h)
  */
 #include "config.h"
 

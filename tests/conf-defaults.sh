@@ -1,6 +1,6 @@
 #!/bin/sh
 # conf/portcullis.conf and the README key list are generated from, and must
-# match, the key table compiled into the daemon (milter/conf_keys.c).
+# match, the key table compiled into the daemon (milter/conf/conf_keys.c).
 . "$top_srcdir/tests/lib.sh"
 echo "1..4"
 if "$PC_PORTCULLIS" --dump-defaults | diff -u "$top_srcdir/conf/portcullis.conf" - > /dev/null; then

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The manual pages: mandoc finds nothing to say about them, portcullis.conf(5)
-# documents every key of the key table (milter/conf_keys.c, through
+# documents every key of the key table (milter/conf/conf_keys.c, through
 # --dump-defaults) and equals a fresh generation by conf/man-conf.py,
 # portcullis(8) names every option of --help and portcullisctl(8) every
 # command of its --help, and "make install" installs the three.

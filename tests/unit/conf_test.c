@@ -1,5 +1,5 @@
 /*
- * Unit tests for milter/conf.c: valid files, unknown groups and keys, bad
+ * Unit tests for milter/conf/conf.c: valid files, unknown groups and keys, bad
  * values; every error names the file, the line, the group and the key.
  */
 #include "config.h"

@@ -1,5 +1,5 @@
 /*
- * Unit tests for milter/spool.c: where bytes live (memory or temp file)
+ * Unit tests for milter/session/spool.c: where bytes live (memory or temp file)
  * around the spool_memory_max threshold, and that they come back exactly.
  */
 #include "config.h"
