@@ -1,0 +1,105 @@
+#!/bin/bash
+# Soak and load (make soak; not in CI: it takes a while).  Through a private
+# Postfix on loopback into portcullis:
+#   1. MESSAGES messages (default 100000) in a mix: clean, infected (EICAR),
+#      filtered (an .exe), spam (GTUBE) and quarantined (infected with
+#      block_action = quarantine in a group for q@), sent in 10 sessions
+#      (soak-send.py: smtp-source stops at the first rejection); the daemon's RSS, open fds and spool files sampled every
+#      5 s.  Prints the RSS slope after warm-up (the first fifth), the fd and
+#      temp-file counts at the end, and whether every message is in the
+#      counters (portcullisctl stats) and in the log.
+#   2. CONCURRENT SMTP sessions at once (default 1000, Postfix's process
+#      limit raised to match): every message answered, none lost; the
+#      daemon's thread count and RSS at peak.
+#   top_builddir=BUILD bash tests/bench/soak.sh [MESSAGES [CONCURRENT]]
+set -u
+root=$(cd "$(dirname "$0")/../.." && pwd)
+top_srcdir=$root
+top_builddir=${top_builddir:-$root/build-release}
+export top_srcdir top_builddir
+MESSAGES=${1:-100000}
+CONCURRENT=${2:-1000}
+PORT=${PC_SOAK_PORT:-21825}
+. "$root/tests/lib.sh"
+. "$root/tests/e2e/postfix-lib.sh"
+work=$(pc_workdir soak)
+mkdir -p "$work/spool" "$work/q" "$work/msgs"
+C="$top_builddir/portcullisctl"
+trap 'pf_stop "$work" 2>/dev/null; [ -f "$work/milter.pid" ] && kill "$(cat "$work/milter.pid")" 2>/dev/null' EXIT
+
+eicar='X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'
+gtube='XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X'
+printf 'Subject: clean\n\nA clean message, nothing to see.\n' > "$work/msgs/clean"
+printf 'Subject: infected\n\n%s\n' "$eicar" > "$work/msgs/infected"
+printf 'Subject: spam\n\n%s\n' "$gtube" > "$work/msgs/spam"
+{
+	printf 'Subject: filtered\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=B\n\n'
+	printf -- '--B\nContent-Type: text/plain\n\nsee attached\n--B\n'
+	printf 'Content-Type: application/octet-stream\nContent-Disposition: attachment; filename=setup.exe\n'
+	printf 'Content-Transfer-Encoding: base64\n\nTVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n--B--\n'
+} > "$work/msgs/filtered"
+printf '[group:q]\nrecipients = q@discard.example\nblock_action = quarantine\n' > "$work/groups.conf"
+
+pc_start_milter "$work" "unix:$work/milter.sock" -c "$work/groups.conf" \
+	-o milter.socket_group=postfix -o log.level=info -o spam.rules_dir= \
+	-o spam.sa_rules_dir= -o spam.bayes_dir= -o "quarantine.quarantine_dir=$work/q" \
+	-o notify.notify_admin=infected -o "notify.queue_dir=$work/notify" \
+	-o notify.sendmail_path=/bin/true || exit 1
+pid=$(cat "$work/milter.pid")
+PF_MAIN_EXTRA="default_process_limit = $((CONCURRENT + 100))
+smtpd_client_connection_count_limit = 0
+smtpd_client_connection_rate_limit = 0" pf_start "$work" "$PORT" "unix:$work/milter.sock" || exit 1
+
+sample() { # one line: seconds rss_kb fds spool_files threads
+	echo "$SECONDS $(awk '/^VmRSS/ { print $2 }' /proc/$pid/status) \
+$(ls /proc/$pid/fd | wc -l) $(find "$work/spool" -type f | wc -l) \
+$(awk '/^Threads/ { print $2 }' /proc/$pid/status)"
+}
+sampler() { while kill -0 "$pid" 2>/dev/null; do sample; sleep 5; done; }
+
+# --- 1. the mix -------------------------------------------------------------
+per=$((MESSAGES / 5))
+sampler > "$work/samples" &
+spid=$!
+start=$SECONDS
+senders=
+for kind in clean infected filtered spam q; do
+	file=$kind
+	[ "$kind" = q ] && file=infected
+	/usr/bin/python3 "$root/tests/bench/soak-send.py" "127.0.0.1:$PORT" "$work/msgs/$file" \
+		"$kind@discard.example" "$per" 2 > "$work/$kind.out" 2>&1 &
+	senders="$senders $!"
+done
+# shellcheck disable=SC2086
+wait $senders
+pf_wait_queue_empty "$work"
+elapsed=$((SECONDS - start))
+sample >> "$work/samples"
+kill "$spid" 2>/dev/null
+for kind in clean infected filtered spam q; do echo "  $kind: replies $(cat "$work/$kind.out")"; done
+total=$((per * 5))
+"$C" -c /dev/null -o "milter.control_socket=$work/control.sock" stats > "$work/stats" 2>&1
+counted=$(awk '$1 == "messages_total" { print $2 }' "$work/stats")
+logged=$(grep -c " action=" "$work/milter.log")
+echo "soak: $total messages in ${elapsed}s ($(awk -v t="$total" -v e="$elapsed" 'BEGIN { printf "%.0f", t / (e ? e : 1) }') msg/s)"
+echo "  counted $counted, logged $logged (of $total)"
+grep -E "^messages_(accept|reject|quarantine|tempfail|discard) |^status_(clean|infected|filtered|spam) " "$work/stats" | sed 's/^/  /'
+awk -v warm="$(awk 'END { print int(NR / 5) }' "$work/samples")" 'NR > warm {
+	n++; sx += $1; sy += $2; sxx += $1 * $1; sxy += $1 * $2 }
+	END { if (n > 1) { b = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+	printf "  RSS after warm-up: %d samples, slope %.2f kB/min, last %d kB\n", n, b * 60, $2 } }' \
+	"$work/samples"
+awk 'NR == 1 { f0 = $3 } END { printf "  open fds: %d at the start, %d at the end; spool files at the end: %d\n", f0, $3, $4 }' \
+	"$work/samples"
+
+# --- 2. many at once -----------------------------------------------------------
+before=$(grep -c " action=" "$work/milter.log")
+sampler > "$work/samples2" &
+spid=$!
+/usr/bin/python3 "$root/tests/bench/soak-send.py" "127.0.0.1:$PORT" "$work/msgs/clean" \
+	clean@discard.example "$CONCURRENT" "$CONCURRENT" > "$work/conc.out" 2>&1
+pf_wait_queue_empty "$work"
+kill "$spid" 2>/dev/null
+answered=$(( $(grep -c " action=" "$work/milter.log") - before ))
+echo "concurrent: $CONCURRENT sessions, $answered answered by the milter; replies $(cat "$work/conc.out")"
+awk '{ if ($2 > r) r = $2; if ($5 > t) t = $5 } END { printf "  peak: %d threads, %d kB RSS\n", t, r }' "$work/samples2"
