@@ -25,22 +25,7 @@ pc_result $r "status: version, database, in flight, last reload"
 [ $r = 0 ] || pc_diag "$work/status.out"
 
 # Three clean messages and one EICAR, through the milter protocol.
-cat > "$work/send.lua" <<'LUA'
-package.path = TESTDIR .. "/?.lua;" .. package.path
-local t = require("lib")
-local conn = t.connect()
-for i = 1, 3 do
-  t.start(conn, "C" .. i)
-  t.body(conn, "clean " .. i .. "\r\n")
-  t.expect_accepted(conn, "Clean")
-end
-t.start(conn, "V1")
-t.body(conn, t.EICAR .. "\r\n")
-t.expect_reply(conn, "550", "5.7.1",
-               "Message rejected: virus Eicar-Test-Signature.UNOFFICIAL found")
-mt.disconnect(conn)
-LUA
-miltertest -s "$work/send.lua" -D SOCKET="unix:$work/milter.sock" \
+miltertest -s "$top_srcdir/tests/milter/send-3-clean-1-infected.lua" -D SOCKET="unix:$work/milter.sock" \
 	-D TESTDIR="$top_srcdir/tests/milter" > "$work/mt.out" 2>&1
 r=$?
 pc_result $r "miltertest: 3 clean messages accepted, 1 infected rejected"

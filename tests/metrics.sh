@@ -12,22 +12,7 @@ port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0
 get() { curl -s -o "$work/body" -w '%{http_code}' "http://127.0.0.1:$port$1"; }
 
 pc_start_milter "$work" "unix:$work/milter.sock" -o "metrics.listen=127.0.0.1:$port"
-cat > "$work/send.lua" <<'LUA'
-package.path = TESTDIR .. "/?.lua;" .. package.path
-local t = require("lib")
-local conn = t.connect()
-for i = 1, 3 do
-  t.start(conn, "C" .. i)
-  t.body(conn, "clean " .. i .. "\r\n")
-  t.expect_accepted(conn, "Clean")
-end
-t.start(conn, "V1")
-t.body(conn, t.EICAR .. "\r\n")
-t.expect_reply(conn, "550", "5.7.1",
-               "Message rejected: virus Eicar-Test-Signature.UNOFFICIAL found")
-mt.disconnect(conn)
-LUA
-miltertest -s "$work/send.lua" -D SOCKET="unix:$work/milter.sock" \
+miltertest -s "$top_srcdir/tests/milter/send-3-clean-1-infected.lua" -D SOCKET="unix:$work/milter.sock" \
 	-D TESTDIR="$top_srcdir/tests/milter" > "$work/mt.out" 2>&1
 pc_result $? "miltertest: 3 clean messages accepted, 1 infected rejected"
 
