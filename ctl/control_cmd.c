@@ -27,7 +27,9 @@ const char pcc_control_help[] =
 	"        is 1. The unit's ExecReload, so that systemctl reload fails visibly.\n"
 	"    stats [--json]\n"
 	"        The daemon's counters since it started (messages by action and by\n"
-	"        status, time, in flight, connections), then the Bayes store's counts.\n"
+	"        status, time in all and by stage, in flight, connections, errors by\n"
+	"        kind, DNS list queries and timeouts by list, autolearn), then the\n"
+	"        Bayes store's counts.\n"
 	"    drain\n"
 	"        The daemon takes no new MTA connection, lets the open ones finish\n"
 	"        (shutdown_timeout) and exits, as on SIGTERM.\n";

@@ -709,6 +709,7 @@ pc_av_database_changed(gpointer state)
 
 const PcCheck pc_check_av = {
 	.name = "av",
+	.stage = PC_STAGE_AV,
 	.create = pc_av_create,
 	.scan_part = pc_av_scan_part,
 	.scan_message = pc_av_scan_message,

@@ -37,6 +37,7 @@ typedef struct {
 
 typedef struct {
 	const char *name;
+	PcStage stage;		/* where its time is counted */
 	gpointer (*create)(const PcEngineOptions *options, GError **error);
 	gboolean (*scan_part)(gpointer state, PcScan *scan, PcObject *object,
 			      const PcBlob *content, GError **error);

@@ -166,6 +166,16 @@ pc_scan_expired(PcScan *scan)
 	return TRUE;
 }
 
+/* Adds the time since *since to stage and restarts the clock. */
+static void
+pc_scan_lap(PcScan *scan, PcStage stage, gint64 *since)
+{
+	gint64 now = g_get_monotonic_time();
+
+	scan->verdict->stage_us[stage] += now - *since;
+	*since = now;
+}
+
 static void
 pc_engine_failed(PcVerdict *verdict, const PcCheck *check, const char *object, GError *error)
 {
@@ -186,6 +196,7 @@ pc_engine_scan_leaf(PcEngine *engine, PcScan *scan, guint index)
 	PcObject *object = g_ptr_array_index(scan->verdict->objects, index);
 	GMimeObject *entity = g_ptr_array_index(scan->mime->entities, index);
 	g_autoptr(GError) error = NULL;
+	gint64 clock = g_get_monotonic_time();
 	PcBlob content;
 
 	if (entity == NULL) {
@@ -196,19 +207,23 @@ pc_engine_scan_leaf(PcEngine *engine, PcScan *scan, guint index)
 		pc_verdict_add(scan->verdict, "mime", PC_STATUS_ERROR, object->path, NULL,
 			       error->message);
 		pc_blob_clear(&content);
+		pc_scan_lap(scan, PC_STAGE_PARSE, &clock);
 		return;
 	}
 	object->size = content.len;
 	if (engine->options.digests)
 		pc_engine_digest(object, &content);
+	pc_scan_lap(scan, PC_STAGE_PARSE, &clock);
 	for (guint i = 0; i < PC_ENGINE_NCHECKS; i++) {
 		const PcCheck *check = pc_engine_checks[i];
 
-		if (check->scan_part != NULL &&
-		    !check->scan_part(engine->states[i], scan, object, &content, &error)) {
+		if (check->scan_part == NULL)
+			continue;
+		if (!check->scan_part(engine->states[i], scan, object, &content, &error)) {
 			pc_engine_failed(scan->verdict, check, object->path, error);
 			g_clear_error(&error);
 		}
+		pc_scan_lap(scan, check->stage, &clock);
 	}
 	if (entity != NULL)
 		pc_blob_clear(&content);
@@ -268,8 +283,11 @@ pc_engine_scan_alternates(PcEngine *engine, PcScan *scan)
 static void
 pc_engine_run(PcEngine *engine, PcScan *scan)
 {
+	gint64 clock = g_get_monotonic_time();
+
 	pc_mime_parse(scan->data, scan->len, engine->options.max_mime_depth,
 		      engine->options.max_parts, scan->verdict, scan->mime);
+	pc_scan_lap(scan, PC_STAGE_PARSE, &clock);
 	if (scan->mime->structural_warnings > 0)
 		pc_scan_want_second_opinion(scan, "mime-defect");
 	for (guint i = 0; i < scan->verdict->objects->len; i++) {
@@ -286,9 +304,12 @@ pc_engine_run(PcEngine *engine, PcScan *scan)
 
 		if (pc_scan_expired(scan))
 			return;
-		if (check->scan_message != NULL &&
-		    !check->scan_message(engine->states[i], scan, &error))
+		if (check->scan_message == NULL)
+			continue;
+		clock = g_get_monotonic_time();
+		if (!check->scan_message(engine->states[i], scan, &error))
 			pc_engine_failed(scan->verdict, check, NULL, error);
+		pc_scan_lap(scan, check->stage, &clock);
 	}
 	if (!scan->alternate)
 		pc_engine_scan_alternates(engine, scan);

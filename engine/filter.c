@@ -271,6 +271,7 @@ pc_filter_destroy(gpointer state)
 
 const PcCheck pc_check_filter = {
 	.name = "filter",
+	.stage = PC_STAGE_FILTER,
 	.create = pc_filter_create,
 	.scan_message = pc_filter_scan_message,
 	.destroy = pc_filter_destroy,

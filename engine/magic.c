@@ -169,6 +169,7 @@ pc_magic_scan_part(gpointer state, PcScan *scan, PcObject *object, const PcBlob 
 
 const PcCheck pc_check_magic = {
 	.name = "magic",
+	.stage = PC_STAGE_TYPE,
 	.create = pc_magic_create,
 	.scan_part = pc_magic_scan_part,
 	.destroy = pc_magic_destroy,

@@ -33,6 +33,22 @@ pc_status_name(PcStatus status)
 	return pc_status_names[status];
 }
 
+static const char *const pc_stage_names[PC_STAGE_COUNT] = {
+	[PC_STAGE_PARSE] = "parse",
+	[PC_STAGE_AV] = "av",
+	[PC_STAGE_TYPE] = "type",
+	[PC_STAGE_FILTER] = "filter",
+	[PC_STAGE_AUTH] = "auth",
+	[PC_STAGE_SPAM] = "spam",
+	[PC_STAGE_DNS] = "dns_wait",
+};
+
+const char *
+pc_stage_name(PcStage stage)
+{
+	return pc_stage_names[stage];
+}
+
 int
 pc_status_from_name(const char *name)
 {
@@ -173,6 +189,8 @@ pc_verdict_free(PcVerdict *verdict)
 	g_free(verdict->mode);
 	g_free(verdict->spam_tests);
 	g_free(verdict->dns_unanswered);
+	if (verdict->dns_lists != NULL)
+		g_array_unref(verdict->dns_lists);
 	pc_auth_free(verdict->auth);
 	if (verdict->spam_tokens != NULL)
 		g_ptr_array_unref(verdict->spam_tokens);

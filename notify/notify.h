@@ -113,6 +113,15 @@ PcnWorker *pcn_worker_start(const PcnSenderConfig *config, PcnLogFunc log);
 void pcn_worker_wake(PcnWorker *worker);
 /* Replaces the configuration (on reload). */
 void pcn_worker_configure(PcnWorker *worker, const PcnSenderConfig *config);
+/* What the sender thread has done since it started, and what waits. */
+typedef struct {
+	guint64 sent;
+	guint64 deferred;	/* attempts that failed and will be retried */
+	guint64 given_up;	/* moved to queue_dir/failed/ */
+	guint queued;		/* files in queue_dir now */
+} PcnWorkerCounts;
+void pcn_worker_counts(PcnWorker *worker, PcnWorkerCounts *out);
+
 /* Stops the thread after the current attempt; queued files stay queued. */
 void pcn_worker_stop(PcnWorker *worker);
 

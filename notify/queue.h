@@ -14,4 +14,7 @@ gboolean pcn_queue_read(const char *path, GPtrArray *recipients, GBytes **messag
 guint pcn_queue_attempts(const char *name);
 char *pcn_queue_renamed(const char *name, guint attempts);
 
+/* Queue files waiting in dir (not failed/, not half-written dot files). */
+guint pcn_queue_length(const char *dir);
+
 #endif

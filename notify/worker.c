@@ -30,7 +30,16 @@ struct _PcnWorker {
 	guint max_attempts;
 	PcnLogFunc log;
 	GHashTable *next_try;	/* file name -> gint64 monotonic time (boxed) */
+	PcnWorkerCounts counts;	/* under lock */
 };
+
+static void
+pcn_worker_count(PcnWorker *w, guint64 *counter)
+{
+	g_mutex_lock(&w->lock);
+	(*counter)++;
+	g_mutex_unlock(&w->lock);
+}
 
 static void
 pcn_log(PcnWorker *w, int priority, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
@@ -91,6 +100,7 @@ pcn_worker_give_up(PcnWorker *w, const char *dir, const char *name, const char *
 
 	g_mkdir_with_parents(failed, 0700);
 	g_rename(from, to);
+	pcn_worker_count(w, &w->counts.given_up);
 	pcn_log(w, LOG_ERR, "%s given up after %u attempts (%s); kept in %s", name,
 		pcn_queue_attempts(name), why, failed);
 }
@@ -111,6 +121,7 @@ pcn_worker_file(PcnWorker *w, const char *dir, const char *name)
 	if (pcn_worker_send(w, path, &error)) {
 		g_unlink(path);
 		g_hash_table_remove(w->next_try, name);
+		pcn_worker_count(w, &w->counts.sent);
 		pcn_log(w, LOG_INFO, "%s sent", name);
 		return;
 	}
@@ -128,6 +139,7 @@ pcn_worker_file(PcnWorker *w, const char *dir, const char *name)
 			    g_memdup2(&(gint64){ g_get_monotonic_time() +
 						 w->retry_interval * G_USEC_PER_SEC },
 				      sizeof(gint64)));
+	pcn_worker_count(w, &w->counts.deferred);
 	pcn_log(w, LOG_WARNING, "%s deferred (attempt %u of %u): %s", renamed, attempts,
 		w->max_attempts, error->message);
 }
@@ -191,6 +203,18 @@ pcn_worker_start(const PcnSenderConfig *config, PcnLogFunc log)
 	pcn_worker_set(w, config);
 	w->thread = g_thread_new("notify", pcn_worker_main, w);
 	return w;
+}
+
+void
+pcn_worker_counts(PcnWorker *w, PcnWorkerCounts *out)
+{
+	g_autofree char *dir = NULL;
+
+	g_mutex_lock(&w->lock);
+	*out = w->counts;
+	dir = g_strdup(w->queue_dir);
+	g_mutex_unlock(&w->lock);
+	out->queued = pcn_queue_length(dir);
 }
 
 void

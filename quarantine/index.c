@@ -419,6 +419,28 @@ pcq_index_list(const char *dir, const PcqFilter *filter,
 }
 
 gboolean
+pcq_index_totals(const char *dir, guint64 *entries, guint64 *bytes, GError **error)
+{
+	sqlite3 *db = pcq_index_open(dir, error);
+	sqlite3_stmt *st = NULL;
+	gboolean ok;
+
+	if (db == NULL)
+		return FALSE;
+	ok = sqlite3_prepare_v2(db, "SELECT count(*), total(size) FROM entries", -1, &st,
+				NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW;
+	if (ok) {
+		*entries = (guint64)sqlite3_column_int64(st, 0);
+		*bytes = (guint64)sqlite3_column_double(st, 1);
+	} else {
+		pcq_sql_error(error, db, dir);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return ok;
+}
+
+gboolean
 pcq_index_rebuild(const char *dir, guint *count, GError **error)
 {
 	g_autoptr(GHashTable) ids = pcq_disk_ids(dir, error);

@@ -30,6 +30,8 @@ gboolean pcq_index_list(const char *dir, const PcqFilter *filter,
 			GError **error);
 /* Drops the index and reads every ID.meta again; *count: entries indexed. */
 gboolean pcq_index_rebuild(const char *dir, guint *count, GError **error);
+/* Entries and their bytes as the index has them (for the metrics). */
+gboolean pcq_index_totals(const char *dir, guint64 *entries, guint64 *bytes, GError **error);
 /* Deletes entries older than max_age_days (0: no age limit), then the oldest
  * until the total size is at most max_size (0: no size limit). */
 gboolean pcq_purge(const char *dir, guint max_age_days, guint64 max_size, guint *removed,

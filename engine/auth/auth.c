@@ -59,9 +59,9 @@ pc_auth_from_spf(PcSpfResult r)
 /* Both SPF identities; with sender NULL nothing is known (a file scan). */
 static void
 pc_auth_spf(PcAuthState *st, const char *ip, const char *helo, const char *sender,
-	    gint64 deadline, PcAuth *auth)
+	    const PcResolverLookup *waits, PcAuth *auth)
 {
-	PcResolverLookup lookup = { st->resolver, deadline };
+	PcResolverLookup lookup = *waits;
 	PcSpfRequest req = { ip, sender, helo, st->receiver, pc_resolver_lookup_func, &lookup };
 
 	auth->helo = g_strdup(helo);
@@ -89,9 +89,10 @@ pc_spf_job_run(gpointer data, gpointer user)
 	PcSpfJob *job = data;
 	PcAuthState *st = user;
 	g_autoptr(PcAuth) warm = pc_auth_new();
+	PcResolverLookup lookup = { st->resolver,
+				    g_get_monotonic_time() + (gint64)st->budget_ms * 1000, NULL };
 
-	pc_auth_spf(st, job->ip, job->helo, job->sender,
-		    g_get_monotonic_time() + (gint64)st->budget_ms * 1000, warm);
+	pc_auth_spf(st, job->ip, job->helo, job->sender, &lookup, warm);
 	pc_spf_job_free(job);
 }
 
@@ -174,7 +175,7 @@ pc_auth_scan_message(gpointer state, PcScan *scan, GError **error)
 {
 	PcAuthState *st = state;
 	const PcInput *in = scan->input;
-	PcResolverLookup lookup = { st->resolver, 0 };
+	PcResolverLookup lookup = { st->resolver, 0, &scan->verdict->stage_us[PC_STAGE_DNS] };
 	PcAuthMessage m = { .lookup = pc_resolver_lookup_func, .lookup_data = &lookup,
 			    .now = g_get_real_time() / G_USEC_PER_SEC };
 	gsize body_offset;
@@ -189,7 +190,7 @@ pc_auth_scan_message(gpointer state, PcScan *scan, GError **error)
 	auth = pc_auth_new();
 	auth->local_client = in->client_address != NULL &&
 			     pc_relay_is_ours(in->client_address, st->trusted);
-	pc_auth_spf(st, in->client_address, in->helo, in->sender, lookup.deadline, auth);
+	pc_auth_spf(st, in->client_address, in->helo, in->sender, &lookup, auth);
 	m.fields = pc_auth_fields(scan->data, scan->len, PC_AUTH_MAX_FIELDS, &body_offset);
 	m.body = scan->data + body_offset;
 	m.body_len = scan->len - body_offset;
@@ -234,6 +235,7 @@ pc_auth_header_names(const guint8 *data, gsize len, GPtrArray *names)
 
 const PcCheck pc_check_auth = {
 	.name = "auth",
+	.stage = PC_STAGE_AUTH,
 	.create = pc_auth_create,
 	.scan_message = pc_auth_scan_message,
 	.destroy = pc_auth_destroy,

@@ -553,8 +553,12 @@ PcDnsStatus
 pc_resolver_lookup_func(gpointer data, PcDnsType type, const char *name, GPtrArray *records)
 {
 	const PcResolverLookup *l = data;
+	gint64 start = g_get_monotonic_time();
+	PcDnsStatus status = pc_resolver_lookup(l->resolver, type, name, l->deadline, records);
 
-	return pc_resolver_lookup(l->resolver, type, name, l->deadline, records);
+	if (l->waited_us != NULL)
+		*l->waited_us += g_get_monotonic_time() - start;
+	return status;
 }
 
 char *

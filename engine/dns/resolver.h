@@ -65,6 +65,7 @@ PcDnsStatus pc_resolver_lookup(PcResolver *resolver, PcDnsType type, const char 
 typedef struct {
 	PcResolver *resolver;
 	gint64 deadline;
+	gint64 *waited_us;	/* time spent in lookups is added here; may be NULL */
 } PcResolverLookup;
 PcDnsStatus pc_resolver_lookup_func(gpointer data, PcDnsType type, const char *name,
 				    GPtrArray *records);

@@ -1001,13 +1001,19 @@ pc_rules_uses_dns(const PcRuleSet *rs)
 }
 
 void
-pc_rules_dns_names(const PcRuleSet *rs, const PcSpamView *view, GPtrArray *names)
+pc_rules_dns_names(const PcRuleSet *rs, const PcSpamView *view, GPtrArray *names,
+		   GHashTable *zones)
 {
 	for (guint i = 0; i < rs->order->len; i++) {
 		const PcRule *r = g_ptr_array_index(rs->order, i);
+		guint before = names->len;
 
-		if (r->eval != NULL)
-			pc_eval_dns_names(r->eval, view, names);
+		if (r->eval == NULL)
+			continue;
+		pc_eval_dns_names(r->eval, view, names);
+		for (guint n = before; zones != NULL && n < names->len; n++)
+			g_hash_table_insert(zones, g_ptr_array_index(names, n),
+					    (gpointer)pc_eval_zone(r->eval));
 	}
 }
 

@@ -129,8 +129,10 @@ GPtrArray *pc_rules_list(const PcRuleSet *rules);
 
 /* TRUE when some rule asks a DNS list. */
 gboolean pc_rules_uses_dns(const PcRuleSet *rules);
-/* The DNS names the list tests need for view (char *, unique). */
-void pc_rules_dns_names(const PcRuleSet *rules, const PcSpamView *view, GPtrArray *names);
+/* The DNS names the list tests need for view (char *, unique); zones, when
+ * not NULL, gets each name's list zone (name -> zone, both borrowed). */
+void pc_rules_dns_names(const PcRuleSet *rules, const PcSpamView *view, GPtrArray *names,
+			GHashTable *zones);
 
 /* SpamAssassin's score sets, the four columns of "score NAME a b c d":
  * which one applies depends on whether network tests and Bayes take part

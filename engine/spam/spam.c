@@ -206,12 +206,45 @@ pc_spam_unanswered(GPtrArray *names, GHashTable *answers)
 	return g_string_free(out, out->len == 0);
 }
 
+static void
+pc_dns_list_use_clear(gpointer data)
+{
+	g_free(((PcDnsListUse *)data)->zone);
+}
+
+/* Each list's queries and unanswered ones, for the metrics. */
+static GArray *
+pc_spam_list_uses(GPtrArray *names, GHashTable *zones, GHashTable *answers)
+{
+	GArray *uses = g_array_new(FALSE, TRUE, sizeof(PcDnsListUse));
+	guint u;
+
+	g_array_set_clear_func(uses, pc_dns_list_use_clear);
+	for (guint i = 0; i < names->len; i++) {
+		const char *name = g_ptr_array_index(names, i);
+		const char *zone = g_hash_table_lookup(zones, name);
+
+		if (zone == NULL)
+			continue;
+		for (u = 0; u < uses->len; u++)
+			if (strcmp(g_array_index(uses, PcDnsListUse, u).zone, zone) == 0)
+				break;
+		if (u == uses->len)
+			g_array_append_val(uses, ((PcDnsListUse){ g_strdup(zone), 0, 0 }));
+		g_array_index(uses, PcDnsListUse, u).asked++;
+		if (!g_hash_table_contains(answers, name))
+			g_array_index(uses, PcDnsListUse, u).unanswered++;
+	}
+	return uses;
+}
+
 /* Lookups for the DNS list rules, answered within the budget. */
 static void
 pc_spam_dns(PcSpamState *st, PcSpamView *view, PcScan *scan)
 {
 	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-	gint64 deadline;
+	g_autoptr(GHashTable) zones = g_hash_table_new(g_str_hash, g_str_equal);
+	gint64 deadline, start;
 
 	if (st->resolver == NULL)
 		return;
@@ -219,11 +252,18 @@ pc_spam_dns(PcSpamState *st, PcSpamView *view, PcScan *scan)
 	view->relay_address = pc_spam_relay(view, scan->input ? scan->input->client_address : NULL,
 					    st->trusted);
 	view->dns = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	pc_rules_dns_names(st->rules, view, names);
-	if (names->len > 0 && pc_resolver_wait(st->resolver, names, deadline, view->dns) > 0) {
+	pc_rules_dns_names(st->rules, view, names, zones);
+	if (names->len == 0)
+		return;
+	start = g_get_monotonic_time();
+	if (pc_resolver_wait(st->resolver, names, deadline, view->dns) > 0) {
 		g_free(scan->verdict->dns_unanswered);
 		scan->verdict->dns_unanswered = pc_spam_unanswered(names, view->dns);
 	}
+	scan->verdict->stage_us[PC_STAGE_DNS] += g_get_monotonic_time() - start;
+	if (scan->verdict->dns_lists != NULL)
+		g_array_unref(scan->verdict->dns_lists);
+	scan->verdict->dns_lists = pc_spam_list_uses(names, zones, view->dns);
 }
 
 /* At connect and MAIL FROM: the client's and sender's lookups start while
@@ -243,7 +283,7 @@ pc_spam_prefetch(gpointer state, const PcPrefetch *what)
 	view.header_names = g_ptr_array_new();
 	view.relay_address = pc_spam_relay(&view, client, st->trusted);
 	view.sender_domain = at && at[1] ? g_ascii_strdown(at + 1, -1) : NULL;
-	pc_rules_dns_names(st->rules, &view, names);
+	pc_rules_dns_names(st->rules, &view, names, NULL);
 	for (guint i = 0; i < names->len; i++)
 		pc_resolver_start(st->resolver, g_ptr_array_index(names, i));
 	g_ptr_array_unref(view.header_names);
@@ -421,6 +461,7 @@ pc_spam_scan_message(gpointer state, PcScan *scan, GError **error)
 
 const PcCheck pc_check_spam = {
 	.name = "spam",
+	.stage = PC_STAGE_SPAM,
 	.create = pc_spam_create,
 	.scan_message = pc_spam_scan_message,
 	.destroy = pc_spam_destroy,

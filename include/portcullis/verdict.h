@@ -40,6 +40,30 @@ typedef struct {
 	char *detail;		/* human-readable reason, may be NULL */
 } PcFinding;
 
+/* Where the engine's time for a message went (the metrics' per-stage
+ * histograms).  DNS waits happen inside auth and spam, so PC_STAGE_DNS is
+ * part of theirs, not beside it. */
+typedef enum {
+	PC_STAGE_PARSE,		/* MIME parse and decoding of the parts */
+	PC_STAGE_AV,
+	PC_STAGE_TYPE,		/* libmagic */
+	PC_STAGE_FILTER,
+	PC_STAGE_AUTH,
+	PC_STAGE_SPAM,
+	PC_STAGE_DNS,		/* waiting for DNS answers */
+	PC_STAGE_COUNT
+} PcStage;
+
+const char *pc_stage_name(PcStage stage);
+
+/* One DNS list's part in a message: its queries (answered from the cache
+ * too) and how many had no answer within the budget. */
+typedef struct {
+	char *zone;
+	guint asked;
+	guint unanswered;
+} PcDnsListUse;
+
 typedef struct {
 	PcStatus status;
 	double score;
@@ -54,6 +78,8 @@ typedef struct {
 				 * (Bayes, 4-grams): autolearn leaves it out */
 	char *spam_tests;	/* rules that hit, highest score first, "A,B" */
 	char *dns_unanswered;	/* DNS list queries not answered in time, "a,b" */
+	GArray *dns_lists;	/* PcDnsListUse by zone; NULL: no list asked */
+	gint64 stage_us[PC_STAGE_COUNT];	/* PcStage: microseconds */
 	PcAuth *auth;		/* sender authentication; NULL: not checked */
 	GPtrArray *spam_tokens;	/* Bayes tokens when bayes_dir is set: learning
 				 * the message needs no second parse */

@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 #include <microhttpd.h>
 #include <string.h>
+#include <syslog.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -15,6 +16,9 @@
 #include <portcullis/engine.h>
 
 #include "daemon.h"
+#include "index.h"
+#include "log.h"
+#include "notices.h"
 #include "metrics.h"
 #include "runtime.h"
 #include "stats.h"
@@ -56,36 +60,91 @@ pcm_metrics_rss(void)
 	return 0;
 }
 
+static void
+pcm_metrics_gauge(GString *out, const char *name, const char *help, const char *labels,
+		  gint64 value)
+{
+	pcm_stats_head(out, name, "gauge", help);
+	g_string_append_printf(out, "%s%s %" G_GINT64_FORMAT "\n", name, labels, value);
+}
+
+static void
+pcm_metrics_engine(GString *out, const PcEngineInfo *info)
+{
+	g_autofree char *version = g_strdup_printf("{version=\"%s\"}", info->database_version ?
+						   info->database_version : "");
+
+	pcm_metrics_gauge(out, "portcullis_database_signatures", "Signatures loaded.", "",
+			  info->signatures);
+	pcm_metrics_gauge(out, "portcullis_database_age_seconds",
+			  "Age of the newest file in database_dir.", "",
+			  pcm_metrics_database_age(info->database_dir));
+	/* The version is a label: "custom" databases have none to graph. */
+	pcm_metrics_gauge(out, "portcullis_database_info", "The signature database loaded.",
+			  version, 1);
+	pcm_metrics_gauge(out, "portcullis_engine_loaded",
+			  "1 when signatures are loaded and mail is scanned.", "",
+			  info->database_missing == NULL);
+	pcm_metrics_gauge(out, "portcullis_spam_rules", "Spam rules loaded.", "",
+			  info->spam_rules);
+	pcm_stats_head(out, "portcullis_bayes_learned", "gauge",
+		       "Messages in the Bayes store by class, as of the last (re)load.");
+	g_string_append_printf(out, "portcullis_bayes_learned{class=\"spam\"} %" G_GUINT64_FORMAT
+			       "\nportcullis_bayes_learned{class=\"ham\"} %" G_GUINT64_FORMAT "\n",
+			       info->bayes_spam, info->bayes_ham);
+}
+
+/* Read from the index at each scrape: a count kept in memory would miss
+ * portcullisctl's releases and deletions and the housekeeping's purges. */
+static void
+pcm_metrics_quarantine(GString *out, const PcmConfig *conf)
+{
+	guint64 entries = 0, bytes = 0;
+	g_autoptr(GError) error = NULL;
+
+	if (conf->quarantine_store != PCM_QUARANTINE_DIRECTORY || *conf->quarantine_dir == '\0')
+		return;
+	if (!pcq_index_totals(conf->quarantine_dir, &entries, &bytes, &error)) {
+		pcm_log(LOG_WARNING, "metrics: %s", error->message);
+		return;
+	}
+	pcm_metrics_gauge(out, "portcullis_quarantine_entries", "Messages in the quarantine.", "",
+			  (gint64)entries);
+	pcm_metrics_gauge(out, "portcullis_quarantine_bytes", "Size of the quarantined messages.",
+			  "", (gint64)bytes);
+}
+
+static void
+pcm_metrics_notices(GString *out)
+{
+	PcnWorkerCounts c;
+
+	if (!pcm_notices_counts(&c))
+		return;
+	pcm_metrics_gauge(out, "portcullis_notifications_queued",
+			  "Notifications waiting in queue_dir.", "", c.queued);
+	pcm_stats_head(out, "portcullis_notifications_total", "counter",
+		       "Notification attempts by result (given_up: moved to failed/).");
+	g_string_append_printf(out, "portcullis_notifications_total{result=\"sent\"} %" G_GUINT64_FORMAT
+			       "\nportcullis_notifications_total{result=\"deferred\"} %" G_GUINT64_FORMAT
+			       "\nportcullis_notifications_total{result=\"given_up\"} %" G_GUINT64_FORMAT
+			       "\n", c.sent, c.deferred, c.given_up);
+}
+
 static char *
 pcm_metrics_text(void)
 {
 	g_autoptr(PcmRuntime) rt = pcm_runtime_current();
-	const PcEngineInfo *info = pc_engine_info(rt->engine);
 	GString *out = g_string_new(NULL);
+	g_autofree char *version = g_strdup_printf("{version=\"%s\"}", PACKAGE_VERSION);
 
 	pcm_stats_prometheus(out);
-	g_string_append_printf(out,
-		"# HELP portcullis_database_signatures Signatures loaded.\n"
-		"# TYPE portcullis_database_signatures gauge\n"
-		"portcullis_database_signatures %u\n"
-		"# HELP portcullis_database_age_seconds Age of the newest file in database_dir.\n"
-		"# TYPE portcullis_database_age_seconds gauge\n"
-		"portcullis_database_age_seconds %" G_GINT64_FORMAT "\n"
-		"# HELP portcullis_engine_loaded 1 when signatures are loaded and mail is scanned.\n"
-		"# TYPE portcullis_engine_loaded gauge\n"
-		"portcullis_engine_loaded %d\n"
-		"# HELP portcullis_spam_rules Spam rules loaded.\n"
-		"# TYPE portcullis_spam_rules gauge\n"
-		"portcullis_spam_rules %u\n"
-		"# HELP portcullis_process_resident_memory_bytes Resident memory of the daemon.\n"
-		"# TYPE portcullis_process_resident_memory_bytes gauge\n"
-		"portcullis_process_resident_memory_bytes %" G_GINT64_FORMAT "\n"
-		"# HELP portcullis_build_info The version running.\n"
-		"# TYPE portcullis_build_info gauge\n"
-		"portcullis_build_info{version=\"%s\"} 1\n",
-		info->signatures, pcm_metrics_database_age(info->database_dir),
-		info->database_missing == NULL, info->spam_rules, pcm_metrics_rss(),
-		PACKAGE_VERSION);
+	pcm_metrics_engine(out, pc_engine_info(rt->engine));
+	pcm_metrics_quarantine(out, rt->conf);
+	pcm_metrics_notices(out);
+	pcm_metrics_gauge(out, "portcullis_process_resident_memory_bytes",
+			  "Resident memory of the daemon.", "", pcm_metrics_rss());
+	pcm_metrics_gauge(out, "portcullis_build_info", "The version running.", version, 1);
 	return g_string_free(out, FALSE);
 }
 

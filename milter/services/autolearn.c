@@ -18,6 +18,7 @@
 
 #include "autolearn.h"
 #include "log.h"
+#include "stats.h"
 
 /* Past this backlog lessons are skipped: learning is best effort, and a
  * store that cannot keep up must not eat the daemon's memory.  Counted in
@@ -177,6 +178,7 @@ pcm_autolearn(const PcmMsg *msg, const PcVerdict *verdict, GString *log_extra)
 				"learned until it catches up", PCM_AUTOLEARN_BACKLOG,
 				PCM_AUTOLEARN_BACKLOG_TOKENS);
 		g_string_append(log_extra, " autolearn=skipped");
+		pcm_stats_autolearn("skipped");
 		return;
 	}
 	job = g_new0(PcmLessonJob, 1);
@@ -187,6 +189,7 @@ pcm_autolearn(const PcmMsg *msg, const PcVerdict *verdict, GString *log_extra)
 	job->queue_id = g_strdup(msg->log_id);
 	g_async_queue_push(queue, job);
 	g_string_append_printf(log_extra, " autolearn=%s", class);
+	pcm_stats_autolearn(class);
 }
 
 void

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "notices.h"
 #include "notify.h"
+#include "stats.h"
 
 static PcnWorker *pcm_notices_worker;
 
@@ -58,6 +59,15 @@ void
 pcm_notices_stop(void)
 {
 	g_clear_pointer(&pcm_notices_worker, pcn_worker_stop);
+}
+
+gboolean
+pcm_notices_counts(PcnWorkerCounts *out)
+{
+	if (pcm_notices_worker == NULL)
+		return FALSE;
+	pcn_worker_counts(pcm_notices_worker, out);
+	return TRUE;
 }
 
 /* The objects worth naming: leaves that are not clean, with the first
@@ -113,6 +123,7 @@ pcm_notices_one(const PcmMsg *msg, const PcnContext *context, const char *langua
 	if (text == NULL || !pcn_queue_put(conf->notify_queue_dir, rcpts, text, &error)) {
 		pcm_msg_log(msg, LOG_ERR, "notification to <%s> not queued: %s", shown,
 			    error->message);
+		pcm_stats_error("notify");
 		return;
 	}
 	pcm_msg_log(msg, LOG_INFO, "notification to <%s> queued", shown);

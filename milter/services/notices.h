@@ -20,6 +20,7 @@
 #ifndef PCM_NOTICES_H
 #define PCM_NOTICES_H
 
+#include "notify.h"
 #include "outcome.h"
 
 void pcm_notices_send(const PcmConn *conn, const PcmMsg *msg, const PcmOutcome *outcome,
@@ -28,5 +29,8 @@ void pcm_notices_send(const PcmConn *conn, const PcmMsg *msg, const PcmOutcome *
 void pcm_notices_start(const PcmConfig *conf);
 void pcm_notices_reconfigure(const PcmConfig *conf);
 void pcm_notices_stop(void);
+
+/* The sender's counts; FALSE when it is not running. */
+gboolean pcm_notices_counts(PcnWorkerCounts *out);
 
 #endif

@@ -21,6 +21,7 @@
 #include "actions.h"
 #include "log.h"
 #include "release.h"
+#include "stats.h"
 
 #define PCM_BODY_CHUNK 65535
 
@@ -208,6 +209,7 @@ pcm_apply_accept(SMFICTX *ctx, const PcmMsg *msg, const PcVerdict *verdict,
 	    !pcm_apply_edits(ctx, msg, verdict, decision, leadspc, &error)) {
 		pcm_msg_log(msg, LOG_ERR, "cannot change the message: %s; tempfail",
 			    error->message);
+		pcm_stats_error("mta");
 		pc_decision_tempfail(decision, "Temporary local problem, try again later");
 		smfi_setreply(ctx, (char *)decision->rcode, (char *)decision->xcode,
 			      decision->reply);
@@ -238,6 +240,7 @@ pcm_apply_mta_quarantine(SMFICTX *ctx, const PcmMsg *msg, PcDecision *decision)
 	if (smfi_quarantine(ctx, reason) == MI_SUCCESS)
 		return SMFIS_ACCEPT;
 	pcm_msg_log(msg, LOG_ERR, "the MTA refused to quarantine the message; tempfail");
+	pcm_stats_error("mta");
 	pc_decision_tempfail(decision, "Temporary local problem, try again later");
 	smfi_setreply(ctx, (char *)decision->rcode, (char *)decision->xcode, decision->reply);
 	return SMFIS_TEMPFAIL;

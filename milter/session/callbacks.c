@@ -266,18 +266,24 @@ pcm_header(SMFICTX *ctx, char *name, char *value)
 	return pcm_continue(ctx, SMFIP_NR_HDR);
 }
 
-/* At end-of-message: a message that must not be scanned is tempfailed. */
+/* At end-of-message: a message that must not be scanned is tempfailed,
+ * and counted as one: a full spool disk shows in the tempfail rate. */
 static sfsistat
 pcm_refuse(SMFICTX *ctx, PcmMsg *msg)
 {
+	PcmStatsMessage stats = { .action = PC_ACT_TEMPFAIL, .status = PC_STATUS_ERROR };
+
 	if (msg->refused) {
 		pcm_msg_log(msg, LOG_INFO, "shutting down: message tempfailed");
 		smfi_setreply(ctx, "451", "4.3.2", "Mail filter restarting, try again later");
-		pcm_end_message(pcm_conn(ctx));
-		return SMFIS_TEMPFAIL;
+	} else {
+		pcm_msg_log(msg, LOG_ERR, "%s; message tempfailed", msg->spool_error->message);
+		smfi_setreply(ctx, "451", "4.3.0", "Temporary local problem, try again later");
+		pcm_stats_error("spool");
 	}
-	pcm_msg_log(msg, LOG_ERR, "%s; message tempfailed", msg->spool_error->message);
-	smfi_setreply(ctx, "451", "4.3.0", "Temporary local problem, try again later");
+	stats.ms = (g_get_monotonic_time() - msg->start_us) / 1000.0;
+	stats.stage_us[PCM_STAGE_SPOOL] = msg->spool_us;
+	pcm_stats_message(&stats);
 	pcm_end_message(pcm_conn(ctx));
 	return SMFIS_TEMPFAIL;
 }
@@ -478,6 +484,7 @@ pcm_keep_quarantined(const PcmConn *conn, const PcmMsg *msg, PcmOutcome *outcome
 		return TRUE;
 	if (!pcm_quarantine_store(conf->quarantine_dir, conn, msg, outcome, id, &error)) {
 		pcm_msg_log(msg, LOG_ERR, "%s; message tempfailed", error->message);
+		pcm_stats_error("quarantine");
 		pc_decision_tempfail(decision, "Temporary local problem, try again later");
 		return FALSE;
 	}
@@ -499,8 +506,34 @@ pcm_keep_archived(const PcmConn *conn, const PcmMsg *msg, const PcmOutcome *outc
 		return;
 	if (pcm_quarantine_store(dir, conn, msg, outcome, &id, &error))
 		g_string_append_printf(extra, " archive=%s", id);
-	else
+	else {
 		pcm_msg_log(msg, LOG_ERR, "archive: %s", error->message);
+		pcm_stats_error("archive");
+	}
+}
+
+/* The message's figures for the counters: the engine's stages summed over
+ * its scans (one per distinct group policy), then the milter's. */
+static void
+pcm_count(const PcmMsg *msg, const PcmOutcome *outcome, gint64 actions_us)
+{
+	PcmStatsMessage stats = {
+		.action = outcome->decision.action,
+		.status = outcome->verdict->status,
+		.ms = (g_get_monotonic_time() - msg->start_us) / 1000.0,
+		.verdict = outcome->verdict,
+	};
+
+	for (guint i = 0; outcome->verdicts != NULL && i < outcome->verdicts->len; i++) {
+		const PcVerdict *v = g_ptr_array_index(outcome->verdicts, i);
+
+		for (guint s = 0; s < PC_STAGE_COUNT; s++)
+			stats.stage_us[s] += v->stage_us[s];
+	}
+	stats.stage_us[PCM_STAGE_SPOOL] = msg->spool_us;
+	stats.stage_us[PCM_STAGE_DECISION] = outcome->decision_us;
+	stats.stage_us[PCM_STAGE_ACTIONS] = actions_us;
+	pcm_stats_message(&stats);
 }
 
 static sfsistat
@@ -512,6 +545,7 @@ pcm_eom(SMFICTX *ctx)
 	g_autofree char *quarantine_id = NULL;
 	PcmOutcome outcome;
 	sfsistat status;
+	gint64 actions_start;
 
 	if (msg == NULL)
 		return SMFIS_TEMPFAIL;
@@ -520,6 +554,7 @@ pcm_eom(SMFICTX *ctx)
 	if (msg->refused || msg->spool_error != NULL)
 		return pcm_refuse(ctx, msg);
 	pcm_outcome_decide(msg, &outcome);
+	actions_start = g_get_monotonic_time();
 	if (outcome.released != NULL)
 		g_string_append_printf(extra, " released=%s", outcome.released);
 	if (pcm_keep_quarantined(conn, msg, &outcome, extra, &quarantine_id))
@@ -530,9 +565,9 @@ pcm_eom(SMFICTX *ctx)
 		pcm_notices_send(conn, msg, &outcome, quarantine_id);
 		pcm_autolearn(msg, outcome.verdict, extra);
 	}
+	actions_start = g_get_monotonic_time() - actions_start;
 	pcm_log_result(conn, msg, &outcome, extra->str);
-	pcm_stats_message(outcome.decision.action, outcome.verdict->status,
-			  (g_get_monotonic_time() - msg->start_us) / 1000.0);
+	pcm_count(msg, &outcome, actions_start);
 	pcm_warn_dns(outcome.verdict);
 	pcm_outcome_clear(&outcome);
 	pcm_end_message(conn);

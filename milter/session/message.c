@@ -89,8 +89,12 @@ pcm_msg_append(PcmMsg *msg, const void *data, gsize len)
 		msg->oversize = TRUE;
 		g_clear_pointer(&msg->spool, pcm_spool_free);
 	}
-	if (msg->spool != NULL && msg->spool_error == NULL)
+	if (msg->spool != NULL && msg->spool_error == NULL) {
+		gint64 start = g_get_monotonic_time();
+
 		pcm_spool_write(msg->spool, data, len, &msg->spool_error);
+		msg->spool_us += g_get_monotonic_time() - start;
+	}
 }
 
 /* DKIM key and DMARC lookups start while the body comes. */

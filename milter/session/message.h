@@ -52,6 +52,7 @@ typedef struct {
 	guint auth_results;		/* incoming Authentication-Results seen */
 	GArray *forged_results;		/* guint: which of them name our authserv-id */
 	gint64 start_us;
+	gint64 spool_us;		/* time spent keeping the bytes */
 } PcmMsg;
 
 typedef struct {

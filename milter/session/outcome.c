@@ -129,8 +129,10 @@ pcm_outcome_decide(PcmMsg *msg, PcmOutcome *out)
 		const PcPolicy *policy = pcm_group_policy(msg, group);
 		PcVerdict *verdict = pcm_outcome_verdict(msg, out, scanned, policy);
 		PcDecision decision;
+		gint64 start = g_get_monotonic_time();
 
 		pcm_decide(msg->rt->conf, msg, verdict, policy, &decision);
+		out->decision_us += g_get_monotonic_time() - start;
 		if (i > 0 && pc_decision_severity(&decision) <= pc_decision_severity(&out->decision)) {
 			pc_decision_clear(&decision);
 			continue;

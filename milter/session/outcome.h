@@ -28,6 +28,7 @@ typedef struct {
 	char *groups;			/* for the log: "sales", "sales(strictest of sales,default)" */
 	GPtrArray *verdicts;		/* owned */
 	char *released;			/* quarantine id of a valid release mark */
+	gint64 decision_us;		/* time in the policy, every group's */
 } PcmOutcome;
 
 void pcm_outcome_decide(PcmMsg *msg, PcmOutcome *out);

@@ -25,7 +25,7 @@ BUDGET=1500
 work=$(pc_workdir e2e-spam)
 sock="unix:$work/milter.sock"
 mkdir -p "$work/spool" "$work/rules" "$work/zones" "$work/learn/spam" "$work/learn/ham"
-echo "1..17"
+echo "1..18"
 
 cleanup() {
 	pf_stop "$work"
@@ -195,6 +195,19 @@ warnings=$(grep -c "warning: DNS lists: no answer within dns_budget_ms for 57.2.
 [ "$(grep -c "warning: DNS lists" "$work/milter.log")" = 1 ] && [ "$warnings" = 1 ] &&
 	grep -q "dns_unanswered=58.2.0.192.bl.test" "$work/milter.log"
 pc_result $? "one warning names the silent list for the operator, not one per message"
+# The counters since this daemon started: two messages, each asked bl.test
+# once and the first uribl.test once, none answered; the waits are the
+# dns_wait stage's time (a budget each).
+"$top_builddir/portcullisctl" -c /dev/null -o "milter.control_socket=$work/control.sock" stats \
+	> "$work/stats.txt" 2>&1
+grep -qx "dns_queries_bl.test 2" "$work/stats.txt" && grep -qx "dns_timeouts_bl.test 2" "$work/stats.txt" &&
+	grep -qx "dns_queries_uribl.test 1" "$work/stats.txt" &&
+	grep -qx "dns_timeouts_uribl.test 1" "$work/stats.txt" &&
+	awk -v b="$BUDGET" '$1 == "stage_dns_wait_milliseconds_total" { exit !($2 >= 1.8 * b) }' \
+		"$work/stats.txt"
+r=$?
+pc_result $r "portcullisctl stats: queries and timeouts by list (bl.test 2/2, uribl.test 1/1), the wait timed"
+[ $r = 0 ] || pc_diag "$work/stats.txt"
 # (auth="... temperror" is a result, not an error: the list server is
 # all the DNS this test has)
 ! sed 's/ auth="[^"]*"//' "$work/milter.log" | grep -qE "tempfail|error"

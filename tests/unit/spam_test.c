@@ -325,7 +325,7 @@ test_dns_names(void)
 				     "body X /x/\n", TRUE, NULL));
 	g_assert_true(pc_rules_finish(rs, TRUE, NULL));
 	g_assert_true(pc_rules_uses_dns(rs));
-	pc_rules_dns_names(rs, &v, names);
+	pc_rules_dns_names(rs, &v, names, NULL);
 	g_assert_cmpuint(names->len, ==, 3);
 	g_assert_cmpstr(g_ptr_array_index(names, 0), ==, "55.2.0.192.bl.test");
 	g_assert_cmpstr(g_ptr_array_index(names, 1), ==, "pharma.example.dbl.test");
@@ -334,7 +334,7 @@ test_dns_names(void)
 	g_assert_null(pc_resolver_reverse("not-an-address"));
 	g_clear_pointer(&v.relay_address, g_free);
 	g_ptr_array_set_size(names, 0);
-	pc_rules_dns_names(rs, &v, names);
+	pc_rules_dns_names(rs, &v, names, NULL);
 	g_assert_cmpuint(names->len, ==, 2);
 	pc_spam_view_clear(&v);
 	pc_rules_free(rs);
