@@ -45,6 +45,7 @@ struct PcEngine {
 	PcEngineInfo info;
 	PcEngineOptions options;
 	gpointer states[PC_ENGINE_NCHECKS];
+	gboolean standin;	/* pc_engine_new_standin(): no states */
 };
 
 G_DEFINE_QUARK(pc-engine-error-quark, pc_engine_error)
@@ -84,8 +85,8 @@ pc_engine_free(PcEngine *engine)
 	g_free(engine);
 }
 
-PcEngine *
-pc_engine_new(const PcEngineOptions *options, GError **error)
+static PcEngine *
+pc_engine_alloc(const PcEngineOptions *options)
 {
 	PcEngine *engine = g_new0(PcEngine, 1);
 
@@ -93,6 +94,27 @@ pc_engine_new(const PcEngineOptions *options, GError **error)
 	engine->options = *options;
 	engine->options.database_dir = g_strdup(options->database_dir);
 	engine->options.tmp_dir = g_strdup(options->tmp_dir);
+	engine->info.database_dir = g_strdup(options->database_dir);
+	return engine;
+}
+
+PcEngine *
+pc_engine_new_standin(const PcEngineOptions *options, const char *why)
+{
+	PcEngine *engine = pc_engine_alloc(options);
+
+	engine->standin = TRUE;
+	engine->info.scanner_version = g_strdup("none");
+	engine->info.database_version = g_strdup("none");
+	engine->info.database_missing = g_strdup(why);
+	return engine;
+}
+
+PcEngine *
+pc_engine_new(const PcEngineOptions *options, GError **error)
+{
+	PcEngine *engine = pc_engine_alloc(options);
+
 	if (engine->options.max_mime_depth == 0)
 		engine->options.max_mime_depth = 20;
 	if (engine->options.max_parts == 0)
@@ -108,7 +130,6 @@ pc_engine_new(const PcEngineOptions *options, GError **error)
 	}
 	pc_av_fill_info(engine->states[PC_ENGINE_AV], &engine->info);
 	pc_spam_fill_info(engine->states[PC_ENGINE_SPAM], &engine->info);
-	engine->info.database_dir = g_strdup(options->database_dir);
 	return engine;
 }
 
@@ -135,6 +156,8 @@ pc_engine_info(const PcEngine *engine)
 GPtrArray *
 pc_engine_spam_rules(const PcEngine *engine)
 {
+	if (engine->standin)
+		return g_ptr_array_new_with_free_func(g_free);
 	return pc_spam_rule_list(engine->states[PC_ENGINE_SPAM]);
 }
 
@@ -371,6 +394,12 @@ pc_engine_scan(PcEngine *engine, const PcInput *input, const PcPolicy *policy)
 		.deadline = pc_engine_deadline(engine, input),
 	};
 
+	if (engine->standin) {
+		pc_verdict_add(verdict, "engine", PC_STATUS_ERROR, NULL, NULL,
+			       engine->info.database_missing);
+		g_string_free(scan.second_opinion, TRUE);
+		return verdict;
+	}
 	scan.data = pc_engine_map(input, &scan.len, &error);
 	if (scan.data == NULL) {
 		pc_verdict_add(verdict, "engine", PC_STATUS_ERROR, NULL, NULL, error->message);
@@ -395,7 +424,9 @@ pc_engine_scan_file(PcEngine *engine, const guint8 *data, gsize len)
 			.options = &engine->options, .verdict = verdict };
 
 	g_ptr_array_add(verdict->objects, object);
-	if (!pc_av_scan_file(engine->states[PC_ENGINE_AV], &scan, object, data, len, &error))
+	if (engine->standin)
+		pc_verdict_add(verdict, "av", PC_STATUS_ERROR, "1", NULL, engine->info.database_missing);
+	else if (!pc_av_scan_file(engine->states[PC_ENGINE_AV], &scan, object, data, len, &error))
 		pc_verdict_add(verdict, "av", PC_STATUS_ERROR, "1", NULL, error->message);
 	return verdict;
 }
@@ -403,7 +434,7 @@ pc_engine_scan_file(PcEngine *engine, const guint8 *data, gsize len)
 void
 pc_engine_prefetch(PcEngine *engine, const PcPrefetch *what)
 {
-	for (guint i = 0; i < PC_ENGINE_NCHECKS; i++)
+	for (guint i = 0; i < PC_ENGINE_NCHECKS && !engine->standin; i++)
 		if (pc_engine_checks[i]->prefetch != NULL)
 			pc_engine_checks[i]->prefetch(engine->states[i], what);
 }
@@ -411,5 +442,5 @@ pc_engine_prefetch(PcEngine *engine, const PcPrefetch *what)
 gboolean
 pc_engine_database_changed(PcEngine *engine)
 {
-	return pc_av_database_changed(engine->states[PC_ENGINE_AV]);
+	return engine->standin || pc_av_database_changed(engine->states[PC_ENGINE_AV]);
 }

@@ -398,7 +398,9 @@ pcm_metrics_start_or_warn(const PcmConfig *conf)
 		pcm_log(LOG_WARNING, "%s: running without the metrics endpoint", error->message);
 }
 
-/* For the watchdog: the listener runs and the engine scans a message. */
+/* For the watchdog: the listener runs and the engine scans a message.
+ * An engine without signatures (none yet, or a sequential reload) answers
+ * with a tempfail that says why: alive, so systemd must not restart it. */
 static gboolean
 pcm_healthy(void)
 {
@@ -411,7 +413,8 @@ pcm_healthy(void)
 	if (g_atomic_int_get(&pcm_listener_done))
 		return FALSE;
 	verdict = pc_engine_scan(rt->engine, &input, &rt->conf->policy);
-	return verdict->status != PC_STATUS_ERROR;
+	return verdict->status != PC_STATUS_ERROR ||
+	       pc_engine_info(rt->engine)->database_missing != NULL;
 }
 
 static void

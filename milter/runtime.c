@@ -15,6 +15,12 @@
 static GMutex pcm_runtime_lock;
 static PcmRuntime *pcm_runtime_installed;
 static guint pcm_runtime_generation;
+/* Runtimes alive (installed or held by a message), for a sequential
+ * reload's wait; a lock of its own, as the last unref may come from any
+ * thread, the installer's included. */
+static GMutex pcm_runtime_live_lock;
+static guint pcm_runtime_live;
+static GCond pcm_runtime_freed;
 
 void
 pcm_runtime_engine_options(const PcmConfig *conf, PcEngineOptions *options)
@@ -58,6 +64,10 @@ pcm_runtime_clear(gpointer data)
 	g_clear_pointer(&rt->templates, pcn_templates_free);
 	g_clear_pointer(&rt->release_key, g_bytes_unref);
 	g_free(rt->release_key_error);
+	g_mutex_lock(&pcm_runtime_live_lock);
+	pcm_runtime_live--;
+	g_cond_broadcast(&pcm_runtime_freed);
+	g_mutex_unlock(&pcm_runtime_live_lock);
 }
 
 static gboolean
@@ -172,14 +182,32 @@ pcm_runtime_release_key(PcmRuntime *rt)
 	g_mutex_unlock(&pcm_runtime_key.lock);
 }
 
+static PcmRuntime *
+pcm_runtime_new(PcmConfig *conf, PcEngine *engine, PcnTemplates *templates)
+{
+	const PcEngineInfo *info = pc_engine_info(engine);
+	PcmRuntime *rt = g_atomic_rc_box_new0(PcmRuntime);
+
+	rt->conf = pcm_conf_ref(conf);
+	rt->engine = engine;
+	rt->templates = templates;
+	pcm_runtime_release_key(rt);
+	rt->scanned_header = g_strdup_printf("%s %s (%s; database %s; %u signatures) at %s",
+					     PACKAGE_NAME, PACKAGE_VERSION,
+					     info->scanner_version, info->database_version,
+					     info->signatures, g_get_host_name());
+	g_mutex_lock(&pcm_runtime_live_lock);
+	pcm_runtime_live++;
+	g_mutex_unlock(&pcm_runtime_live_lock);
+	return rt;
+}
+
 PcmRuntime *
 pcm_runtime_build(PcmConfig *conf, GError **error)
 {
 	PcEngineOptions options;
 	PcnTemplates *templates;
 	PcEngine *engine;
-	PcmRuntime *rt;
-	const PcEngineInfo *info;
 
 	templates = pcm_runtime_templates(conf, error);
 	if (templates == NULL)
@@ -190,17 +218,33 @@ pcm_runtime_build(PcmConfig *conf, GError **error)
 		pcn_templates_free(templates);
 		return NULL;
 	}
-	info = pc_engine_info(engine);
-	rt = g_atomic_rc_box_new0(PcmRuntime);
-	rt->conf = pcm_conf_ref(conf);
-	rt->engine = engine;
-	rt->templates = templates;
-	pcm_runtime_release_key(rt);
-	rt->scanned_header = g_strdup_printf("%s %s (%s; database %s; %u signatures) at %s",
-					     PACKAGE_NAME, PACKAGE_VERSION,
-					     info->scanner_version, info->database_version,
-					     info->signatures, g_get_host_name());
-	return rt;
+	return pcm_runtime_new(conf, engine, templates);
+}
+
+PcmRuntime *
+pcm_runtime_build_standin(PcmConfig *conf, const char *why, GError **error)
+{
+	PcEngineOptions options;
+	PcnTemplates *templates = pcm_runtime_templates(conf, error);
+
+	if (templates == NULL)
+		return NULL;
+	pcm_runtime_engine_options(conf, &options);
+	return pcm_runtime_new(conf, pc_engine_new_standin(&options, why), templates);
+}
+
+guint
+pcm_runtime_wait_alone(gint64 deadline)
+{
+	guint live;
+
+	g_mutex_lock(&pcm_runtime_live_lock);
+	while (pcm_runtime_live > 1 &&
+	       g_cond_wait_until(&pcm_runtime_freed, &pcm_runtime_live_lock, deadline))
+		;
+	live = pcm_runtime_live;
+	g_mutex_unlock(&pcm_runtime_live_lock);
+	return live - 1;
 }
 
 PcmRuntime *
@@ -245,7 +289,10 @@ pcm_runtime_install(PcmRuntime *rt)
 void
 pcm_runtime_shutdown(void)
 {
+	PcmRuntime *rt;
+
 	g_mutex_lock(&pcm_runtime_lock);
-	g_clear_pointer(&pcm_runtime_installed, pcm_runtime_unref);
+	rt = g_steal_pointer(&pcm_runtime_installed);
 	g_mutex_unlock(&pcm_runtime_lock);
+	pcm_runtime_unref(rt);	/* outside: freeing it takes the lock */
 }

@@ -36,6 +36,14 @@ typedef struct {
  * (the daemon no longer runs as root, say) keeps the key it has and logs
  * an error. */
 PcmRuntime *pcm_runtime_build(PcmConfig *conf, GError **error);
+/* The same with a stand-in engine (pc_engine_new_standin) that answers
+ * every message with an error saying why: what is installed while a
+ * sequential reload has freed the old engine and builds the new one. */
+PcmRuntime *pcm_runtime_build_standin(PcmConfig *conf, const char *why, GError **error);
+/* Waits until the installed runtime is the only one alive (the messages
+ * that began under older ones have ended) or deadline (monotonic µs);
+ * returns how many others are still alive. */
+guint pcm_runtime_wait_alone(gint64 deadline);
 PcmRuntime *pcm_runtime_ref(PcmRuntime *rt);
 void pcm_runtime_unref(PcmRuntime *rt);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PcmRuntime, pcm_runtime_unref)

@@ -162,9 +162,11 @@ pc_decide_error(const PcPolicy *policy, const PcFinding *finding, PcDecision *ou
 	out->reason = g_strdup(finding->detail ? finding->detail : "check failed");
 	switch ((PcOnError)policy->on_error) {
 	case PC_ON_ERROR_TEMPFAIL:
-		/* a fresh installation before freshclam's first download */
+		/* a fresh installation before freshclam's first download, or a
+		 * sequential reload between the old signatures and the new */
 		pc_decide_reply(out, PC_ACT_TEMPFAIL, "451", "4.7.1",
-				g_strdup(g_str_has_prefix(out->reason, "no signature database")
+				g_strdup(g_str_has_prefix(out->reason, "no signature database") ||
+					 g_str_has_prefix(out->reason, "signature database")
 					 ? "Virus database not loaded yet, try again later"
 					 : "Virus scan failed, try again later"));
 		return;

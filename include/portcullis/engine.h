@@ -125,6 +125,12 @@ typedef void (*PcEngineLogFunc)(GLogLevelFlags level, const char *message);
 /* Once per process, before any thread starts; handler may be NULL. */
 gboolean pc_engine_global_init(PcEngineLogFunc handler, GError **error);
 PcEngine *pc_engine_new(const PcEngineOptions *options, GError **error);
+/* An engine without checks, standing in while another is built when
+ * memory allows only one at a time (reload_memory = sequential): every
+ * scan is an error finding with text why (so on_error decides: tempfail
+ * by default), its info says why in database_missing, and it reports its
+ * database as changed, so that a build that failed is tried again. */
+PcEngine *pc_engine_new_standin(const PcEngineOptions *options, const char *why);
 PcEngine *pc_engine_ref(PcEngine *engine);
 void pc_engine_unref(PcEngine *engine);
 const PcEngineInfo *pc_engine_info(const PcEngine *engine);

@@ -19,6 +19,7 @@
 #include <portcullis/policy.h>
 
 typedef enum { PCM_OVERSIZE_ACCEPT, PCM_OVERSIZE_REJECT, PCM_OVERSIZE_TEMPFAIL } PcmOversize;
+typedef enum { PCM_RELOAD_CONCURRENT, PCM_RELOAD_SEQUENTIAL } PcmReloadMemory;
 typedef enum { PCM_QUARANTINE_DIRECTORY, PCM_QUARANTINE_MTA } PcmQuarantineStore;
 typedef enum { PCM_CONFLICT_STRICTEST, PCM_CONFLICT_SPLIT } PcmGroupConflict;
 
@@ -42,6 +43,7 @@ typedef struct {
 	/* [av] */
 	char *database_dir;
 	guint db_check_interval;
+	gint reload_memory;		/* PcmReloadMemory */
 	char *scan_tmp_dir;		/* "" = spool_dir/scratch */
 	guint64 max_scan_size;
 	guint64 max_file_size;

@@ -25,6 +25,7 @@ static const char *const raw_choices[] = { "text", "full", NULL };
 static const char *const object_choices[] = { "pass", "remove", "placeholder", "rename", NULL };
 static const char *const block_choices[] = { "reject", "discard", "quarantine", "tempfail", NULL };
 static const char *const signed_choices[] = { "modify", "block", "pass", NULL };
+static const char *const reload_choices[] = { "concurrent", "sequential", NULL };
 static const char *const store_choices[] = { "directory", "mta", NULL };
 static const char *const conflict_choices[] = { "strictest", "split", NULL };
 static const char *const tag_variables[] = { "status", NULL };
@@ -80,11 +81,22 @@ const PcmKey pcm_conf_keys[] = {
 	  "or tempfail (452 4.3.4)." },
 
 	{ "av", "database_dir", PCM_KEY_STRING, "/var/lib/clamav", 1, 0, NULL, F(database_dir),
-	  "ClamAV signature directory (freshclam's DatabaseDirectory). Without usable\n"
-	  "signatures there the daemon refuses to start." },
+	  "ClamAV signature directory (freshclam's DatabaseDirectory). Until it has\n"
+	  "signatures the daemon runs and tempfails every message (451 4.7.1) saying\n"
+	  "why; it loads them within db_check_interval of their arrival." },
 	{ "av", "db_check_interval", PCM_KEY_UINT, "60", 0, 86400, NULL, F(db_check_interval),
 	  "Seconds between checks of database_dir for changes; a change reloads the\n"
 	  "signatures in the background. 0: only on SIGUSR2." },
+	{ "av", "reload_memory", PCM_KEY_ENUM, "concurrent", 0, 0, reload_choices,
+	  F(reload_memory),
+	  "concurrent: a reload builds the new signatures beside the old ones, so no\n"
+	  "message waits, but memory peaks at twice the engine's size (about 2 GB\n"
+	  "with a full ClamAV database). sequential: the old engine is freed first\n"
+	  "(once the messages using it have ended, waiting up to scan_timeout), then\n"
+	  "the new one is built; messages that arrive meanwhile get on_error's answer\n"
+	  "(tempfail: 451 4.7.1, the sender retries). If the new build fails the\n"
+	  "previous configuration is rebuilt; if that fails too, mail is tempfailed\n"
+	  "and the build retried every db_check_interval." },
 	{ "av", "tmp_dir", PCM_KEY_STRING, "", 0, 0, NULL, F(scan_tmp_dir),
 	  "Scratch directory of the scanner (made at start when missing, mode 0700):\n"
 	  "libclamav makes and removes a directory in it for every scan and unpacks\n"

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <malloc.h>
 #include <string.h>
 
 #include "log.h"
@@ -69,34 +70,100 @@ pcm_conf_log_warnings(const PcmConfig *conf)
 		pcm_log(LOG_WARNING, "%s", (const char *)g_ptr_array_index(warnings, i));
 }
 
-static void
-pcm_reload_install(PcmConfig *conf, const char *what)
+/* Builds and installs a runtime for conf; FALSE (logged, with then,
+ * and recorded) when it cannot be built. */
+static gboolean
+pcm_reload_build(PcmConfig *conf, const char *what, const char *then)
 {
 	g_autoptr(GError) error = NULL;
 	gint64 start = g_get_monotonic_time();
 	PcmRuntime *rt = pcm_runtime_build(conf, &error);
 	const PcEngineInfo *info;
+	g_autofree char *detail = NULL;
 
 	if (rt == NULL) {
-		pcm_log(LOG_ERR, "%s reload failed, keeping the current one: %s", what,
-			error->message);
+		pcm_log(LOG_ERR, "%s reload failed, %s: %s", what, then, error->message);
 		pcm_reload_record(what, FALSE, error->message);
-		return;
+		return FALSE;
 	}
 	info = pc_engine_info(rt->engine);
 	pcm_log_set_level(conf->log_level);
 	pcm_conf_log_warnings(conf);
 	pcm_notices_reconfigure(conf);
 	pcm_runtime_install(rt);
-	{
-		g_autofree char *detail = g_strdup_printf(
-			"%s, database %s, %u signatures (%.0f ms)", info->scanner_version,
-			info->database_version, info->signatures,
-			(g_get_monotonic_time() - start) / 1000.0);
+	detail = g_strdup_printf("%s, database %s, %u signatures (%.0f ms)", info->scanner_version,
+				 info->database_version, info->signatures,
+				 (g_get_monotonic_time() - start) / 1000.0);
+	pcm_log(LOG_NOTICE, "%s reloaded: %s", what, detail);
+	pcm_reload_record(what, TRUE, detail);
+	return TRUE;
+}
 
-		pcm_log(LOG_NOTICE, "%s reloaded: %s", what, detail);
-		pcm_reload_record(what, TRUE, detail);
+/* Installs a stand-in saying why and waits for the messages that still
+ * use the old engine, so that it is freed before the next is built. */
+static gboolean
+pcm_reload_make_room(PcmConfig *conf, const char *why)
+{
+	g_autoptr(GError) error = NULL;
+	PcmRuntime *standin = pcm_runtime_build_standin(conf, why, &error);
+	gint64 start = g_get_monotonic_time();
+	guint left;
+
+	if (standin == NULL) {
+		pcm_log(LOG_ERR, "reload_memory = sequential: %s; reloading beside the old engine",
+			error->message);
+		return FALSE;
 	}
+	pcm_runtime_install(standin);
+	left = pcm_runtime_wait_alone(start + conf->scan_timeout * G_TIME_SPAN_SECOND);
+	if (left > 0)
+		pcm_log(LOG_WARNING, "reload_memory = sequential: %u older engine(s) still in use "
+			"after %us (scan_timeout); building the new one beside them", left,
+			conf->scan_timeout);
+	malloc_trim(0);		/* give the old engine's pages back before the peak */
+	pcm_log(LOG_INFO, "reload_memory = sequential: old engine freed in %.0f ms; messages "
+		"get on_error's answer until the new one is built",
+		(g_get_monotonic_time() - start) / 1000.0);
+	return TRUE;
+}
+
+/* concurrent: build beside the running engine, keep it on failure.
+ * sequential: free it first; on failure rebuild the previous
+ * configuration, and if that fails too the stand-in stays (mail is
+ * tempfailed) and, as it reports its database changed, the next database
+ * check tries again. */
+static void
+pcm_reload_install(PcmConfig *conf, PcmConfig *previous, const char *what)
+{
+	g_autofree char *failed = NULL;
+	PcmReloadResult first = { 0 };
+	PcmRuntime *standin;
+
+	if (conf->reload_memory != PCM_RELOAD_SEQUENTIAL ||
+	    !pcm_reload_make_room(conf, "signature database reloading (reload_memory = sequential)")) {
+		pcm_reload_build(conf, what, "keeping the current one");
+		return;
+	}
+	if (pcm_reload_build(conf, what, previous ? "rebuilding the previous configuration"
+						  : "the old engine is gone"))
+		return;
+	pcm_reload_last(&first);
+	if (previous != NULL && pcm_reload_build(previous, "previous configuration",
+						 "the old engine is gone")) {
+		failed = g_strdup_printf("%s; the previous configuration was rebuilt", first.detail);
+		pcm_reload_record(what, FALSE, failed);
+		pcm_reload_result_clear(&first);
+		return;
+	}
+	failed = g_strdup_printf("signature database reload failed (%s); tempfailing mail and "
+				 "trying again every db_check_interval (%us)", first.detail,
+				 conf->db_check_interval);
+	pcm_log(LOG_ERR, "%s", failed);
+	standin = pcm_runtime_build_standin(conf, failed, NULL);
+	if (standin != NULL)		/* else the first stand-in stays */
+		pcm_runtime_install(standin);
+	pcm_reload_record(what, FALSE, failed);
+	pcm_reload_result_clear(&first);
 }
 
 static void
@@ -106,26 +173,31 @@ pcm_reload_config(void)
 	g_autoptr(PcmConfig) conf = pcm_conf_load_with(pcm_reloader.conf_path,
 						       (const char *const *)pcm_reloader.overrides,
 						       &error);
-	g_autoptr(PcmRuntime) old = pcm_runtime_current();
+	PcmRuntime *old = pcm_runtime_current();
+	g_autoptr(PcmConfig) previous = pcm_conf_ref(old->conf);
 
+	/* The reload thread holds no runtime while it reloads: a sequential
+	 * reload waits until the old one is freed. */
+	pcm_runtime_unref(old);
 	if (conf == NULL) {
 		pcm_log(LOG_ERR, "configuration reload refused, keeping the current one: %s",
 			error->message);
 		pcm_reload_record("configuration", FALSE, error->message);
 		return;
 	}
-	if (strcmp(conf->socket, old->conf->socket) != 0 ||
-	    strcmp(conf->user, old->conf->user) != 0)
+	if (strcmp(conf->socket, previous->socket) != 0 || strcmp(conf->user, previous->user) != 0)
 		pcm_log(LOG_WARNING, "socket and user changes take effect only after a restart");
-	pcm_reload_install(conf, "configuration");
+	pcm_reload_install(conf, previous, "configuration");
 }
 
 static void
 pcm_reload_database(void)
 {
-	g_autoptr(PcmRuntime) old = pcm_runtime_current();
+	PcmRuntime *old = pcm_runtime_current();
+	g_autoptr(PcmConfig) conf = pcm_conf_ref(old->conf);
 
-	pcm_reload_install(old->conf, "signature database");
+	pcm_runtime_unref(old);
+	pcm_reload_install(conf, NULL, "signature database");
 }
 
 static gboolean
