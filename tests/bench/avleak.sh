@@ -10,6 +10,8 @@
 # at 100,000 and 1,000,000 such messages a day.  A clean text input is the
 # control in the same run: its figure is the noise floor.  Last, the growth
 # per engine build (a signature reload).  Prints figures, asserts nothing.
+# A leak gives the same bytes per scan at any AVLEAK_N; a figure that falls
+# as AVLEAK_N grows is one-time growth (caches, tables) spread over the scans.
 #   AVLEAK_N        scans per input (default 2000)
 #   AVLEAK_RELOADS  engine builds measured (default 20)
 set -eu
