@@ -20,6 +20,8 @@ export top_srcdir top_builddir
 MESSAGES=${1:-100000}
 CONCURRENT=${2:-1000}
 PORT=${PC_SOAK_PORT:-21825}
+# soak-send.py holds CONCURRENT sockets at once.
+[ "$(ulimit -n)" -ge $((CONCURRENT + 100)) ] || ulimit -n $((CONCURRENT + 100)) || exit 1
 . "$root/tests/lib.sh"
 . "$root/tests/e2e/postfix-lib.sh"
 work=$(pc_workdir soak)
@@ -55,11 +57,18 @@ sample() { # one line: seconds rss_kb fds spool_files threads
 $(ls /proc/$pid/fd | wc -l) $(find "$work/spool" -type f | wc -l) \
 $(awk '/^Threads/ { print $2 }' /proc/$pid/status)"
 }
-sampler() { while kill -0 "$pid" 2>/dev/null; do sample; sleep 5; done; }
+sampler() { while kill -0 "$pid" 2>/dev/null; do sample; sleep "$1"; done; } # every $1 s
+# The daemon's descriptors by kind ("socket 4 eventfd 1 ..."): a count that
+# grows says what leaks.
+fd_kinds() {
+	find /proc/$pid/fd -mindepth 1 -printf '%l\n' 2>/dev/null |
+	sed -e 's/^anon_inode:\[*\([a-z_]*\)\]*$/\1/' -e 's/:\[[0-9]*\]$//' \
+	    -e "s|^$work/.*|workdir|" | sort | uniq -c | awk '{ printf " %s %d", $2, $1 }'
+}
 
 # --- 1. the mix -------------------------------------------------------------
 per=$((MESSAGES / 5))
-sampler > "$work/samples" &
+sampler 5 > "$work/samples" &
 spid=$!
 start=$SECONDS
 senders=
@@ -89,17 +98,27 @@ awk -v warm="$(awk 'END { print int(NR / 5) }' "$work/samples")" 'NR > warm {
 	END { if (n > 1) { b = (n * sxy - sx * sy) / (n * sxx - sx * sx);
 	printf "  RSS after warm-up: %d samples, slope %.2f kB/min, last %d kB\n", n, b * 60, $2 } }' \
 	"$work/samples"
-awk 'NR == 1 { f0 = $3 } END { printf "  open fds: %d at the start, %d at the end; spool files at the end: %d\n", f0, $3, $4 }' \
-	"$work/samples"
+awk -v kinds="$(fd_kinds)" 'NR == 1 { f0 = $3 } END {
+	printf "  open fds: %d at the start, %d at the end (%s); spool files at the end: %d\n",
+	f0, $3, substr(kinds, 2), $4 }' "$work/samples"
+[ "$CONCURRENT" -gt 0 ] || exit 0
 
 # --- 2. many at once -----------------------------------------------------------
 before=$(grep -c " action=" "$work/milter.log")
-sampler > "$work/samples2" &
+sampler 1 > "$work/samples2" &
 spid=$!
+# The moment all sessions are open (each holds an smtpd and a milter
+# connection): the daemon's threads, RSS and fds then.
+SOAK_AT_PEAK="{ awk '/^(Threads|VmRSS)/ { print \$1, \$2 }' /proc/$pid/status; \
+echo fds: \$(ls /proc/$pid/fd | wc -l); } > '$work/peak'" \
 /usr/bin/python3 "$root/tests/bench/soak-send.py" "127.0.0.1:$PORT" "$work/msgs/clean" \
 	clean@discard.example "$CONCURRENT" "$CONCURRENT" > "$work/conc.out" 2>&1
 pf_wait_queue_empty "$work"
 kill "$spid" 2>/dev/null
 answered=$(( $(grep -c " action=" "$work/milter.log") - before ))
 echo "concurrent: $CONCURRENT sessions, $answered answered by the milter; replies $(cat "$work/conc.out")"
-awk '{ if ($2 > r) r = $2; if ($5 > t) t = $5 } END { printf "  peak: %d threads, %d kB RSS\n", t, r }' "$work/samples2"
+awk '$1 == "Threads:" { t = $2 } $1 == "VmRSS:" { r = $2 } $1 == "fds:" { f = $2 } END {
+	printf "  all sessions open: %d threads, %d kB RSS, %d open fds\n", t, r, f }' "$work/peak"
+awk '{ if ($2 > r) r = $2; if ($5 > t) t = $5; if ($3 > f) f = $3 } END {
+	printf "  peak of 1 s samples: %d threads, %d kB RSS, %d open fds\n", t, r, f }' "$work/samples2"
+echo "  open fds after: $(ls /proc/$pid/fd | wc -l) ($(fd_kinds | cut -c2-))"
