@@ -41,12 +41,16 @@ printf 'Subject: spam\n\n%s\n' "$gtube" > "$work/msgs/spam"
 	printf 'Content-Transfer-Encoding: base64\n\nTVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n--B--\n'
 } > "$work/msgs/filtered"
 printf '[group:q]\nrecipients = q@discard.example\nblock_action = quarantine\n' > "$work/groups.conf"
+# The notices' sendmail reads its input: /bin/true exited before the write
+# now and then, and every notice so broken waited for its retries.
+printf '#!/bin/sh\nexec cat > /dev/null\n' > "$work/sendmail"
+chmod 755 "$work/sendmail"
 
 pc_start_milter "$work" "unix:$work/milter.sock" -c "$work/groups.conf" \
 	-o milter.socket_group=postfix -o log.level=info -o spam.rules_dir= \
 	-o spam.sa_rules_dir= -o spam.bayes_dir= -o "quarantine.quarantine_dir=$work/q" \
 	-o notify.notify_admin=infected -o "notify.queue_dir=$work/notify" \
-	-o notify.sendmail_path=/bin/true || exit 1
+	-o "notify.sendmail_path=$work/sendmail" || exit 1
 pid=$(cat "$work/milter.pid")
 # in_flow_delay: once the queue manager falls behind (discards of 20000
 # quarantined messages), cleanup holds every message up to 1 s: 2 msg/s over
@@ -62,6 +66,16 @@ $(ls /proc/$pid/fd | wc -l) $(find "$work/spool" -type f | wc -l) \
 $(awk '/^Threads/ { print $2 }' /proc/$pid/status)"
 }
 sampler() { while kill -0 "$pid" 2>/dev/null; do sample; sleep "$1"; done; } # every $1 s
+# The admin notices of the infected are sent after the replies: the fds are
+# counted once they are out (or after 120 s).
+notices_wait() {
+	local i=0
+	while [ -n "$(find "$work/notify" -maxdepth 1 -type f 2>/dev/null | head -1)" ] &&
+	      [ $i -lt 1200 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
 # The daemon's descriptors by kind ("socket 4 eventfd 1 ..."): a count that
 # grows says what leaks.
 fd_kinds() {
@@ -87,6 +101,7 @@ done
 wait $senders
 pf_wait_queue_empty "$work"
 elapsed=$((SECONDS - start))
+notices_wait
 sample >> "$work/samples"
 kill "$spid" 2>/dev/null
 for kind in clean infected filtered spam q; do echo "  $kind: replies $(cat "$work/$kind.out")"; done
@@ -96,7 +111,7 @@ counted=$(awk '$1 == "messages_total" { print $2 }' "$work/stats")
 logged=$(grep -c " action=" "$work/milter.log")
 echo "soak: $total messages in ${elapsed}s ($(awk -v t="$total" -v e="$elapsed" 'BEGIN { printf "%.0f", t / (e ? e : 1) }') msg/s)"
 echo "  counted $counted, logged $logged (of $total)"
-grep -E "^messages_(accept|reject|quarantine|tempfail|discard) |^status_(clean|infected|filtered|spam) " "$work/stats" | sed 's/^/  /'
+grep -E "^messages_(accept|reject|quarantine|tempfail|discard) |^status_(clean|infected|suspicious|filtered|spam) " "$work/stats" | sed 's/^/  /'
 awk -v warm="$(awk 'END { print int(NR / 5) }' "$work/samples")" 'NR > warm {
 	n++; sx += $1; sy += $2; sxx += $1 * $1; sxy += $1 * $2 }
 	END { if (n > 1) { b = (n * sxy - sx * sy) / (n * sxx - sx * sx);
@@ -105,6 +120,7 @@ awk -v warm="$(awk 'END { print int(NR / 5) }' "$work/samples")" 'NR > warm {
 awk -v kinds="$(fd_kinds)" 'NR == 1 { f0 = $3 } END {
 	printf "  open fds: %d at the start, %d at the end (%s); spool files at the end: %d\n",
 	f0, $3, substr(kinds, 2), $4 }' "$work/samples"
+echo "  admin notices: $(grep -c "notify: .* sent" "$work/milter.log") sent, $(find "$work/notify" -type f | wc -l) still queued"
 [ "$CONCURRENT" -gt 0 ] || exit 0
 
 # --- 2. many at once -----------------------------------------------------------
@@ -118,6 +134,7 @@ echo fds: \$(ls /proc/$pid/fd | wc -l); } > '$work/peak'" \
 /usr/bin/python3 "$root/tests/bench/soak-send.py" "127.0.0.1:$PORT" "$work/msgs/clean" \
 	clean@discard.example "$CONCURRENT" "$CONCURRENT" > "$work/conc.out" 2>&1
 pf_wait_queue_empty "$work"
+notices_wait
 kill "$spid" 2>/dev/null
 answered=$(( $(grep -c " action=" "$work/milter.log") - before ))
 echo "concurrent: $CONCURRENT sessions, $answered answered by the milter; replies $(cat "$work/conc.out")"
