@@ -10,12 +10,68 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <gio/gio.h>
 
 #include "notify-private.h"
 
 #define PCN_SMTP_TIMEOUT 30
+
+/* The program's output goes to an anonymous file rather than a pipe: there
+ * is nothing to drain while its input is written, so one blocking write
+ * cannot deadlock.  g_subprocess_communicate() drives both pipes on a
+ * private main context, but when the write fails (a sendmail that exits
+ * without reading its input: EPIPE) it returns before its other operations
+ * end and the context, an eventfd, stays behind for good (GLib 2.74): one
+ * descriptor per failed attempt, retried every few minutes. */
+static GSubprocess *
+pcn_sendmail_spawn(const char *const *argv, int output, GError **error)
+{
+	g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(
+		G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
+	int mine = fcntl(output, F_DUPFD_CLOEXEC, 0);
+
+	if (mine < 0) {
+		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno), "dup: %s",
+			    g_strerror(errno));
+		return NULL;
+	}
+	g_subprocess_launcher_take_stdout_fd(launcher, mine);
+	return g_subprocess_launcher_spawnv(launcher, argv, error);
+}
+
+/* Closed even after a failed write: the program sees the end of its input. */
+static gboolean
+pcn_sendmail_feed(GSubprocess *proc, GBytes *message, GError **error)
+{
+	GOutputStream *in = g_subprocess_get_stdin_pipe(proc);
+	gsize size = 0;
+	const void *data = g_bytes_get_data(message, &size);
+	gboolean ok = g_output_stream_write_all(in, data, size, NULL, NULL, error);
+
+	return g_output_stream_close(in, NULL, ok ? error : NULL) && ok;
+}
+
+/* A failed exit status says more than the broken pipe it caused. */
+static gboolean
+pcn_sendmail_status(GSubprocess *proc, int output, const char *sendmail_path, GError **error)
+{
+	char text[200];
+	ssize_t len;
+
+	if (g_subprocess_get_if_exited(proc) && g_subprocess_get_exit_status(proc) == 0)
+		return TRUE;
+	len = pread(output, text, sizeof(text), 0);
+	g_clear_error(error);
+	g_set_error(error, PCN_ERROR, 0, "%s exited with status %d: %.*s", sendmail_path,
+		    g_subprocess_get_if_exited(proc) ? g_subprocess_get_exit_status(proc) : -1,
+		    (int)MAX(len, 0), text);
+	return FALSE;
+}
 
 gboolean
 pcn_sendmail(const char *sendmail_path, const char *sender, const char *const *recipients,
@@ -23,7 +79,8 @@ pcn_sendmail(const char *sendmail_path, const char *sender, const char *const *r
 {
 	g_autoptr(GPtrArray) argv = g_ptr_array_new();
 	g_autoptr(GSubprocess) proc = NULL;
-	g_autoptr(GBytes) output = NULL;
+	int output;
+	gboolean fed;
 
 	g_ptr_array_add(argv, (char *)sendmail_path);
 	g_ptr_array_add(argv, "-i");
@@ -33,18 +90,24 @@ pcn_sendmail(const char *sendmail_path, const char *sender, const char *const *r
 	for (guint i = 0; recipients[i] != NULL; i++)
 		g_ptr_array_add(argv, (char *)recipients[i]);
 	g_ptr_array_add(argv, NULL);
-	proc = g_subprocess_newv((const char *const *)argv->pdata, G_SUBPROCESS_FLAGS_STDIN_PIPE |
-				 G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE,
-				 error);
-	if (proc == NULL || !g_subprocess_communicate(proc, message, NULL, &output, NULL, error))
+	output = memfd_create("sendmail-output", MFD_CLOEXEC);
+	if (output < 0) {
+		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno), "memfd_create: %s",
+			    g_strerror(errno));
 		return FALSE;
-	if (g_subprocess_get_if_exited(proc) && g_subprocess_get_exit_status(proc) == 0)
-		return TRUE;
-	g_set_error(error, PCN_ERROR, 0, "%s exited with status %d: %.*s", sendmail_path,
-		    g_subprocess_get_if_exited(proc) ? g_subprocess_get_exit_status(proc) : -1,
-		    output ? (int)MIN(g_bytes_get_size(output), 200) : 0,
-		    output ? (const char *)g_bytes_get_data(output, NULL) : "");
-	return FALSE;
+	}
+	proc = pcn_sendmail_spawn((const char *const *)argv->pdata, output, error);
+	if (proc == NULL) {
+		close(output);
+		return FALSE;
+	}
+	fed = pcn_sendmail_feed(proc, message, error);
+	/* Without a cancellable the wait ends only with the child: nothing of
+	 * GLib's private context is left pending. */
+	g_subprocess_wait(proc, NULL, NULL);
+	fed = pcn_sendmail_status(proc, output, sendmail_path, error) && fed;
+	close(output);
+	return fed;
 }
 
 typedef struct {

@@ -20,6 +20,8 @@ export top_srcdir top_builddir
 MESSAGES=${1:-100000}
 CONCURRENT=${2:-1000}
 PORT=${PC_SOAK_PORT:-21825}
+# soak-send.py holds CONCURRENT sockets at once.
+[ "$(ulimit -n)" -ge $((CONCURRENT + 100)) ] || ulimit -n $((CONCURRENT + 100)) || exit 1
 . "$root/tests/lib.sh"
 . "$root/tests/e2e/postfix-lib.sh"
 work=$(pc_workdir soak)
@@ -39,14 +41,22 @@ printf 'Subject: spam\n\n%s\n' "$gtube" > "$work/msgs/spam"
 	printf 'Content-Transfer-Encoding: base64\n\nTVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n--B--\n'
 } > "$work/msgs/filtered"
 printf '[group:q]\nrecipients = q@discard.example\nblock_action = quarantine\n' > "$work/groups.conf"
+# The notices' sendmail reads its input: /bin/true exited before the write
+# now and then, and every notice so broken waited for its retries.
+printf '#!/bin/sh\nexec cat > /dev/null\n' > "$work/sendmail"
+chmod 755 "$work/sendmail"
 
 pc_start_milter "$work" "unix:$work/milter.sock" -c "$work/groups.conf" \
 	-o milter.socket_group=postfix -o log.level=info -o spam.rules_dir= \
 	-o spam.sa_rules_dir= -o spam.bayes_dir= -o "quarantine.quarantine_dir=$work/q" \
 	-o notify.notify_admin=infected -o "notify.queue_dir=$work/notify" \
-	-o notify.sendmail_path=/bin/true || exit 1
+	-o "notify.sendmail_path=$work/sendmail" || exit 1
 pid=$(cat "$work/milter.pid")
-PF_MAIN_EXTRA="default_process_limit = $((CONCURRENT + 100))
+# in_flow_delay: once the queue manager falls behind (discards of 20000
+# quarantined messages), cleanup holds every message up to 1 s: 2 msg/s over
+# 2 sessions, a benchmark of Postfix's flow control, not of the milter.
+PF_MAIN_EXTRA="in_flow_delay = 0
+default_process_limit = $((CONCURRENT + 100))
 smtpd_client_connection_count_limit = 0
 smtpd_client_connection_rate_limit = 0" pf_start "$work" "$PORT" "unix:$work/milter.sock" || exit 1
 
@@ -55,11 +65,28 @@ sample() { # one line: seconds rss_kb fds spool_files threads
 $(ls /proc/$pid/fd | wc -l) $(find "$work/spool" -type f | wc -l) \
 $(awk '/^Threads/ { print $2 }' /proc/$pid/status)"
 }
-sampler() { while kill -0 "$pid" 2>/dev/null; do sample; sleep 5; done; }
+sampler() { while kill -0 "$pid" 2>/dev/null; do sample; sleep "$1"; done; } # every $1 s
+# The admin notices of the infected are sent after the replies: the fds are
+# counted once they are out (or after 120 s).
+notices_wait() {
+	local i=0
+	while [ -n "$(find "$work/notify" -maxdepth 1 -type f 2>/dev/null | head -1)" ] &&
+	      [ $i -lt 1200 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+# The daemon's descriptors by kind ("socket 4 eventfd 1 ..."): a count that
+# grows says what leaks.
+fd_kinds() {
+	find /proc/$pid/fd -mindepth 1 -printf '%l\n' 2>/dev/null |
+	sed -e 's/^anon_inode:\[*\([a-z_]*\)\]*$/\1/' -e 's/:\[[0-9]*\]$//' \
+	    -e "s|^$work/.*|workdir|" | sort | uniq -c | awk '{ printf " %s %d", $2, $1 }'
+}
 
 # --- 1. the mix -------------------------------------------------------------
 per=$((MESSAGES / 5))
-sampler > "$work/samples" &
+sampler 5 > "$work/samples" &
 spid=$!
 start=$SECONDS
 senders=
@@ -74,6 +101,7 @@ done
 wait $senders
 pf_wait_queue_empty "$work"
 elapsed=$((SECONDS - start))
+notices_wait
 sample >> "$work/samples"
 kill "$spid" 2>/dev/null
 for kind in clean infected filtered spam q; do echo "  $kind: replies $(cat "$work/$kind.out")"; done
@@ -83,23 +111,35 @@ counted=$(awk '$1 == "messages_total" { print $2 }' "$work/stats")
 logged=$(grep -c " action=" "$work/milter.log")
 echo "soak: $total messages in ${elapsed}s ($(awk -v t="$total" -v e="$elapsed" 'BEGIN { printf "%.0f", t / (e ? e : 1) }') msg/s)"
 echo "  counted $counted, logged $logged (of $total)"
-grep -E "^messages_(accept|reject|quarantine|tempfail|discard) |^status_(clean|infected|filtered|spam) " "$work/stats" | sed 's/^/  /'
+grep -E "^messages_(accept|reject|quarantine|tempfail|discard) |^status_(clean|infected|suspicious|filtered|spam) " "$work/stats" | sed 's/^/  /'
 awk -v warm="$(awk 'END { print int(NR / 5) }' "$work/samples")" 'NR > warm {
 	n++; sx += $1; sy += $2; sxx += $1 * $1; sxy += $1 * $2 }
 	END { if (n > 1) { b = (n * sxy - sx * sy) / (n * sxx - sx * sx);
 	printf "  RSS after warm-up: %d samples, slope %.2f kB/min, last %d kB\n", n, b * 60, $2 } }' \
 	"$work/samples"
-awk 'NR == 1 { f0 = $3 } END { printf "  open fds: %d at the start, %d at the end; spool files at the end: %d\n", f0, $3, $4 }' \
-	"$work/samples"
+awk -v kinds="$(fd_kinds)" 'NR == 1 { f0 = $3 } END {
+	printf "  open fds: %d at the start, %d at the end (%s); spool files at the end: %d\n",
+	f0, $3, substr(kinds, 2), $4 }' "$work/samples"
+echo "  admin notices: $(grep -c "notify: .* sent" "$work/milter.log") sent, $(find "$work/notify" -type f | wc -l) still queued"
+[ "$CONCURRENT" -gt 0 ] || exit 0
 
 # --- 2. many at once -----------------------------------------------------------
 before=$(grep -c " action=" "$work/milter.log")
-sampler > "$work/samples2" &
+sampler 1 > "$work/samples2" &
 spid=$!
+# The moment all sessions are open (each holds an smtpd and a milter
+# connection): the daemon's threads, RSS and fds then.
+SOAK_AT_PEAK="{ awk '/^(Threads|VmRSS)/ { print \$1, \$2 }' /proc/$pid/status; \
+echo fds: \$(ls /proc/$pid/fd | wc -l); } > '$work/peak'" \
 /usr/bin/python3 "$root/tests/bench/soak-send.py" "127.0.0.1:$PORT" "$work/msgs/clean" \
 	clean@discard.example "$CONCURRENT" "$CONCURRENT" > "$work/conc.out" 2>&1
 pf_wait_queue_empty "$work"
+notices_wait
 kill "$spid" 2>/dev/null
 answered=$(( $(grep -c " action=" "$work/milter.log") - before ))
 echo "concurrent: $CONCURRENT sessions, $answered answered by the milter; replies $(cat "$work/conc.out")"
-awk '{ if ($2 > r) r = $2; if ($5 > t) t = $5 } END { printf "  peak: %d threads, %d kB RSS\n", t, r }' "$work/samples2"
+awk '$1 == "Threads:" { t = $2 } $1 == "VmRSS:" { r = $2 } $1 == "fds:" { f = $2 } END {
+	printf "  all sessions open: %d threads, %d kB RSS, %d open fds\n", t, r, f }' "$work/peak"
+awk '{ if ($2 > r) r = $2; if ($5 > t) t = $5; if ($3 > f) f = $3 } END {
+	printf "  peak of 1 s samples: %d threads, %d kB RSS, %d open fds\n", t, r, f }' "$work/samples2"
+echo "  open fds after: $(ls /proc/$pid/fd | wc -l) ($(fd_kinds | cut -c2-))"

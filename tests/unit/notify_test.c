@@ -391,6 +391,61 @@ test_worker_sendmail(void)
 	remove_set(dir);
 }
 
+static guint
+open_fds(void)
+{
+	g_autoptr(GDir) d = g_dir_open("/proc/self/fd", 0, NULL);
+	guint n = 0;
+
+	while (d != NULL && g_dir_read_name(d) != NULL)
+		n++;
+	return n;
+}
+
+/* GLib's worker thread drops its last hold on a child (and what it
+ * owns) a moment after pcn_sendmail() returns: waits up to 5 s for the
+ * count to come down to want. */
+static guint
+open_fds_settled(guint want)
+{
+	gint64 end = g_get_monotonic_time() + 5 * G_TIME_SPAN_SECOND;
+	guint n;
+
+	while ((n = open_fds()) > want && g_get_monotonic_time() < end)
+		g_usleep(10000);
+	return n;
+}
+
+/* A sendmail that exits without reading its input (a failing MTA; in the
+ * soak, /bin/true) breaks the pipe: the attempt fails with its status, and
+ * costs no descriptor.  g_subprocess_communicate() left a main context (an
+ * eventfd) behind on that path now and then (a race with the child's
+ * exit: a few in a hundred), for good. */
+static void
+test_sendmail_broken_pipe(void)
+{
+	const char *const rcpts[] = { "a@x.test", NULL };
+	/* More than a pipe holds: the write meets the closed end every time. */
+	gsize size = 1024 * 1024;
+	g_autoptr(GBytes) message = g_bytes_new_take(g_malloc0(size), size);
+	guint before;
+
+	g_assert_true(g_file_test("/proc/self/fd", G_FILE_TEST_IS_DIR));
+	/* The first child starts GLib's worker thread, which keeps its own;
+	 * the default main context (one more) comes with a wait that finds the
+	 * child still running, sooner or later. */
+	g_assert_false(pcn_sendmail("/bin/false", "", rcpts, message, NULL));
+	g_main_context_default();
+	before = open_fds();
+	for (guint i = 0; i < 300; i++) {
+		g_autoptr(GError) error = NULL;
+
+		g_assert_false(pcn_sendmail("/bin/false", "", rcpts, message, &error));
+		g_assert_nonnull(error);
+	}
+	g_assert_cmpuint(open_fds_settled(before), <=, before);
+}
+
 /* An address with a line break would add a "to" line (a recipient of the
  * attacker's choice) and, through a relay, an SMTP command: refused. */
 static void
@@ -434,5 +489,6 @@ main(int argc, char **argv)
 	g_test_add_func("/notify/queue-refuses-addresses", test_queue_refuses_addresses);
 	g_test_add_func("/notify/worker-gives-up", test_worker_gives_up);
 	g_test_add_func("/notify/worker-sendmail", test_worker_sendmail);
+	g_test_add_func("/notify/sendmail-broken-pipe", test_sendmail_broken_pipe);
 	return g_test_run();
 }
