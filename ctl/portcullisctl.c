@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,6 +166,9 @@ main(int argc, char **argv)
 
 	if (rc >= 0)
 		return rc;
+	/* release hands messages to sendmail_path: one that exits without
+	 * reading them is an error to report, not a signal that kills us. */
+	signal(SIGPIPE, SIG_IGN);
 	g_ptr_array_add(options, NULL);
 	for (guint i = 0; i < G_N_ELEMENTS(pcc_commands); i++) {
 		if (strcmp(argv[args.next], pcc_commands[i].name) != 0)

@@ -281,16 +281,27 @@ pcm_daemon_any_policy(const PcmConfig *conf, gboolean (*wants)(const PcPolicy *)
 	return FALSE;
 }
 
+/* A directory made at start when missing; -t (make FALSE) checks one
+ * that exists and leaves a missing one to the daemon, which makes it as
+ * its own user (made by root, the daemon could not write to it). */
+static gboolean
+pcm_daemon_made_dir(const char *group_key, const char *dir, gboolean make, GError **error)
+{
+	if (make)
+		g_mkdir_with_parents(dir, 0700);
+	else if (!g_file_test(dir, G_FILE_TEST_EXISTS))
+		return TRUE;
+	return pcm_daemon_check_dir(group_key, dir, error);
+}
+
 /* Directories a policy writes to are checked at start, not at the first
  * virus; the scan scratch and the notification queue are made when missing
  * (both live under spool_dir by default, which must already exist). */
 gboolean
-pcm_daemon_check_dirs(const PcmConfig *conf, GError **error)
+pcm_daemon_check_dirs(const PcmConfig *conf, gboolean make, GError **error)
 {
-	if (!pcm_daemon_check_dir("[message] spool_dir", conf->spool_dir, error))
-		return FALSE;
-	g_mkdir(conf->scan_tmp_dir, 0700);
-	if (!pcm_daemon_check_dir("[av] tmp_dir", conf->scan_tmp_dir, error))
+	if (!pcm_daemon_check_dir("[message] spool_dir", conf->spool_dir, error) ||
+	    !pcm_daemon_made_dir("[av] tmp_dir", conf->scan_tmp_dir, make, error))
 		return FALSE;
 	if (conf->quarantine_store == PCM_QUARANTINE_DIRECTORY &&
 	    pcm_daemon_any_policy(conf, pcm_daemon_keeps) &&
@@ -299,8 +310,6 @@ pcm_daemon_check_dirs(const PcmConfig *conf, GError **error)
 	if (*conf->archive_dir != '\0' &&
 	    !pcm_daemon_check_dir("[quarantine] archive_dir", conf->archive_dir, error))
 		return FALSE;
-	if (!pcm_daemon_any_policy(conf, pcm_daemon_notifies))
-		return TRUE;
-	g_mkdir_with_parents(conf->notify_queue_dir, 0700);
-	return pcm_daemon_check_dir("[notify] queue_dir", conf->notify_queue_dir, error);
+	return !pcm_daemon_any_policy(conf, pcm_daemon_notifies) ||
+	       pcm_daemon_made_dir("[notify] queue_dir", conf->notify_queue_dir, make, error);
 }

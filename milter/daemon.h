@@ -28,7 +28,8 @@ gboolean pcm_daemon_drop_privileges(const char *user, GError **error);
 /* Started as root with a run user: files made before the drop (the
  * release key) are made for that user. */
 void pcm_daemon_files_for_user(const char *user);
-/* Spool (and, if used, quarantine) directories writable by this process. */
-gboolean pcm_daemon_check_dirs(const PcmConfig *conf, GError **error);
+/* Spool (and, if used, quarantine) directories writable by this process;
+ * make: create the scratch and notification queue when missing (not -t). */
+gboolean pcm_daemon_check_dirs(const PcmConfig *conf, gboolean make, GError **error);
 
 #endif

@@ -623,6 +623,8 @@ main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	pcm_daemon_files_for_user(conf->user);
+	if (args.check)
+		pcm_runtime_key_no_create();
 	rt = pcm_runtime_build(conf, &error);
 	if (rt == NULL)
 		return pcm_fatal("cannot start: ", error);
@@ -630,7 +632,7 @@ main(int argc, char **argv)
 	if (args.check) {
 		const PcEngineInfo *info = pc_engine_info(rt->engine);
 
-		if (!pcm_daemon_check_dirs(conf, &error)) {
+		if (!pcm_daemon_check_dirs(conf, FALSE, &error)) {
 			pcm_runtime_unref(rt);
 			return pcm_fatal("", error);
 		}
@@ -654,7 +656,7 @@ main(int argc, char **argv)
 	    (!args.foreground && !pcm_daemon_detach(&error)) ||
 	    (!args.foreground && !pcm_daemon_write_pidfile(conf->pidfile, &error)) ||
 	    !pcm_daemon_drop_privileges(conf->user, &error) ||
-	    !pcm_daemon_check_dirs(conf, &error))
+	    !pcm_daemon_check_dirs(conf, TRUE, &error))
 		return pcm_fatal("cannot start: ", error);
 	return pcm_serve(&args, path, overrides, rt);
 }

@@ -119,7 +119,14 @@ static struct {
 	gboolean owner_set;
 	uid_t uid;
 	gid_t gid;
+	gboolean no_create;
 } pcm_runtime_key;
+
+void
+pcm_runtime_key_no_create(void)
+{
+	pcm_runtime_key.no_create = TRUE;
+}
 
 void
 pcm_runtime_set_key_owner(uid_t uid, gid_t gid)
@@ -145,7 +152,7 @@ static GBytes *
 pcm_runtime_key_read(const char *path, GError **error)
 {
 	gboolean existed = g_file_test(path, G_FILE_TEST_EXISTS);
-	g_autoptr(GBytes) key = pcq_release_key_load(path, TRUE, error);
+	g_autoptr(GBytes) key = pcq_release_key_load(path, !pcm_runtime_key.no_create, error);
 
 	if (key == NULL || (!existed && !pcm_runtime_key_chown(path, error)))
 		return NULL;

@@ -53,6 +53,9 @@ PcmRuntime *pcm_runtime_current(void);
 /* Whom a newly made release key file belongs to (the -u user when the
  * daemon starts as root); by default whoever runs it. */
 void pcm_runtime_set_key_owner(uid_t uid, gid_t gid);
+/* A missing key file is not made (portcullis -t writes nothing: run as
+ * root it would leave a key the daemon's user cannot read). */
+void pcm_runtime_key_no_create(void);
 /* Makes rt current (taking the caller's reference); drops the old one. */
 void pcm_runtime_install(PcmRuntime *rt);
 /* Drops the installed runtime at exit. */

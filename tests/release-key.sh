@@ -3,12 +3,13 @@
 # makes belongs to USER, marks still pass after SIGHUP (the key was
 # root-only and every mark failed with "Permission denied" after the first
 # reload), and a reload whose key file cannot be read keeps the key it has
-# and says so.  Needs root (skipped otherwise).
+# and says so; portcullis -t run by root makes no key (a root-owned one
+# would lock out the daemon's user).  Needs root (skipped otherwise).
 set -u
 . "$top_srcdir/tests/lib.sh"
-echo "1..5"
+echo "1..6"
 if [ "$(id -u)" != 0 ] || ! getent passwd nobody > /dev/null; then
-	for i in 1 2 3 4 5; do echo "ok $i # SKIP needs root and the user nobody"; done
+	for i in 1 2 3 4 5 6; do echo "ok $i # SKIP needs root and the user nobody"; done
 	exit 0
 fi
 work=$(pc_workdir release-key)
@@ -36,6 +37,9 @@ replay() { # WORKDIR: quarantine, release with portcullisctl, deliver twice
 }
 
 conf "$work/release.key" "$work/quarantine"
+"$PC_PORTCULLIS" -t -c "$work/p.conf" > "$work/check.out" 2>&1 && [ ! -e "$work/release.key" ] &&
+	[ ! -e "$work/spool/scratch" ]
+result $? "portcullis -t (as root) passes and makes no release key and no scratch directory"
 "$PC_PORTCULLIS" -f -c "$work/p.conf" -s "$sock" -u nobody -o log.level=debug \
 	> "$work/milter.log" 2>&1 &
 pid=$!

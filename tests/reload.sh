@@ -3,6 +3,10 @@
 # invalid configuration on SIGHUP are refused with a log line, and the
 # daemon goes on rejecting EICAR with the signatures it had.  A good SIGHUP
 # applies the new configuration.
+# reload_memory = sequential frees the old engine before building the new
+# one: a good reload works; a broken database leaves no engine, so mail is
+# tempfailed (451 4.7.1) and the build retried until the database is
+# mended; a configuration whose build fails falls back to the previous one.
 set -u
 . "$top_srcdir/tests/lib.sh"
 work=$(pc_workdir reload)
@@ -22,7 +26,7 @@ eicar_rejected() {
 		-D TESTDIR="$top_srcdir/tests/milter" -D WORKDIR="$work" > "$work/mt.out" 2>&1
 }
 wait_log() { pc_wait_log "$work/milter.log" "$@"; }
-echo "1..6"
+echo "1..12"
 # -c with a file, so that SIGHUP has something to re-read.
 "$PC_PORTCULLIS" -f -c "$work/p.conf" -s "$sock" -o log.level=debug > "$work/milter.log" 2>&1 &
 pid=$!
@@ -57,3 +61,58 @@ result $? "the daemon survived every reload"
 kill -TERM $pid
 wait $pid
 result $? "clean exit on SIGTERM"
+
+# --- reload_memory = sequential ------------------------------------------------
+seq="$work/seq"
+mkdir -p "$seq/spool" "$seq/db" "$seq/bad"
+cp "$PC_SIGS"/* "$seq/db/"
+cp "$PC_SIGS"/* "$seq/bad/"
+echo "Broken.Sig:0:*:zz-not-hex" > "$seq/bad/broken.ndb"
+conf() { # database_dir
+	printf '[av]\ndatabase_dir = %s\ndb_check_interval = 1\nreload_memory = sequential\n[message]\nspool_dir = %s\n[spam]\nsa_rules_dir =\nbayes_dir =\n' \
+		"$1" "$seq/spool" > "$seq/p.conf"
+}
+conf "$seq/db"
+sock="unix:$seq/milter.sock"
+"$PC_PORTCULLIS" -f -c "$seq/p.conf" -s "$sock" -o log.level=debug \
+	-o "milter.control_socket=$seq/control.sock" -o "quarantine.release_key_file=$seq/release.key" \
+	> "$seq/milter.log" 2>&1 &
+pid=$!
+echo $pid > "$seq/milter.pid"
+swait() { pc_wait_log "$seq/milter.log" "$@"; }
+nodb_tempfailed() {
+	miltertest -s "$top_srcdir/tests/milter/send-1-no-database.lua" -D SOCKET="$sock" \
+		-D TESTDIR="$top_srcdir/tests/milter" > "$work/mt.out" 2>&1
+}
+swait "started:" 1
+"$top_builddir/portcullisctl" -c "$seq/p.conf" -o "milter.control_socket=$seq/control.sock" \
+	reload signatures > "$seq/ctl.out" 2>&1 &&
+	grep -q "old engine freed" "$seq/milter.log" && eicar_rejected
+result $? "sequential: the old engine is freed first, the new one rejects EICAR"
+
+echo "Broken.Sig:0:*:zz-not-hex" > "$seq/db/broken.ndb"
+! "$top_builddir/portcullisctl" -c "$seq/p.conf" -o "milter.control_socket=$seq/control.sock" \
+	reload signatures > "$seq/ctl.out" 2>&1 && grep -q "tempfailing mail and trying again" "$seq/ctl.out" &&
+	nodb_tempfailed
+r=$?
+result $r "sequential, broken database: the reload fails visibly and mail is tempfailed (451 4.7.1)"
+[ $r = 0 ] || sed 's/^/# /' "$seq/ctl.out" "$work/mt.out"
+"$top_builddir/portcullisctl" -c "$seq/p.conf" -o "milter.control_socket=$seq/control.sock" status \
+	> "$seq/status.out" 2>&1
+grep -q "signature database reload failed" "$seq/status.out"
+result $? "portcullisctl status says why there are no signatures"
+before=$(grep -c "signature database reloaded" "$seq/milter.log")
+rm "$seq/db/broken.ndb"
+swait "signature database reloaded" $((before + 1)) && eicar_rejected
+result $? "the database mended: the next check (db_check_interval) loads it, EICAR rejected again"
+
+conf "$seq/bad"
+! "$top_builddir/portcullisctl" -c "$seq/p.conf" -o "milter.control_socket=$seq/control.sock" \
+	reload config > "$seq/ctl.out" 2>&1 && grep -q "previous configuration was rebuilt" "$seq/ctl.out" &&
+	eicar_rejected
+r=$?
+result $r "sequential, a configuration whose build fails: the previous one is rebuilt, EICAR rejected"
+[ $r = 0 ] || sed 's/^/# /' "$seq/ctl.out"
+kill -TERM $pid
+wait $pid
+result $? "sequential: clean exit on SIGTERM"
