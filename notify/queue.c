@@ -141,18 +141,18 @@ pcn_queue_renamed(const char *name, guint attempts)
 	return g_strdup_printf("%.*s.%u", (int)base, name, attempts);
 }
 
-guint
-pcn_queue_length(const char *dir)
+GPtrArray *
+pcn_queue_files(const char *dir)
 {
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
 	const char *name;
-	guint n = 0;
 
 	while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
 		g_autofree char *path = g_build_filename(dir, name, NULL);
 
 		if (*name != '.' && g_file_test(path, G_FILE_TEST_IS_REGULAR))
-			n++;
+			g_ptr_array_add(names, g_strdup(name));
 	}
-	return n;
+	return names;
 }

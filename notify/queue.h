@@ -14,7 +14,8 @@ gboolean pcn_queue_read(const char *path, GPtrArray *recipients, GBytes **messag
 guint pcn_queue_attempts(const char *name);
 char *pcn_queue_renamed(const char *name, guint attempts);
 
-/* Queue files waiting in dir (not failed/, not half-written dot files). */
-guint pcn_queue_length(const char *dir);
+/* The names of the queue files waiting in dir (not failed/, not
+ * half-written dot files); empty when dir cannot be read. */
+GPtrArray *pcn_queue_files(const char *dir);
 
 #endif

@@ -148,22 +148,12 @@ static void
 pcn_worker_pass(PcnWorker *w)
 {
 	g_autofree char *dir = NULL;
-	g_autoptr(GDir) d = NULL;
-	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-	const char *name;
+	g_autoptr(GPtrArray) names = NULL;
 
 	g_mutex_lock(&w->lock);
 	dir = g_strdup(w->queue_dir);
 	g_mutex_unlock(&w->lock);
-	d = g_dir_open(dir, 0, NULL);
-	if (d == NULL)
-		return;
-	while ((name = g_dir_read_name(d)) != NULL) {
-		g_autofree char *path = g_build_filename(dir, name, NULL);
-
-		if (*name != '.' && g_file_test(path, G_FILE_TEST_IS_REGULAR))
-			g_ptr_array_add(names, g_strdup(name));
-	}
+	names = pcn_queue_files(dir);
 	for (guint i = 0; i < names->len && !g_atomic_int_get(&w->stop); i++)
 		pcn_worker_file(w, dir, g_ptr_array_index(names, i));
 }
@@ -209,12 +199,14 @@ void
 pcn_worker_counts(PcnWorker *w, PcnWorkerCounts *out)
 {
 	g_autofree char *dir = NULL;
+	g_autoptr(GPtrArray) files = NULL;
 
 	g_mutex_lock(&w->lock);
 	*out = w->counts;
 	dir = g_strdup(w->queue_dir);
 	g_mutex_unlock(&w->lock);
-	out->queued = pcn_queue_length(dir);
+	files = pcn_queue_files(dir);
+	out->queued = files->len;
 }
 
 void

@@ -96,17 +96,8 @@ no_database() {
 	rm -rf "$db" "$d"; mkdir -p "$d/spool"
 	pc_start_milter "$d" "unix:$d/milter.sock" -o av.database_dir="$db" \
 		-o av.db_check_interval=1 || return 1
-	cat > "$d/451.lua" <<'LUA'
-package.path = TESTDIR .. "/?.lua;" .. package.path
-local t = require("lib")
-local conn = t.connect()
-t.start(conn, "NODB1")
-t.body(conn, "hello\r\n")
-t.expect_reply(conn, "451", "4.7.1", "Virus database not loaded yet, try again later")
-mt.disconnect(conn)
-LUA
 	grep -q "warning: no signature database yet" "$d/milter.log" &&
-	miltertest -s "$d/451.lua" -D SOCKET="unix:$d/milter.sock" \
+	miltertest -s "$top_srcdir/tests/milter/send-1-no-database.lua" -D SOCKET="unix:$d/milter.sock" \
 		-D TESTDIR="$top_srcdir/tests/milter" > "$d/mt1.out" 2>&1 || { cat "$d/mt1.out"; return 1; }
 	mkdir -p "$db" && cp "$PC_SIGS"/* "$db"/
 	pc_wait_log "$d/milter.log" "signature database reloaded" 1 &&

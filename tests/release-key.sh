@@ -41,6 +41,7 @@ conf "$work/release.key" "$work/quarantine"
 	[ ! -e "$work/spool/scratch" ]
 result $? "portcullis -t (as root) passes and makes no release key and no scratch directory"
 "$PC_PORTCULLIS" -f -c "$work/p.conf" -s "$sock" -u nobody -o log.level=debug \
+	-o "milter.control_socket=$work/spool/control.sock" \
 	> "$work/milter.log" 2>&1 &
 pid=$!
 echo $pid > "$work/milter.pid"

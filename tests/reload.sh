@@ -28,7 +28,11 @@ eicar_rejected() {
 wait_log() { pc_wait_log "$work/milter.log" "$@"; }
 echo "1..12"
 # -c with a file, so that SIGHUP has something to re-read.
-"$PC_PORTCULLIS" -f -c "$work/p.conf" -s "$sock" -o log.level=debug > "$work/milter.log" 2>&1 &
+# Key and control socket in the test directory: a root daemon on the default
+# paths would take them from the packaged daemon of check-deb.
+"$PC_PORTCULLIS" -f -c "$work/p.conf" -s "$sock" -o log.level=debug \
+	-o "quarantine.release_key_file=$work/release.key" -o "milter.control_socket=$work/control.sock" \
+	> "$work/milter.log" 2>&1 &
 pid=$!
 echo $pid > "$work/milter.pid"
 wait_log "started:" 1

@@ -242,6 +242,14 @@ pcm_labelled_write(GString *out, PcmLabelled *l, guint which, const char *name,
 }
 
 static void
+pcm_labelled_counter(GString *out, PcmLabelled *l, guint which, const char *name,
+		     const char *label, const char *help)
+{
+	pcm_stats_head(out, name, "counter", help);
+	pcm_labelled_write(out, l, which, name, label);
+}
+
+static void
 pcm_stats_prometheus_messages(GString *out)
 {
 	pcm_stats_head(out, "portcullis_messages_total", "counter", "Messages by the action taken.");
@@ -281,18 +289,14 @@ pcm_stats_prometheus(GString *out)
 	g_string_append_printf(out, "portcullis_reloads_total{result=\"failed\"} %" G_GINT64_FORMAT "\n"
 			       "portcullis_reloads_total{result=\"worked\"} %" G_GINT64_FORMAT "\n",
 			       PCM_GET(pcm_reloads[0]), PCM_GET(pcm_reloads[1]));
-	pcm_stats_head(out, "portcullis_errors_total", "counter",
-		       "Failures by kind: a check (av, spam...) or the milter's own (spool, quarantine...).");
-	pcm_labelled_write(out, &pcm_errors, 0, "portcullis_errors_total", "kind");
-	pcm_stats_head(out, "portcullis_dns_list_queries_total", "counter",
-		       "DNS list queries by list zone, cached answers included.");
-	pcm_labelled_write(out, &pcm_dns_lists, 0, "portcullis_dns_list_queries_total", "list");
-	pcm_stats_head(out, "portcullis_dns_list_timeouts_total", "counter",
-		       "DNS list queries with no answer within dns_budget_ms, by list zone.");
-	pcm_labelled_write(out, &pcm_dns_lists, 1, "portcullis_dns_list_timeouts_total", "list");
-	pcm_stats_head(out, "portcullis_autolearn_total", "counter",
-		       "Messages given to the Bayes store by autolearn, by class (skipped: writer behind).");
-	pcm_labelled_write(out, &pcm_autolearned, 0, "portcullis_autolearn_total", "result");
+	pcm_labelled_counter(out, &pcm_errors, 0, "portcullis_errors_total", "kind",
+			     "Failures by kind: a check (av, spam...) or the milter's own (spool, quarantine...).");
+	pcm_labelled_counter(out, &pcm_dns_lists, 0, "portcullis_dns_list_queries_total", "list",
+			     "DNS list queries by list zone, cached answers included.");
+	pcm_labelled_counter(out, &pcm_dns_lists, 1, "portcullis_dns_list_timeouts_total", "list",
+			     "DNS list queries with no answer within dns_budget_ms, by list zone.");
+	pcm_labelled_counter(out, &pcm_autolearned, 0, "portcullis_autolearn_total", "result",
+			     "Messages given to the Bayes store by autolearn, by class (skipped: writer behind).");
 }
 
 static void
