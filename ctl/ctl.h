@@ -40,6 +40,13 @@ gint pcc_strptrcmp(gconstpointer a, gconstpointer b);
 int pcc_rescore(const PcmConfig *conf, int argc, char **argv);
 extern const char pcc_rescore_help[];
 
+/* ctl/history_cmd.c: history (the message trace). */
+int pcc_history(const PcmConfig *conf, int argc, char **argv);
+extern const char pcc_history_help[];
+
+/* "YYYY-MM-DD HH:MM:SS" (UTC) of a Unix time. */
+char *pcc_time(gint64 t);
+
 /* "2h", "3d", "30m", "2026-11-22", "2026-11-22T10:00" -> Unix time. */
 gboolean pcc_parse_time(const char *text, gint64 now, gint64 *out);
 

@@ -89,7 +89,7 @@ pcc_parse_time(const char *text, gint64 now, gint64 *out)
 }
 
 /* gmtime_r: GDateTime's formatter costs more than the rest of a list line. */
-static char *
+char *
 pcc_time(gint64 t)
 {
 	time_t when = (time_t)t;

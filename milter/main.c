@@ -36,6 +36,7 @@
 #include "conf.h"
 #include "daemon.h"
 #include "autolearn.h"
+#include "history.h"
 #include "housekeeping.h"
 #include "log.h"
 #include "notices.h"
@@ -568,6 +569,7 @@ pcm_serve(const PcmArgs *args, const char *path, GStrv overrides, PcmRuntime *rt
 	pcm_housekeeping_stop();
 	pcm_notices_stop();
 	pcm_autolearn_shutdown();
+	pcm_history_shutdown();
 	pcm_runtime_shutdown();
 	if (!args->foreground && *pidfile != '\0')
 		unlink(pidfile);

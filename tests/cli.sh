@@ -124,7 +124,7 @@ daemon_starts() {
 	"$P" -c /dev/null -s "unix:$work/d.sock" -p "$work/d.pid" -o av.database_dir="$PC_SIGS" \
 		-o message.spool_dir="$work" -o spam.rules_dir="$work/dnsrules" \
 		-o spam.sa_rules_dir= -o spam.dns_servers=127.0.0.1:9 -o milter.control_socket= \
-		-o quarantine.release_key_file="$work/d-release.key" || return 1
+		-o quarantine.release_key_file="$work/d-release.key" -o "history.dir=$work/history" || return 1
 	[ -S "$work/d.sock" ] && kill -0 "$(cat "$work/d.pid")"
 }
 check "daemon mode: detaches, writes the pidfile, listens" daemon_starts
@@ -143,7 +143,7 @@ stop_ms() { # the daemon's milliseconds from SIGTERM to exit, foreground
 	rm -f "$work/stop.log"
 	"$P" -f -c /dev/null -s "unix:$work/stop.sock" -o av.database_dir="$PC_SIGS" \
 		-o message.spool_dir="$work" -o milter.control_socket= \
-		-o quarantine.release_key_file="$work/release.key" > "$work/stop.log" 2>&1 &
+		-o quarantine.release_key_file="$work/release.key" -o "history.dir=$work/history" > "$work/stop.log" 2>&1 &
 	pid=$!
 	for _ in $(seq 400); do grep -q "started:" "$work/stop.log" 2>/dev/null && break; sleep 0.05; done
 	start=$(date +%s%N)

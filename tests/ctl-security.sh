@@ -39,7 +39,7 @@ chown "$owner" "$q/release.key"
 chmod 600 "$q/release.key"
 ctl() {
 	"$C" -c /dev/null -o quarantine.quarantine_dir="$q" \
-		-o quarantine.release_key_file="$q/release.key" \
+		-o quarantine.release_key_file="$q/release.key" -o "history.dir=$q/history" \
 		-o notify.sendmail_path="$work/sendmail" "$@"
 }
 

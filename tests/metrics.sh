@@ -107,7 +107,7 @@ pc_stop_milter "$work/nodb"
 
 "$top_builddir/portcullis" -f -c /dev/null -s "unix:$work/x.sock" -o av.database_dir="$PC_SIGS" \
 	-o message.spool_dir="$work" -o milter.control_socket= -o metrics.listen=0.0.0.0:9 \
-	-o quarantine.release_key_file="$work/release.key" -o notify.notify_admin= \
+	-o quarantine.release_key_file="$work/release.key" -o "history.dir=$work/history" -o notify.notify_admin= \
 	-o spam.rules_dir= -o spam.sa_rules_dir= -o spam.bayes_dir= \
 	> "$work/any.log" 2>&1 &
 pid=$!

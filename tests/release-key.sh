@@ -21,8 +21,8 @@ chown nobody "$work" "$work/second"
 chmod 700 "$work/locked"
 sock="unix:$work/spool/milter.sock"
 conf() { # release_key_file quarantine_dir
-	printf '[av]\ndatabase_dir = %s\n[message]\nspool_dir = %s\n[policy]\nblock_action = quarantine\n[notify]\nnotify_admin =\n[quarantine]\nquarantine_dir = %s\nrelease_key_file = %s\n[spam]\nsa_rules_dir =\nbayes_dir =\n' \
-		"$PC_SIGS" "$work/spool" "$2" "$1" > "$work/p.conf"
+	printf '[av]\ndatabase_dir = %s\n[message]\nspool_dir = %s\n[policy]\nblock_action = quarantine\n[notify]\nnotify_admin =\n[quarantine]\nquarantine_dir = %s\nrelease_key_file = %s\n[history]\ndir = %s/history\n[spam]\nsa_rules_dir =\nbayes_dir =\n' \
+		"$PC_SIGS" "$work/spool" "$2" "$1" "$work" > "$work/p.conf"
 }
 n=0
 result() {

@@ -31,7 +31,7 @@ echo "1..12"
 # Key and control socket in the test directory: a root daemon on the default
 # paths would take them from the packaged daemon of check-deb.
 "$PC_PORTCULLIS" -f -c "$work/p.conf" -s "$sock" -o log.level=debug \
-	-o "quarantine.release_key_file=$work/release.key" -o "milter.control_socket=$work/control.sock" \
+	-o "quarantine.release_key_file=$work/release.key" -o "history.dir=$work/history" -o "milter.control_socket=$work/control.sock" \
 	> "$work/milter.log" 2>&1 &
 pid=$!
 echo $pid > "$work/milter.pid"
@@ -79,7 +79,7 @@ conf() { # database_dir
 conf "$seq/db"
 sock="unix:$seq/milter.sock"
 "$PC_PORTCULLIS" -f -c "$seq/p.conf" -s "$sock" -o log.level=debug \
-	-o "milter.control_socket=$seq/control.sock" -o "quarantine.release_key_file=$seq/release.key" \
+	-o "milter.control_socket=$seq/control.sock" -o "quarantine.release_key_file=$seq/release.key" -o "history.dir=$seq/history" \
 	> "$seq/milter.log" 2>&1 &
 pid=$!
 echo $pid > "$seq/milter.pid"

@@ -21,7 +21,7 @@ start() {
 	env "$@" "$P" -f -c /dev/null -s "unix:$work/run/m.sock" -o "av.database_dir=$PC_SIGS" \
 		-o "message.spool_dir=$work/spool" -o milter.socket_mode=0640 \
 		-o "milter.socket_group=$group" -o notify.notify_admin= \
-		-o "quarantine.release_key_file=$work/release.key" -o spam.sa_rules_dir= \
+		-o "quarantine.release_key_file=$work/release.key" -o "history.dir=$work/history" -o spam.sa_rules_dir= \
 		-o spam.rules_dir= -o spam.bayes_dir= > "$work/log" 2>&1 &
 	pid=$!
 	for _ in $(seq 200); do

@@ -91,6 +91,10 @@ typedef struct {
 	char *release_key_file;
 	char *archive_dir;
 	guint archive_max_age;
+	/* [history] */
+	char *history_dir;
+	guint history_max_entries;
+	guint history_max_age;
 	/* [groups] */
 	char *groups_dir;
 	gint group_conflict;		/* PcmGroupConflict */

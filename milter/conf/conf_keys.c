@@ -442,6 +442,17 @@ const PcmKey pcm_conf_keys[] = {
 	{ "quarantine", "archive_max_age", PCM_KEY_UINT, "7", 0, 36500, NULL, F(archive_max_age),
 	  "Days archived messages are kept; 0: until deleted." },
 
+	{ "history", "dir", PCM_KEY_STRING, "/var/lib/portcullis/history", 0, 0, NULL,
+	  F(history_dir),
+	  "The message trace: one record per message (what its log line says),\n"
+	  "searched with portcullisctl history. Written by a thread of its own, never\n"
+	  "on the message path (made at first use, mode 0700); empty: no history." },
+	{ "history", "max_entries", PCM_KEY_UINT, "1000000", 0, 100000000, NULL,
+	  F(history_max_entries),
+	  "Records kept at most (about 1 KB each); past it the oldest go. 0: no limit." },
+	{ "history", "max_age", PCM_KEY_UINT, "30", 0, 36500, NULL, F(history_max_age),
+	  "Days a record is kept; 0: no age limit." },
+
 	{ "groups", "groups_dir", PCM_KEY_STRING, "", 0, 0, NULL, F(groups_dir),
 	  "Directory of *.conf files with more [group:NAME] sections, read in name\n"
 	  "order after portcullis.conf (e.g. /etc/portcullis/groups.d); empty: none." },

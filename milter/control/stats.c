@@ -40,7 +40,7 @@ G_STATIC_ASSERT(G_N_ELEMENTS(pcm_milter_stage_names) == PCM_STAGE_COUNT - PC_STA
 /* The checks' finding sources, then the milter's own kinds (stats.h). */
 static const char *const pcm_error_seeds[] = { "av", "magic", "filter", "auth", "spam", "mime",
 					       "engine", "spool", "quarantine", "archive",
-					       "notify", "mta", NULL };
+					       "notify", "mta", "history", NULL };
 
 static const char *const pcm_autolearn_seeds[] = { "spam", "ham", "skipped", NULL };
 

@@ -26,6 +26,7 @@
 #include "actions.h"
 #include "autolearn.h"
 #include "callbacks.h"
+#include "history.h"
 #include "stats.h"
 #include "log.h"
 #include "message.h"
@@ -406,9 +407,10 @@ pcm_log_envelope(GString *line, const PcmMsg *msg)
 	g_string_append_c(line, '>');
 }
 
-/* The one line per message.  Every value a sender or client chose goes
- * through pcm_log_append(); the rest are our own words and config names. */
-static void
+/* The one line per message, returned for the history.  Every value a
+ * sender or client chose goes through pcm_log_append(); the rest are our
+ * own words and config names. */
+static char *
 pcm_log_result(const PcmConn *conn, const PcmMsg *msg, const PcmOutcome *outcome,
 	       const char *extra)
 {
@@ -447,7 +449,9 @@ pcm_log_result(const PcmConn *conn, const PcmMsg *msg, const PcmOutcome *outcome
 		pcm_log_append(line, verdict->dns_unanswered, TRUE);
 	}
 	pcm_log_objects(line, verdict, decision);
-	pcm_msg_log(msg, LOG_INFO, "%s time=%.1fms", line->str, ms);
+	g_string_append_printf(line, " time=%.1fms", ms);
+	pcm_msg_log(msg, LOG_INFO, "%s", line->str);
+	return g_strdup(line->str);
 }
 
 /* Each message's line names its unanswered queries; this warning, at most
@@ -543,6 +547,7 @@ pcm_eom(SMFICTX *ctx)
 	PcmMsg *msg = pcm_msg(ctx, "end of message");
 	g_autoptr(GString) extra = g_string_new(NULL);
 	g_autofree char *quarantine_id = NULL;
+	g_autofree char *logged = NULL;
 	PcmOutcome outcome;
 	sfsistat status;
 	gint64 actions_start;
@@ -566,7 +571,8 @@ pcm_eom(SMFICTX *ctx)
 		pcm_autolearn(msg, outcome.verdict, extra);
 	}
 	actions_start = g_get_monotonic_time() - actions_start;
-	pcm_log_result(conn, msg, &outcome, extra->str);
+	logged = pcm_log_result(conn, msg, &outcome, extra->str);
+	pcm_history_record(conn, msg, &outcome, quarantine_id, logged);
 	pcm_count(msg, &outcome, actions_start);
 	pcm_warn_dns(outcome.verdict);
 	pcm_outcome_clear(&outcome);
