@@ -23,6 +23,7 @@ pc_browser_deps() {
 	command -v npm > /dev/null || missing="$missing npm"
 	[ -z "$missing" ] && return 0
 	if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+		# shellcheck disable=SC2086
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=600 \
 			--no-install-recommends $missing > "$1/apt-get.log" 2>&1
 	fi

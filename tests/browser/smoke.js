@@ -86,9 +86,7 @@ async function hostileCsp(browser) {
 	const response = await page.goto(`${base}/csp/hostile.html`);
 	const csp = response.headers()['content-security-policy'] || '';
 	result(csp.startsWith("default-src 'none'"), 'hostile.html under /csp/ is served with the CSP', csp);
-	const refused = [];
-	for (const re of REFUSALS)
-		refused.push(await waitConsole(page, rec, re));
+	const refused = await Promise.all(REFUSALS.map((re) => waitConsole(page, rec, re)));
 	result(refused.every(Boolean), 'chromium refused the inline script, handler, style and both remote images',
 		REFUSALS.filter((_, i) => !refused[i]).map(String).concat(rec.console));
 	const jsRefused = waitConsole(page, rec, JS_URL_REFUSAL);
