@@ -100,6 +100,15 @@ function blockedByCsp(request) {
 	return failure !== null && ['csp', 'net::ERR_BLOCKED_BY_CSP'].includes(failure.errorText);
 }
 
+// What shows that a page's script ran: the scripts it compiled, and what it
+// left in window[marker] (the global the test's hostile script would set).
+// Empty when none ran.
+async function scriptEvidence(page, rec, marker) {
+	const left = await page.evaluate((m) => window[m], marker);
+	return rec.scripts.map((u) => `compiled: ${u}`)
+		.concat(left === undefined ? [] : [`window.${marker} = ${JSON.stringify(left)}`]);
+}
+
 async function screenshot(page, dir, name) {
 	fs.mkdirSync(dir, { recursive: true });
 	const file = path.join(dir, `${name}.png`);
@@ -116,4 +125,4 @@ function result(ok, description, diag) {
 	return ok;
 }
 
-module.exports = { launch, openPage, foreignRequests, screenshot, result, originOf };
+module.exports = { launch, openPage, foreignRequests, scriptEvidence, screenshot, result, originOf };
