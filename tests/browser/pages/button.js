@@ -1,0 +1,4 @@
+'use strict';
+document.getElementById('go').addEventListener('click', () => {
+	document.getElementById('status').textContent = 'clicked';
+});
