@@ -230,6 +230,7 @@ pcm_print_version(const PcmConfig *conf)
 	/* The one line below says why a database did not load; libclamav's
 	 * own log lines about it would only interleave with it. */
 	pcm_log_set_level(LOG_CRIT);
+	pcm_runtime_key_no_create();	/* --version writes nothing */
 	rt = pcm_runtime_build((PcmConfig *)conf, &error);
 	if (rt != NULL) {
 		const PcEngineInfo *info = pc_engine_info(rt->engine);

@@ -253,6 +253,11 @@ started=$?
 	[ -S $sock ] && [ "$(st $sock)" = "portcullis:postfix 660" ] &&
 	[ "$(st /var/lib/portcullis/release.key)" = "portcullis:portcullis 600" ]
 pc_result $? "daemon started as the unit would (Type=$type, user $user), no signatures yet: socket $sock portcullis:postfix 0660, release key 0600"
+# Who else made the key (a root process on the default path)?
+[ "$(st /var/lib/portcullis/release.key)" = "portcullis:portcullis 600" ] || {
+	stat /var/lib/portcullis/release.key 2>&1 | sed 's/^/# key: /'
+	ps -eo pid,user,lstart,args | grep "[p]ortcullis" | sed 's/^/# ps: /'
+}
 if [ $started != 0 ] || [ ! -S $sock ]; then
 	pc_diag "$work/start.log" "$work/daemon.log" "$work/notify.out" 2> /dev/null
 	as_user /usr/sbin/portcullis -t 2>&1 | sed 's/^/# -t: /'
