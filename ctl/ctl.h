@@ -44,6 +44,10 @@ extern const char pcc_rescore_help[];
 int pcc_history(const PcmConfig *conf, int argc, char **argv);
 extern const char pcc_history_help[];
 
+/* ctl/webuser_cmd.c: web-user (the web console's accounts). */
+int pcc_webuser(const PcmConfig *conf, int argc, char **argv);
+extern const char pcc_webuser_help[];
+
 /* "YYYY-MM-DD HH:MM:SS" (UTC) of a Unix time. */
 char *pcc_time(gint64 t);
 

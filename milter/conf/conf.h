@@ -95,6 +95,8 @@ typedef struct {
 	char *history_dir;
 	guint history_max_entries;
 	guint history_max_age;
+	/* [web] */
+	char *web_users_file;
 	/* [groups] */
 	char *groups_dir;
 	gint group_conflict;		/* PcmGroupConflict */

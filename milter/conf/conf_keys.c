@@ -453,6 +453,12 @@ const PcmKey pcm_conf_keys[] = {
 	{ "history", "max_age", PCM_KEY_UINT, "30", 0, 36500, NULL, F(history_max_age),
 	  "Days a record is kept; 0: no age limit." },
 
+	{ "web", "users_file", PCM_KEY_STRING, "/etc/portcullis/web-users", 0, 0, NULL,
+	  F(web_users_file),
+	  "Accounts of the web console, one a line NAME:HASH:ROLE[:DOMAINS] (ROLE\n"
+	  "admin, or domain: only mail to or from DOMAINS); kept with portcullisctl\n"
+	  "web-user, which writes yescrypt hashes. Mode 0600: it holds password hashes." },
+
 	{ "groups", "groups_dir", PCM_KEY_STRING, "", 0, 0, NULL, F(groups_dir),
 	  "Directory of *.conf files with more [group:NAME] sections, read in name\n"
 	  "order after portcullis.conf (e.g. /etc/portcullis/groups.d); empty: none." },
