@@ -97,6 +97,9 @@ typedef struct {
 	guint history_max_age;
 	/* [web] */
 	char *web_users_file;
+	char *web_listen;
+	guint web_session_idle;
+	guint web_session_lifetime;
 	/* [groups] */
 	char *groups_dir;
 	gint group_conflict;		/* PcmGroupConflict */

@@ -458,6 +458,14 @@ const PcmKey pcm_conf_keys[] = {
 	  "Accounts of the web console, one a line NAME:HASH:ROLE[:DOMAINS] (ROLE\n"
 	  "admin, or domain: only mail to or from DOMAINS); kept with portcullisctl\n"
 	  "web-user, which writes yescrypt hashes. Mode 0600: it holds password hashes." },
+	{ "web", "listen", PCM_KEY_STRING, "127.0.0.1:8025", 1, 0, NULL, F(web_listen),
+	  "Address and port portcullis-web serves the console on: loopback only\n"
+	  "(put a reverse proxy with TLS in front for other machines)." },
+	{ "web", "session_idle", PCM_KEY_UINT, "1800", 60, 86400, NULL, F(web_session_idle),
+	  "Seconds of inactivity after which a console session ends." },
+	{ "web", "session_lifetime", PCM_KEY_UINT, "43200", 60, 604800, NULL,
+	  F(web_session_lifetime),
+	  "Seconds after login at which a console session ends, active or not." },
 
 	{ "groups", "groups_dir", PCM_KEY_STRING, "", 0, 0, NULL, F(groups_dir),
 	  "Directory of *.conf files with more [group:NAME] sections, read in name\n"
