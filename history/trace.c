@@ -196,12 +196,39 @@ pch_like(const char *value)
 	return g_string_free(out, FALSE);
 }
 
+/* The query's own WHERE comes before any subquery's. */
+static const char *
+pch_where_word(const GString *sql)
+{
+	return strstr(sql->str, " WHERE ") ? "AND" : "WHERE";
+}
+
 /* Appends one condition and remembers its value for binding. */
 static void
 pch_where(GString *sql, GPtrArray *values, const char *condition, char *value)
 {
-	g_string_append_printf(sql, " %s %s", values->len ? "AND" : "WHERE", condition);
+	g_string_append_printf(sql, " %s %s", pch_where_word(sql), condition);
 	g_ptr_array_add(values, value);
+}
+
+/* "%@d" and "%.d" for each domain: an address there or in a subdomain. */
+static void
+pch_where_domains(GString *sql, GPtrArray *values, const char *const *domains)
+{
+	g_string_append_printf(sql, " %s (0", pch_where_word(sql));
+	for (guint i = 0; domains[i] != NULL; i++) {
+		g_autofree char *like = pch_like(domains[i]);	/* "%d%" */
+
+		like[strlen(like) - 1] = '\0';			/* "%d" */
+		g_string_append(sql, " OR sender LIKE ? ESCAPE '\\' OR sender LIKE ? ESCAPE '\\'"
+				" OR EXISTS (SELECT 1 FROM rcpts r WHERE r.id = m.id AND"
+				" (r.rcpt LIKE ? ESCAPE '\\' OR r.rcpt LIKE ? ESCAPE '\\'))");
+		for (guint k = 0; k < 2; k++) {
+			g_ptr_array_add(values, g_strdup_printf("%%@%s", like + 1));
+			g_ptr_array_add(values, g_strdup_printf("%%.%s", like + 1));
+		}
+	}
+	g_string_append_c(sql, ')');
 }
 
 static GString *
@@ -222,6 +249,8 @@ pch_query(const PchFilter *f, GPtrArray *values)
 		pch_where(sql, values, "status = ?", g_strdup(f->status));
 	if (f->action)
 		pch_where(sql, values, "action = ?", g_strdup(f->action));
+	if (f->domains)
+		pch_where_domains(sql, values, f->domains);
 	if (f->since)
 		pch_where(sql, values, "time >= ?", g_strdup_printf("%" G_GINT64_FORMAT, f->since));
 	if (f->before)

@@ -56,6 +56,8 @@ typedef struct {
 	const char *client;
 	const char *status;
 	const char *action;
+	const char *const *domains;	/* NULL: any; else the sender or a recipient in
+					 * one of them (or a subdomain) */
 	gint64 since;		/* time >= since */
 	gint64 before;		/* time < before */
 	guint limit;		/* 0: PCH_DEFAULT_LIMIT */

@@ -85,6 +85,10 @@ pcw_parse_user(const char *text, const char *path, guint line, GPtrArray *users,
 
 		g_free(u->domains[i]);
 		u->domains[i] = d;
+		if (*d == '\0') {
+			pcw_user_free(u);
+			return pcw_bad_line(error, path, line, "an empty domain in DOMAINS");
+		}
 	}
 	g_ptr_array_add(users, u);
 	return TRUE;

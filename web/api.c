@@ -151,6 +151,8 @@ pcw_history_list(PchStore *store, const PcwUser *user, const PcwRequest *req,
 		.status = pcw_query(req, "status"), .action = pcw_query(req, "action"),
 		.limit = limit ? (guint)MIN(strtoul(limit, NULL, 10), 1000) : 0,
 		.offset = offset ? (guint)strtoul(offset, NULL, 10) : 0,
+		/* in the query, so that a page has its LIMIT of the user's records */
+		.domains = user->role == PCW_ROLE_DOMAIN ? (const char *const *)user->domains : NULL,
 	};
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(GError) error = NULL;

@@ -12,7 +12,8 @@
  *	  GET  /api/history  the message trace, filters as portcullisctl
  *	                     history (sender, rcpt, queue_id, client, status,
  *	                     action, limit, offset); a domain administrator
- *	                     sees only records with an address in a domain
+ *	                     sees only records with an address in their
+ *	                     domains (in the query, so pages stay full)
  *	  GET  /api/history/N one record (404 when it is not there or not the
  *	                     user's to see: the answer does not tell which)
  *	Every request but login needs the session cookie (401); every POST

@@ -108,6 +108,15 @@ test_search(void)
 		{ { .sender = "_" }, "Q3" },
 		{ { .since = g_get_real_time() / G_USEC_PER_SEC - 45 }, "Q3 Q2" },
 		{ { .before = g_get_real_time() / G_USEC_PER_SEC - 45 }, "Q1 OLD" },
+		/* a domain administrator's records: an address there or below */
+		{ { .domains = (const char *const[]){ "HERE.example", NULL } }, "Q3 Q2 Q1 OLD" },
+		{ { .domains = (const char *const[]){ "org", NULL } }, "Q1" },
+		{ { .domains = (const char *const[]){ "evil.example", "odd.example", NULL } },
+		  "Q3 Q2" },
+		{ { .domains = (const char *const[]){ "vil.example", NULL } }, "" },
+		{ { .domains = (const char *const[]){ "here.example", NULL }, .status = "spam",
+		    .limit = 1 }, "Q3" },
+		{ { .domains = (const char *const[]){ "old.example", NULL }, .limit = 1 }, "OLD" },
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
