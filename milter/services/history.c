@@ -5,127 +5,77 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 #include <syslog.h>
 
 #include "history.h"
 #include "trace.h"
 #include "log.h"
 #include "stats.h"
+#include "writer.h"
 
 #define PCM_HISTORY_BACKLOG 10000	/* entries queued at most */
+#define PCM_HISTORY_BATCH 500
 #define PCM_HISTORY_PURGE_EVERY 1000	/* entries between purges */
 
 typedef struct {
-	PchEntry *entry;	/* NULL: stop */
-	char *dir;
+	PcmWriterJob head;	/* the store: [history] dir */
+	PchEntry *entry;
 	guint max_entries, max_age;
 } PcmHistoryJob;
 
-static GMutex pcm_history_lock;
-static GAsyncQueue *pcm_history_queue;
-static GThread *pcm_history_thread;
-
 static void
-pcm_history_job_free(PcmHistoryJob *job)
+pcm_history_job_free(gpointer data)
 {
+	PcmHistoryJob *job = data;
+
 	pch_entry_free(job->entry);
-	g_free(job->dir);
+	g_free(job->head.dir);
 	g_free(job);
 }
 
-/* The store of the newest job's dir, reopened when a reload changed it. */
-static PchStore *
-pcm_history_store(PchStore *store, char **open_dir, const char *dir)
+/* Writes a batch in one transaction and purges every so often; the store
+ * is made when missing and closed after a failure, to be opened again. */
+static void
+pcm_history_write(gpointer *store, const char *dir, GPtrArray *batch)
 {
-	g_autoptr(GError) error = NULL;
+	static guint since_purge = PCM_HISTORY_PURGE_EVERY;	/* writer thread only */
 	static PcmLogLimit failed;
-
-	if (store != NULL && g_strcmp0(*open_dir, dir) == 0)
-		return store;
-	pch_close(store);
-	g_free(*open_dir);
-	*open_dir = g_strdup(dir);
-	g_mkdir_with_parents(dir, 0700);
-	store = pch_open(dir, &error);
-	if (store == NULL)
-		pcm_log_limited(&failed, 300, LOG_ERR, "history: %s", error->message);
-	return store;
-}
-
-/* Writes a batch: what the queue holds now, in one transaction. */
-static gboolean
-pcm_history_write(PchStore **store, char **open_dir, GPtrArray *batch, guint *since_purge)
-{
 	const PcmHistoryJob *last = g_ptr_array_index(batch, batch->len - 1);
 	g_autoptr(GPtrArray) entries = g_ptr_array_new();
 	g_autoptr(GError) error = NULL;
-	static PcmLogLimit failed;
 
 	for (guint i = 0; i < batch->len; i++)
 		g_ptr_array_add(entries, ((PcmHistoryJob *)g_ptr_array_index(batch, i))->entry);
-	*store = pcm_history_store(*store, open_dir, last->dir);
+	if (*store == NULL) {
+		g_mkdir_with_parents(dir, 0700);
+		*store = pch_open(dir, &error);
+	}
 	if (*store == NULL || !pch_add(*store, (PchEntry *const *)entries->pdata, entries->len,
 				       &error)) {
-		if (error != NULL)
-			pcm_log_limited(&failed, 300, LOG_ERR, "history: %s", error->message);
+		pcm_log_limited(&failed, 300, LOG_ERR, "history: %s", error->message);
 		pcm_stats_error("history");
-		return FALSE;
+		g_clear_pointer(store, pch_close);
+		return;
 	}
-	*since_purge += batch->len;
-	if (*since_purge >= PCM_HISTORY_PURGE_EVERY) {
-		*since_purge = 0;
+	since_purge += batch->len;
+	if (since_purge >= PCM_HISTORY_PURGE_EVERY) {
+		since_purge = 0;
 		if (!pch_purge(*store, last->max_entries, last->max_age, NULL, &error))
 			pcm_log_limited(&failed, 300, LOG_ERR, "history: %s", error->message);
 	}
-	return TRUE;
 }
 
-static gpointer
-pcm_history_writer(gpointer data)
+static void
+pcm_history_close(gpointer store)
 {
-	g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func(
-		(GDestroyNotify)pcm_history_job_free);
-	PchStore *store = NULL;
-	char *open_dir = NULL;
-	guint since_purge = PCM_HISTORY_PURGE_EVERY;	/* purge once at start */
-	gboolean stop = FALSE;
-
-	(void)data;
-	while (!stop) {
-		PcmHistoryJob *job = g_async_queue_pop(pcm_history_queue);
-
-		do {
-			if (job->entry == NULL) {
-				stop = TRUE;
-				pcm_history_job_free(job);
-			} else {
-				g_ptr_array_add(batch, job);
-			}
-		} while (!stop && batch->len < 500 &&
-			 (job = g_async_queue_try_pop(pcm_history_queue)) != NULL);
-		if (batch->len > 0)
-			pcm_history_write(&store, &open_dir, batch, &since_purge);
-		g_ptr_array_set_size(batch, 0);
-	}
 	pch_close(store);
-	g_free(open_dir);
-	return NULL;
 }
 
-static GAsyncQueue *
-pcm_history_queue_get(void)
-{
-	GAsyncQueue *queue;
-
-	g_mutex_lock(&pcm_history_lock);
-	if (pcm_history_queue == NULL) {
-		pcm_history_queue = g_async_queue_new();
-		pcm_history_thread = g_thread_new("history", pcm_history_writer, NULL);
-	}
-	queue = pcm_history_queue;
-	g_mutex_unlock(&pcm_history_lock);
-	return queue;
-}
+static const PcmWriterOps pcm_history_ops = {
+	"history", PCM_HISTORY_BATCH, pcm_history_write, pcm_history_close, pcm_history_job_free,
+};
+static PcmWriter pcm_history_writer = PCM_WRITER_INIT(&pcm_history_ops);
 
 static char *
 pcm_history_reply(const PcDecision *d)
@@ -171,13 +121,11 @@ pcm_history_record(const PcmConn *conn, const PcmMsg *msg, const PcmOutcome *out
 {
 	static PcmLogLimit behind;
 	const PcmConfig *conf = msg->rt->conf;
-	GAsyncQueue *queue;
 	PcmHistoryJob *job;
 
 	if (*conf->history_dir == '\0')
 		return;
-	queue = pcm_history_queue_get();
-	if (g_async_queue_length(queue) >= PCM_HISTORY_BACKLOG) {
+	if (pcm_writer_queued(&pcm_history_writer) >= PCM_HISTORY_BACKLOG) {
 		pcm_log_limited(&behind, 300, LOG_WARNING, "history: the writer is behind (%u "
 				"entries queued); messages are left out of the history until it "
 				"catches up", PCM_HISTORY_BACKLOG);
@@ -186,21 +134,14 @@ pcm_history_record(const PcmConn *conn, const PcmMsg *msg, const PcmOutcome *out
 	}
 	job = g_new0(PcmHistoryJob, 1);
 	job->entry = pcm_history_entry(conn, msg, outcome, quarantine_id, detail);
-	job->dir = g_strdup(conf->history_dir);
+	job->head.dir = g_strdup(conf->history_dir);
 	job->max_entries = conf->history_max_entries;
 	job->max_age = conf->history_max_age;
-	g_async_queue_push(queue, job);
+	pcm_writer_push(&pcm_history_writer, job);
 }
 
 void
 pcm_history_shutdown(void)
 {
-	g_mutex_lock(&pcm_history_lock);
-	if (pcm_history_queue != NULL) {
-		g_async_queue_push(pcm_history_queue, g_new0(PcmHistoryJob, 1));
-		g_thread_join(pcm_history_thread);
-		g_clear_pointer(&pcm_history_queue, g_async_queue_unref);
-		pcm_history_thread = NULL;
-	}
-	g_mutex_unlock(&pcm_history_lock);
+	pcm_writer_stop(&pcm_history_writer);
 }
