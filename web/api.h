@@ -3,22 +3,84 @@
  *	api.h - the web console's JSON API, apart from the HTTP server
  * DESCRIPTION
  *	pcw_api_handle() turns one request into one response; web/main.c
- *	carries them over libmicrohttpd.  Every answer is JSON with
- *	Cache-Control: no-store; the server adds the security headers.
+ *	carries them over libmicrohttpd and serves the page application's
+ *	files ([web] static_dir) for every path outside /api/.  Every answer
+ *	here is JSON ({"error": "why"} on failure) with Cache-Control:
+ *	no-store; the server adds the security headers.  Bodies of POSTs are
+ *	JSON objects (Content-Type: application/json), but login's form.
+ *
+ *	Sessions
  *	  POST /api/login    form name, password: sets the session cookie
  *	                     (HttpOnly, SameSite=Strict, Secure with TLS) and
- *	                     answers {"user", "role", "csrf"}
+ *	                     answers {"user", "role", "domains", "csrf"}
+ *	  GET  /api/me       the same object for the session's user
  *	  POST /api/logout   ends the session
- *	  GET  /api/history  the message trace, filters as portcullisctl
- *	                     history (sender, rcpt, queue_id, client, status,
- *	                     action, limit, offset); a domain administrator
- *	                     sees only records with an address in their
- *	                     domains (in the query, so pages stay full)
- *	  GET  /api/history/N one record (404 when it is not there or not the
- *	                     user's to see: the answer does not tell which)
- *	Every request but login needs the session cookie (401); every POST
- *	but login needs the session's CSRF token in X-CSRF-Token (403).  A GET
- *	never changes anything.
+ *	Message trace
+ *	  GET  /api/history  filters sender, rcpt, queue_id, client, status,
+ *	                     action, since, before (Unix seconds), limit
+ *	                     (<= 1000, default 100), offset: [records], newest
+ *	                     first; a record: id, time, queue_id, client,
+ *	                     sender, recipients[], size, group, status, action,
+ *	                     reply, reason, quarantine_id, spam_score,
+ *	                     spam_tests, ms, detail
+ *	  GET  /api/history/N one record
+ *	Quarantine
+ *	  GET  /api/quarantine  filters status, sender, rcpt, since, before,
+ *	                     limit (<= 1000, default 100), offset:
+ *	                     {"entries": [entry], "more": bool}, newest first;
+ *	                     an entry: id, received, queue_id, sender,
+ *	                     recipients[], group, status, action, reason, size,
+ *	                     released (text or null), damage (text or null)
+ *	  GET  /api/quarantine/ID   the entry and client_address, client_name,
+ *	                     helo, subject, findings[] ("PATH STATUS NAME"),
+ *	                     objects[] ({path, depth, declared, detected, size,
+ *	                     status, name}), headers[] ({name, value})
+ *	  GET  /api/quarantine/ID/preview  {"text", "part", "truncated"}: the
+ *	                     first text part as plain text (HTML reduced to its
+ *	                     text), at most 64 KB; never markup
+ *	  GET  /api/quarantine/ID/download  the stored message, as an
+ *	                     attachment (application/octet-stream)
+ *	  POST /api/quarantine/ID/release  {"to": [addresses]} (optional; by
+ *	                     default the original recipients the user may see)
+ *	  POST /api/quarantine/ID/delete   {}
+ *	  POST /api/quarantine/ID/learn    {"class": "spam"|"ham"}
+ *	  POST /api/quarantine/bulk  {"action": "release"|"delete"|"spam"|"ham",
+ *	                     "ids": [ID, ...] (<= 1000)}: {"results":
+ *	                     [{"id", "ok", "error"}]}
+ *	Sender lists ([spam] allow_senders_file, block_senders_file)
+ *	  GET  /api/lists    {"allow": [masks], "block": [masks]}
+ *	  POST /api/lists    {"list": "allow"|"block", "op": "add"|"remove",
+ *	                     "mask": ADDRESS-OR-MASK}; the daemon rereads its
+ *	                     configuration (control socket "reload config")
+ *	Statistics
+ *	  GET  /api/stats    hours (1..720, default 24): {"hours", "bucket"
+ *	                     (seconds), "series": [{"time", "accept",
+ *	                     "reject", "quarantine", "tempfail", "discard",
+ *	                     "other", "ms_p50", "ms_p95"}], "by_status":
+ *	                     {status: n}, "top_detections", "top_senders",
+ *	                     "top_clients" ([{"name", "count"}], rejected or
+ *	                     quarantined mail), "daemon": {counters} or null,
+ *	                     "database": {"version", "age_seconds"} or null}
+ *	Audit (administrators)
+ *	  GET  /api/audit    limit: [{"time", "user", "action", "what"}],
+ *	                     newest first
+ *	Recipients' links (no session: the signed token is the permission)
+ *	  GET  /api/link?t=TOKEN  {"id", "recipient", "sender", "subject",
+ *	                     "received", "status", "spam_score", "expires",
+ *	                     "released"}; changes nothing
+ *	  POST /api/link/release  {"t": TOKEN}: releases to that recipient
+ *	  POST /api/link/optout   {"t": TOKEN}: no more digests for them
+ *
+ *	Permissions: an administrator sees and does everything; a domain
+ *	administrator sees only history records and quarantine entries with
+ *	an address in their domains (others are 404, not 403: the answer does
+ *	not say they exist), releases only to recipients in their domains,
+ *	and gets 403 for the sender lists, the audit log and the daemon's
+ *	counters (they are the whole gateway's).  Every request but login and
+ *	the links needs the session cookie (401); every POST but login and the
+ *	links needs the session's CSRF token in X-CSRF-Token (403).  A GET
+ *	never changes anything.  Releases, deletions, learning and list
+ *	changes are written to the audit log ([web] audit_log).
  */
 #ifndef PCW_API_H
 #define PCW_API_H
