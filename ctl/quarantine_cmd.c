@@ -11,8 +11,7 @@
 
 #include "ctl.h"
 #include "index.h"
-#include "notify.h"
-#include "release.h"
+#include "release_entry.h"
 #include "store.h"
 
 const char pcc_quarantine_help[] =
@@ -358,43 +357,19 @@ pcc_show(const PcmConfig *conf, int argc, char **argv)
 	return PCC_OK;
 }
 
-/* The mark line, then the stored bytes, into sendmail_path's stdin. */
-static gboolean
-pcc_reinject(const PcmConfig *conf, const PcqEntry *e, char **rcpts, GBytes *key,
-	     GError **error)
-{
-	g_autoptr(GMappedFile) map = NULL;
-	g_autoptr(GBytes) input = NULL;
-	g_autofree char *mark = NULL;
-	GString *text;
-
-	map = pcq_map_file(conf->quarantine_dir, e->id, ".eml", error);
-	if (map == NULL)
-		return FALSE;
-	mark = pcq_release_mark(key, e->id, g_get_real_time() / G_USEC_PER_SEC,
-				(const char *const *)rcpts,
-				(const guint8 *)g_mapped_file_get_contents(map),
-				g_mapped_file_get_length(map));
-	text = g_string_new(NULL);
-	g_string_printf(text, "%s: %s\r\n", PCQ_RELEASE_HEADER, mark);
-	g_string_append_len(text, g_mapped_file_get_contents(map), g_mapped_file_get_length(map));
-	input = g_string_free_to_bytes(text);
-	return pcn_sendmail(conf->sendmail_path, e->sender, (const char *const *)rcpts, input,
-			    error);
-}
-
 static int
 pcc_release(const PcmConfig *conf, int argc, char **argv)
 {
+	PcqReleaseTarget target = { conf->quarantine_dir, conf->release_key_file,
+				    conf->sendmail_path };
 	g_autoptr(GError) error = NULL;
 	g_autoptr(PcqEntry) e = NULL;
-	g_autoptr(GBytes) key = NULL;
 	g_autoptr(GStrvBuilder) to = g_strv_builder_new();
 	g_auto(GStrv) rcpts = NULL;
-	g_autofree char *when = NULL;
+	g_autofree char *warning = NULL;
 	g_autofree char *list = NULL;
+	g_autofree char *shown = NULL;
 	g_autofree char *shown_id = NULL;
-	g_autofree char *shown_list = NULL;
 	const char *id = NULL;
 
 	for (int i = 0; i < argc; i++) {
@@ -407,37 +382,20 @@ pcc_release(const PcmConfig *conf, int argc, char **argv)
 	}
 	if (id == NULL)
 		return pcc_usage("release takes one ID");
-	e = pcq_entry_load(conf->quarantine_dir, id, &error);
-	if (e == NULL)
-		return pcc_fail(error);
-	shown_id = pcc_text(id);
-	if (e->damaged) {
-		g_autofree char *damage = pcc_text(e->damage);
-
-		fprintf(stderr, "portcullisctl: quarantine: %s is damaged (%s); not released\n",
-			shown_id, damage);
-		return PCC_ERROR;
-	}
 	rcpts = g_strv_builder_end(to);
-	if (rcpts[0] == NULL) {
-		g_strfreev(rcpts);
-		rcpts = g_strdupv(e->recipients);
-	}
-	key = pcq_release_key_load(conf->release_key_file, FALSE, &error);
-	if (key == NULL || !pcc_reinject(conf, e, rcpts, key, &error))
+	e = pcq_entry_load(conf->quarantine_dir, id, &error);
+	if (e == NULL || !pcq_release_entry(&target, e, rcpts[0] ? (const char *const *)rcpts : NULL,
+					    g_get_real_time() / G_USEC_PER_SEC, &warning, &error))
 		return pcc_fail(error);
-	when = pcc_time(g_get_real_time() / G_USEC_PER_SEC);
-	list = g_strjoinv(",", rcpts);
-	e->released = g_strdup_printf("%s UTC to %s", when, list);
-	shown_list = pcc_text(list);
-	if (!pcq_entry_save(conf->quarantine_dir, e, &error) ||
-	    !pcq_index_add(conf->quarantine_dir, e, &error)) {
-		g_autofree char *message = pcc_text(error->message);
+	if (warning != NULL) {
+		g_autofree char *message = pcc_text(warning);
 
-		fprintf(stderr, "portcullisctl: quarantine: released, but not recorded: %s\n",
-			message);
+		fprintf(stderr, "portcullisctl: quarantine: %s\n", message);
 	}
-	printf("%s: released to %s\n", shown_id, shown_list);
+	list = g_strjoinv(",", rcpts[0] ? rcpts : e->recipients);
+	shown = pcc_text(list);
+	shown_id = pcc_text(e->id);
+	printf("%s: released to %s\n", shown_id, shown);
 	return PCC_OK;
 }
 

@@ -6,6 +6,7 @@
 
 #include <string.h>
 #include <sqlite3.h>
+#include <portcullis/sql.h>
 
 #include "trace.h"
 
@@ -29,9 +30,12 @@ static const char pch_schema[] =
 	"CREATE TABLE IF NOT EXISTS rcpts (id INTEGER, rcpt TEXT);"
 	"CREATE INDEX IF NOT EXISTS rcpts_id ON rcpts(id);";
 
+/* Columns added since the first schema, each added to a store that lacks it. */
+static const char *const pch_added_columns[] = { "ms REAL", "detections TEXT" };
+
 /* The columns in PchEntry order, for every SELECT. */
 #define PCH_COLUMNS "id, time, queue_id, client, sender, recipients, size, grp, status, " \
-	"action, reply, reason, quarantine_id, spam_score, spam_tests, detail"
+	"action, reply, reason, quarantine_id, spam_score, spam_tests, detail, ms, detections"
 
 static gboolean
 pch_fail(GError **error, const PchStore *store)
@@ -39,6 +43,18 @@ pch_fail(GError **error, const PchStore *store)
 	g_set_error(error, PCH_ERROR, 0, "message history %s: %s", store->path,
 		    sqlite3_errmsg(store->db));
 	return FALSE;
+}
+
+/* ALTER TABLE fails on a column that is there: that is the check. */
+static void
+pch_upgrade(PchStore *store)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(pch_added_columns); i++) {
+		g_autofree char *sql = g_strdup_printf("ALTER TABLE messages ADD COLUMN %s",
+						       pch_added_columns[i]);
+
+		sqlite3_exec(store->db, sql, NULL, NULL, NULL);
+	}
 }
 
 PchStore *
@@ -55,6 +71,7 @@ pch_open(const char *dir, GError **error)
 		pch_close(store);
 		return NULL;
 	}
+	pch_upgrade(store);
 	return store;
 }
 
@@ -85,6 +102,7 @@ pch_entry_free(PchEntry *e)
 	g_free(e->quarantine_id);
 	g_free(e->spam_tests);
 	g_free(e->detail);
+	g_free(e->detections);
 	g_free(e);
 }
 
@@ -112,6 +130,8 @@ pch_insert(PchStore *store, sqlite3_stmt *msg, sqlite3_stmt *rcpt, PchEntry *e)
 	sqlite3_bind_double(msg, 13, e->spam_score);
 	pch_bind_text(msg, 14, e->spam_tests);
 	pch_bind_text(msg, 15, e->detail);
+	sqlite3_bind_double(msg, 16, e->ms);
+	pch_bind_text(msg, 17, e->detections);
 	if (sqlite3_step(msg) != SQLITE_DONE)
 		return FALSE;
 	e->id = sqlite3_last_insert_rowid(store->db);
@@ -134,8 +154,8 @@ pch_add(PchStore *store, PchEntry *const *entries, guint n, GError **error)
 	ok = sqlite3_exec(store->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK &&
 	     sqlite3_prepare_v2(store->db, "INSERT INTO messages (time, queue_id, client, sender, "
 				"recipients, size, grp, status, action, reply, reason, "
-				"quarantine_id, spam_score, spam_tests, detail) VALUES "
-				"(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &msg, NULL) == SQLITE_OK &&
+				"quarantine_id, spam_score, spam_tests, detail, ms, detections) VALUES "
+				"(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &msg, NULL) == SQLITE_OK &&
 	     sqlite3_prepare_v2(store->db, "INSERT INTO rcpts (id, rcpt) VALUES (?,?)", -1, &rcpt,
 				NULL) == SQLITE_OK;
 	for (guint i = 0; ok && i < n; i++)
@@ -178,22 +198,15 @@ pch_row(sqlite3_stmt *st)
 	e->spam_score = sqlite3_column_double(st, 13);
 	e->spam_tests = pch_column(st, 14);
 	e->detail = pch_column(st, 15);
+	e->ms = sqlite3_column_double(st, 16);
+	e->detections = pch_column(st, 17);
 	return e;
 }
 
-/* "%value%" for LIKE, with LIKE's own characters taken literally. */
 static char *
 pch_like(const char *value)
 {
-	GString *out = g_string_new("%");
-
-	for (const char *p = value; *p != '\0'; p++) {
-		if (*p == '%' || *p == '_' || *p == '\\')
-			g_string_append_c(out, '\\');
-		g_string_append_c(out, *p);
-	}
-	g_string_append_c(out, '%');
-	return g_string_free(out, FALSE);
+	return pc_sql_like("%", value, "%");
 }
 
 /* The query's own WHERE comes before any subquery's. */
@@ -217,24 +230,23 @@ pch_where_domains(GString *sql, GPtrArray *values, const char *const *domains)
 {
 	g_string_append_printf(sql, " %s (0", pch_where_word(sql));
 	for (guint i = 0; domains[i] != NULL; i++) {
-		g_autofree char *like = pch_like(domains[i]);	/* "%d%" */
-
-		like[strlen(like) - 1] = '\0';			/* "%d" */
 		g_string_append(sql, " OR sender LIKE ? ESCAPE '\\' OR sender LIKE ? ESCAPE '\\'"
 				" OR EXISTS (SELECT 1 FROM rcpts r WHERE r.id = m.id AND"
 				" (r.rcpt LIKE ? ESCAPE '\\' OR r.rcpt LIKE ? ESCAPE '\\'))");
 		for (guint k = 0; k < 2; k++) {
-			g_ptr_array_add(values, g_strdup_printf("%%@%s", like + 1));
-			g_ptr_array_add(values, g_strdup_printf("%%.%s", like + 1));
+			g_ptr_array_add(values, pc_sql_like("%@", domains[i], ""));
+			g_ptr_array_add(values, pc_sql_like("%.", domains[i], ""));
 		}
 	}
 	g_string_append_c(sql, ')');
 }
 
 static GString *
-pch_query(const PchFilter *f, GPtrArray *values)
+pch_query(const PchFilter *f, GPtrArray *values, const char *columns)
 {
-	GString *sql = g_string_new("SELECT " PCH_COLUMNS " FROM messages m");
+	GString *sql = g_string_new(NULL);
+
+	g_string_printf(sql, "SELECT %s FROM messages m", columns);
 
 	if (f->sender)
 		pch_where(sql, values, "sender LIKE ? ESCAPE '\\'", pch_like(f->sender));
@@ -265,7 +277,7 @@ pch_search(PchStore *store, const PchFilter *filter,
 	   gboolean (*visit)(const PchEntry *entry, gpointer data), gpointer data, GError **error)
 {
 	g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GString) sql = pch_query(filter, values);
+	g_autoptr(GString) sql = pch_query(filter, values, PCH_COLUMNS);
 	sqlite3_stmt *st = NULL;
 	int rc;
 
@@ -277,6 +289,46 @@ pch_search(PchStore *store, const PchFilter *filter,
 		g_autoptr(PchEntry) e = pch_row(st);
 
 		if (!visit(e, data)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE || pch_fail(error, store);
+}
+
+static const char *
+pch_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *text = sqlite3_column_text(st, i);
+
+	return text ? (const char *)text : "";
+}
+
+gboolean
+pch_summaries(PchStore *store, gint64 since, const char *const *domains,
+	      gboolean (*visit)(const PchSummary *row, gpointer data), gpointer data,
+	      GError **error)
+{
+	const PchFilter f = { .since = since, .domains = domains, .limit = G_MAXUINT };
+	g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GString) sql = pch_query(&f, values, "time, action, status, sender, client, "
+					   "detections, ms");
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(store->db, sql->str, -1, &st, NULL) != SQLITE_OK)
+		return pch_fail(error, store);
+	for (guint i = 0; i < values->len; i++)
+		pch_bind_text(st, (int)i + 1, g_ptr_array_index(values, i));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		PchSummary row = {
+			sqlite3_column_int64(st, 0), pch_text(st, 1), pch_text(st, 2),
+			pch_text(st, 3), pch_text(st, 4), pch_text(st, 5),
+			sqlite3_column_double(st, 6),
+		};
+
+		if (!visit(&row, data)) {
 			rc = SQLITE_DONE;
 			break;
 		}

@@ -41,6 +41,9 @@ typedef struct {
 	double spam_score;
 	char *spam_tests;	/* "A,B"; "" when none or not scanned */
 	char *detail;
+	double ms;		/* MAIL FROM to the answer */
+	char *detections;	/* "Name,Name": signatures and filter rules found
+				 * (not spam rules); "" when none */
 } PchEntry;
 
 void pch_entry_free(PchEntry *entry);
@@ -75,6 +78,23 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PchStore, pch_close)
 
 /* Adds entries in one transaction (entries[i]->id is set). */
 gboolean pch_add(PchStore *store, PchEntry *const *entries, guint n, GError **error);
+
+/* The fields statistics count, of one record; valid during the visit. */
+typedef struct {
+	gint64 time;
+	const char *action;
+	const char *status;
+	const char *sender;
+	const char *client;
+	const char *detections;
+	double ms;
+} PchSummary;
+
+/* Every record since then (of domains, as PchFilter's), newest first,
+ * read with fewer columns than pch_search for the statistics. */
+gboolean pch_summaries(PchStore *store, gint64 since, const char *const *domains,
+		       gboolean (*visit)(const PchSummary *row, gpointer data), gpointer data,
+		       GError **error);
 
 /* Matching entries, newest first; visit returns FALSE to stop. */
 gboolean pch_search(PchStore *store, const PchFilter *filter,

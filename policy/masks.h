@@ -33,6 +33,7 @@ PcMasks *pc_masks_new(void);
 /* Lists are shared by the policies that inherit them: reference counted. */
 PcMasks *pc_masks_ref(PcMasks *masks);
 void pc_masks_unref(PcMasks *masks);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PcMasks, pc_masks_unref)
 gboolean pc_masks_add(PcMasks *masks, const char *mask, GError **error);
 /* address without angle brackets; "" is the null sender. */
 gboolean pc_masks_match(const PcMasks *masks, const char *address);

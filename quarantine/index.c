@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <sqlite3.h>
 #include <glib/gstdio.h>
+#include <portcullis/sql.h>
 
 #include "index.h"
 
@@ -355,6 +356,19 @@ pcq_row_entry(sqlite3_stmt *st)
 	return e;
 }
 
+/* The sender or a recipient at one of domains or a subdomain: two LIKE
+ * patterns ("%@d", "%.d") each, bound by pcq_list_query in this order. */
+static void
+pcq_where_domains(GString *sql, const char *const *domains)
+{
+	g_string_append(sql, " AND (0");
+	for (guint i = 0; domains[i] != NULL; i++)
+		g_string_append(sql, " OR sender LIKE ? ESCAPE '\\' OR sender LIKE ? ESCAPE '\\'"
+				" OR id IN (SELECT id FROM rcpts WHERE rcpt LIKE ? ESCAPE '\\'"
+				" OR rcpt LIKE ? ESCAPE '\\')");
+	g_string_append_c(sql, ')');
+}
+
 static sqlite3_stmt *
 pcq_list_query(sqlite3 *db, const PcqFilter *f)
 {
@@ -370,11 +384,16 @@ pcq_list_query(sqlite3 *db, const PcqFilter *f)
 		g_string_append(sql, " AND status = ?");
 	if (f->recipient != NULL)
 		g_string_append(sql, " AND id IN (SELECT id FROM rcpts WHERE rcpt = ?)");
+	if (f->sender != NULL)
+		g_string_append(sql, " AND sender LIKE ? ESCAPE '\\'");
+	if (f->domains != NULL)
+		pcq_where_domains(sql, f->domains);
 	/* Ids start with the time received: their order is the age order, and
 	 * the primary key walks it without a sort. */
-	g_string_append(sql, " ORDER BY id");
-	if (f->limit > 0)
-		g_string_append_printf(sql, " LIMIT %u", f->limit);
+	g_string_append(sql, f->newest_first ? " ORDER BY id DESC" : " ORDER BY id");
+	if (f->limit > 0 || f->offset > 0)
+		g_string_append_printf(sql, " LIMIT %d OFFSET %u", f->limit > 0 ? (int)f->limit : -1,
+				       f->offset);
 	if (sqlite3_prepare_v2(db, sql->str, -1, &st, NULL) != SQLITE_OK)
 		st = NULL;
 	g_string_free(sql, TRUE);
@@ -388,6 +407,14 @@ pcq_list_query(sqlite3 *db, const PcqFilter *f)
 		sqlite3_bind_text(st, ++n, f->status, -1, SQLITE_TRANSIENT);
 	if (f->recipient != NULL)
 		sqlite3_bind_text(st, ++n, f->recipient, -1, SQLITE_TRANSIENT);
+	if (f->sender != NULL)
+		sqlite3_bind_text(st, ++n, pc_sql_like("%", f->sender, "%"), -1, g_free);
+	for (guint i = 0; f->domains != NULL && f->domains[i] != NULL; i++) {
+		for (guint k = 0; k < 2; k++) {
+			sqlite3_bind_text(st, ++n, pc_sql_like("%@", f->domains[i], ""), -1, g_free);
+			sqlite3_bind_text(st, ++n, pc_sql_like("%.", f->domains[i], ""), -1, g_free);
+		}
+	}
 	return st;
 }
 

@@ -19,12 +19,17 @@ typedef struct {
 	gint64 before;		/* received < before; 0: any */
 	const char *status;	/* NULL: any */
 	const char *recipient;	/* case-insensitive, NULL: any */
+	const char *sender;	/* anywhere in it, case-insensitive; NULL: any */
+	const char *const *domains; /* NULL: any; else the sender or a recipient
+				 * in one of them (or a subdomain) */
 	guint limit;		/* 0: all */
+	guint offset;
+	gboolean newest_first;
 } PcqFilter;
 
 gboolean pcq_index_add(const char *dir, const PcqEntry *entry, GError **error);
 gboolean pcq_index_remove(const char *dir, const char *id, GError **error);
-/* Calls visit for each matching entry, oldest first; stops when it returns FALSE. */
+/* Calls visit for each matching entry, oldest first (unless newest_first); stops when it returns FALSE. */
 gboolean pcq_index_list(const char *dir, const PcqFilter *filter,
 			gboolean (*visit)(const PcqEntry *entry, gpointer data), gpointer data,
 			GError **error);

@@ -378,6 +378,19 @@ pcw_session_csrf_ok(PcwSessions *ss, const char *token, const char *csrf)
 	return ok;
 }
 
+char *
+pcw_session_csrf(PcwSessions *ss, const char *token, gint64 now)
+{
+	PcwSession *s;
+	char *csrf;
+
+	g_mutex_lock(&ss->lock);
+	s = pcw_session_live(ss, token, now);
+	csrf = s ? g_strdup(s->csrf) : NULL;
+	g_mutex_unlock(&ss->lock);
+	return csrf;
+}
+
 void
 pcw_logout(PcwSessions *ss, const char *token)
 {

@@ -70,6 +70,8 @@ char *pcw_login(PcwSessions *sessions, const PcwAccounts *accounts, const char *
 char *pcw_session_user(PcwSessions *sessions, const char *token, gint64 now);
 /* TRUE when csrf is the token's CSRF token (constant time). */
 gboolean pcw_session_csrf_ok(PcwSessions *sessions, const char *token, const char *csrf);
+/* The live session's CSRF token (to free), for a page loaded again; or NULL. */
+char *pcw_session_csrf(PcwSessions *sessions, const char *token, gint64 now);
 void pcw_logout(PcwSessions *sessions, const char *token);
 
 #endif

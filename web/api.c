@@ -1,44 +1,153 @@
 /*
  * NAME
- *	api.c - the web console's JSON API (api.h)
+ *	api.c - the web console's JSON API (api.h): sessions and routing
  */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <json-glib/json-glib.h>
 
-#include "api.h"
-#include "trace.h"
+#include "api-private.h"
 
-static char *
-pcw_json(JsonBuilder *b)
+void
+pcw_ok(PcwResponse *out, JsonBuilder *b)
 {
 	g_autoptr(JsonNode) root = json_builder_get_root(b);
 	g_autoptr(JsonGenerator) gen = json_generator_new();
 
 	json_generator_set_root(gen, root);
-	return json_generator_to_data(gen, NULL);
+	out->status = 200;
+	out->body = json_generator_to_data(gen, NULL);
 }
 
-static void
+void
 pcw_error(PcwResponse *out, guint status, const char *message)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
 
 	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "error");
-	json_builder_add_string_value(b, message);
+	pcw_member(b, "error", message);
 	json_builder_end_object(b);
+	pcw_ok(out, b);
 	out->status = status;
-	out->body = pcw_json(b);
 }
 
-static void
+void
 pcw_member(JsonBuilder *b, const char *name, const char *value)
 {
 	json_builder_set_member_name(b, name);
 	json_builder_add_string_value(b, value ? value : "");
+}
+
+void
+pcw_member_int(JsonBuilder *b, const char *name, gint64 value)
+{
+	json_builder_set_member_name(b, name);
+	json_builder_add_int_value(b, value);
+}
+
+void
+pcw_member_strv(JsonBuilder *b, const char *name, char **values)
+{
+	json_builder_set_member_name(b, name);
+	json_builder_begin_array(b);
+	for (guint i = 0; values != NULL && values[i] != NULL; i++)
+		json_builder_add_string_value(b, values[i]);
+	json_builder_end_array(b);
+}
+
+const char *
+pcw_query(const PcwRequest *req, const char *name)
+{
+	return req->query ? g_hash_table_lookup(req->query, name) : NULL;
+}
+
+gint64
+pcw_query_int(const PcwRequest *req, const char *name, gint64 fallback, gint64 min, gint64 max)
+{
+	const char *text = pcw_query(req, name);
+
+	if (text == NULL || *text == '\0')
+		return fallback;
+	return CLAMP(g_ascii_strtoll(text, NULL, 10), min, max);
+}
+
+JsonObject *
+pcw_body(const PcwRequest *req, JsonParser **parser, PcwResponse *out)
+{
+	g_autoptr(GError) error = NULL;
+	JsonNode *root;
+
+	if (req->content_type == NULL ||
+	    !g_str_has_prefix(req->content_type, "application/json")) {
+		pcw_error(out, 415, "the body must be JSON (Content-Type: application/json)");
+		return NULL;
+	}
+	*parser = json_parser_new_immutable();
+	if (!json_parser_load_from_data(*parser, req->body ? req->body : "", -1, &error) ||
+	    (root = json_parser_get_root(*parser)) == NULL || !JSON_NODE_HOLDS_OBJECT(root)) {
+		g_clear_object(parser);
+		pcw_error(out, 400, "the body is not a JSON object");
+		return NULL;
+	}
+	return json_node_get_object(root);
+}
+
+const char *
+pcw_body_string(JsonObject *o, const char *name)
+{
+	JsonNode *n = json_object_get_member(o, name);
+
+	return n && JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING
+		       ? json_node_get_string(n) : NULL;
+}
+
+gboolean
+pcw_body_strv(JsonObject *o, const char *name, guint max, char ***out)
+{
+	JsonNode *n = json_object_get_member(o, name);
+	g_autoptr(GStrvBuilder) b = g_strv_builder_new();
+	JsonArray *a;
+
+	*out = NULL;
+	if (n == NULL)
+		return TRUE;
+	if (!JSON_NODE_HOLDS_ARRAY(n) || json_array_get_length(a = json_node_get_array(n)) > max)
+		return FALSE;
+	for (guint i = 0; i < json_array_get_length(a); i++) {
+		JsonNode *item = json_array_get_element(a, i);
+
+		if (!JSON_NODE_HOLDS_VALUE(item) || json_node_get_value_type(item) != G_TYPE_STRING)
+			return FALSE;
+		g_strv_builder_add(b, json_node_get_string(item));
+	}
+	*out = g_strv_builder_end(b);
+	return TRUE;
+}
+
+gboolean
+pcw_visible(const PcwUser *user, const char *sender, char **recipients)
+{
+	if (pcw_user_sees(user, sender))
+		return TRUE;
+	for (guint i = 0; recipients != NULL && recipients[i] != NULL; i++)
+		if (pcw_user_sees(user, recipients[i]))
+			return TRUE;
+	return FALSE;
+}
+
+static void
+pcw_user_object(PcwResponse *out, const PcwUser *user, const char *csrf)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+
+	json_builder_begin_object(b);
+	pcw_member(b, "user", user->name);
+	pcw_member(b, "role", user->role == PCW_ROLE_ADMIN ? "admin" : "domain");
+	pcw_member_strv(b, "domains", user->domains);
+	pcw_member(b, "csrf", csrf);
+	json_builder_end_object(b);
+	pcw_ok(out, b);
 }
 
 static void
@@ -49,10 +158,8 @@ pcw_api_login(PcwApi *api, const PcwRequest *req, gint64 now, PcwResponse *out)
 	const char *name = form ? g_hash_table_lookup(form, "name") : NULL;
 	const char *password = form ? g_hash_table_lookup(form, "password") : NULL;
 	g_autoptr(GError) error = NULL;
-	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autofree char *csrf = NULL;
 	g_autofree char *token = NULL;
-	const PcwUser *user;
 
 	if (name == NULL || password == NULL) {
 		pcw_error(out, 400, "name and password, form-encoded");
@@ -64,143 +171,47 @@ pcw_api_login(PcwApi *api, const PcwRequest *req, gint64 now, PcwResponse *out)
 		pcw_error(out, 401, error->message);
 		return;
 	}
-	user = pcw_accounts_find(api->accounts, name);
+	pcw_user_object(out, pcw_accounts_find(api->accounts, name), csrf);
 	out->set_cookie = g_strdup_printf(PCW_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict%s",
 					  token, api->tls ? "; Secure" : "");
-	json_builder_begin_object(b);
-	pcw_member(b, "user", user->name);
-	pcw_member(b, "role", user->role == PCW_ROLE_ADMIN ? "admin" : "domain");
-	pcw_member(b, "csrf", csrf);
-	json_builder_end_object(b);
-	out->status = 200;
-	out->body = pcw_json(b);
 }
-
-/* Whether user may see the record: an address of it in their domains. */
-static gboolean
-pcw_record_visible(const PcwUser *user, const PchEntry *e)
-{
-	if (pcw_user_sees(user, e->sender))
-		return TRUE;
-	for (guint i = 0; e->recipients[i] != NULL; i++)
-		if (pcw_user_sees(user, e->recipients[i]))
-			return TRUE;
-	return FALSE;
-}
-
-static void
-pcw_record(JsonBuilder *b, const PchEntry *e)
-{
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "id");
-	json_builder_add_int_value(b, e->id);
-	json_builder_set_member_name(b, "time");
-	json_builder_add_int_value(b, e->time);
-	json_builder_set_member_name(b, "size");
-	json_builder_add_int_value(b, (gint64)e->size);
-	json_builder_set_member_name(b, "spam_score");
-	json_builder_add_double_value(b, e->spam_score);
-	pcw_member(b, "queue_id", e->queue_id);
-	pcw_member(b, "client", e->client);
-	pcw_member(b, "sender", e->sender);
-	pcw_member(b, "group", e->group);
-	pcw_member(b, "status", e->status);
-	pcw_member(b, "action", e->action);
-	pcw_member(b, "reply", e->reply);
-	pcw_member(b, "reason", e->reason);
-	pcw_member(b, "quarantine_id", e->quarantine_id);
-	pcw_member(b, "spam_tests", e->spam_tests);
-	pcw_member(b, "detail", e->detail);
-	json_builder_set_member_name(b, "recipients");
-	json_builder_begin_array(b);
-	for (guint i = 0; e->recipients[i] != NULL; i++)
-		json_builder_add_string_value(b, e->recipients[i]);
-	json_builder_end_array(b);
-	json_builder_end_object(b);
-}
-
-typedef struct {
-	JsonBuilder *b;
-	const PcwUser *user;
-} PcwList;
 
 static gboolean
-pcw_list_one(const PchEntry *e, gpointer data)
+pcw_is(const PcwRequest *req, const char *path)
 {
-	PcwList *list = data;
-
-	if (pcw_record_visible(list->user, e))
-		pcw_record(list->b, e);
-	return TRUE;
+	return strcmp(req->path, path) == 0 || (g_str_has_prefix(req->path, path) &&
+						 req->path[strlen(path)] == '/');
 }
 
-static const char *
-pcw_query(const PcwRequest *req, const char *name)
-{
-	return req->query ? g_hash_table_lookup(req->query, name) : NULL;
-}
-
+/* The session's routes: user is logged in, and a POST carried its CSRF token. */
 static void
-pcw_history_list(PchStore *store, const PcwUser *user, const PcwRequest *req,
-		 PcwResponse *out)
+pcw_api_route(PcwApi *api, const PcwUser *user, const PcwRequest *req, gint64 now,
+	      PcwResponse *out)
 {
-	const char *limit = pcw_query(req, "limit"), *offset = pcw_query(req, "offset");
-	PchFilter f = {
-		.sender = pcw_query(req, "sender"), .recipient = pcw_query(req, "rcpt"),
-		.queue_id = pcw_query(req, "queue_id"), .client = pcw_query(req, "client"),
-		.status = pcw_query(req, "status"), .action = pcw_query(req, "action"),
-		.limit = limit ? (guint)MIN(strtoul(limit, NULL, 10), 1000) : 0,
-		.offset = offset ? (guint)strtoul(offset, NULL, 10) : 0,
-		/* in the query, so that a page has its LIMIT of the user's records */
-		.domains = user->role == PCW_ROLE_DOMAIN ? (const char *const *)user->domains : NULL,
-	};
-	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(GError) error = NULL;
-	PcwList list = { b, user };
+	gboolean post = strcmp(req->method, "POST") == 0;
 
-	json_builder_begin_array(b);
-	if (!pch_search(store, &f, pcw_list_one, &list, &error)) {
-		pcw_error(out, 500, "the message history cannot be read");
-		return;
+	if (post && strcmp(req->path, "/api/logout") == 0) {
+		pcw_logout(api->sessions, req->session);
+		out->set_cookie = g_strdup(PCW_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+		out->status = 200;
+		out->body = g_strdup("{\"logged_out\":true}");
+	} else if (!post && strcmp(req->path, "/api/me") == 0) {
+		g_autofree char *csrf = pcw_session_csrf(api->sessions, req->session, now);
+
+		pcw_user_object(out, user, csrf);
+	} else if (!post && pcw_is(req, "/api/history")) {
+		pcw_trace(api, user, req, out);
+	} else if (!post && strcmp(req->path, "/api/stats") == 0) {
+		pcw_stats(api, user, req, now, out);
+	} else if (pcw_is(req, "/api/quarantine")) {
+		pcw_quarantine(api, user, req, now, out);
+	} else if (strcmp(req->path, "/api/lists") == 0) {
+		pcw_lists(api, user, req, now, out);
+	} else if (!post && strcmp(req->path, "/api/audit") == 0) {
+		pcw_audit_list(api, user, req, out);
+	} else {
+		pcw_error(out, 404, "no such API");
 	}
-	json_builder_end_array(b);
-	out->status = 200;
-	out->body = pcw_json(b);
-}
-
-static void
-pcw_history_get(PchStore *store, const PcwUser *user, const char *number, PcwResponse *out)
-{
-	char *end = NULL;
-	gint64 id = g_ascii_strtoll(number, &end, 10);
-	g_autoptr(GError) error = NULL;
-	g_autoptr(PchEntry) e = end && *end == '\0' && id > 0 ? pch_get(store, id, &error) : NULL;
-	g_autoptr(JsonBuilder) b = json_builder_new();
-
-	if (e == NULL || !pcw_record_visible(user, e)) {
-		pcw_error(out, error ? 500 : 404, error ? "the message history cannot be read"
-							: "no such record");
-		return;
-	}
-	pcw_record(b, e);
-	out->status = 200;
-	out->body = pcw_json(b);
-}
-
-static void
-pcw_history(PcwApi *api, const PcwUser *user, const PcwRequest *req, PcwResponse *out)
-{
-	g_autoptr(GError) error = NULL;
-	g_autoptr(PchStore) store = pch_open(api->history_dir, &error);
-
-	if (store == NULL) {
-		pcw_error(out, 500, "the message history cannot be read");
-		return;
-	}
-	if (strcmp(req->path, "/api/history") == 0)
-		pcw_history_list(store, user, req, out);
-	else
-		pcw_history_get(store, user, req->path + strlen("/api/history/"), out);
 }
 
 void
@@ -211,12 +222,17 @@ pcw_api_handle(PcwApi *api, const PcwRequest *req, gint64 now, PcwResponse *out)
 	const PcwUser *user;
 
 	memset(out, 0, sizeof(*out));
+	if (!post && strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
+		pcw_error(out, 405, "GET or POST");
+		return;
+	}
 	if (post && strcmp(req->path, "/api/login") == 0) {
 		pcw_api_login(api, req, now, out);
 		return;
 	}
-	if (!post && strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
-		pcw_error(out, 405, "GET or POST");
+	/* a recipient's link is its own permission: no session */
+	if (pcw_is(req, "/api/link")) {
+		pcw_link(api, req, now, out);
 		return;
 	}
 	name = pcw_session_user(api->sessions, req->session, now);
@@ -229,22 +245,14 @@ pcw_api_handle(PcwApi *api, const PcwRequest *req, gint64 now, PcwResponse *out)
 		pcw_error(out, 403, "missing or wrong X-CSRF-Token");
 		return;
 	}
-	if (post && strcmp(req->path, "/api/logout") == 0) {
-		pcw_logout(api->sessions, req->session);
-		out->set_cookie = g_strdup(PCW_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
-		out->status = 200;
-		out->body = g_strdup("{\"logged_out\":true}");
-	} else if (!post && (strcmp(req->path, "/api/history") == 0 ||
-			     g_str_has_prefix(req->path, "/api/history/"))) {
-		pcw_history(api, user, req, out);
-	} else {
-		pcw_error(out, 404, "no such API");
-	}
+	pcw_api_route(api, user, req, now, out);
 }
 
 void
 pcw_response_clear(PcwResponse *r)
 {
 	g_clear_pointer(&r->body, g_free);
+	g_clear_pointer(&r->data, g_bytes_unref);
+	g_clear_pointer(&r->disposition, g_free);
 	g_clear_pointer(&r->set_cookie, g_free);
 }

@@ -87,12 +87,14 @@
 
 #include <glib.h>
 #include "accounts.h"
+#include "conf.h"
 
 typedef struct {
 	PcwAccounts *accounts;
 	PcwSessions *sessions;
-	const char *history_dir;
+	const PcmConfig *conf;
 	gboolean tls;
+	GBytes *link_key;	/* signs recipients' links (links.h); NULL: none */
 } PcwApi;
 
 typedef struct {
@@ -102,12 +104,15 @@ typedef struct {
 	const char *session;	/* the cookie's token, or NULL */
 	const char *csrf;	/* X-CSRF-Token, or NULL */
 	const char *client;	/* address, for the login limit */
-	const char *body;	/* form-urlencoded, may be NULL */
+	const char *content_type;
+	const char *body;	/* may be NULL */
 } PcwRequest;
 
 typedef struct {
 	guint status;
-	char *body;		/* JSON */
+	char *body;		/* JSON, or NULL when data is set */
+	GBytes *data;		/* a file's bytes (download), or NULL */
+	char *disposition;	/* Content-Disposition with data */
 	char *set_cookie;	/* or NULL */
 } PcwResponse;
 

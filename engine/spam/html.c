@@ -16,6 +16,8 @@
 #include <string.h>
 #include <libxml/HTMLparser.h>
 
+#include <portcullis/text.h>
+
 #include "spam.h"
 #include "url.h"
 
@@ -232,4 +234,14 @@ pc_spam_html_text(const char *html, PcSpamView *view)
 		xmlFreeDoc(doc);
 	}
 	return g_string_free(w.text, FALSE);
+}
+
+char *
+pc_text_from_html(const char *html)
+{
+	PcSpamView view = { .uris = g_ptr_array_new_with_free_func(g_free) };
+	char *text = pc_spam_html_text(html, &view);
+
+	g_ptr_array_unref(view.uris);
+	return text;
 }

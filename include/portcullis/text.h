@@ -35,5 +35,8 @@ char *pc_text_display(const char *text, gsize max);
 char *pc_text_ascii(const char *text, gsize max);
 gboolean pc_text_is_control(gunichar c);
 void pc_text_json_append(GString *out, const char *raw);
+/* The text a reader of an HTML document sees (scripts, styles and hidden
+ * text left out; blocks on lines of their own), as the spam rules see it. */
+char *pc_text_from_html(const char *html);
 
 #endif

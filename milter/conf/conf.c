@@ -607,6 +607,26 @@ pcm_conf_auto(char **value, const char *path, gboolean must_exist)
 	*value = g_strdup(!must_exist || g_file_test(path, G_FILE_TEST_IS_DIR) ? path : "");
 }
 
+/* The web console's list file joins the masks of [spam] (before the groups
+ * inherit them); a file that is not there yet is an empty list. */
+static gboolean
+pcm_conf_add_list_file(PcMasks **masks, const char *key, const char *path, GError **error)
+{
+	g_autofree char *mask = NULL;
+	g_autoptr(GError) local = NULL;
+
+	if (*path == '\0' || !g_file_test(path, G_FILE_TEST_EXISTS))
+		return TRUE;
+	if (*masks == NULL)
+		*masks = pc_masks_new();
+	mask = g_strconcat("file:", path, NULL);
+	if (pc_masks_add(*masks, mask, &local))
+		return TRUE;
+	g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE, "[spam] %s: %s", key,
+		    local->message);
+	return FALSE;
+}
+
 PcmConfig *
 pcm_conf_load_with(const char *path, const char *const *overrides, GError **error)
 {
@@ -624,6 +644,10 @@ pcm_conf_load_with(const char *path, const char *const *overrides, GError **erro
 		if (!pcm_conf_set_option(conf, overrides[i], error))
 			return NULL;
 	if (!pcm_conf_check_limits(conf, error) ||
+	    !pcm_conf_add_list_file(&conf->policy.allow_senders, "allow_senders_file",
+				    conf->allow_senders_file, error) ||
+	    !pcm_conf_add_list_file(&conf->policy.block_senders, "block_senders_file",
+				    conf->block_senders_file, error) ||
 	    !pcm_conf_load_groups(conf, path, text, kf, error))
 		return NULL;
 	if (*conf->scan_tmp_dir == '\0') {
@@ -634,6 +658,7 @@ pcm_conf_load_with(const char *path, const char *const *overrides, GError **erro
 	pcm_conf_auto(&conf->sa_rules_dir, PCM_SA_RULES_DIR, TRUE);
 	pcm_conf_auto(&conf->bayes_dir, PCM_BAYES_DIR, FALSE);
 	pcm_conf_auto(&conf->spam_scores_file, PCM_SCORES_FILE, FALSE);
+	pcm_conf_auto(&conf->web_static_dir, PCM_WEB_STATIC_DIR, FALSE);
 	if (*conf->notify_queue_dir == '\0') {
 		g_free(conf->notify_queue_dir);
 		conf->notify_queue_dir = g_build_filename(conf->spool_dir, "notify", NULL);

@@ -75,6 +75,8 @@ typedef struct {
 	gboolean autolearn;
 	double autolearn_spam;
 	double autolearn_ham;
+	char *allow_senders_file;
+	char *block_senders_file;
 	/* [notify] (engine-wide) */
 	char *templates_dir;
 	char *notify_from;
@@ -100,6 +102,14 @@ typedef struct {
 	char *web_listen;
 	guint web_session_idle;
 	guint web_session_lifetime;
+	char *web_tls_cert;
+	char *web_tls_key;
+	char *web_static_dir;
+	char *web_audit_log;
+	char *web_base_url;
+	guint web_digest_statuses;	/* 1 << PcStatus */ 
+	guint web_link_days;
+	char *web_digest_optout_file;
 	/* [groups] */
 	char *groups_dir;
 	gint group_conflict;		/* PcmGroupConflict */

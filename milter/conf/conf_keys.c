@@ -321,11 +321,19 @@ const PcmKey pcm_conf_keys[] = {
 	  "Envelope senders whose mail is never spam: addresses, *@domain, globs,\n"
 	  "re:REGEX, file:PATH (one mask per line), as in groups. Scored\n"
 	  "USER_IN_ALLOWLIST: spam and probable findings are ignored." },
+	{ "spam", "allow_senders_file", PCM_KEY_STRING, "/var/lib/portcullis/lists/allow-senders", 0,
+	  0, NULL, F(allow_senders_file),
+	  "More allow_senders masks, one a line, kept by the web console; added to\n"
+	  "[spam] allow_senders (a group that sets its own does not get them). A\n"
+	  "missing file is an empty list; empty: none." },
 	{ "spam", "allow_clients", PCM_KEY_NETWORKS, "", 0, 0, NULL, F(policy.allow_clients),
 	  "Client addresses and CIDR ranges whose mail is never spam." },
 	{ "spam", "block_senders", PCM_KEY_MASKS, "", 0, 0, NULL, F(policy.block_senders),
 	  "Envelope senders whose mail is always spam (USER_IN_BLOCKLIST); the allow\n"
 	  "lists win when both match." },
+	{ "spam", "block_senders_file", PCM_KEY_STRING, "/var/lib/portcullis/lists/block-senders", 0,
+	  0, NULL, F(block_senders_file),
+	  "The same for block_senders." },
 	{ "spam", "block_clients", PCM_KEY_NETWORKS, "", 0, 0, NULL, F(policy.block_clients),
 	  "Client addresses and CIDR ranges whose mail is always spam." },
 	{ "spam", "autolearn", PCM_KEY_BOOL, "no", 0, 0, NULL, F(autolearn),
@@ -459,8 +467,34 @@ const PcmKey pcm_conf_keys[] = {
 	  "admin, or domain: only mail to or from DOMAINS); kept with portcullisctl\n"
 	  "web-user, which writes yescrypt hashes. Mode 0600: it holds password hashes." },
 	{ "web", "listen", PCM_KEY_STRING, "127.0.0.1:8025", 1, 0, NULL, F(web_listen),
-	  "Address and port portcullis-web serves the console on: loopback only\n"
-	  "(put a reverse proxy with TLS in front for other machines)." },
+	  "Address and port portcullis-web serves the console on (IPv4). Without\n"
+	  "tls_cert only a loopback address is taken: put a reverse proxy with TLS\n"
+	  "in front, or set tls_cert and tls_key." },
+	{ "web", "tls_cert", PCM_KEY_STRING, "", 0, 0, NULL, F(web_tls_cert),
+	  "PEM certificate (chain) for HTTPS; with tls_key, the console speaks only\n"
+	  "HTTPS, its cookie is Secure, and listen may be any address. Empty: HTTP." },
+	{ "web", "tls_key", PCM_KEY_STRING, "", 0, 0, NULL, F(web_tls_key),
+	  "PEM private key of tls_cert (read before privileges are dropped)." },
+	{ "web", "static_dir", PCM_KEY_STRING, "auto", 1, 0, NULL, F(web_static_dir),
+	  "The page application's files (index.html, app.js, app.css); auto: those\n"
+	  "installed with portcullis-web." },
+	{ "web", "audit_log", PCM_KEY_STRING, "/var/lib/portcullis/web/audit.log", 0, 0, NULL,
+	  F(web_audit_log),
+	  "Every release, deletion, learning and list change made in the console,\n"
+	  "one JSON object a line (time, user, action, what); empty: none." },
+	{ "web", "base_url", PCM_KEY_STRING, "", 0, 0, NULL, F(web_base_url),
+	  "The console's address as recipients reach it (https://mail.example.org),\n"
+	  "for the links of portcullisctl digest. Empty: no digests." },
+	{ "web", "digest_statuses", PCM_KEY_STATUSES, "spam, probable", 0, 0, NULL,
+	  F(web_digest_statuses),
+	  "Quarantined mail of these statuses is listed in recipients' digests, each\n"
+	  "with a link to release it to themselves (add infected only if policy\n"
+	  "lets recipients release viruses)." },
+	{ "web", "link_days", PCM_KEY_UINT, "7", 1, 90, NULL, F(web_link_days),
+	  "Days a digest link works." },
+	{ "web", "digest_optout_file", PCM_KEY_STRING, "/var/lib/portcullis/web/digest-optout", 0,
+	  0, NULL, F(web_digest_optout_file),
+	  "Recipients who asked for no more digests, one address a line." },
 	{ "web", "session_idle", PCM_KEY_UINT, "1800", 60, 86400, NULL, F(web_session_idle),
 	  "Seconds of inactivity after which a console session ends." },
 	{ "web", "session_lifetime", PCM_KEY_UINT, "43200", 60, 604800, NULL,

@@ -14,11 +14,13 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include <portcullis/engine.h>
+#include <portcullis/text.h>
 
 #include "callbacks.h"
 #include "control.h"
 #include "daemon.h"
 #include "log.h"
+#include "metrics.h"
 #include "reload.h"
 #include "runtime.h"
 #include "stats.h"
@@ -108,6 +110,27 @@ pcm_control_status(void)
 	return g_string_free(out, FALSE);
 }
 
+/* The same facts for a program (the web console's statistics). */
+static char *
+pcm_control_status_json(void)
+{
+	g_autoptr(PcmRuntime) rt = pcm_runtime_current();
+	const PcEngineInfo *info = pc_engine_info(rt->engine);
+	GString *out = g_string_new("ok\n{\"version\":");
+
+	pc_text_json_append(out, PACKAGE_VERSION);
+	g_string_append_printf(out, ",\"uptime\":%" G_GINT64_FORMAT ",\"database_version\":",
+			       (g_get_real_time() - pcm_control.started) / G_USEC_PER_SEC);
+	pc_text_json_append(out, info->database_version);
+	g_string_append_printf(out, ",\"database_age_seconds\":%" G_GINT64_FORMAT
+			       ",\"signatures\":%u,\"waiting_for_signatures\":%s"
+			       ",\"in_flight\":%u,\"connections\":%u}\n",
+			       pcm_metrics_database_age(info->database_dir), info->signatures,
+			       info->database_missing ? "true" : "false", pcm_messages_in_flight(),
+			       pcm_connections_open());
+	return g_string_free(out, FALSE);
+}
+
 static char *
 pcm_control_reload(const char *what)
 {
@@ -137,7 +160,8 @@ pcm_control_answer(const char *request)
 	g_auto(GStrv) words = g_strsplit(request, " ", 3);
 
 	if (g_strcmp0(words[0], "status") == 0)
-		return pcm_control_status();
+		return g_strcmp0(words[1], "json") == 0 ? pcm_control_status_json()
+							: pcm_control_status();
 	if (g_strcmp0(words[0], "stats") == 0) {
 		g_autofree char *text = pcm_stats_text(g_strcmp0(words[1], "json") == 0);
 
@@ -152,7 +176,7 @@ pcm_control_answer(const char *request)
 		return g_strdup("ok\ndraining: no new connections; exiting once the open ones "
 				"are done\n");
 	}
-	return g_strdup("error: unknown request (status, stats [json], reload "
+	return g_strdup("error: unknown request (status [json], stats [json], reload "
 			"[config|signatures], drain)\n");
 }
 

@@ -6,8 +6,10 @@
  *	group).  A client sends one line and reads the answer until the
  *	daemon closes: its first line is "ok" or "error: WHY", the rest is
  *	text for a person (or JSON).  Requests:
- *	  status                 version, uptime, database, rules, Bayes, in
- *	                         flight, connections, the last reload
+ *	  status [json]          version, uptime, database, rules, Bayes, in
+ *	                         flight, connections, the last reload (json:
+ *	                         version, uptime, the database's version and
+ *	                         age, signatures, in flight, connections)
  *	  stats [json]           the message counters (stats.h)
  *	  reload [config|signatures]  waits for the reload and says what was
  *	                         loaded or why it failed

@@ -30,8 +30,7 @@ static struct {
 	gboolean (*healthy)(char **why);
 } pcm_metrics = { .fd = -1 };
 
-/* The newest file's age in database_dir: how old the signatures are. */
-static gint64
+gint64
 pcm_metrics_database_age(const char *dir)
 {
 	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);

@@ -25,4 +25,8 @@ gboolean pcm_metrics_start(const PcmConfig *conf, gboolean (*healthy)(char **why
 			   GError **error);
 void pcm_metrics_stop(void);
 
+/* The newest file's age in database_dir, in seconds (-1: none): how old
+ * the signatures are. */
+gint64 pcm_metrics_database_age(const char *dir);
+
 #endif

@@ -86,6 +86,28 @@ pcm_history_reply(const PcDecision *d)
 			       d->reply ? d->reply : "");
 }
 
+/* Names of what the checks but spam found, at most PCM_HISTORY_NAMES: what
+ * the statistics' top detections count. */
+#define PCM_HISTORY_NAMES 16
+static char *
+pcm_history_detections(const PcVerdict *v)
+{
+	g_autoptr(GString) out = g_string_new(NULL);
+	guint n = 0;
+
+	for (guint i = 0; i < v->findings->len && n < PCM_HISTORY_NAMES; i++) {
+		const PcFinding *f = g_ptr_array_index(v->findings, i);
+
+		if (strcmp(f->source, "spam") == 0 || f->status == PC_STATUS_CLEAN)
+			continue;
+		for (guint k = 0; f->names != NULL && k < f->names->len && n < PCM_HISTORY_NAMES;
+		     k++, n++)
+			g_string_append_printf(out, "%s%s", out->len ? "," : "",
+					       (const char *)g_ptr_array_index(f->names, k));
+	}
+	return g_strdup(out->str);
+}
+
 static PchEntry *
 pcm_history_entry(const PcmConn *conn, const PcmMsg *msg, const PcmOutcome *outcome,
 		  const char *quarantine_id, const char *detail)
@@ -112,6 +134,8 @@ pcm_history_entry(const PcmConn *conn, const PcmMsg *msg, const PcmOutcome *outc
 	e->spam_score = outcome->verdict->spam_score;
 	e->spam_tests = g_strdup(outcome->verdict->spam_tests);
 	e->detail = g_strdup(detail);
+	e->ms = (g_get_monotonic_time() - msg->start_us) / 1000.0;
+	e->detections = pcm_history_detections(outcome->verdict);
 	return e;
 }
 
