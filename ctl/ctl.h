@@ -48,6 +48,10 @@ extern const char pcc_history_help[];
 int pcc_webuser(const PcmConfig *conf, int argc, char **argv);
 extern const char pcc_webuser_help[];
 
+/* ctl/digest_cmd.c: digest (recipients' quarantine digests). */
+int pcc_digest(const PcmConfig *conf, int argc, char **argv);
+extern const char pcc_digest_help[];
+
 /* "YYYY-MM-DD HH:MM:SS" (UTC) of a Unix time. */
 char *pcc_time(gint64 t);
 

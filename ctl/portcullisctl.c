@@ -96,6 +96,7 @@ static const PccCommand pcc_commands[] = {
 	{ "quarantine", pcc_quarantine, pcc_quarantine_help },
 	{ "history", pcc_history, pcc_history_help },
 	{ "web-user", pcc_webuser, pcc_webuser_help },
+	{ "digest", pcc_digest, pcc_digest_help },
 	{ "learn", pcc_learn, pcc_learn_help },
 	{ "forget", pcc_forget, "" },
 	{ "stats", pcc_stats, "" },

@@ -629,6 +629,7 @@ pc_decide(const PcPolicy *policy, const PcVerdict *verdict, const PcEnvelope *en
 	pc_decide_extras(policy, &facts, out);
 	pc_decide_auth_tag(policy, auth_wanted, out);
 	out->spam_score = verdict->spam_score;
+	out->listed_status = listed == PC_LISTED_BLOCK ? PC_STATUS_SPAM : PC_STATUS_CLEAN;
 	if (listed != PC_LISTED_NONE) {
 		out->spam_list = listed == PC_LISTED_ALLOW ? PC_ALLOWLIST_TEST : PC_BLOCKLIST_TEST;
 		out->spam_score += listed == PC_LISTED_ALLOW ? -PC_LIST_SCORE : PC_LIST_SCORE;

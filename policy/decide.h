@@ -63,6 +63,8 @@ typedef struct {
 	double spam_required;	/* spam_threshold, for X-Spam-Status */
 	double spam_score;	/* the verdict's, with the lists' */
 	const char *spam_list;	/* PC_ALLOWLIST_TEST, PC_BLOCKLIST_TEST or NULL */
+	PcStatus listed_status;	/* spam for a sender or client on a block list
+				 * (not a finding of the verdict), else clean */
 } PcDecision;
 
 /* A sender or client on a policy's allow list (which wins) or block list

@@ -43,7 +43,8 @@ pc_start_milter() {
 		-o "message.spool_dir=$work/spool" -o log.level=debug \
 		-o notify.notify_admin= -o spam.dns_servers=127.0.0.1:9 \
 		-o "milter.control_socket=$work/control.sock" $spam \
-		-o "quarantine.release_key_file=$work/release.key" -o "history.dir=$work/history" "$@" \
+		-o "quarantine.release_key_file=$work/release.key" -o "history.dir=$work/history" \
+		-o "spam.allow_senders_file=$work/lists/allow" -o "spam.block_senders_file=$work/lists/block" "$@" \
 		> "$work/milter.log" 2>&1 &
 	echo $! > "$work/milter.pid"
 	# Ready when the start-up line is logged (or the process died).

@@ -126,7 +126,7 @@ pcm_history_entry(const PcmConn *conn, const PcmMsg *msg, const PcmOutcome *outc
 	e->size = msg->size;
 	e->group = g_strdup(outcome->groups);
 	e->status = g_strdup(outcome->released ? "unscanned"
-					       : pc_status_name(outcome->verdict->status));
+					       : pc_status_name(pcm_outcome_status(outcome)));
 	e->action = g_strdup(pc_action_name(d->action));
 	e->reply = pcm_history_reply(d);
 	e->reason = g_strdup(d->action != PC_ACT_ACCEPT && d->reason ? d->reason : "");

@@ -211,7 +211,7 @@ pcm_notices_send(const PcmConn *conn, const PcmMsg *msg, const PcmOutcome *outco
 		.queue_id = msg->queue_id,
 		.client_address = conn->client_addr,
 		.group = outcome->group ? outcome->group->name : "default",
-		.status = pc_status_name(outcome->verdict->status),
+		.status = pc_status_name(pcm_outcome_status(outcome)),
 		.action = pc_action_name(outcome->decision.action),
 		.reason = reason,
 		.quarantine_id = quarantine_id ? quarantine_id : "",

@@ -523,7 +523,7 @@ pcm_count(const PcmMsg *msg, const PcmOutcome *outcome, gint64 actions_us)
 {
 	PcmStatsMessage stats = {
 		.action = outcome->decision.action,
-		.status = outcome->verdict->status,
+		.status = pcm_outcome_status(outcome),
 		.ms = (g_get_monotonic_time() - msg->start_us) / 1000.0,
 		.verdict = outcome->verdict,
 	};

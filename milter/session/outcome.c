@@ -156,3 +156,9 @@ pcm_outcome_clear(PcmOutcome *out)
 	g_clear_pointer(&out->released, g_free);
 	out->verdict = NULL;
 }
+
+PcStatus
+pcm_outcome_status(const PcmOutcome *o)
+{
+	return MAX(o->verdict->status, o->decision.listed_status);
+}

@@ -33,5 +33,8 @@ typedef struct {
 
 void pcm_outcome_decide(PcmMsg *msg, PcmOutcome *out);
 void pcm_outcome_clear(PcmOutcome *out);
+/* The status the records show (log counters, history, quarantine, notices):
+ * the verdict's, or spam for a block-listed sender with a clean verdict. */
+PcStatus pcm_outcome_status(const PcmOutcome *outcome);
 
 #endif

@@ -1,0 +1,147 @@
+#!/bin/bash
+# portcullis-web's quarantine, sender lists, statistics, audit log and
+# recipients' links over HTTP with curl, on a quarantine the milter filled:
+# an EICAR message to rcpt@example.net, two spam messages from a blocked
+# sender (one to boss@other.example and rcpt@example.net, one, hostile
+# HTML, to boss@other.example only) and a clean one.  Every endpoint is
+# asked as an administrator and as other.example's domain administrator:
+# what the latter may not see is 404, what it may see but not do is 403,
+# and a GET changes nothing.  Releases go through a sendmail that keeps
+# what it is given; portcullisctl digest sends each recipient its links,
+# and a link releases only its own message, only by POST, and not once
+# altered.
+. "$top_srcdir/tests/lib.sh"
+work=$(pc_workdir web-console-api)
+mkdir -p "$work/spool" "$work/sent" "$work/quarantine"
+export LC_ALL=C
+W="$top_builddir/portcullis-web"
+CTL="$top_builddir/portcullisctl"
+port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+base="http://127.0.0.1:$port"
+# "sendmail": each message and its arguments, numbered
+cat > "$work/keep.sh" <<KEEP
+#!/bin/sh
+n=\$(ls "$work/sent" | wc -l)
+echo "\$@" > "$work/sent/\$n.args"
+cat > "$work/sent/\$n.eml"
+KEEP
+chmod 755 "$work/keep.sh"
+common=(-o "quarantine.quarantine_dir=$work/quarantine" -o "quarantine.release_key_file=$work/release.key"
+	-o "history.dir=$work/history" -o "notify.sendmail_path=$work/keep.sh"
+	-o "milter.control_socket=$work/control.sock" -o "web.users_file=$work/users"
+	-o "web.audit_log=$work/web/audit.log" -o "web.digest_optout_file=$work/web/optout"
+	-o "spam.allow_senders_file=$work/lists/allow" -o "spam.block_senders_file=$work/lists/block"
+	-o "spam.bayes_dir=$work/bayes" -o "web.static_dir=$top_srcdir/web/ui"
+	-o "web.base_url=https://console.example")
+
+pc_start_milter "$work" "unix:$work/milter.sock" -o policy.block=infected,spam \
+	-o policy.block_action=quarantine -o "quarantine.quarantine_dir=$work/quarantine" \
+	-o spam.block_senders=spammer@bad.example -o "notify.sendmail_path=$work/keep.sh"
+feed() { # qid sender rcpts file
+	miltertest -s "$top_srcdir/tests/web/feed.lua" -D SOCKET="unix:$work/milter.sock" \
+		-D TESTDIR="$top_srcdir/tests/milter" -D QID="$1" -D SENDER="$2" -D RCPTS="$3" \
+		-D MSG="$4" >> "$work/mt.out" 2>&1
+}
+printf 'From: sender@example.org\r\nSubject: invoice\r\n\r\n%s\r\n' \
+	'X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*' > "$work/virus.eml"
+printf 'From: spammer@bad.example\r\nSubject: cheap pills\r\n\r\nbuy now\r\n' > "$work/spam.eml"
+printf 'From: friend@example.org\r\nSubject: lunch\r\n\r\nsee you at noon\r\n' > "$work/clean.eml"
+feed V1 sender@example.org rcpt@example.net "$work/virus.eml" &&
+	feed S1 spammer@bad.example boss@other.example,rcpt@example.net "$work/spam.eml" &&
+	feed S2 spammer@bad.example boss@other.example "$top_srcdir/tests/web/hostile.eml" &&
+	feed C1 friend@example.org rcpt@example.net "$work/clean.eml" &&
+	[ "$(ls "$work/quarantine"/*.meta | wc -l)" = 3 ]
+pc_result $? "the milter quarantined the virus and the two spam messages, and passed the clean one"
+
+printf 'a long password\n' | "$CTL" -c /dev/null "${common[@]}" web-user add root admin > /dev/null &&
+	printf 'another long one\n' | "$CTL" -c /dev/null "${common[@]}" web-user add partner domain \
+		other.example > /dev/null
+"$W" -c /dev/null "${common[@]}" -o "web.listen=127.0.0.1:$port" > "$work/web.log" 2>&1 &
+wpid=$!
+trap 'kill $wpid 2>/dev/null; pc_stop_milter "$work" > /dev/null 2>&1' EXIT
+for _ in $(seq 200); do grep -q "serving on" "$work/web.log" && break; sleep 0.05; done
+req() { # name, curl arguments...: status in $work/NAME.code, body in NAME.body, headers
+	local name=$1
+	shift
+	curl -s -o "$work/$name.body" -D "$work/$name.head" -w '%{http_code}' "$@" > "$work/$name.code"
+}
+code() { cat "$work/$1.code"; }
+json() { /usr/bin/python3 -c "import json, sys; d = json.load(open(sys.argv[1])); print($2)" "$work/$1.body"; }
+login() { # jar name password: the CSRF token in $work/JAR.csrf
+	req "$1-login" -c "$work/$1.jar" --data-urlencode "name=$2" --data-urlencode "password=$3" \
+		"$base/api/login" && json "$1-login" 'd["csrf"]' > "$work/$1.csrf"
+}
+get() { req "$1" -b "$work/$2.jar" "$base$3"; }
+post() { # name jar path json
+	req "$1" -b "$work/$2.jar" -H "X-CSRF-Token: $(cat "$work/$2.csrf")" \
+		-H 'Content-Type: application/json' --data "$4" "$base$3"
+}
+login root root 'a long password' && login p partner 'another long one'
+pc_result $? "portcullis-web started; an administrator and other.example's domain administrator logged in"
+
+get all root "/api/quarantine"
+vid=$(json all '[e["id"] for e in d["entries"] if e["status"] == "infected"][0]')
+s1=$(json all '[e["id"] for e in d["entries"] if "-S1-" in e["id"]][0]')
+s2=$(json all '[e["id"] for e in d["entries"] if "-S2-" in e["id"]][0]')
+get page root "/api/quarantine?limit=2"
+get page2 root "/api/quarantine?limit=2&offset=2"
+get filt root "/api/quarantine?status=spam&rcpt=RCPT@example.net"
+[ "$(code all)" = 200 ] && [ "$(json all 'len(d["entries"])')" = 3 ] &&
+	[ "$(json all 'd["entries"][0]["id"] > d["entries"][2]["id"]')" = True ] &&
+	[ "$(json page 'len(d["entries"]), d["more"]')" = "(2, True)" ] &&
+	[ "$(json page2 'len(d["entries"]), d["more"]')" = "(1, False)" ] &&
+	[ "$(json filt '[e["id"] for e in d["entries"]]')" = "['$s1']" ]
+pc_result $? "an administrator lists all 3 entries newest first, in pages, and filters by status and recipient"
+
+get plist p "/api/quarantine"
+get pvirus p "/api/quarantine/$vid"
+get pprev p "/api/quarantine/$vid/preview"
+get pdown p "/api/quarantine/$vid/download"
+post prel p "/api/quarantine/$vid/release" '{}'
+[ "$(json plist 'sorted(e["id"] for e in d["entries"])')" = "['$s1', '$s2']" ] &&
+	[ "$(code pvirus)" = 404 ] && [ "$(code pprev)" = 404 ] && [ "$(code pdown)" = 404 ] &&
+	[ "$(code prel)" = 404 ] && [ -e "$work/quarantine/$vid.eml" ]
+pc_result $? "the domain administrator lists only other.example's 2; the virus to example.net is 404 to it (detail, preview, download, release)"
+
+get detail root "/api/quarantine/$vid"
+[ "$(code detail)" = 200 ] && [ "$(json detail 'd["subject"]')" = invoice ] &&
+	json detail 'd["findings"]' | grep -q Eicar-Test-Signature &&
+	[ "$(json detail 'd["objects"][0]["status"]')" = infected ] &&
+	[ "$(json detail '[h["value"] for h in d["headers"] if h["name"] == "From"][0]')" = sender@example.org ] &&
+	[ "$(json detail 'd["client_address"]')" = 192.0.2.1 ]
+pc_result $? "detail: subject, findings, object tree, header fields and client of the entry"
+
+get hostile p "/api/quarantine/$s2/preview"
+get hdetail p "/api/quarantine/$s2"
+text=$(json hostile 'd["text"]')
+subject=$(json hdetail 'd["subject"]')
+[ "$(code hostile)" = 200 ] && echo "$text" | grep -q "claim your prize" &&
+	echo "$text" | grep -q "Click here to claim" && ! echo "$text" | grep -qi "script\|<img\|javascript:\|onerror\|exfil\|hidden text" &&
+	[ "$subject" = "Win <script>alert(1)</script> <U+202E>gpj.exe" ]
+pc_result $? "the preview of hostile HTML is its visible text only (no script, image, link target, style or hidden text); the subject's RTL override is shown, not obeyed"
+
+get down root "/api/quarantine/$vid/download"
+[ "$(code down)" = 200 ] && cmp -s "$work/down.body" "$work/quarantine/$vid.eml" &&
+	grep -qi "^content-type: application/octet-stream" "$work/down.head" &&
+	grep -qi "^content-disposition: attachment; filename=\"$vid.eml\"" "$work/down.head"
+pc_result $? "download: the stored bytes, as an attachment (application/octet-stream)"
+
+get getrel root "/api/quarantine/$s1/release"
+req nocsrf -b "$work/root.jar" -H 'Content-Type: application/json' --data '{}' "$base/api/quarantine/$s1/delete"
+post form root "/api/quarantine/$s1/delete" ''
+req formtype -b "$work/root.jar" -H "X-CSRF-Token: $(cat "$work/root.csrf")" --data 'x=1' "$base/api/quarantine/$s1/delete"
+[ "$(code getrel)" = 404 ] && [ "$(code nocsrf)" = 403 ] && [ "$(code formtype)" = 415 ] &&
+	[ "$(ls "$work/sent" | wc -l)" = 0 ] && [ -e "$work/quarantine/$s1.eml" ]
+pc_result $? "a GET of an action, a POST without the CSRF token or not as JSON change nothing (404, 403, 415)"
+
+post pout p "/api/quarantine/$s1/release" '{"to": ["rcpt@example.net"]}'
+post pdel p "/api/quarantine/$s1/delete" '{}'
+[ "$(code pout)" = 403 ] && [ "$(code pdel)" = 403 ] && [ "$(ls "$work/sent" | wc -l)" = 0 ] &&
+	[ -e "$work/quarantine/$s1.eml" ]
+pc_result $? "the domain administrator may not release to example.net, nor delete a message example.net also got (403)"
+
+post prel1 p "/api/quarantine/$s1/release" '{}'
+[ "$(code prel1)" = 200 ] && [ "$(cat "$work/sent/0.args")" = "-i -f spammer@bad.example -- boss@other.example" ] &&
+	grep -q "^X-Portcullis-Release: id=$s1" "$work/sent/0.eml" &&
+	grep -q "^released = .* to boss@other.example$" "$work/quarantine/$s1.meta"
+pc_result $? "the domain administrator releases to its own recipient only: delivered with a release mark, recorded"
