@@ -307,12 +307,22 @@ async function domainRun(browser, base, origin) {
 	result(await view(page, 'quarantine'), 'after logging in, the page asked for (#/quarantine) opens');
 	result(await page.locator('#nav a[data-nav="lists"]').isHidden() && await page.locator('#nav a[data-nav="audit"]').isHidden() &&
 		await page.locator('#nav a[data-nav="trace"]').isVisible(), 'a domain administrator sees no Lists or Audit entry');
+	await page.waitForSelector('#quarantine-results tbody tr');
+	const rcpts = await page.locator('#quarantine-results tbody tr[data-id] td:nth-child(4) .clip').evaluateAll((c) => c.map((x) => x.title));
+	const senders = await page.locator('#quarantine-results tbody tr[data-id] td:nth-child(3) .clip').evaluateAll((c) => c.map((x) => x.title));
+	result(rcpts.length > 0 && rcpts.every((r, i) => /example\.org\b/.test(`${r} ${senders[i]}`)), 'the domain administrator sees example.org\'s entries only', rcpts.map((r, i) => `${senders[i]} -> ${r}`).slice(0, 8));
+	await page.click('#search');
+	await page.waitForSelector('#quarantine-results tbody tr');
+	result(true, 'Search with the same filters reloads (no hashchange needed)');
 	await screenshot(page, outdir, 'domain-quarantine');
 	await page.goto(`${base}/#/lists`);
 	result(await view(page, 'denied'), '#/lists by hand: "Administrators only"');
 	await page.goto(`${base}/#/stats`);
 	await page.waitForSelector('#chart-traffic');
 	result(await page.locator('#daemon').count() === 0, 'no daemon counters for a domain administrator (null)');
+	await page.goto(`${base}/#/login`);
+	await page.reload();
+	result(await view(page, 'trace'), 'with a live session, #/login goes on to the trace');
 	for (let i = 0; i < 6; i++) {
 		await page.evaluate(() => fetch('api/login', { method: 'POST', body: new URLSearchParams({ name: 'ghost', password: 'x' }) }));
 	}

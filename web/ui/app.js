@@ -52,6 +52,7 @@ const SERIES = ['accept', 'reject', 'quarantine', 'tempfail', 'discard', 'other'
 let session = null;	// GET /api/me's answer, or null
 let wanted = null;	// the route asked for before logging in
 let pendingBanner = null;	// shown by the next view (a message that outlives a navigation)
+let meAsked = false;	// GET /api/me done for this page load
 
 // ---------------------------------------------------------------- text and DOM
 
@@ -241,7 +242,7 @@ function sessionLost() {
 	session = null;
 	wanted = location.hash;
 	pendingBanner = ['info', 'Your session has ended: please log in again.'];
-	location.hash = '#/login';
+	go('#/login');
 }
 
 // ---------------------------------------------------------------- banner and chrome
@@ -283,7 +284,7 @@ async function logout() {
 	session = null;
 	wanted = null;
 	pendingBanner = ['info', 'You are logged out.'];
-	location.hash = '#/login';
+	go('#/login');
 }
 
 // ---------------------------------------------------------------- routing
@@ -300,8 +301,17 @@ const ROUTES = [
 	{ re: /^\/audit$/, view: viewAudit, nav: 'audit', admin: true },
 ];
 
+// Setting the hash it already has fires no hashchange: a search run
+// twice, or an action that lands where it started, must still reload.
+function go(hash) {
+	if (location.hash === hash)
+		route();
+	else
+		location.hash = hash;
+}
+
 function parseHash() {
-	const h = location.hash.replace(/^#/, '') || '/trace';
+	const h = (location.hash || '#').replace(/^#\/?/, '/').replace(/^\/$/, '/trace');
 	const q = h.indexOf('?');
 	return {
 		path: q < 0 ? h : h.slice(0, q),
@@ -326,9 +336,11 @@ function mount(name) {
 	return view;
 }
 
-function route() {
+async function route() {
 	const { path, params } = parseHash();
 	const r = ROUTES.find((x) => x.re.test(path));
+	if (r && r.view !== viewLink && !session && !meAsked)
+		await askMe();
 	if (!r) {
 		showChrome(Boolean(session));
 		mount('not-found').append(el('h1', {}, 'Not found'),
@@ -337,11 +349,11 @@ function route() {
 	}
 	if (!r.open && !session) {
 		wanted = location.hash;
-		location.hash = '#/login';
+		go('#/login');
 		return;
 	}
 	if (r.view === viewLogin && session) {
-		location.hash = '#/trace';
+		go('#/trace');
 		return;
 	}
 	showChrome(!r.bare);
@@ -358,16 +370,19 @@ function route() {
 	r.view(arg === undefined ? undefined : decode(arg), params);
 }
 
-async function start() {
+// Once per page load, and only when a view needs the session: the
+// recipients' page must not ask for one.
+async function askMe() {
+	meAsked = true;
+	const r = await api('GET', 'api/me');
+	session = r.ok && r.data ? r.data : null;
+	if (!r.ok && r.status !== 401)
+		pendingBanner = ['error', `The server answers: ${errorOf(r)}`];
+}
+
+function start() {
 	document.getElementById('logout').addEventListener('click', logout);
 	window.addEventListener('hashchange', route);
-	// The recipients' page needs no session, and must not ask for one.
-	if (!/^#\/link\//.test(location.hash)) {
-		const r = await api('GET', 'api/me');
-		session = r.ok && r.data ? r.data : null;
-		if (!r.ok && r.status !== 401)
-			pendingBanner = ['error', `The server answers: ${errorOf(r)}`];
-	}
 	route();
 }
 
@@ -421,11 +436,11 @@ function linkRow(href, cells, props) {
 	const tr = el('tr', Object.assign({ class: 'link', tabindex: 0 }, props), cells);
 	tr.addEventListener('click', (e) => {
 		if (!e.target.closest('input, a, button, label'))
-			location.hash = href;
+			go(href);
 	});
 	tr.addEventListener('keydown', (e) => {
 		if (e.key === 'Enter' && e.target === tr)
-			location.hash = href;
+			go(href);
 	});
 	return tr;
 }
@@ -449,19 +464,19 @@ function loading(view) {
 }
 
 function pager(offset, count, more, params, base) {
-	const go = (to) => {
+	const page = (to) => {
 		const p = new URLSearchParams(params);
 		if (to > 0)
 			p.set('offset', String(to));
 		else
 			p.delete('offset');
-		location.hash = `${base}${p.toString() ? `?${p}` : ''}`;
+		go(`${base}${p.toString() ? `?${p}` : ''}`);
 	};
 	const first = count ? offset + 1 : 0;
 	return el('div', { class: 'pager' },
 		el('span', { class: 'range' }, `${fmtCount(first)}–${fmtCount(offset + count)}`),
-		button('page-prev', '‹ Newer', () => go(Math.max(0, offset - PAGE)), 'small'),
-		button('page-next', 'Older ›', () => go(offset + PAGE), 'small'));
+		button('page-prev', '‹ Newer', () => page(Math.max(0, offset - PAGE)), 'small'),
+		button('page-next', 'Older ›', () => page(offset + PAGE), 'small'));
 }
 
 function setPagerState(view, offset, more) {
@@ -512,7 +527,7 @@ function viewLogin() {
 		session = r.data;
 		const next = wanted && !/^#\/login/.test(wanted) ? wanted : '#/trace';
 		wanted = null;
-		location.hash = next;
+		go(next);
 	});
 	view.append(form);
 	name.focus();
@@ -542,7 +557,7 @@ function traceForm(p) {
 			el('a', { id: 'reset', href: '#/trace', class: 'button' }, 'Reset')));
 	form.addEventListener('submit', (e) => {
 		e.preventDefault();
-		location.hash = `#/trace${formParams(form, TRACE_FILTERS)}`;
+		go(`#/trace${formParams(form, TRACE_FILTERS)}`);
 	});
 	return form;
 }
@@ -641,7 +656,7 @@ function quarantineForm(p) {
 			el('a', { id: 'reset', href: '#/quarantine', class: 'button' }, 'Reset')));
 	form.addEventListener('submit', (e) => {
 		e.preventDefault();
-		location.hash = `#/quarantine${formParams(form, QUARANTINE_FILTERS)}`;
+		go(`#/quarantine${formParams(form, QUARANTINE_FILTERS)}`);
 	});
 	return form;
 }
@@ -801,7 +816,7 @@ function actionBar(q, id) {
 			return;
 		}
 		pendingBanner = ['ok', `Message ${id} deleted.`];
-		location.hash = lastQuarantine;
+		go(lastQuarantine);
 	}));
 	const learn = (cls) => {
 		const b = button(`learn-${cls}`, `Learn as ${cls}`, null);
@@ -890,7 +905,7 @@ async function viewStats(_, params) {
 	view.append(el('div', { class: 'title-row' }, el('h1', {}, 'Statistics'),
 		el('div', { id: 'stats-hours', class: 'segmented' }, RANGES.map(([h, label]) =>
 			el('button', { type: 'button', 'data-hours': h, class: h === hours ? 'active' : '', 'aria-pressed': String(h === hours),
-				onclick: () => { location.hash = `#/stats?hours=${h}`; } }, label)))));
+				onclick: () => go(`#/stats?hours=${h}`) }, label)))));
 	const wait = loading(view);
 	const r = await api('GET', `api/stats?hours=${hours}`);
 	wait.remove();
