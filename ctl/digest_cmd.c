@@ -22,11 +22,11 @@ const char pcc_digest_help[] =
 	"    digest [--since T] [--dry-run]\n"
 	"        Mails each recipient a list of their quarantined mail received since T\n"
 	"        (default 1d; the unit portcullis-digest.timer runs it daily) whose\n"
-	"        status is in [web] digest_statuses (spam, probable), not released,\n"
-	"        each with a link to the web console ([web] base_url) that shows the\n"
-	"        message and releases it to them after they confirm; links work for\n"
-	"        [web] link_days. Recipients who opted out get nothing. --dry-run\n"
-	"        prints who would get how many entries and sends nothing.\n";
+	"        status is in [web] digest_statuses (spam, probable) and that was not\n"
+	"        released to them, each with a link to the web console ([web] base_url)\n"
+	"        that shows the message and releases it to them after they confirm;\n"
+	"        links work for [web] link_days. Recipients who opted out get nothing.\n"
+	"        --dry-run prints who would get how many entries and sends nothing.\n";
 
 /* Entries listed in one digest at most; the rest are counted. */
 #define PCC_DIGEST_MAX 200
@@ -64,13 +64,13 @@ pcc_digest_collect(const PcqEntry *e, gpointer data)
 {
 	PccDigest *d = data;
 
-	if (e->damaged || e->released != NULL || !pcc_digest_status(d->conf, e->status))
+	if (e->damaged || !pcc_digest_status(d->conf, e->status))
 		return TRUE;
 	for (guint i = 0; e->recipients != NULL && e->recipients[i] != NULL; i++) {
 		g_autofree char *rcpt = g_ascii_strdown(e->recipients[i], -1);
 		GPtrArray *list;
 
-		if (g_hash_table_contains(d->optout, rcpt))
+		if (g_hash_table_contains(d->optout, rcpt) || pcq_entry_released_to(e, rcpt))
 			continue;
 		list = g_hash_table_lookup(d->by_rcpt, rcpt);
 		if (list == NULL) {
@@ -169,7 +169,7 @@ pcc_digest_send(const PcmConfig *conf, GBytes *key, const char *rcpt, GPtrArray 
 	text = pcc_digest_text(conf, key, rcpt, list, now);
 	message = pcc_digest_message(conf, rcpt, list->len, text);
 	/* the null sender: a digest that bounces must not bounce back */
-	if (!pcn_sendmail(conf->sendmail_path, "", to, message, &error)) {
+	if (!pcn_deliver(conf->sendmail_path, conf->notify_relay, "", to, message, &error)) {
 		g_autofree char *why = pcc_text(error->message);
 
 		fprintf(stderr, "portcullisctl: digest for %s: %s\n", shown, why);

@@ -27,9 +27,10 @@ const char pcc_quarantine_help[] =
 	"        action), the message's header block and its MIME object tree.\n"
 	"    quarantine release ID [--to ADDR]...\n"
 	"        Delivers the message as stored to its original recipients (or to\n"
-	"        the --to addresses) through sendmail_path, with a release mark that\n"
-	"        the daemon verifies, so it is not scanned or quarantined again. The\n"
-	"        entry stays, marked released, until deleted or purged.\n"
+	"        the --to addresses) through [notify] relay or sendmail_path, with a\n"
+	"        release mark that the daemon verifies, so it is not scanned or\n"
+	"        quarantined again. The entry stays, marked released, until deleted\n"
+	"        or purged.\n"
 	"    quarantine delete ID...\n"
 	"        Removes entries.\n"
 	"    quarantine purge [--older-than T] [--max-size SIZE]\n"
@@ -361,7 +362,7 @@ static int
 pcc_release(const PcmConfig *conf, int argc, char **argv)
 {
 	PcqReleaseTarget target = { conf->quarantine_dir, conf->release_key_file,
-				    conf->sendmail_path };
+				    conf->sendmail_path, conf->notify_relay };
 	g_autoptr(GError) error = NULL;
 	g_autoptr(PcqEntry) e = NULL;
 	g_autoptr(GStrvBuilder) to = g_strv_builder_new();

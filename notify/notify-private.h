@@ -21,7 +21,7 @@ const char *pcn_templates_get(const PcnTemplates *templates, const char *languag
 			      PcnParty party);
 
 /* notify/send.c: one attempt; FALSE and error on any failure. */
-gboolean pcn_send_smtp(const char *relay, const char *const *recipients, GBytes *message,
-		       GError **error);
+gboolean pcn_send_smtp(const char *relay, const char *sender, const char *const *recipients,
+		       GBytes *message, GError **error);
 
 #endif

@@ -86,10 +86,13 @@ gboolean pcn_loop_verify(GBytes *key, const char *mark, const char *message_id);
 
 /* Hands message to the local MTA: sendmail_path -i -f SENDER -- RECIPIENT...,
  * executed without a shell, message on standard input; sender "" is the
- * null sender <>.  FALSE with the program's output when it fails.  Used
- * for notifications and by portcullisctl release. */
+ * null sender <>.  FALSE with the program's output when it fails. */
 gboolean pcn_sendmail(const char *sendmail_path, const char *sender,
 		      const char *const *recipients, GBytes *message, GError **error);
+/* To the SMTP relay ("host:port") when one is set, else pcn_sendmail: how
+ * notifications, releases and digests leave ([notify] relay). */
+gboolean pcn_deliver(const char *sendmail_path, const char *relay, const char *sender,
+		     const char *const *recipients, GBytes *message, GError **error);
 
 /* Queues message for recipients; returns once it is on disk. */
 gboolean pcn_queue_put(const char *queue_dir, const char *const *recipients,

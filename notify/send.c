@@ -176,14 +176,31 @@ pcn_smtp_data(PcnSmtp *s, GBytes *message, GError **error)
 	return ok;
 }
 
+/* An address that cannot end an SMTP command early or start another. */
 static gboolean
-pcn_smtp_session(PcnSmtp *s, const char *const *recipients, GBytes *message, GError **error)
+pcn_smtp_address_ok(const char *address, GError **error)
+{
+	if (strpbrk(address, "\r\n<>") == NULL)
+		return TRUE;
+	g_set_error(error, PCN_ERROR, 0, "address not fit for SMTP: it has a line break or <>");
+	return FALSE;
+}
+
+static gboolean
+pcn_smtp_session(PcnSmtp *s, const char *sender, const char *const *recipients,
+		 GBytes *message, GError **error)
 {
 	g_autofree char *ehlo = g_strdup_printf("EHLO %s", g_get_host_name());
+	g_autofree char *from = g_strdup_printf("MAIL FROM:<%s>", sender);
 
+	if (!pcn_smtp_address_ok(sender, error))
+		return FALSE;
+	for (guint i = 0; recipients[i] != NULL; i++)
+		if (!pcn_smtp_address_ok(recipients[i], error))
+			return FALSE;
 	if (!pcn_smtp_reply(s, 220, "connect", error) ||
 	    !pcn_smtp_command(s, ehlo, 250, error) ||
-	    !pcn_smtp_command(s, "MAIL FROM:<>", 250, error))
+	    !pcn_smtp_command(s, from, 250, error))
 		return FALSE;
 	for (guint i = 0; recipients[i] != NULL; i++) {
 		g_autofree char *rcpt = g_strdup_printf("RCPT TO:<%s>", recipients[i]);
@@ -198,8 +215,8 @@ pcn_smtp_session(PcnSmtp *s, const char *const *recipients, GBytes *message, GEr
 }
 
 gboolean
-pcn_send_smtp(const char *relay, const char *const *recipients, GBytes *message,
-	      GError **error)
+pcn_send_smtp(const char *relay, const char *sender, const char *const *recipients,
+	      GBytes *message, GError **error)
 {
 	g_autoptr(GSocketClient) client = g_socket_client_new();
 	g_autoptr(GSocketConnection) conn = NULL;
@@ -217,5 +234,14 @@ pcn_send_smtp(const char *relay, const char *const *recipients, GBytes *message,
 	g_data_input_stream_set_newline_type(in, G_DATA_STREAM_NEWLINE_TYPE_ANY);
 	s.in = in;
 	s.out = g_io_stream_get_output_stream(G_IO_STREAM(conn));
-	return pcn_smtp_session(&s, recipients, message, error);
+	return pcn_smtp_session(&s, sender, recipients, message, error);
+}
+
+gboolean
+pcn_deliver(const char *sendmail_path, const char *relay, const char *sender,
+	    const char *const *recipients, GBytes *message, GError **error)
+{
+	if (relay != NULL && *relay != '\0')
+		return pcn_send_smtp(relay, sender, recipients, message, error);
+	return pcn_sendmail(sendmail_path, sender, recipients, message, error);
 }

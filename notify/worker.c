@@ -86,9 +86,7 @@ pcn_worker_send(PcnWorker *w, const char *path, GError **error)
 	relay = g_strdup(w->relay);
 	sendmail = g_strdup(w->sendmail_path);
 	g_mutex_unlock(&w->lock);
-	if (*relay != '\0')
-		return pcn_send_smtp(relay, (const char *const *)rcpts->pdata, message, error);
-	return pcn_sendmail(sendmail, "", (const char *const *)rcpts->pdata, message, error);
+	return pcn_deliver(sendmail, relay, "", (const char *const *)rcpts->pdata, message, error);
 }
 
 static void

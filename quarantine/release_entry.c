@@ -30,7 +30,7 @@ pcq_reinject(const PcqReleaseTarget *t, const PcqEntry *e, const char *const *rc
 	g_string_printf(text, "%s: %s\r\n", PCQ_RELEASE_HEADER, mark);
 	g_string_append_len(text, g_mapped_file_get_contents(map), g_mapped_file_get_length(map));
 	input = g_string_free_to_bytes(text);
-	return pcn_sendmail(t->sendmail_path, e->sender, rcpts, input, error);
+	return pcn_deliver(t->sendmail_path, t->relay, e->sender, rcpts, input, error);
 }
 
 /* "2026-12-04 10:00:00 UTC to a@x,b@y", as portcullisctl shows it. */
@@ -68,8 +68,15 @@ pcq_release_entry(const PcqReleaseTarget *target, PcqEntry *entry,
 	key = pcq_release_key_load(target->key_file, FALSE, error);
 	if (key == NULL || !pcq_reinject(target, entry, rcpts, key, now, error))
 		return FALSE;
-	g_free(entry->released);
-	entry->released = pcq_released_text(now, rcpts);
+	/* every release is kept: a recipient's digest leaves out only theirs */
+	{
+		g_autofree char *text = pcq_released_text(now, rcpts);
+		char *all = entry->released ? g_strconcat(entry->released, "; ", text, NULL)
+					    : g_steal_pointer(&text);
+
+		g_free(entry->released);
+		entry->released = all;
+	}
 	if ((!pcq_entry_save(target->dir, entry, &record) ||
 	     !pcq_index_add(target->dir, entry, &record)) && warning != NULL)
 		*warning = g_strdup_printf("released, but not recorded: %s", record->message);

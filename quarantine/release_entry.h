@@ -16,11 +16,14 @@ typedef struct {
 	const char *dir;		/* quarantine_dir */
 	const char *key_file;		/* release_key_file */
 	const char *sendmail_path;
+	const char *relay;		/* [notify] relay: used instead when set */
 } PcqReleaseTarget;
 
 /* Delivers entry's message as stored, with a release mark (release.h), to
- * recipients (NULL: its own) through sendmail_path, then records the
- * release in its ID.meta and the index.  A damaged entry is refused.
+ * recipients (NULL: its own) through the relay or sendmail_path (as
+ * pcn_deliver), then records the
+ * release in its ID.meta and the index (released: "TIME UTC to A,B", each
+ * release after the ones before, separated by "; ").  A damaged entry is refused.
  * FALSE and error when nothing was delivered; *warning (may be NULL) says
  * when the message went but the record could not be written. */
 gboolean pcq_release_entry(const PcqReleaseTarget *target, PcqEntry *entry,

@@ -434,3 +434,19 @@ pcq_delete(const char *dir, const char *id, GError **error)
 	}
 	return pcq_sync_dir(dir, error);
 }
+
+gboolean
+pcq_entry_released_to(const PcqEntry *e, const char *address)
+{
+	g_auto(GStrv) releases = e->released ? g_strsplit(e->released, "; ", -1) : NULL;
+
+	for (guint r = 0; releases != NULL && releases[r] != NULL; r++) {
+		const char *to = strstr(releases[r], " to ");
+		g_auto(GStrv) list = to ? g_strsplit(to + 4, ",", -1) : NULL;
+
+		for (guint i = 0; list != NULL && list[i] != NULL; i++)
+			if (g_ascii_strcasecmp(g_strstrip(list[i]), address) == 0)
+				return TRUE;
+	}
+	return FALSE;
+}

@@ -38,7 +38,7 @@ typedef struct {
 	char *reason;		/* for humans */
 	char **findings;	/* "PATH STATUS NAME" per finding, NULL-terminated */
 	char **objects;		/* "PATH\tDECLARED\tDETECTED\tSIZE\tSTATUS\tNAME" per object */
-	char *released;		/* "TIME to ADDR,..." once released, else NULL */
+	char *released;		/* "TIME UTC to ADDR,...[; ...]" once released, else NULL */
 	guint64 size;		/* bytes of ID.eml */
 	gboolean damaged;	/* set by pcq_entry_load when files are missing or bad */
 	char *damage;		/* what is wrong with it */
@@ -76,6 +76,9 @@ char *pcq_message_path(const char *dir, const char *id);
 gboolean pcq_delete(const char *dir, const char *id, GError **error);
 /* Rewrites ID.meta (atomically) from entry, e.g. after a release. */
 gboolean pcq_entry_save(const char *dir, const PcqEntry *entry, GError **error);
+/* Whether entry was released to address (case-insensitively): one of the
+ * releases in its released field ("TIME UTC to A,B; TIME UTC to C") names it. */
+gboolean pcq_entry_released_to(const PcqEntry *entry, const char *address);
 /* TRUE when name is an entry id (no path separators, no dot files). */
 gboolean pcq_valid_id(const char *id);
 

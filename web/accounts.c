@@ -103,8 +103,7 @@ pcw_accounts_load(const char *path, GError **error)
 
 	if (!g_file_get_contents(path, &text, NULL, error))
 		return NULL;
-	a = g_new0(PcwAccounts, 1);
-	a->users = g_ptr_array_new_with_free_func(pcw_user_free);
+	a = pcw_accounts_new();
 	lines = g_strsplit(text, "\n", -1);
 	for (guint i = 0; lines[i] != NULL; i++) {
 		char *line = g_strstrip(lines[i]);
@@ -119,13 +118,34 @@ pcw_accounts_load(const char *path, GError **error)
 	return a;
 }
 
+PcwAccounts *
+pcw_accounts_new(void)
+{
+	PcwAccounts *a = g_atomic_rc_box_new0(PcwAccounts);
+
+	a->users = g_ptr_array_new_with_free_func(pcw_user_free);
+	return a;
+}
+
+PcwAccounts *
+pcw_accounts_ref(PcwAccounts *a)
+{
+	return g_atomic_rc_box_acquire(a);
+}
+
+static void
+pcw_accounts_clear(gpointer data)
+{
+	PcwAccounts *a = data;
+
+	g_ptr_array_unref(a->users);
+}
+
 void
 pcw_accounts_free(PcwAccounts *a)
 {
-	if (a == NULL)
-		return;
-	g_ptr_array_unref(a->users);
-	g_free(a);
+	if (a != NULL)
+		g_atomic_rc_box_release_full(a, pcw_accounts_clear);
 }
 
 const PcwUser *

@@ -16,7 +16,8 @@
  *	password or not.  An unknown name costs the same hash as a known one,
  *	so timing does not tell which names exist.
  * THREAD SAFETY
- *	PcwAccounts is read-only once loaded; PcwSessions locks itself.
+ *	PcwAccounts is read-only once loaded (a changed file is a new one);
+ *	PcwSessions locks itself.
  */
 #ifndef PCW_ACCOUNTS_H
 #define PCW_ACCOUNTS_H
@@ -41,7 +42,12 @@ typedef struct {
 typedef struct _PcwAccounts PcwAccounts;
 
 PcwAccounts *pcw_accounts_load(const char *path, GError **error);
-void pcw_accounts_free(PcwAccounts *accounts);
+/* No accounts (a users file that is not there yet). */
+PcwAccounts *pcw_accounts_new(void);
+/* Reference counted: a request keeps the set it started with while the
+ * console reads a changed file. */
+PcwAccounts *pcw_accounts_ref(PcwAccounts *accounts);
+void pcw_accounts_free(PcwAccounts *accounts);	/* drops a reference */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PcwAccounts, pcw_accounts_free)
 const PcwUser *pcw_accounts_find(const PcwAccounts *accounts, const char *name);
 

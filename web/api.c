@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "api-private.h"
 
@@ -150,6 +151,83 @@ pcw_user_object(PcwResponse *out, const PcwUser *user, const char *csrf)
 	pcw_ok(out, b);
 }
 
+/* What tells a changed users file: portcullisctl web-user writes a new
+ * file and renames it over the old one. */
+static char *
+pcw_users_stamp(const char *path)
+{
+	GStatBuf st;
+
+	if (g_stat(path, &st) != 0)
+		return g_strdup("none");
+	return g_strdup_printf("%lu:%ld:%ld.%09ld", (unsigned long)st.st_ino, (long)st.st_size,
+			       (long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+}
+
+static PcwAccounts *
+pcw_users_read(const char *path, GError **error)
+{
+	g_autoptr(GError) local = NULL;
+	PcwAccounts *a = pcw_accounts_load(path, &local);
+
+	if (a == NULL && g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+		return pcw_accounts_new();
+	if (a == NULL)
+		g_propagate_error(error, g_steal_pointer(&local));
+	return a;
+}
+
+gboolean
+pcw_api_init(PcwApi *api, const PcmConfig *conf, PcwSessions *sessions, gboolean tls,
+	     GError **error)
+{
+	memset(api, 0, sizeof(*api));
+	g_mutex_init(&api->lock);
+	api->conf = conf;
+	api->sessions = sessions;
+	api->tls = tls;
+	api->users_stamp = pcw_users_stamp(conf->web_users_file);
+	api->accounts = pcw_users_read(conf->web_users_file, error);
+	return api->accounts != NULL;
+}
+
+void
+pcw_api_clear(PcwApi *api)
+{
+	g_clear_pointer(&api->accounts, pcw_accounts_free);
+	g_clear_pointer(&api->users_stamp, g_free);
+	g_clear_pointer(&api->link_key, g_bytes_unref);
+	g_mutex_clear(&api->lock);
+}
+
+/* The accounts as the users file has them now, so that portcullisctl
+ * web-user takes effect at once (a deleted user's sessions end); a file
+ * that turned bad leaves the last good set, and says so once. */
+static PcwAccounts *
+pcw_api_accounts(PcwApi *api)
+{
+	g_autofree char *stamp = pcw_users_stamp(api->conf->web_users_file);
+	PcwAccounts *a;
+
+	g_mutex_lock(&api->lock);
+	if (strcmp(stamp, api->users_stamp) != 0) {
+		g_autoptr(GError) error = NULL;
+		PcwAccounts *fresh = pcw_users_read(api->conf->web_users_file, &error);
+
+		if (fresh != NULL) {
+			pcw_accounts_free(api->accounts);
+			api->accounts = fresh;
+		} else {
+			g_warning("%s; keeping the accounts read before", error->message);
+		}
+		g_free(api->users_stamp);
+		api->users_stamp = g_steal_pointer(&stamp);
+	}
+	a = pcw_accounts_ref(api->accounts);
+	g_mutex_unlock(&api->lock);
+	return a;
+}
+
 static void
 pcw_api_login(PcwApi *api, const PcwRequest *req, gint64 now, PcwResponse *out)
 {
@@ -160,18 +238,20 @@ pcw_api_login(PcwApi *api, const PcwRequest *req, gint64 now, PcwResponse *out)
 	g_autoptr(GError) error = NULL;
 	g_autofree char *csrf = NULL;
 	g_autofree char *token = NULL;
+	g_autoptr(PcwAccounts) accounts = NULL;
 
 	if (name == NULL || password == NULL) {
 		pcw_error(out, 400, "name and password, form-encoded");
 		return;
 	}
-	token = pcw_login(api->sessions, api->accounts, name, password, req->client, now, &csrf,
+	accounts = pcw_api_accounts(api);
+	token = pcw_login(api->sessions, accounts, name, password, req->client, now, &csrf,
 			  &error);
 	if (token == NULL) {
 		pcw_error(out, 401, error->message);
 		return;
 	}
-	pcw_user_object(out, pcw_accounts_find(api->accounts, name), csrf);
+	pcw_user_object(out, pcw_accounts_find(accounts, name), csrf);
 	out->set_cookie = g_strdup_printf(PCW_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict%s",
 					  token, api->tls ? "; Secure" : "");
 }
@@ -219,6 +299,7 @@ pcw_api_handle(PcwApi *api, const PcwRequest *req, gint64 now, PcwResponse *out)
 {
 	gboolean post = strcmp(req->method, "POST") == 0;
 	g_autofree char *name = NULL;
+	g_autoptr(PcwAccounts) accounts = NULL;
 	const PcwUser *user;
 
 	memset(out, 0, sizeof(*out));
@@ -236,7 +317,8 @@ pcw_api_handle(PcwApi *api, const PcwRequest *req, gint64 now, PcwResponse *out)
 		return;
 	}
 	name = pcw_session_user(api->sessions, req->session, now);
-	user = name ? pcw_accounts_find(api->accounts, name) : NULL;
+	accounts = pcw_api_accounts(api);
+	user = name ? pcw_accounts_find(accounts, name) : NULL;
 	if (user == NULL) {
 		pcw_error(out, 401, "log in first");
 		return;

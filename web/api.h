@@ -90,7 +90,9 @@
 #include "conf.h"
 
 typedef struct {
-	PcwAccounts *accounts;
+	GMutex lock;		/* over accounts and users_stamp */
+	PcwAccounts *accounts;	/* the users file as last read */
+	char *users_stamp;	/* its inode, size and time then */
 	PcwSessions *sessions;
 	const PcmConfig *conf;
 	gboolean tls;
@@ -118,6 +120,11 @@ typedef struct {
 
 #define PCW_COOKIE "pcw_session"
 
+/* Reads [web] users_file (a file not there yet is no accounts): FALSE and
+ * error when it cannot be read or is broken. */
+gboolean pcw_api_init(PcwApi *api, const PcmConfig *conf, PcwSessions *sessions, gboolean tls,
+		      GError **error);
+void pcw_api_clear(PcwApi *api);
 void pcw_api_handle(PcwApi *api, const PcwRequest *req, gint64 now, PcwResponse *out);
 void pcw_response_clear(PcwResponse *response);
 

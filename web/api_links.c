@@ -110,7 +110,7 @@ pcw_link_show(PcwApi *api, const PcwRequest *req, gint64 now, PcwResponse *out)
 	pcw_member(b, "reason", e->reason);
 	pcw_member_int(b, "expires", expires);
 	json_builder_set_member_name(b, "released");
-	json_builder_add_boolean_value(b, e->released != NULL && strstr(e->released, rcpt) != NULL);
+	json_builder_add_boolean_value(b, pcq_entry_released_to(e, rcpt));
 	json_builder_end_object(b);
 	pcw_ok(out, b);
 }
@@ -119,7 +119,7 @@ static void
 pcw_link_post(PcwApi *api, const PcwRequest *req, gint64 now, PcwResponse *out)
 {
 	PcqReleaseTarget target = { api->conf->quarantine_dir, api->conf->release_key_file,
-				    api->conf->sendmail_path };
+				    api->conf->sendmail_path, api->conf->notify_relay };
 	gboolean release = strcmp(req->path, "/api/link/release") == 0;
 	g_autoptr(JsonParser) parser = NULL;
 	JsonObject *o = pcw_body(req, &parser, out);
@@ -141,7 +141,7 @@ pcw_link_post(PcwApi *api, const PcwRequest *req, gint64 now, PcwResponse *out)
 		return;
 	}
 	who = g_strdup_printf("recipient %s", rcpt);
-	if (release && e->released != NULL && strstr(e->released, rcpt) != NULL) {
+	if (release && pcq_entry_released_to(e, rcpt)) {
 		pcw_error(out, 409, "this message was already released to you");
 		return;
 	}

@@ -256,7 +256,7 @@ pcw_release(PcwApi *api, const PcwUser *user, PcqEntry *e, char **asked, gint64 
 	    char **what, guint *status, char **why)
 {
 	PcqReleaseTarget target = { api->conf->quarantine_dir, api->conf->release_key_file,
-				    api->conf->sendmail_path };
+				    api->conf->sendmail_path, api->conf->notify_relay };
 	g_auto(GStrv) to = pcw_release_to(user, e, asked, why);
 	g_autofree char *list = NULL;
 	g_autofree char *warning = NULL;

@@ -323,6 +323,11 @@ pcw_stats_answer(PcwApi *api, const PcwUser *user, PcwTally *t, gint64 hours, Pc
 	if (user->role == PCW_ROLE_ADMIN) {
 		pcw_daemon_member(b, "daemon", api->conf->control_socket, "stats json");
 		pcw_daemon_member(b, "database", api->conf->control_socket, "status json");
+	} else {
+		json_builder_set_member_name(b, "daemon");
+		json_builder_add_null_value(b);
+		json_builder_set_member_name(b, "database");
+		json_builder_add_null_value(b);
 	}
 	json_builder_end_object(b);
 	pcw_ok(out, b);

@@ -329,13 +329,12 @@ main(int argc, char **argv)
 	const char *path = PCM_DEFAULT_CONFIG;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(PcmConfig) conf = NULL;
-	g_autoptr(PcwAccounts) accounts = NULL;
 	g_autoptr(PcwSessions) sessions = NULL;
 	g_autofree char *cert = NULL;
 	g_autofree char *key = NULL;
 	struct MHD_Daemon *d;
 	struct sockaddr_in sin;
-	PcwApi api = { 0 };
+	PcwApi api;
 
 	for (int i = 1; i < argc; i++) {
 		if (i + 1 < argc && strcmp(argv[i], "-c") == 0) {
@@ -352,16 +351,20 @@ main(int argc, char **argv)
 	}
 	g_ptr_array_add(overrides, NULL);
 	conf = pcm_conf_load_with(path, (const char *const *)overrides->pdata, &error);
+	sessions = conf ? pcw_sessions_new(conf->web_session_idle, conf->web_session_lifetime)
+			: NULL;
 	if (conf == NULL || !pcw_tls_files(conf, &cert, &key, &error) ||
-	    (accounts = pcw_accounts_load(conf->web_users_file, &error)) == NULL ||
+	    !pcw_api_init(&api, conf, sessions, cert != NULL, &error) ||
 	    !pcw_listen_address(conf->web_listen, cert != NULL, &sin, &error) ||
 	    !pc_engine_global_init(NULL, &error)) {
 		fprintf(stderr, "portcullis-web: %s\n", error->message);
 		return 1;
 	}
 	pcw_tls = cert != NULL;
-	sessions = pcw_sessions_new(conf->web_session_idle, conf->web_session_lifetime);
-	api = (PcwApi){ .accounts = accounts, .sessions = sessions, .conf = conf, .tls = pcw_tls };
+	if (!g_file_test(conf->web_users_file, G_FILE_TEST_EXISTS))
+		fprintf(stderr, "portcullis-web: no accounts yet (%s is not there): add one with "
+			"portcullisctl web-user add; recipients' links work meanwhile\n",
+			conf->web_users_file);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTERM, pcw_on_signal);
 	signal(SIGINT, pcw_on_signal);
@@ -376,6 +379,6 @@ main(int argc, char **argv)
 	while (!pcw_stop)
 		pause();
 	MHD_stop_daemon(d);
-	g_clear_pointer(&api.link_key, g_bytes_unref);
+	pcw_api_clear(&api);
 	return 0;
 }

@@ -414,7 +414,9 @@ const PcmKey pcm_conf_keys[] = {
 	  "Local MTA's sendmail program, run without a shell, for notifications (when\n"
 	  "relay is empty) and for portcullisctl release." },
 	{ "notify", "relay", PCM_KEY_STRING, "", 0, 0, NULL, F(notify_relay),
-	  "host:port of an SMTP relay for notifications; empty: sendmail_path." },
+	  "host:port of an SMTP relay for notifications, releases and digests (e.g.\n"
+	  "127.0.0.1:25 where the unit's NoNewPrivileges stops setgid postdrop);\n"
+	  "empty: sendmail_path." },
 	{ "notify", "queue_dir", PCM_KEY_STRING, "", 0, 0, NULL, F(notify_queue_dir),
 	  "Notifications wait here until sent, one file each, written atomically;\n"
 	  "empty: spool_dir/notify (made at start when missing)." },

@@ -93,6 +93,7 @@ static char *
 pcm_history_detections(const PcVerdict *v)
 {
 	g_autoptr(GString) out = g_string_new(NULL);
+	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
 	guint n = 0;
 
 	for (guint i = 0; i < v->findings->len && n < PCM_HISTORY_NAMES; i++) {
@@ -101,9 +102,13 @@ pcm_history_detections(const PcVerdict *v)
 		if (strcmp(f->source, "spam") == 0 || f->status == PC_STATUS_CLEAN)
 			continue;
 		for (guint k = 0; f->names != NULL && k < f->names->len && n < PCM_HISTORY_NAMES;
-		     k++, n++)
-			g_string_append_printf(out, "%s%s", out->len ? "," : "",
-					       (const char *)g_ptr_array_index(f->names, k));
+		     k++) {
+			const char *name = g_ptr_array_index(f->names, k);
+
+			/* a part's finding and the message's may name the same */
+			if (g_hash_table_add(seen, (gpointer)name))
+				g_string_append_printf(out, "%s%s", n++ ? "," : "", name);
+		}
 	}
 	return g_strdup(out->str);
 }

@@ -21,7 +21,7 @@ base="http://127.0.0.1:$port"
 # "sendmail": each message and its arguments, numbered
 cat > "$work/keep.sh" <<KEEP
 #!/bin/sh
-n=\$(ls "$work/sent" | wc -l)
+n=\$(ls "$work/sent" | grep -c eml)
 echo "\$@" > "$work/sent/\$n.args"
 cat > "$work/sent/\$n.eml"
 KEEP
@@ -88,8 +88,8 @@ get page2 root "/api/quarantine?limit=2&offset=2"
 get filt root "/api/quarantine?status=spam&rcpt=RCPT@example.net"
 [ "$(code all)" = 200 ] && [ "$(json all 'len(d["entries"])')" = 3 ] &&
 	[ "$(json all 'd["entries"][0]["id"] > d["entries"][2]["id"]')" = True ] &&
-	[ "$(json page 'len(d["entries"]), d["more"]')" = "(2, True)" ] &&
-	[ "$(json page2 'len(d["entries"]), d["more"]')" = "(1, False)" ] &&
+	[ "$(json page 'len(d["entries"]), d["more"]')" = "2 True" ] &&
+	[ "$(json page2 'len(d["entries"]), d["more"]')" = "1 False" ] &&
 	[ "$(json filt '[e["id"] for e in d["entries"]]')" = "['$s1']" ]
 pc_result $? "an administrator lists all 3 entries newest first, in pages, and filters by status and recipient"
 
@@ -131,17 +131,148 @@ req nocsrf -b "$work/root.jar" -H 'Content-Type: application/json' --data '{}' "
 post form root "/api/quarantine/$s1/delete" ''
 req formtype -b "$work/root.jar" -H "X-CSRF-Token: $(cat "$work/root.csrf")" --data 'x=1' "$base/api/quarantine/$s1/delete"
 [ "$(code getrel)" = 404 ] && [ "$(code nocsrf)" = 403 ] && [ "$(code formtype)" = 415 ] &&
-	[ "$(ls "$work/sent" | wc -l)" = 0 ] && [ -e "$work/quarantine/$s1.eml" ]
+	[ -z "$(ls "$work/sent")" ] && [ -e "$work/quarantine/$s1.eml" ]
 pc_result $? "a GET of an action, a POST without the CSRF token or not as JSON change nothing (404, 403, 415)"
 
 post pout p "/api/quarantine/$s1/release" '{"to": ["rcpt@example.net"]}'
 post pdel p "/api/quarantine/$s1/delete" '{}'
-[ "$(code pout)" = 403 ] && [ "$(code pdel)" = 403 ] && [ "$(ls "$work/sent" | wc -l)" = 0 ] &&
+[ "$(code pout)" = 403 ] && [ "$(code pdel)" = 403 ] && [ -z "$(ls "$work/sent")" ] &&
 	[ -e "$work/quarantine/$s1.eml" ]
 pc_result $? "the domain administrator may not release to example.net, nor delete a message example.net also got (403)"
 
 post prel1 p "/api/quarantine/$s1/release" '{}'
 [ "$(code prel1)" = 200 ] && [ "$(cat "$work/sent/0.args")" = "-i -f spammer@bad.example -- boss@other.example" ] &&
 	grep -q "^X-Portcullis-Release: id=$s1" "$work/sent/0.eml" &&
-	grep -q "^released = .* to boss@other.example$" "$work/quarantine/$s1.meta"
+	grep -q "^released=.* to boss@other.example$" "$work/quarantine/$s1.meta"
 pc_result $? "the domain administrator releases to its own recipient only: delivered with a release mark, recorded"
+
+post rel2 root "/api/quarantine/$s1/release" '{"to": ["helpdesk@example.net"]}'
+[ "$(code rel2)" = 200 ] && [ "$(cat "$work/sent/1.args")" = "-i -f spammer@bad.example -- helpdesk@example.net" ]
+pc_result $? "an administrator releases to another address"
+
+post learn root "/api/quarantine/$s1/learn" '{"class": "spam"}'
+post badclass root "/api/quarantine/$s1/learn" '{"class": "eggs"}'
+[ "$(code learn)" = 200 ] && [ "$(code badclass)" = 400 ] &&
+	"$CTL" -c /dev/null "${common[@]}" stats 2>/dev/null | grep -q "^bayes .*: 1 spam, 0 ham learned"
+pc_result $? "learn as spam: the Bayes store has it; an unknown class is 400"
+
+post bulk root "/api/quarantine/bulk" "{\"action\": \"delete\", \"ids\": [\"$vid\", \"20990101T000000-NONE-00000000\", \"../etc\"]}"
+[ "$(code bulk)" = 200 ] && [ "$(json bulk '[r["ok"] for r in d["results"]]')" = "[True, False, False]" ] &&
+	[ ! -e "$work/quarantine/$vid.eml" ] && [ "$(code "$(get gone root "/api/quarantine/$vid"; echo gone)")" = 404 ]
+pc_result $? "bulk delete: the entry goes, unknown and malformed ids fail each on their own"
+
+post pbulk p "/api/quarantine/bulk" "{\"action\": \"delete\", \"ids\": [\"$s1\", \"$s2\"]}"
+[ "$(json pbulk '[r["ok"] for r in d["results"]]')" = "[False, True]" ] && [ -e "$work/quarantine/$s1.eml" ] &&
+	[ ! -e "$work/quarantine/$s2.eml" ]
+pc_result $? "a domain administrator's bulk delete removes only what is wholly its domains'"
+
+post addblock root "/api/lists" '{"list": "block", "op": "add", "mask": "*@spam.example"}'
+post addre root "/api/lists" '{"list": "allow", "op": "add", "mask": "re:.*"}'
+post addfile root "/api/lists" '{"list": "allow", "op": "add", "mask": "file:/etc/shadow"}'
+post again root "/api/lists" '{"list": "block", "op": "add", "mask": "*@SPAM.example"}'
+get lists root "/api/lists"
+[ "$(code addblock)" = 200 ] && [ "$(json addblock 'd["reloaded"]')" = True ] &&
+	[ "$(code addre)" = 400 ] && [ "$(code addfile)" = 400 ] && [ "$(code again)" = 409 ] &&
+	[ "$(json lists 'd["block"], d["allow"]')" = "['*@spam.example'] []" ] &&
+	grep -q '^\*@spam.example$' "$work/lists/block" && pc_wait_log "$work/milter.log" "configuration reloaded" 1
+pc_result $? "an administrator adds to the block list: the file has it, the daemon reloaded; re:, file: and duplicates are refused"
+
+printf 'From: x@spam.example\r\nSubject: offer\r\n\r\nhello\r\n' > "$work/spam2.eml"
+feed S3 x@spam.example rcpt@example.net "$work/spam2.eml"
+post delblock root "/api/lists" '{"list": "block", "op": "remove", "mask": "*@spam.example"}'
+post plist p "/api/lists" '{"list": "allow", "op": "add", "mask": "friend@x.example"}'
+get plists p "/api/lists"
+grep -q "S3: .*action=quarantine.*USER_IN_BLOCKLIST" "$work/milter.log" && [ "$(code delblock)" = 200 ] &&
+	! grep -q 'spam.example' "$work/lists/block" && [ "$(code plist)" = 403 ] && [ "$(code plists)" = 403 ]
+pc_result $? "the daemon applies the list at once (S3 quarantined); removal works; a domain administrator gets 403"
+
+get audit root "/api/audit"
+get paudit p "/api/audit"
+[ "$(code audit)" = 200 ] && [ "$(code paudit)" = 403 ] &&
+	[ "$(json audit '[(e["user"], e["action"], e["result"]) for e in reversed(d)]')" = "[('partner', 'release', 'you may release only to its recipients in your domains'), ('partner', 'delete', 'it has recipients outside your domains'), ('partner', 'release', 'ok'), ('root', 'release', 'ok'), ('root', 'spam', 'ok'), ('root', 'delete', 'ok'), ('partner', 'delete', 'it has recipients outside your domains'), ('partner', 'delete', 'ok'), ('root', 'list add', 'ok'), ('root', 'list add', 'already on the list'), ('root', 'list remove', 'ok')]" ] &&
+	[ "$(json audit 'd[0]["user"], d[0]["action"], d[0]["what"], d[0]["result"]')" = "root list remove block *@spam.example ok" ] &&
+	[ "$(wc -l < "$work/web/audit.log")" = 11 ]
+pc_result $? "the audit log has every release, deletion, learning and list change with who and the result; 403 to a domain administrator"
+
+get stats root "/api/stats?hours=24"
+get pstats p "/api/stats"
+[ "$(code stats)" = 200 ] && [ "$(json stats 'len(d["series"])')" = 48 ] &&
+	[ "$(json stats 'sum(b["quarantine"] for b in d["series"]), sum(b["accept"] for b in d["series"])')" = "4 1" ] &&
+	[ "$(json stats 'd["by_status"]["spam"], d["by_status"]["infected"]')" = "3 1" ] &&
+	[ "$(json stats '[(t["name"], t["count"]) for t in d["top_detections"]]')" = "[('Eicar-Test-Signature.UNOFFICIAL', 1)]" ] &&
+	[ "$(json stats 'd["top_senders"][0]')" = "{'name': 'spammer@bad.example', 'count': 2}" ] &&
+	[ "$(json stats 'd["daemon"]["messages_quarantine"]')" = 4 ] &&
+	[ "$(json stats 'd["database"]["signatures"] > 0')" = True ] &&
+	[ "$(json pstats 'd["by_status"], d["daemon"]')" = "{'spam': 2} None" ]
+pc_result $? "statistics: 48 buckets by action, by status, top detections and senders, the daemon's counters and database; a domain administrator gets its own and no daemon counters"
+
+# Recipients' links, from the digest: rcpt@example.net has S1 (released to
+# others) and S3 quarantined; S1 was released to boss@other.example.
+"$CTL" -c /dev/null "${common[@]}" digest --dry-run > "$work/dry.out" 2>&1
+n=$(ls "$work/sent" | grep -c eml)
+"$CTL" -c /dev/null "${common[@]}" digest > "$work/digest.out" 2>&1
+digest="$work/sent/$n.eml"
+link=$(/usr/bin/python3 - "$digest" <<'PY'
+import base64, email, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"))
+for word in m.get_payload(decode=True).decode().split():
+    if "#/link/" in word:
+        payload = word.split("#/link/")[1].split(".")[0]
+        if "-S3-" in base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode():
+            print(word)
+PY
+)
+token=${link#https://console.example/#/link/}
+[ "$(cat "$work/dry.out")" = "rcpt@example.net: 2 entries
+1 digests (dry run)" ] && [ "$(cat "$work/sent/$n.args")" = "-i -f <> -- rcpt@example.net" ] &&
+	grep -q "^Subject: Quarantined mail for you: 2 messages$" "$digest" && grep -q "^Auto-Submitted: auto-generated" "$digest" &&
+	[ -n "$token" ] && [ "$token" != "$link" ]
+pc_result $? "portcullisctl digest mails rcpt@example.net its 2 links, boss@other.example none (S1 was released to it)"
+
+s3=$(ls "$work/quarantine" | sed -n 's/\(.*-S3-.*\)\.meta$/\1/p')
+sent_before=$(ls "$work/sent" | grep -c eml)
+req show "$base/api/link?t=$token"
+req getrel "$base/api/link/release?t=$token"
+[ "$(code show)" = 200 ] && [ "$(json show 'd["id"], d["recipient"], d["sender"], d["subject"], d["released"]')" = "$s3 rcpt@example.net x@spam.example offer False" ] &&
+	[ "$(code getrel)" = 404 ] && [ "$(ls "$work/sent" | grep -c eml)" = "$sent_before" ] && ! grep -q "^released" "$work/quarantine/$s3.meta"
+pc_result $? "following the link shows the message and releases nothing (a GET of release neither)"
+
+other=$(/usr/bin/python3 - "$token" "$s3" "$s1" <<'PY'
+import base64, sys
+token, mine, theirs = sys.argv[1:]
+payload, mac = token.split(".")
+text = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode()
+forged = base64.urlsafe_b64encode(text.replace(mine, theirs).encode()).decode().rstrip("=")
+print(forged + "." + mac)
+PY
+)
+req forged -H 'Content-Type: application/json' --data "{\"t\": \"$other\"}" "$base/api/link/release"
+req cut -H 'Content-Type: application/json' --data "{\"t\": \"${token%?}\"}" "$base/api/link/release"
+req nojson --data "t=$token" "$base/api/link/release"
+[ "$(code forged)" = 403 ] && [ "$(code cut)" = 403 ] && [ "$(code nojson)" = 415 ] &&
+	[ "$(ls "$work/sent" | grep -c eml)" = "$sent_before" ]
+pc_result $? "a link altered to name another message, or cut short, is refused (403); a form POST is refused (415)"
+
+req rel -H 'Content-Type: application/json' --data "{\"t\": \"$token\"}" "$base/api/link/release"
+req rel2 -H 'Content-Type: application/json' --data "{\"t\": \"$token\"}" "$base/api/link/release"
+[ "$(code rel)" = 200 ] && [ "$(cat "$work/sent/$sent_before.args")" = "-i -f x@spam.example -- rcpt@example.net" ] &&
+	grep -q "^X-Portcullis-Release: id=$s3" "$work/sent/$sent_before.eml" && [ "$(code rel2)" = 409 ] &&
+	grep -q '"user":"recipient rcpt@example.net","action":"release"' "$work/web/audit.log"
+pc_result $? "a POST of the link releases to that recipient only, once; the audit log says so"
+
+req optout -H 'Content-Type: application/json' --data "{\"t\": \"$token\"}" "$base/api/link/optout"
+printf 'From: x@spam.example\r\nSubject: more\r\n\r\nhello again\r\n' > "$work/spam3.eml"
+feed S4 spammer@bad.example rcpt@example.net,boss@other.example "$work/spam3.eml"
+"$CTL" -c /dev/null "${common[@]}" digest --dry-run > "$work/dry2.out" 2>&1
+[ "$(code optout)" = 200 ] && [ "$(cat "$work/web/optout")" = rcpt@example.net ] &&
+	[ "$(cat "$work/dry2.out")" = "boss@other.example: 1 entries
+1 digests (dry run)" ]
+pc_result $? "a recipient who opts out gets no more digests; the other recipient of new spam does"
+
+printf 'a third password\n' | "$CTL" -c /dev/null "${common[@]}" web-user add helper domain example.net > /dev/null &&
+	"$CTL" -c /dev/null "${common[@]}" web-user delete partner > /dev/null
+login h helper 'a third password'
+get gonep p "/api/quarantine"
+[ "$(code h-login)" = 200 ] && [ "$(code gonep)" = 401 ]
+pc_result $? "portcullisctl web-user takes effect at once: a new account logs in, a deleted one's session ends (401)"
+echo "1..$PC_N"
