@@ -5,7 +5,7 @@
 . "$top_srcdir/tests/lib.sh"
 work=$(pc_workdir install)
 root="$work/root"
-echo "1..6"
+echo "1..8"
 
 if make -s -C "$top_builddir" install DESTDIR="$root" > "$work/install.log" 2>&1; then
 	echo "ok 1 - make install DESTDIR=... succeeds"
@@ -69,4 +69,33 @@ if [ -n "$exposure" ] && awk -v e="$exposure" 'BEGIN { exit !(e <= 2.0) }'; then
 else
 	echo "not ok 6 - systemd-analyze security: exposure ${exposure:-?}"
 	grep '✗' "$work/security.out" | sed 's/^/# /'
+fi
+
+# The web console: its server, pages where its built-in static_dir (auto)
+# looks, and its units, which systemd accepts and scores as hardened.
+web=$(MAKEFLAGS= make -s --no-print-directory -C "$top_builddir" print-web-dir | grep "^/" | tail -1)
+wunit=$(find "$root" -name portcullis-web.service | head -1)
+dunit=$(find "$root" -name portcullis-digest.service | head -1)
+wexe=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$wunit" 2>/dev/null)
+for u in "$wunit" "$dunit"; do
+	sed -e "s|$(dirname "$wexe")/|$root$(dirname "$wexe")/|g" -e "s|file:$doc|file:$root$doc|" \
+		"$u" > "$work/$(basename "$u")"
+done
+cp "$(find "$root" -name portcullis-digest.timer | head -1)" "$work/" 2>/dev/null
+if [ -x "$root$wexe" ] && [ -f "$root$web/index.html" ] && [ -f "$root$web/app.js" ] &&
+   [ -f "$root$web/app.css" ] && [ -n "$(find "$root" -name nginx-portcullis-web.conf)" ] &&
+   systemd-analyze verify "$work/portcullis-web.service" "$work/portcullis-digest.service" \
+	"$work/portcullis-digest.timer" > "$work/wverify.out" 2>&1 && [ ! -s "$work/wverify.out" ]; then
+	echo "ok 7 - portcullis-web, its pages in $web, the reverse-proxy example and its units (systemd-analyze verify)"
+else
+	echo "not ok 7 - web console: exe '$wexe' pages '$web' units '$wunit' '$dunit':"
+	sed 's/^/# /' "$work/wverify.out"
+fi
+systemd-analyze security --offline=true "$work/portcullis-web.service" > "$work/wsecurity.out" 2>&1
+exposure=$(sed -n 's/.*Overall exposure level for .*: \([0-9.]*\) .*/\1/p' "$work/wsecurity.out")
+if [ -n "$exposure" ] && awk -v e="$exposure" 'BEGIN { exit !(e <= 2.0) }'; then
+	echo "ok 8 - systemd-analyze security of portcullis-web.service: exposure $exposure (at most 2.0)"
+else
+	echo "not ok 8 - systemd-analyze security of portcullis-web.service: exposure ${exposure:-?}"
+	grep '✗' "$work/wsecurity.out" | sed 's/^/# /'
 fi

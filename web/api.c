@@ -253,7 +253,7 @@ pcw_api_login(PcwApi *api, const PcwRequest *req, gint64 now, PcwResponse *out)
 	}
 	pcw_user_object(out, pcw_accounts_find(accounts, name), csrf);
 	out->set_cookie = g_strdup_printf(PCW_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict%s",
-					  token, api->tls ? "; Secure" : "");
+					  token, api->tls || req->https ? "; Secure" : "");
 }
 
 static gboolean

@@ -106,6 +106,7 @@ typedef struct {
 	const char *session;	/* the cookie's token, or NULL */
 	const char *csrf;	/* X-CSRF-Token, or NULL */
 	const char *client;	/* address, for the login limit */
+	gboolean https;		/* over TLS, here or at a reverse proxy */
 	const char *content_type;
 	const char *body;	/* may be NULL */
 } PcwRequest;

@@ -138,23 +138,49 @@ pcw_client(struct MHD_Connection *c)
 	return g_strdup(text);
 }
 
+/* A reverse proxy on this machine (the only way to the console from
+ * elsewhere without TLS here) says who the client is and how it came:
+ * the last X-Forwarded-For address, X-Forwarded-Proto.  From any other
+ * peer those headers are the client's own words, and ignored. */
+static void
+pcw_forwarded(struct MHD_Connection *c, char **client, gboolean *https)
+{
+	const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+	const char *proto = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-Proto");
+	const char *last;
+
+	*https = pcw_tls;
+	if (!g_str_has_prefix(*client, "127.") && strcmp(*client, "::1") != 0)
+		return;
+	if (xff != NULL && *(last = strrchr(xff, ',') ? strrchr(xff, ',') + 1 : xff) != '\0') {
+		g_free(*client);
+		*client = g_strstrip(g_strndup(last, 64));
+	}
+	*https |= g_strcmp0(proto, "https") == 0;
+}
+
 static enum MHD_Result
 pcw_answer(struct MHD_Connection *c, PcwApi *api, const char *method, const char *url,
 	   const char *body)
 {
+	PcwResponse out;
+	struct MHD_Response *r;
+	enum MHD_Result rc;
 	g_autoptr(GHashTable) query = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 							    g_free);
 	g_autofree char *client = pcw_client(c);
-	PcwRequest req = {
+	gboolean https;
+	PcwRequest req;
+
+	pcw_forwarded(c, &client, &https);
+	req = (PcwRequest){
 		.method = method, .path = url, .query = query, .client = client, .body = body,
+		.https = https,
 		.session = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, PCW_COOKIE),
 		.csrf = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token"),
 		.content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 							    MHD_HTTP_HEADER_CONTENT_TYPE),
 	};
-	PcwResponse out;
-	struct MHD_Response *r;
-	enum MHD_Result rc;
 
 	if (!g_str_has_prefix(url, "/api/") && strcmp(method, "GET") == 0)
 		return pcw_static(c, api->conf->web_static_dir, url);

@@ -69,7 +69,9 @@ for f in /usr/sbin/portcullis /usr/sbin/portcullisctl /lib/systemd/system/portcu
 	/lib/systemd/system/portcullis.service.d/debian.conf \
 	/usr/share/bash-completion/completions/portcullisctl /usr/share/doc/portcullis/README \
 	/usr/share/doc/portcullis/README.Debian /usr/share/doc/portcullis/templates/en/admin.txt \
-	/usr/share/portcullis/rules/spam/10_headers.cf $CONF; do
+	/usr/share/portcullis/rules/spam/10_headers.cf /usr/sbin/portcullis-web \
+	/usr/share/portcullis/web/index.html /lib/systemd/system/portcullis-web.service \
+	/lib/systemd/system/portcullis-digest.timer $CONF; do
 	grep -qx -- "$f" "$work/contents" || missing="$missing $f"
 done
 # Manual pages come from "make install" (man/); each one is named in the unit.
@@ -152,6 +154,8 @@ id -nG portcullis 2>/dev/null | tr ' ' '\n' | grep -qx postfix || bad="$bad not-
 [ "$(st /var/spool/postfix/portcullis)" = "portcullis:postfix 750" ] ||
 	bad="$bad /var/spool/postfix/portcullis=$(st /var/spool/postfix/portcullis)"
 [ -L /etc/systemd/system/multi-user.target.wants/portcullis.service ] || bad="$bad not-enabled"
+# The web console waits for an account: installed, not enabled.
+[ -e /etc/systemd/system/multi-user.target.wants/portcullis-web.service ] && bad="$bad web-enabled"
 systemd-analyze verify /lib/systemd/system/portcullis.service > "$work/verify.out" 2>&1 &&
 	! grep -q . "$work/verify.out" || bad="$bad systemd-analyze"
 [ -z "$bad" ]

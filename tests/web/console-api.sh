@@ -275,4 +275,16 @@ login h helper 'a third password'
 get gonep p "/api/quarantine"
 [ "$(code h-login)" = 200 ] && [ "$(code gonep)" = 401 ]
 pc_result $? "portcullisctl web-user takes effect at once: a new account logs in, a deleted one's session ends (401)"
+for i in 1 2 3 4 5; do
+	req "xff$i" -H 'X-Forwarded-For: 203.0.113.9, 198.51.100.7' --data-urlencode "name=ghost$i" \
+		--data-urlencode "password=wrong" "$base/api/login"
+done
+req xfflocked -H 'X-Forwarded-For: 198.51.100.7' --data-urlencode "name=root" \
+	--data-urlencode "password=a long password" "$base/api/login"
+req xffother -H 'X-Forwarded-For: 198.51.100.8' -H 'X-Forwarded-Proto: https' \
+	--data-urlencode "name=root" --data-urlencode "password=a long password" "$base/api/login"
+[ "$(code xfflocked)" = 401 ] && [ "$(code xffother)" = 200 ] &&
+	grep -qi "^set-cookie: pcw_session=.*; Secure" "$work/xffother.head" &&
+	! grep -qi "^set-cookie: .*Secure" "$work/root-login.head"
+pc_result $? "behind a local reverse proxy: failed logins count per forwarded address; X-Forwarded-Proto: https makes the cookie Secure"
 echo "1..$PC_N"
