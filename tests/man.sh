@@ -7,7 +7,7 @@
 . "$top_srcdir/tests/lib.sh"
 work=$(pc_workdir man)
 man="$top_srcdir/man"
-echo "1..9"
+echo "1..11"
 
 if ! command -v mandoc > /dev/null; then
 	echo "# mandoc is missing: ./install-deps test"
@@ -16,7 +16,7 @@ fi
 # "referenced manual not found" and mandoc.db notes depend on the manuals
 # this machine has installed; everything else mandoc says is a defect.
 n=0
-for page in portcullis.8 portcullis.conf.5 portcullisctl.8; do
+for page in portcullis.8 portcullis.conf.5 portcullisctl.8 portcullis-web.8; do
 	n=$((n + 1))
 	mandoc -Tlint "$man/$page" > "$work/lint.out" 2>&1
 	status=$?
@@ -50,9 +50,9 @@ keys_missing() {
 	page_keys "$1" | sort | comm -23 "$work/keys" -
 }
 if [ -s "$work/keys" ] && [ -z "$(keys_missing "$man/portcullis.conf.5")" ]; then
-	echo "ok 4 - portcullis.conf.5 documents each of the $(wc -l < "$work/keys") keys of --dump-defaults in its group"
+	echo "ok 5 - portcullis.conf.5 documents each of the $(wc -l < "$work/keys") keys of --dump-defaults in its group"
 else
-	echo "not ok 4 - keys missing from portcullis.conf.5 (group key):"
+	echo "not ok 5 - keys missing from portcullis.conf.5 (group key):"
 	keys_missing "$man/portcullis.conf.5" | sed 's/^/# /'
 fi
 
@@ -61,17 +61,17 @@ first=$(page_keys "$man/portcullis.conf.5" | head -1)
 awk '!gone && /^\.It Cm [a-z_]* Pq default/ { gone = 1; next } { print }' \
 	"$man/portcullis.conf.5" > "$work/one-less.5"
 if [ -n "$first" ] && [ "$(keys_missing "$work/one-less.5")" = "$first" ]; then
-	echo "ok 5 - the key check notices a key ($first) taken out of the page"
+	echo "ok 6 - the key check notices a key ($first) taken out of the page"
 else
-	echo "not ok 5 - the key check missed '$first' taken out: '$(keys_missing "$work/one-less.5")'"
+	echo "not ok 6 - the key check missed '$first' taken out: '$(keys_missing "$work/one-less.5")'"
 fi
 
 cp "$man/portcullis.conf.5" "$work/fresh.5"
 if python3 "$top_srcdir/conf/man-conf.py" --update "$work/fresh.5" < "$work/defaults.conf" &&
    diff -u "$man/portcullis.conf.5" "$work/fresh.5" > "$work/fresh.diff"; then
-	echo "ok 6 - portcullis.conf.5 equals a fresh generation from --dump-defaults"
+	echo "ok 7 - portcullis.conf.5 equals a fresh generation from --dump-defaults"
 else
-	echo "not ok 6 - portcullis.conf.5 is not what conf/man-conf.py makes of --dump-defaults; run"
+	echo "not ok 7 - portcullis.conf.5 is not what conf/man-conf.py makes of --dump-defaults; run"
 	echo "#   portcullis --dump-defaults | conf/man-conf.py --update man/portcullis.conf.5"
 	sed 's/^/# /' "$work/fresh.diff"
 fi
@@ -87,9 +87,9 @@ while read -r opt; do
 	grep -qE -- "(^|[^a-z-])$opt([^a-z-]|\$)" "$work/options.txt" || missing="$missing $opt"
 done < "$work/options"
 if [ "$(grep -c -- '^--' "$work/options")" -ge 10 ] && [ -z "$missing" ]; then
-	echo "ok 7 - portcullis.8 has an entry for each of the $(wc -l < "$work/options") options of portcullis --help"
+	echo "ok 8 - portcullis.8 has an entry for each of the $(wc -l < "$work/options") options of portcullis --help"
 else
-	echo "not ok 7 - options of --help without an entry in portcullis.8:$missing"
+	echo "not ok 8 - options of --help without an entry in portcullis.8:$missing"
 fi
 
 # Every command of portcullisctl --help ("quarantine list", "learn", ...),
@@ -105,18 +105,32 @@ while read -r cmd; do
 	grep -qE "^     $cmd( |\$)" "$work/portcullisctl.8.txt" || missing="$missing '$cmd'"
 done < "$work/commands"
 if [ "$(grep -c quarantine "$work/commands")" -ge 6 ] && [ -z "$missing" ]; then
-	echo "ok 8 - portcullisctl.8 has an entry for each of the $(wc -l < "$work/commands") commands"
+	echo "ok 9 - portcullisctl.8 has an entry for each of the $(wc -l < "$work/commands") commands"
 else
-	echo "not ok 8 - commands missing from portcullisctl.8:$missing"
+	echo "not ok 9 - commands missing from portcullisctl.8:$missing"
+fi
+
+# portcullis-web.8: every option of portcullis-web --help.
+render "$man/portcullis-web.8" | sed -n '/^OPTIONS$/,/^[A-Z]/p' | grep '^     -' > "$work/web-options.txt"
+"$top_builddir/portcullis-web" --help | sed -n 's/^  \(-[A-Za-z-]*\).*/\1/p' > "$work/web-options"
+missing=
+while read -r opt; do
+	grep -qE -- "(^|[^a-z-])$opt([^a-z-]|\$)" "$work/web-options.txt" || missing="$missing $opt"
+done < "$work/web-options"
+if [ "$(wc -l < "$work/web-options")" -ge 4 ] && [ -z "$missing" ]; then
+	echo "ok 10 - portcullis-web.8 has an entry for each of the $(wc -l < "$work/web-options") options of portcullis-web --help"
+else
+	echo "not ok 10 - options of portcullis-web --help without an entry in portcullis-web.8:$missing"
 fi
 
 if make -s -C "$top_builddir" install-man DESTDIR="$work/root" > "$work/install.log" 2>&1 &&
    [ -n "$(find "$work/root" -path '*/man8/portcullis.8')" ] &&
    [ -n "$(find "$work/root" -path '*/man8/portcullisctl.8')" ] &&
-   [ -n "$(find "$work/root" -path '*/man5/portcullis.conf.5')" ]; then
-	echo "ok 9 - make install installs portcullis.8, portcullisctl.8 and portcullis.conf.5"
+   [ -n "$(find "$work/root" -path '*/man5/portcullis.conf.5')" ] &&
+   [ -n "$(find "$work/root" -path '*/man8/portcullis-web.8')" ]; then
+	echo "ok 11 - make install installs portcullis.8, portcullisctl.8, portcullis-web.8 and portcullis.conf.5"
 else
-	echo "not ok 9 - the pages are not installed:"
+	echo "not ok 11 - the pages are not installed:"
 	sed 's/^/# /' "$work/install.log"
 	(cd "$work/root" 2>/dev/null && find . -type f | sed 's/^/# /')
 fi

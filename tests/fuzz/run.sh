@@ -1,12 +1,13 @@
 #!/bin/bash
 # Builds a libFuzzer target in build-fuzz/ (clang, ASan + UBSan, coverage on
 # portcullis's own code) and runs it.
-#   tests/fuzz/run.sh [--tap] [--rewrite | --auth] [SECONDS] [JOBS]
+#   tests/fuzz/run.sh [--tap] [--rewrite | --auth | --web] [SECONDS] [JOBS]
 # The default target is the engine's scan entry (fuzz-scan.c); --rewrite
 # runs fuzz-rewrite.c, the rewrite path with names, templates and bodies
 # from the fuzzer and a re-parse of every rewritten message as the oracle;
 # --auth runs fuzz-auth.c, DKIM, ARC and DMARC over a fixed DNS table and
-# the texts made of their results.
+# the texts made of their results; --web runs fuzz-web.c, the web
+# console's preview of a message and its recipients' link tokens.
 # Seeds: tests/fuzz/seeds/ (seeds-rewrite/ for --rewrite, the signed
 # messages of tests/data/auth/ for --auth), ClamAV's test mails, and the
 # differential corpus when it has been generated.  Findings (crash-*,
@@ -20,6 +21,7 @@ tap=
 target=scan
 [ "${1:-}" = --rewrite ] && { target=rewrite; shift; }
 [ "${1:-}" = --auth ] && { target=auth; shift; }
+[ "${1:-}" = --web ] && { target=web; shift; }
 seconds=${1:-60}
 jobs=${2:-1}
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -27,6 +29,7 @@ build=$root/build-fuzz
 out=$build/fuzz-out
 [ "$target" = rewrite ] && out=$build/fuzz-out-rewrite
 [ "$target" = auth ] && out=$build/fuzz-out-auth
+[ "$target" = web ] && out=$build/fuzz-out-web
 dict=$root/tests/fuzz/mime.dict
 [ "$target" = auth ] && dict=$root/tests/fuzz/auth.dict
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
@@ -46,9 +49,13 @@ build_target() {
 			CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $san" LDFLAGS="$san") || return 1
 	fi
 	make -s -C "$build" -j2 libpcengine.a libpcpolicy.a > "$build/fuzz-make.out" 2>&1 || return 1
+	local extra=
+	# the web target links the console's own sources of what it shows
+	[ "$target" = web ] && extra="$root/web/preview.c $root/web/links.c"
+	# shellcheck disable=SC2086
 	clang -O1 -g -fsanitize=fuzzer $san -I"$root/include" -I"$root/policy" \
-		-I"$root/engine" -I"$build" \
-		$(pkg-config --cflags glib-2.0 gmime-3.0) "$root/tests/fuzz/fuzz-$target.c" \
+		-I"$root/engine" -I"$root/web" -I"$build" \
+		$(pkg-config --cflags glib-2.0 gmime-3.0) "$root/tests/fuzz/fuzz-$target.c" $extra \
 		-o "$build/fuzz-$target" "$build/libpcengine.a" "$build/libpcpolicy.a" \
 		$(pkg-config --libs glib-2.0 gio-2.0 gmime-3.0 libclamav libmagic libpcre2-8 libxml-2.0 lmdb libpsl libcares libhs libcrypto) -lm \
 		>> "$build/fuzz-make.out" 2>&1
@@ -64,6 +71,7 @@ seed_corpus() {
 		cp "$root"/tests/data/auth/*.eml "$out/seeds/"
 		return 0
 	fi
+	[ "$target" = web ] && cp "$root"/tests/web/hostile.eml "$out/seeds/"
 	cp "$root"/tests/fuzz/seeds/* "$out/seeds/"
 	for f in /usr/share/clamav-testfiles/clam.mail /usr/share/clamav-testfiles/*.mbox.*; do
 		[ -f "$f" ] && cp "$f" "$out/seeds/"
