@@ -783,14 +783,24 @@ function releasePanel(q, id) {
 		field('Also to', extra), el('div', { class: 'buttons' }, release));
 }
 
+// To whom a release went: portcullis-web answers {"id", "done",
+// "released": "YYYY-MM-DD HH:MM:SS UTC to ADDRESSES"} (the entry's record
+// of its latest release); a "to" array is taken too.
+function releasedTo(data) {
+	if (data && Array.isArray(data.to))
+		return data.to.join(', ');
+	const m = data && typeof data.released === 'string' ? data.released.match(/ UTC to (.+)$/) : null;
+	return m ? m[1].split(',').join(', ') : '';
+}
+
 async function quarantineAction(id, action, body, done, reload) {
 	const r = await api('POST', `api/quarantine/${encodeURIComponent(id)}/${action}`, body);
 	if (!r.ok) {
 		banner('error', `${done.replace(/ed$/, '')} failed: ${errorOf(r)}`);
 		return false;
 	}
-	const to = r.data && Array.isArray(r.data.to) ? ` to ${r.data.to.join(', ')}` : '';
-	pendingBanner = ['ok', `${done}${to}.`];
+	const to = action === 'release' ? releasedTo(r.data) : '';
+	pendingBanner = ['ok', `${done}${to ? ` to ${to}` : ''}.`];
 	if (reload) {
 		route();
 	} else {
