@@ -104,7 +104,8 @@ pcc_digest_text(const PcmConfig *conf, GBytes *key, const char *rcpt, GPtrArray 
 	gint64 expires = now + (gint64)conf->web_link_days * 86400;
 
 	g_string_append_printf(out, "These messages for %s were held in quarantine as probable "
-			       "spam.\nTo receive one, open its link and confirm; links work for "
+			       "spam.\nTo receive one, open its link and press \"Release this message to\n"
+			       "me\"; links work for "
 			       "%u days.\n\n", who, conf->web_link_days);
 	for (guint i = 0; i < list->len && i < PCC_DIGEST_MAX; i++) {
 		const PcqEntry *e = g_ptr_array_index(list, i);

@@ -44,14 +44,21 @@
  *	                     default the original recipients the user may see)
  *	  POST /api/quarantine/ID/delete   {}
  *	  POST /api/quarantine/ID/learn    {"class": "spam"|"ham"}
+ *	                     each answers {"id", "done": "release" | "delete" |
+ *	                     "spam" | "ham", "released": every release so far,
+ *	                     "TIME UTC to A,B[; TIME UTC to C]" (absent when
+ *	                     none)}; 403 when it is not the user's to do, 409
+ *	                     when it failed
  *	  POST /api/quarantine/bulk  {"action": "release"|"delete"|"spam"|"ham",
  *	                     "ids": [ID, ...] (<= 1000)}: {"results":
  *	                     [{"id", "ok", "error"}]}
  *	Sender lists ([spam] allow_senders_file, block_senders_file)
  *	  GET  /api/lists    {"allow": [masks], "block": [masks]}
  *	  POST /api/lists    {"list": "allow"|"block", "op": "add"|"remove",
- *	                     "mask": ADDRESS-OR-MASK}; the daemon rereads its
- *	                     configuration (control socket "reload config")
+ *	                     "mask": ADDRESS-OR-MASK} (no re: or file: masks);
+ *	                     the daemon rereads its configuration (control
+ *	                     socket "reload config"): {"list", "op", "mask",
+ *	                     "reloaded": bool, "reload_error" when not}
  *	Statistics
  *	  GET  /api/stats    hours (1..720, default 24): {"hours", "bucket"
  *	                     (seconds), "series": [{"time", "accept",
@@ -66,10 +73,14 @@
  *	                     newest first
  *	Recipients' links (no session: the signed token is the permission)
  *	  GET  /api/link?t=TOKEN  {"id", "recipient", "sender", "subject",
- *	                     "received", "status", "spam_score", "expires",
- *	                     "released"}; changes nothing
+ *	                     "received", "status", "reason", "expires",
+ *	                     "released" (bool: to this recipient)}; changes
+ *	                     nothing.  403 altered, 410 expired, 404 no longer
+ *	                     quarantined
  *	  POST /api/link/release  {"t": TOKEN}: releases to that recipient
- *	  POST /api/link/optout   {"t": TOKEN}: no more digests for them
+ *	                     only, once: {"released": true}; 409 the second time
+ *	  POST /api/link/optout   {"t": TOKEN}: no more digests for them:
+ *	                     {"opted_out": true}
  *
  *	Permissions: an administrator sees and does everything; a domain
  *	administrator sees only history records and quarantine entries with

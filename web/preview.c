@@ -16,12 +16,15 @@ pcw_display(const char *text, gsize max)
 	return pc_text_display(text ? text : "", max);
 }
 
-/* Each line through pc_text_display (it drops line breaks), then joined. */
+/* Each line through pc_text_display (it drops line breaks), then joined;
+ * blank lines at the start and more than one in a row (what markup leaves
+ * when it is taken out) are left out. */
 static char *
 pcw_display_lines(const char *text, gboolean *truncated)
 {
 	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
 	GString *out = g_string_new(NULL);
+	gboolean blank = TRUE;
 
 	for (guint i = 0; lines[i] != NULL; i++) {
 		g_autofree char *shown = NULL;
@@ -30,8 +33,10 @@ pcw_display_lines(const char *text, gboolean *truncated)
 			*truncated = TRUE;
 			break;
 		}
-		g_strchomp(lines[i]);
-		shown = pc_text_display(lines[i], 4096);
+		shown = pc_text_display(g_strstrip(lines[i]), 4096);
+		if (*shown == '\0' && blank)
+			continue;
+		blank = *shown == '\0';
 		g_string_append(out, shown);
 		g_string_append_c(out, '\n');
 	}

@@ -315,7 +315,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.error(*err)
             return self.send(200, {"id": entry["id"], "recipient": entry["recipients"][0], "sender": entry["sender"],
                                    "subject": entry["subject"], "received": entry["received"], "status": entry["status"],
-                                   "spam_score": 14.2, "expires": NOW + 6 * 86400, "released": entry["released"]})
+                                   "reason": "spam: USER_IN_BLOCKLIST", "expires": NOW + 6 * 86400,
+                                   "released": bool(entry["released"])})
         if method != "POST" or path not in ("/api/link/release", "/api/link/optout"):
             return self.error(404, "no such API")
         try:
@@ -330,8 +331,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send(200, {"opted_out": True})
         if entry["released"]:
             return self.error(409, "already released")
-        entry["released"] = "%d to %s" % (int(time.time()), entry["recipients"][0])
-        self.send(200, {"released": True, "to": [entry["recipients"][0]]})
+        entry["released"] = "%s UTC to %s" % (time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()),
+                                              entry["recipients"][0])
+        self.send(200, {"released": True})
 
     def api(self, method, path, q, body, user, sess):
         parts = path.strip("/").split("/")[1:]
@@ -403,9 +405,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             ok, err = self.act(e, parts[2], body, user)
             if not ok:
                 return self.error(400 if err != "no such entry" else 404, err)
-            out = {"ok": True}
-            if parts[2] == "release":
-                out["to"] = body.get("to") or e["recipients"]
+            # the shape of portcullis-web's answer (web/api.h)
+            done = body.get("class") if parts[2] == "learn" else parts[2]
+            out = {"id": e["id"], "done": done}
+            if e.get("released"):
+                out["released"] = e["released"]
             return self.send(200, out)
         self.error(404, "no such API")
 
@@ -418,7 +422,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             to = body.get("to") or e["recipients"]
             if user["role"] != "admin" and any(a.rsplit("@", 1)[-1] not in user["domains"] for a in to):
                 return False, "you may release only to your domains"
-            e["released"] = "%d to %s" % (int(time.time()), ",".join(to))
+            stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
+            e["released"] = "%s UTC to %s" % (stamp, ",".join(to))
         elif action == "delete":
             STATE.quarantine.remove(e)
         elif action == "learn":

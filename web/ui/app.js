@@ -987,8 +987,10 @@ function frame(root, c, series, max, bucket, unit) {
 	const n = Math.max(1, series.length);
 	const x = (i) => l + (i * plotW) / n;
 	const y = (v) => t + plotH - (v / max) * plotH;
-	for (let i = 0; i <= 4; i++) {
-		const v = (max * i) / 4;
+	// 4 steps, or 5 for maxima of 5, 10, 50...: labels without fractions
+	const steps = max % 4 === 0 ? 4 : 5;
+	for (let i = 0; i <= steps; i++) {
+		const v = (max * i) / steps;
 		root.append(svg('line', { class: 'grid', x1: l, x2: w - r, y1: y(v), y2: y(v) }),
 			svg('text', { class: 'axis', x: l - 6, y: y(v) + 4, 'text-anchor': 'end' }, fmtCount(Math.round(v * 100) / 100)));
 	}
@@ -1013,7 +1015,8 @@ function bucketLabel(p, bucket) {
 
 function trafficChart(series, bucket) {
 	const root = chartRoot('chart-traffic', WIDE, 'Messages per interval by action');
-	const max = niceMax(Math.max(0, ...series.map((p) => SERIES.reduce((n, k) => n + (Number(p[k]) || 0), 0))));
+	// messages are whole: at least 4, so that the 4 or 5 grid steps are too
+	const max = Math.max(4, niceMax(Math.max(0, ...series.map((p) => SERIES.reduce((n, k) => n + (Number(p[k]) || 0), 0)))));
 	const { x, y, slot } = frame(root, WIDE, series, max, bucket, 'msgs');
 	const barW = Math.max(1, slot * 0.78);
 	series.forEach((p, i) => {
@@ -1200,7 +1203,7 @@ async function viewLink(token) {
 		['subject', 'Subject', m.subject || el('span', { class: 'none' }, '(no subject)')],
 		['received', 'Received (UTC)', fmtTime(m.received)],
 		['status', 'Status', badge('st', m.status)],
-		['spam_score', 'Spam score', fmtScore(m.spam_score)],
+		['reason', 'Why it was held', m.reason || ''],
 		['expires', 'Link expires (UTC)', fmtTime(m.expires)],
 		m.released ? ['released', 'Released', typeof m.released === 'string' ? m.released : 'yes'] : null,
 	]), el('div', { class: 'buttons' }, release, optout), result);
