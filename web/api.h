@@ -63,7 +63,7 @@
  *	  GET  /api/stats    hours (1..720, default 24): {"hours", "bucket"
  *	                     (seconds), "series": [{"time", "accept",
  *	                     "reject", "quarantine", "tempfail", "discard",
- *	                     "other", "ms_p50", "ms_p95"}], "by_status":
+ *	                     "other", "ms_p50", "ms_p95" (null: no mail)}], "by_status":
  *	                     {status: n}, "top_detections", "top_senders",
  *	                     "top_clients" ([{"name", "count"}], rejected or
  *	                     quarantined mail), "daemon": {counters} or null,

@@ -211,12 +211,17 @@ pcw_double_cmp(gconstpointer a, gconstpointer b)
 	return (x > y) - (x < y);
 }
 
-static double
-pcw_percentile(GArray *values, double p)
+/* The p-th percentile of sorted values; null when there are none (a
+ * bucket without mail has no latency, not a latency of 0). */
+static void
+pcw_member_ms(JsonBuilder *b, const char *name, GArray *values, double p)
 {
+	json_builder_set_member_name(b, name);
 	if (values->len == 0)
-		return 0;
-	return g_array_index(values, double, (guint)(p * (values->len - 1) + 0.5));
+		json_builder_add_null_value(b);
+	else
+		json_builder_add_double_value(b, g_array_index(values, double,
+							    (guint)(p * (values->len - 1) + 0.5)));
 }
 
 static void
@@ -233,10 +238,8 @@ pcw_series(JsonBuilder *b, PcwTally *t)
 		for (guint a = 0; a < G_N_ELEMENTS(pcw_actions); a++)
 			pcw_member_int(b, pcw_actions[a] ? pcw_actions[a] : "other",
 				       bucket->counts[a]);
-		json_builder_set_member_name(b, "ms_p50");
-		json_builder_add_double_value(b, pcw_percentile(bucket->ms, 0.5));
-		json_builder_set_member_name(b, "ms_p95");
-		json_builder_add_double_value(b, pcw_percentile(bucket->ms, 0.95));
+		pcw_member_ms(b, "ms_p50", bucket->ms, 0.5);
+		pcw_member_ms(b, "ms_p95", bucket->ms, 0.95);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);

@@ -1040,12 +1040,15 @@ function latencyChart(series, bucket) {
 	const max = niceMax(Math.max(0, ...series.map((p) => Number(p.ms_p95) || 0), ...series.map((p) => Number(p.ms_p50) || 0)));
 	const { x, y, slot } = frame(root, HALF, series, max, bucket, 'ms');
 	for (const [key, name] of [['ms_p95', 'p95'], ['ms_p50', 'p50']]) {
-		const pts = series.map((p, i) => [x(i) + slot / 2, y(Number(p[key]) || 0)]);
+		// a bucket without mail has no latency (null): the line breaks there
+		const pts = series.map((p, i) => (p[key] === null || p[key] === undefined ? null
+			: [x(i) + slot / 2, y(Number(p[key]) || 0), i])).filter((pt) => pt !== null);
+		const d = pts.map(([px, py, i], k) => `${k && pts[k - 1][2] === i - 1 ? 'L' : 'M'}${px.toFixed(1)},${py.toFixed(1)}`).join('');
 		if (pts.length)
-			root.append(svg('path', { class: `line ln-${name}`, d: pts.map(([px, py], i) => `${i ? 'L' : 'M'}${px.toFixed(1)},${py.toFixed(1)}`).join('') }));
+			root.append(svg('path', { class: `line ln-${name}`, d }));
 		const g = svg('g', { class: `points ln-${name}` });
-		pts.forEach(([px, py], i) => g.append(svg('circle', { cx: px.toFixed(1), cy: py.toFixed(1), r: series.length > 60 ? 1.6 : 2.6 },
-			svg('title', {}, `${bucketLabel(series[i], bucket)}: ${name} ${Number(series[i][key]) || 0} ms`))));
+		pts.forEach(([px, py, i]) => g.append(svg('circle', { cx: px.toFixed(1), cy: py.toFixed(1), r: series.length > 60 ? 1.6 : 2.6 },
+			svg('title', {}, `${bucketLabel(series[i], bucket)}: ${name} ${Number(series[i][key]).toFixed(1)} ms`))));
 		root.append(g);
 	}
 	return root;
