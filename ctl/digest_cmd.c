@@ -37,15 +37,6 @@ typedef struct {
 	GHashTable *optout;
 } PccDigest;
 
-static gboolean
-pcc_digest_status(const PcmConfig *conf, const char *name)
-{
-	for (guint s = 0; s < PC_STATUS_COUNT; s++)
-		if (strcmp(pc_status_name(s), name) == 0)
-			return (conf->web_digest_statuses & (1u << s)) != 0;
-	return FALSE;
-}
-
 static PcqEntry *
 pcc_entry_copy(const PcqEntry *e)
 {
@@ -64,7 +55,7 @@ pcc_digest_collect(const PcqEntry *e, gpointer data)
 {
 	PccDigest *d = data;
 
-	if (e->damaged || !pcc_digest_status(d->conf, e->status))
+	if (e->damaged || !pcw_digest_status(d->conf->web_digest_statuses, e->status))
 		return TRUE;
 	for (guint i = 0; e->recipients != NULL && e->recipients[i] != NULL; i++) {
 		g_autofree char *rcpt = g_ascii_strdown(e->recipients[i], -1);

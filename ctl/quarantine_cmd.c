@@ -310,13 +310,11 @@ pcc_show_objects(char **objects)
 {
 	puts("\nObjects:");
 	for (guint i = 0; objects != NULL && objects[i] != NULL; i++) {
-		g_auto(GStrv) f = g_strsplit(objects[i], "\t", 6);
 		guint depth = 0;
+		g_auto(GStrv) f = pcq_object_fields(objects[i], &depth);
 
-		if (g_strv_length(f) < 6)
+		if (f == NULL)
 			continue;
-		for (const char *p = f[0]; *p; p++)
-			depth += *p == '.';
 		printf("  %*s%-6s %-28s %-24s %10s  %-11s %s\n", (int)depth * 2, "", f[0], f[1],
 		       *f[2] ? f[2] : "-", f[3], f[4], f[5]);
 	}

@@ -272,12 +272,16 @@ pch_query(const PchFilter *f, GPtrArray *values, const char *columns)
 	return sql;
 }
 
-gboolean
-pch_search(PchStore *store, const PchFilter *filter,
-	   gboolean (*visit)(const PchEntry *entry, gpointer data), gpointer data, GError **error)
+/* Runs the query of filter for columns; row(st, visit, data) is called
+ * for each row until it returns FALSE. */
+typedef gboolean (*PchRowFunc)(sqlite3_stmt *st, gpointer visit, gpointer data);
+
+static gboolean
+pch_run(PchStore *store, const PchFilter *filter, const char *columns, PchRowFunc row,
+	gpointer visit, gpointer data, GError **error)
 {
 	g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GString) sql = pch_query(filter, values, PCH_COLUMNS);
+	g_autoptr(GString) sql = pch_query(filter, values, columns);
 	sqlite3_stmt *st = NULL;
 	int rc;
 
@@ -285,16 +289,28 @@ pch_search(PchStore *store, const PchFilter *filter,
 		return pch_fail(error, store);
 	for (guint i = 0; i < values->len; i++)
 		pch_bind_text(st, (int)i + 1, g_ptr_array_index(values, i));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		g_autoptr(PchEntry) e = pch_row(st);
-
-		if (!visit(e, data)) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (!row(st, visit, data)) {
 			rc = SQLITE_DONE;
 			break;
 		}
-	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE || pch_fail(error, store);
+}
+
+static gboolean
+pch_entry_row(sqlite3_stmt *st, gpointer visit, gpointer data)
+{
+	g_autoptr(PchEntry) e = pch_row(st);
+
+	return ((gboolean (*)(const PchEntry *, gpointer))visit)(e, data);
+}
+
+gboolean
+pch_search(PchStore *store, const PchFilter *filter,
+	   gboolean (*visit)(const PchEntry *entry, gpointer data), gpointer data, GError **error)
+{
+	return pch_run(store, filter, PCH_COLUMNS, pch_entry_row, (gpointer)visit, data, error);
 }
 
 static const char *
@@ -305,36 +321,26 @@ pch_text(sqlite3_stmt *st, int i)
 	return text ? (const char *)text : "";
 }
 
+static gboolean
+pch_summary_row(sqlite3_stmt *st, gpointer visit, gpointer data)
+{
+	PchSummary row = {
+		sqlite3_column_int64(st, 0), pch_text(st, 1), pch_text(st, 2), pch_text(st, 3),
+		pch_text(st, 4), pch_text(st, 5), sqlite3_column_double(st, 6),
+	};
+
+	return ((gboolean (*)(const PchSummary *, gpointer))visit)(&row, data);
+}
+
 gboolean
 pch_summaries(PchStore *store, gint64 since, const char *const *domains,
 	      gboolean (*visit)(const PchSummary *row, gpointer data), gpointer data,
 	      GError **error)
 {
 	const PchFilter f = { .since = since, .domains = domains, .limit = G_MAXUINT };
-	g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GString) sql = pch_query(&f, values, "time, action, status, sender, client, "
-					   "detections, ms");
-	sqlite3_stmt *st = NULL;
-	int rc;
 
-	if (sqlite3_prepare_v2(store->db, sql->str, -1, &st, NULL) != SQLITE_OK)
-		return pch_fail(error, store);
-	for (guint i = 0; i < values->len; i++)
-		pch_bind_text(st, (int)i + 1, g_ptr_array_index(values, i));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		PchSummary row = {
-			sqlite3_column_int64(st, 0), pch_text(st, 1), pch_text(st, 2),
-			pch_text(st, 3), pch_text(st, 4), pch_text(st, 5),
-			sqlite3_column_double(st, 6),
-		};
-
-		if (!visit(&row, data)) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE || pch_fail(error, store);
+	return pch_run(store, &f, "time, action, status, sender, client, detections, ms",
+		       pch_summary_row, (gpointer)visit, data, error);
 }
 
 PchEntry *

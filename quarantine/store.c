@@ -450,3 +450,18 @@ pcq_entry_released_to(const PcqEntry *e, const char *address)
 	}
 	return FALSE;
 }
+
+char **
+pcq_object_fields(const char *line, guint *depth)
+{
+	char **f = g_strsplit(line, "\t", 6);
+
+	if (g_strv_length(f) < 6) {
+		g_strfreev(f);
+		return NULL;
+	}
+	*depth = 0;
+	for (const char *p = f[0]; *p; p++)
+		*depth += *p == '.';
+	return f;
+}

@@ -76,6 +76,10 @@ char *pcq_message_path(const char *dir, const char *id);
 gboolean pcq_delete(const char *dir, const char *id, GError **error);
 /* Rewrites ID.meta (atomically) from entry, e.g. after a release. */
 gboolean pcq_entry_save(const char *dir, const PcqEntry *entry, GError **error);
+/* A line of objects split into its 6 fields (PATH, DECLARED, DETECTED,
+ * SIZE, STATUS, NAME; free with g_strfreev) and its depth in the tree (the
+ * dots in PATH); NULL when it has fewer fields. */
+char **pcq_object_fields(const char *line, guint *depth);
 /* Whether entry was released to address (case-insensitively): one of the
  * releases in its released field ("TIME UTC to A,B; TIME UTC to C") names it. */
 gboolean pcq_entry_released_to(const PcqEntry *entry, const char *address);

@@ -24,16 +24,6 @@ pcw_has_recipient(const PcqEntry *e, const char *rcpt)
 	return FALSE;
 }
 
-/* Whether the digests list entries of this status ([web] digest_statuses). */
-static gboolean
-pcw_digest_status(const PcmConfig *conf, const char *name)
-{
-	for (guint s = 0; s < PC_STATUS_COUNT; s++)
-		if (strcmp(pc_status_name(s), name) == 0)
-			return (conf->web_digest_statuses & (1u << s)) != 0;
-	return FALSE;
-}
-
 /* The key, once the release key exists (the daemon makes it at its first
  * start, perhaps after the console's). */
 static GBytes *
@@ -78,7 +68,7 @@ pcw_link_entry(PcwApi *api, const char *token, gint64 now, char **rcpt, gint64 *
 		pcw_error(out, 404, "this message is no longer in the quarantine");
 		return NULL;
 	}
-	if (!pcw_digest_status(api->conf, e->status)) {
+	if (!pcw_digest_status(api->conf->web_digest_statuses, e->status)) {
 		pcw_error(out, 403, "this message cannot be released from a link");
 		return NULL;
 	}

@@ -126,13 +126,11 @@ pcw_objects(JsonBuilder *b, char **objects)
 	json_builder_set_member_name(b, "objects");
 	json_builder_begin_array(b);
 	for (guint i = 0; objects != NULL && objects[i] != NULL; i++) {
-		g_auto(GStrv) f = g_strsplit(objects[i], "\t", 6);
 		guint depth = 0;
+		g_auto(GStrv) f = pcq_object_fields(objects[i], &depth);
 
-		if (g_strv_length(f) < 6)
+		if (f == NULL)
 			continue;
-		for (const char *p = f[0]; *p; p++)
-			depth += *p == '.';
 		json_builder_begin_object(b);
 		pcw_member(b, "path", f[0]);
 		pcw_member_int(b, "depth", depth);

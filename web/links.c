@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
+#include <portcullis/object.h>
 #include <portcullis/random.h>
 
 #include "links.h"
@@ -123,6 +124,15 @@ pcw_link_verify(GBytes *key, const char *token, gint64 now, char **id, char **re
 	*id = g_strdup(fields[1]);
 	*recipient = g_strdup(fields[2]);
 	return TRUE;
+}
+
+gboolean
+pcw_digest_status(guint statuses, const char *status)
+{
+	for (guint s = 0; s < PC_STATUS_COUNT; s++)
+		if (strcmp(pc_status_name(s), status) == 0)
+			return (statuses & (1u << s)) != 0;
+	return FALSE;
 }
 
 GHashTable *

@@ -30,6 +30,10 @@ char *pcw_link_token(GBytes *key, const char *id, const char *recipient, gint64 
 gboolean pcw_link_verify(GBytes *key, const char *token, gint64 now, char **id,
 			 char **recipient, gint64 *expires, GError **error);
 
+/* Whether digests list, and links release, mail of this status name:
+ * statuses is [web] digest_statuses (a bit per PcStatus). */
+gboolean pcw_digest_status(guint statuses, const char *status);
+
 /* The opt-out file: one address a line, lower case. */
 GHashTable *pcw_optout_load(const char *path);
 gboolean pcw_optout_add(const char *path, const char *recipient, GError **error);

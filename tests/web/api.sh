@@ -11,11 +11,12 @@
 # Content-Security-Policy, nosniff and no-store; a non-loopback listen
 # address is refused.
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/web/lib.sh"
 work=$(pc_workdir web-api)
 mkdir -p "$work/spool"
 export LC_ALL=C
 W="$top_builddir/portcullis-web"
-port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(pcw_free_port)
 base="http://127.0.0.1:$port"
 
 # The trace: the milter writes it; other.example's message first, so that
@@ -44,18 +45,9 @@ printf 'a long password\n' | "$top_builddir/portcullisctl" -c /dev/null -o "web.
 	web-user add root admin &&
 	printf 'another long one\n' | "$top_builddir/portcullisctl" -c /dev/null \
 		-o "web.users_file=$work/users" web-user add partner domain other.example
-"$W" -c /dev/null -o "web.users_file=$work/users" -o "history.dir=$work/history" \
-	-o "web.listen=127.0.0.1:$port" > "$work/web.log" 2>&1 &
-wpid=$!
+pcw_serve -c /dev/null -o "web.users_file=$work/users" -o "history.dir=$work/history" \
+	-o "web.listen=127.0.0.1:$port"
 trap 'kill $wpid 2>/dev/null' EXIT
-for _ in $(seq 200); do grep -q "serving on" "$work/web.log" && break; sleep 0.05; done
-req() { # name, curl arguments...: status in $work/NAME.code, body in NAME.body, headers
-	local name=$1
-	shift
-	curl -s -o "$work/$name.body" -D "$work/$name.head" -w '%{http_code}' "$@" > "$work/$name.code"
-}
-code() { cat "$work/$1.code"; }
-json() { /usr/bin/python3 -c "import json, sys; d = json.load(open(sys.argv[1])); print($2)" "$work/$1.body"; }
 
 req anon "$base/api/history"
 [ "$(code anon)" = 401 ] && grep -qi "^content-security-policy: default-src 'none'" "$work/anon.head" &&

@@ -11,12 +11,12 @@
 # and a link releases only its own message, only by POST, and not once
 # altered.
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/web/lib.sh"
 work=$(pc_workdir web-console-api)
 mkdir -p "$work/spool" "$work/sent" "$work/quarantine"
 export LC_ALL=C
-W="$top_builddir/portcullis-web"
 CTL="$top_builddir/portcullisctl"
-port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(pcw_free_port)
 base="http://127.0.0.1:$port"
 # "sendmail": each message and its arguments, numbered
 cat > "$work/keep.sh" <<KEEP
@@ -56,17 +56,8 @@ pc_result $? "the milter quarantined the virus and the two spam messages, and pa
 printf 'a long password\n' | "$CTL" -c /dev/null "${common[@]}" web-user add root admin > /dev/null &&
 	printf 'another long one\n' | "$CTL" -c /dev/null "${common[@]}" web-user add partner domain \
 		other.example > /dev/null
-"$W" -c /dev/null "${common[@]}" -o "web.listen=127.0.0.1:$port" > "$work/web.log" 2>&1 &
-wpid=$!
+pcw_serve -c /dev/null "${common[@]}" -o "web.listen=127.0.0.1:$port"
 trap 'kill $wpid 2>/dev/null; pc_stop_milter "$work" > /dev/null 2>&1' EXIT
-for _ in $(seq 200); do grep -q "serving on" "$work/web.log" && break; sleep 0.05; done
-req() { # name, curl arguments...: status in $work/NAME.code, body in NAME.body, headers
-	local name=$1
-	shift
-	curl -s -o "$work/$name.body" -D "$work/$name.head" -w '%{http_code}' "$@" > "$work/$name.code"
-}
-code() { cat "$work/$1.code"; }
-json() { /usr/bin/python3 -c "import json, sys; d = json.load(open(sys.argv[1])); print($2)" "$work/$1.body"; }
 login() { # jar name password: the CSRF token in $work/JAR.csrf
 	req "$1-login" -c "$work/$1.jar" --data-urlencode "name=$2" --data-urlencode "password=$3" \
 		"$base/api/login" && json "$1-login" 'd["csrf"]' > "$work/$1.csrf"
