@@ -101,4 +101,30 @@ kill $wpid; wait $wpid 2>/dev/null
 "$W" -c /dev/null -o "web.users_file=$work/users" -o web.listen=0.0.0.0:$port > "$work/any.log" 2>&1
 [ $? = 1 ] && grep -q "not a loopback" "$work/any.log"
 pc_result $? "a non-loopback listen address is refused"
+
+# TLS: a self-signed certificate for 127.0.0.1; only HTTPS is spoken, the
+# cookie is Secure, HSTS is sent; a key that is not the certificate's stops
+# the start with a reason.
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -keyout "$work/key.pem" \
+	-out "$work/cert.pem" > "$work/openssl.log" 2>&1
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=other -keyout "$work/other.pem" \
+	-out /dev/null >> "$work/openssl.log" 2>&1
+kill $wpid 2>/dev/null
+wait $wpid 2>/dev/null
+tport=$(pcw_free_port)
+tls=(-c /dev/null -o "web.users_file=$work/users" -o "history.dir=$work/history"
+	-o "web.listen=127.0.0.1:$tport" -o "web.tls_cert=$work/cert.pem")
+pcw_serve "${tls[@]}" -o "web.tls_key=$work/key.pem"
+req tlslogin --cacert "$work/cert.pem" --data-urlencode "name=root" \
+	--data-urlencode "password=a long password" "https://127.0.0.1:$tport/api/login"
+req plain "http://127.0.0.1:$tport/api/history"
+kill $wpid 2>/dev/null
+wait $wpid 2>/dev/null
+"$top_builddir/portcullis-web" "${tls[@]}" -o "web.tls_key=$work/other.pem" > "$work/badkey.log" 2>&1
+badkey=$?
+[ "$(code tlslogin)" = 200 ] && grep -qi "^set-cookie: pcw_session=.*; Secure" "$work/tlslogin.head" &&
+	grep -qi "^strict-transport-security: max-age=" "$work/tlslogin.head" && [ "$(code plain)" != 200 ] &&
+	grep -q "serving on https://127.0.0.1:$tport" "$work/web.log" && [ $badkey = 1 ] &&
+	grep -q "cannot listen on 127.0.0.1:$tport with TLS" "$work/badkey.log"
+pc_result $? "with tls_cert and tls_key: HTTPS only, a Secure cookie and HSTS; a key that does not match refuses to start"
 echo "1..$PC_N"

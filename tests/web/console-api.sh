@@ -278,4 +278,28 @@ req xffother -H 'X-Forwarded-For: 198.51.100.8' -H 'X-Forwarded-Proto: https' \
 	grep -qi "^set-cookie: pcw_session=.*; Secure" "$work/xffother.head" &&
 	! grep -qi "^set-cookie: .*Secure" "$work/root-login.head"
 pc_result $? "behind a local reverse proxy: failed logins count per forwarded address; X-Forwarded-Proto: https makes the cookie Secure"
+# Failures refuse, never half-act: a second console whose audit log cannot
+# be opened (it is a directory) and whose sendmail fails.
+kill $wpid 2>/dev/null
+wait $wpid 2>/dev/null
+s4=$(ls "$work/quarantine" | sed -n 's/\(.*-S4-.*\)\.meta$/\1/p')
+sent_now=$(ls "$work/sent" | grep -c eml)
+pcw_serve -c /dev/null "${common[@]}" -o "web.listen=127.0.0.1:$port" -o "web.audit_log=$work/quarantine" \
+	-o notify.sendmail_path=/bin/false -o "history.dir=$work/no/such/dir"
+login root2 root 'a long password'
+post noaudit root2 "/api/quarantine/$s4/release" '{}'
+post nodelete root2 "/api/quarantine/$s4/delete" '{}'
+get nohist root2 "/api/history"
+kill $wpid 2>/dev/null
+wait $wpid 2>/dev/null
+pcw_serve -c /dev/null "${common[@]}" -o "web.listen=127.0.0.1:$port" -o notify.sendmail_path=/bin/false
+login root3 root 'a long password'
+post nosend root3 "/api/quarantine/$s4/release" '{}'
+[ "$(code noaudit)" = 500 ] && json noaudit 'd["error"]' | grep -q "audit log" && [ "$(code nodelete)" = 500 ] &&
+	[ -e "$work/quarantine/$s4.eml" ] && [ "$(code nohist)" = 500 ] &&
+	[ "$(json nohist 'd["error"]')" = "the message history cannot be read" ] &&
+	[ "$(code nosend)" = 409 ] && json nosend 'd["error"]' | grep -q "/bin/false" &&
+	! grep -q "^released" "$work/quarantine/$s4.meta" && [ "$(ls "$work/sent" | grep -c eml)" = "$sent_now" ] &&
+	tail -1 "$work/web/audit.log" | grep -q '"action":"release".*"result":".*/bin/false'
+pc_result $? "an audit log that cannot be written refuses every action (500); a failed delivery is 409, not marked released, and audited; no history is a clear 500"
 echo "1..$PC_N"
