@@ -20,7 +20,7 @@
 //   trace:    #trace-form #f-sender #f-rcpt #f-queue-id #f-client #f-status
 //             #f-action #f-since #f-before #search #reset
 //             table.results#trace-results tbody tr[data-id]  #page-prev #page-next
-//   trace detail: #trace-detail dd[data-field=NAME] (id, time, sender, ...)
+//   trace detail: #trace-detail dd[data-field=NAME] (id, time, sender, detections, ...)
 //             #spam-tests li  #quarantine-link
 //   quarantine: #quarantine-form (#f-status #f-sender #f-rcpt #f-since #f-before)
 //             table.results#quarantine-results tbody tr[data-id]
@@ -630,6 +630,8 @@ async function viewTraceDetail(id) {
 			['action', 'Action', badge('act', m.action)],
 			['reply', 'SMTP reply', m.reply ? el('code', {}, m.reply) : ''],
 			['reason', 'Reason', m.reason],
+			['detections', 'Detections', m.detections ? el('ul', { class: 'plain' },
+				String(m.detections).split(',').filter(Boolean).map((x) => el('li', { class: 'mono' }, x))) : ''],
 			['spam_score', 'Spam score', fmtScore(m.spam_score)],
 			['spam_tests', 'Spam tests', spamTests(m.spam_tests)],
 			['ms', 'Scan time', m.ms === undefined || m.ms === null ? '' : `${m.ms} ms`],
@@ -1166,10 +1168,15 @@ async function viewAudit(_, params) {
 		return;
 	}
 	const rows = list(r.data);
-	view.append(card(null, table('audit-results', ['Time (UTC)', 'User', 'Action', 'What'], rows.length
+	// The result is "ok" or why the action was refused or failed: a refused
+	// release must not read as one that happened.
+	const result = (x) => (x === undefined || x === null ? ''
+		: x === 'ok' ? el('span', { class: 'badge result-ok' }, 'ok') : el('span', { class: 'form-error' }, x));
+	view.append(card(null, table('audit-results', ['Time (UTC)', 'User', 'Action', 'What', 'Result'], rows.length
 		? rows.map((a) => el('tr', {}, el('td', { class: 'time' }, fmtTime(a.time)), el('td', {}, a.user),
-			el('td', {}, el('span', { class: 'badge neutral' }, a.action)), el('td', { class: 'wrap' }, a.what)))
-		: emptyRow(4, 'Nothing recorded yet.')),
+			el('td', {}, el('span', { class: 'badge neutral' }, a.action)), el('td', { class: 'wrap' }, a.what),
+			el('td', { class: 'wrap' }, result(a.result))))
+		: emptyRow(5, 'Nothing recorded yet.')),
 	rows.length >= limit && limit < 1000
 		? el('p', {}, el('a', { href: `#/audit?limit=${Math.min(1000, limit * 5)}` }, 'Show more')) : null));
 }
