@@ -636,6 +636,16 @@ pc_decide(const PcPolicy *policy, const PcVerdict *verdict, const PcEnvelope *en
 	}
 }
 
+char *
+pc_decision_spam_tests(const PcDecision *decision, const PcVerdict *verdict)
+{
+	const char *tests = verdict->spam_tests ? verdict->spam_tests : "";
+
+	if (decision->spam_list == NULL)
+		return g_strdup(tests);
+	return g_strdup_printf("%s%s%s", decision->spam_list, *tests ? "," : "", tests);
+}
+
 int
 pc_decision_severity(const PcDecision *decision)
 {

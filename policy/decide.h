@@ -81,6 +81,9 @@ void pc_decide(const PcPolicy *policy, const PcVerdict *verdict, const PcEnvelop
 /* How much of the message a decision keeps from its recipients; with
  * group_conflict = strictest the highest wins: reject, quarantine,
  * discard, tempfail, then accept with the most removed or replaced. */
+/* The spam tests that scored: the allow or block list's (when a list
+ * matched) before the verdict's, "A,B" ("" when none). */
+char *pc_decision_spam_tests(const PcDecision *decision, const PcVerdict *verdict);
 int pc_decision_severity(const PcDecision *decision);
 /* Makes any decision a tempfail (e.g. quarantine could not store). */
 void pc_decision_tempfail(PcDecision *decision, const char *reply);

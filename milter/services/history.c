@@ -136,8 +136,9 @@ pcm_history_entry(const PcmConn *conn, const PcmMsg *msg, const PcmOutcome *outc
 	e->reply = pcm_history_reply(d);
 	e->reason = g_strdup(d->action != PC_ACT_ACCEPT && d->reason ? d->reason : "");
 	e->quarantine_id = g_strdup(quarantine_id);
-	e->spam_score = outcome->verdict->spam_score;
-	e->spam_tests = g_strdup(outcome->verdict->spam_tests);
+	/* with the lists', as the log line and X-Spam-Status have them */
+	e->spam_score = d->spam_score;
+	e->spam_tests = pc_decision_spam_tests(d, outcome->verdict);
 	e->detail = g_strdup(detail);
 	e->ms = (g_get_monotonic_time() - msg->start_us) / 1000.0;
 	e->detections = pcm_history_detections(outcome->verdict);

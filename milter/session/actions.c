@@ -103,9 +103,7 @@ pcm_add_spam_headers(SMFICTX *ctx, const PcVerdict *verdict, const PcDecision *d
 
 	if (!verdict->spam_scanned)
 		return TRUE;
-	tests = decision->spam_list == NULL ? g_strdup(verdict->spam_tests)
-		: g_strdup_printf("%s%s%s", decision->spam_list, *verdict->spam_tests ? "," : "",
-				  verdict->spam_tests);
+	tests = pc_decision_spam_tests(decision, verdict);
 	status = g_strdup_printf("%s, score=%.1f required=%.1f tests=%s", spam ? "Yes" : "No",
 				 decision->spam_score, decision->spam_required,
 				 *tests ? tests : "none");

@@ -70,6 +70,12 @@ post() { # name jar path json
 login root root 'a long password' && login p partner 'another long one'
 pc_result $? "portcullis-web started; an administrator and other.example's domain administrator logged in"
 
+get trace root "/api/history?queue_id=S1"
+[ "$(json trace 'd[0]["status"], d[0]["action"], d[0]["spam_score"], d[0]["spam_tests"], d[0]["quarantine_id"] != ""')" = \
+	"spam quarantine 100.0 USER_IN_BLOCKLIST True" ] &&
+	[ "$(json trace 'd[0]["ms"] > 0')" = True ]
+pc_result $? "the trace has a block-listed sender's message as the log line does: spam, 100.0, USER_IN_BLOCKLIST, its quarantine id, its time"
+
 get all root "/api/quarantine"
 vid=$(json all '[e["id"] for e in d["entries"] if e["status"] == "infected"][0]')
 s1=$(json all '[e["id"] for e in d["entries"] if "-S1-" in e["id"]][0]')
