@@ -294,6 +294,9 @@ pcw_delete(PcwApi *api, const PcwUser *user, const PcqEntry *e, guint *status, c
 	return TRUE;
 }
 
+/* LMDB allows one open environment per process: one learner at a time. */
+static GMutex pcw_learn_lock;
+
 static gboolean
 pcw_learn(PcwApi *api, const PcqEntry *e, gboolean spam, char **why)
 {
@@ -308,15 +311,19 @@ pcw_learn(PcwApi *api, const PcqEntry *e, gboolean spam, char **why)
 		return FALSE;
 	}
 	map = pcq_map_file(api->conf->quarantine_dir, e->id, ".eml", &error);
-	if (map == NULL || (learner = pc_learner_open(api->conf->bayes_dir, &error)) == NULL) {
+	if (map == NULL) {
 		*why = g_strdup(error->message);
 		return FALSE;
 	}
 	lesson = pc_lesson_new((const guint8 *)g_mapped_file_get_contents(map),
 			       g_mapped_file_get_length(map), spam, +1);
-	ok = pc_learner_learn_lessons(learner, &lesson, 1, &error);
+	g_mutex_lock(&pcw_learn_lock);
+	learner = pc_learner_open(api->conf->bayes_dir, &error);
+	ok = learner != NULL && pc_learner_learn_lessons(learner, &lesson, 1, &error);
+	if (learner != NULL)
+		pc_learner_close(learner);
+	g_mutex_unlock(&pcw_learn_lock);
 	pc_lesson_free(lesson);
-	pc_learner_close(learner);
 	if (!ok)
 		*why = g_strdup(error->message);
 	return ok;

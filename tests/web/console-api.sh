@@ -68,7 +68,9 @@ post() { # name jar path json
 		-H 'Content-Type: application/json' --data "$4" "$base$3"
 }
 login root root 'a long password' && login p partner 'another long one'
-pc_result $? "portcullis-web started; an administrator and other.example's domain administrator logged in"
+get me p "/api/me"
+[ "$(json me 'd["user"], d["role"], d["domains"], d["csrf"]')" = "partner domain ['other.example'] $(cat "$work/p.csrf")" ]
+pc_result $? "portcullis-web started; both logged in; /api/me gives the page back its user, role, domains and CSRF token"
 
 get trace root "/api/history?queue_id=S1"
 [ "$(json trace 'd[0]["status"], d[0]["action"], d[0]["spam_score"], d[0]["spam_tests"], d[0]["quarantine_id"] != ""')" = \
