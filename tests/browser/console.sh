@@ -15,6 +15,7 @@
 set -u
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/browser/lib.sh"
+. "$top_srcdir/tests/web/lib.sh"
 . "$top_srcdir/tests/e2e/postfix-lib.sh"
 work=$(pc_workdir browser-console)
 export LC_ALL=C
@@ -34,14 +35,11 @@ if ! command -v postfix > /dev/null || ! command -v swaks > /dev/null; then
 	exit 0
 fi
 
-# A free loopback port (bound and released: the race with another test is
+# Free loopback ports (bound and released: the race with another test is
 # not worth more than this).
-free_port() {
-	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-PORT=$(free_port)	# Postfix (PORT + 1: its smtp-sink transport, unused here)
-WPORT=$(free_port)	# portcullis-web
-LPORT=$(free_port)	# the listener the hostile message points at
+PORT=$(pcw_free_port)	# Postfix (PORT + 1: its smtp-sink transport, unused here)
+WPORT=$(pcw_free_port)	# portcullis-web
+LPORT=$(pcw_free_port)	# the listener the hostile message points at
 base="http://127.0.0.1:$WPORT"
 
 mkdir -p "$work/spool" "$work/quarantine" "$work/groups.d" "$work/lists" "$work/web" "$work/shots"
@@ -60,36 +58,7 @@ pc_result $r "npm ci: playwright-core in the build tree"
 [ $r = 0 ] || { pc_diag "$work/npm-ci.log"; echo "1..$PC_N"; exit 1; }
 
 # --- configuration shared by the milter, portcullis-web and portcullisctl ---
-cat > "$conf" <<CONF
-[policy]
-block = infected, spam
-block_action = quarantine
-[spam]
-rules_dir =
-sa_rules_dir =
-bayes_dir = $work/bayes
-dns_servers = 127.0.0.1:9
-allow_senders_file = $work/lists/allow
-block_senders_file = $work/lists/block
-[quarantine]
-quarantine_dir = $work/quarantine
-release_key_file = $work/release.key
-[history]
-dir = $work/history
-[milter]
-control_socket = $work/control.sock
-[notify]
-notify_admin =
-[groups]
-groups_dir = $work/groups.d
-[web]
-users_file = $work/users
-audit_log = $work/web/audit.log
-digest_optout_file = $work/web/optout
-static_dir = $top_srcdir/web/ui
-listen = 127.0.0.1:$WPORT
-base_url = $base
-CONF
+pcw_console_conf "$conf" "127.0.0.1:$WPORT" "$base"
 cat > "$work/groups.d/strict.conf" <<CONF
 [group:strict]
 recipients = *@strict.test

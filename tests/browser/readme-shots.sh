@@ -20,6 +20,7 @@ set -u
 : "${top_builddir:?run through make screenshots}"
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/browser/lib.sh"
+. "$top_srcdir/tests/web/lib.sh"
 export LC_ALL=C TZ=UTC
 start=$(date +%s.%N)
 work=$(pc_workdir readme-shots)
@@ -54,46 +55,11 @@ cleanup() {
 trap cleanup EXIT
 
 # "sendmail" for releases and digests: each message and its arguments, numbered.
-cat > "$work/keep.sh" <<KEEP
-#!/bin/sh
-n=\$(ls "$work/sent" | grep -c eml)
-echo "\$@" > "$work/sent/\$n.args"
-cat > "$work/sent/\$n.eml"
-KEEP
-chmod 755 "$work/keep.sh"
+pcw_keep_sendmail
 
 # --- one configuration for the milter, portcullis-web and portcullisctl -------
-cat > "$conf" <<CONF
-[policy]
-block = infected, spam
-block_action = quarantine
-[spam]
-rules_dir =
-sa_rules_dir =
-bayes_dir = $work/bayes
-dns_servers = 127.0.0.1:9
-allow_senders_file = $work/lists/allow
-block_senders_file = $work/lists/block
-[quarantine]
-quarantine_dir = $work/quarantine
-release_key_file = $work/release.key
-[history]
-dir = $work/history
-[milter]
-control_socket = $work/control.sock
-[notify]
-notify_admin =
-sendmail_path = $work/keep.sh
-[groups]
-groups_dir = $work/groups.d
-[web]
-users_file = $work/users
-audit_log = $work/web/audit.log
-digest_optout_file = $work/web/optout
-static_dir = $top_srcdir/web/ui
-listen = 127.0.0.1:$port
-base_url = $base
-CONF
+pcw_console_conf "$conf" "127.0.0.1:$port" "$base"
+printf '[notify]\nsendmail_path = %s/keep.sh\n' "$work" >> "$conf"
 cat > "$work/groups.d/finance.conf" <<CONF
 [group:finance]
 recipients = *@finance.example.com

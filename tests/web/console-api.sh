@@ -18,14 +18,7 @@ export LC_ALL=C
 CTL="$top_builddir/portcullisctl"
 port=$(pcw_free_port)
 base="http://127.0.0.1:$port"
-# "sendmail": each message and its arguments, numbered
-cat > "$work/keep.sh" <<KEEP
-#!/bin/sh
-n=\$(ls "$work/sent" | grep -c eml)
-echo "\$@" > "$work/sent/\$n.args"
-cat > "$work/sent/\$n.eml"
-KEEP
-chmod 755 "$work/keep.sh"
+pcw_keep_sendmail
 common=(-o "quarantine.quarantine_dir=$work/quarantine" -o "quarantine.release_key_file=$work/release.key"
 	-o "history.dir=$work/history" -o "notify.sendmail_path=$work/keep.sh"
 	-o "milter.control_socket=$work/control.sock" -o "web.users_file=$work/users"
