@@ -44,7 +44,7 @@ command -v miltertest > /dev/null || die "miltertest is missing (./install-deps 
 why=$(pc_browser_deps "$work") || die "$why"
 pc_browser_modules "$work" || die "npm ci failed" "$work/npm-ci.log"
 
-port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(pcw_free_port)
 base="http://127.0.0.1:$port"
 mkdir -p "$work/spool" "$work/quarantine" "$work/groups.d" "$work/lists" "$work/web" "$work/sent" "$work/mail"
 wpid=
