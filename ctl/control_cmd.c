@@ -17,9 +17,11 @@ const char pcc_control_help[] =
 	"        What the running daemon says of itself: version, uptime, database\n"
 	"        and signatures, spam rules, Bayes, messages in flight, open MTA\n"
 	"        connections, and the last reload (when, what, whether it worked).\n"
-	"    reload [config|signatures]\n"
-	"        Reload the configuration and signatures (config, the default) or\n"
-	"        the signatures only, wait for it, and print what was loaded, or why\n"
+	"    reload [config|signatures|policy]\n"
+	"        Reload the configuration and signatures (config, the default), the\n"
+	"        signatures only, or the configuration with the running engine\n"
+	"        (policy: when no engine setting changed, no second engine is built;\n"
+	"        else as config), wait for it, and print what was loaded, or why\n"
 	"        it failed (file:line): the running one is kept and the exit status\n"
 	"        is 1. The unit's ExecReload, so that systemctl reload fails visibly.\n"
 	"    stats [--json]\n"
@@ -68,9 +70,10 @@ pcc_reload(const PcmConfig *conf, int argc, char **argv)
 {
 	g_autofree char *request = NULL;
 
-	if (argc > 1 || (argc == 1 && strcmp(argv[0], "config") != 0 &&
-			 strcmp(argv[0], "signatures") != 0)) {
-		fprintf(stderr, "portcullisctl: reload [config|signatures]\n");
+	static const char *const kinds[] = { "config", "signatures", "policy", NULL };
+
+	if (argc > 1 || (argc == 1 && !g_strv_contains(kinds, argv[0]))) {
+		fprintf(stderr, "portcullisctl: reload [config|signatures|policy]\n");
 		return PCC_USAGE;
 	}
 	request = g_strdup_printf("reload %s", argc == 1 ? argv[0] : "config");

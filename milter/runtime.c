@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <errno.h>
 #include <unistd.h>
 
@@ -226,6 +228,46 @@ pcm_runtime_build(PcmConfig *conf, GError **error)
 		return NULL;
 	}
 	return pcm_runtime_new(conf, engine, templates);
+}
+
+PcmRuntime *
+pcm_runtime_build_keeping(PcmConfig *conf, const PcmRuntime *old, GError **error)
+{
+	PcnTemplates *templates = pcm_runtime_templates(conf, error);
+
+	if (templates == NULL)
+		return NULL;
+	return pcm_runtime_new(conf, pc_engine_ref(old->engine), templates);
+}
+
+gboolean
+pcm_runtime_same_engine(const PcmConfig *a, const PcmConfig *b)
+{
+	PcEngineOptions x, y;
+
+	memset(&x, 0, sizeof(x));
+	memset(&y, 0, sizeof(y));
+	pcm_runtime_engine_options(a, &x);
+	pcm_runtime_engine_options(b, &y);
+	return g_strcmp0(x.database_dir, y.database_dir) == 0 &&
+	       g_strcmp0(x.tmp_dir, y.tmp_dir) == 0 && x.max_scan_size == y.max_scan_size &&
+	       x.max_file_size == y.max_file_size && x.max_recursion == y.max_recursion &&
+	       x.max_files == y.max_files && x.max_scan_time_ms == y.max_scan_time_ms &&
+	       x.max_mime_depth == y.max_mime_depth && x.max_parts == y.max_parts &&
+	       x.scan_timeout_ms == y.scan_timeout_ms && x.memory_max == y.memory_max &&
+	       x.digests == y.digests && x.av_wait_for_database == y.av_wait_for_database &&
+	       g_strcmp0(x.spam_rules_dir, y.spam_rules_dir) == 0 &&
+	       g_strcmp0(x.sa_rules_dir, y.sa_rules_dir) == 0 &&
+	       g_strcmp0(x.spam_scores_file, y.spam_scores_file) == 0 &&
+	       g_strcmp0(x.bayes_dir, y.bayes_dir) == 0 &&
+	       x.bayes_min_learned == y.bayes_min_learned && x.ngram == y.ngram &&
+	       x.no_prefilter == y.no_prefilter && x.dns_lists == y.dns_lists &&
+	       g_strcmp0(x.dns_servers, y.dns_servers) == 0 && x.dns_budget_ms == y.dns_budget_ms &&
+	       x.auth == y.auth && g_strcmp0(x.auth_receiver, y.auth_receiver) == 0 &&
+	       (x.trusted_networks == y.trusted_networks ||
+		(x.trusted_networks != NULL && y.trusted_networks != NULL &&
+		 g_strv_equal((const char *const *)x.trusted_networks,
+			      (const char *const *)y.trusted_networks)));
 }
 
 PcmRuntime *

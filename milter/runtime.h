@@ -36,6 +36,11 @@ typedef struct {
  * (the daemon no longer runs as root, say) keeps the key it has and logs
  * an error. */
 PcmRuntime *pcm_runtime_build(PcmConfig *conf, GError **error);
+/* A runtime for conf with the engine of old (its templates are conf's);
+ * for conf whose engine settings are old's (pcm_runtime_same_engine). */
+PcmRuntime *pcm_runtime_build_keeping(PcmConfig *conf, const PcmRuntime *old, GError **error);
+/* Whether a and b give the engine the same options. */
+gboolean pcm_runtime_same_engine(const PcmConfig *a, const PcmConfig *b);
 /* The same with a stand-in engine (pc_engine_new_standin) that answers
  * every message with an error saying why: what is installed while a
  * sequential reload has freed the old engine and builds the new one. */

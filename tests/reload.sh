@@ -26,7 +26,7 @@ eicar_rejected() {
 		-D TESTDIR="$top_srcdir/tests/milter" -D WORKDIR="$work" > "$work/mt.out" 2>&1
 }
 wait_log() { pc_wait_log "$work/milter.log" "$@"; }
-echo "1..12"
+echo "1..14"
 # -c with a file, so that SIGHUP has something to re-read.
 # Key and control socket in the test directory: a root daemon on the default
 # paths would take them from the packaged daemon of check-deb.
@@ -59,6 +59,30 @@ miltertest -s "$top_srcdir/tests/milter/t-eicar-reject.lua" -D SOCKET="$sock" \
 	-D TESTDIR="$top_srcdir/tests/milter" -D WORKDIR="$work" \
 	-D REJECT_TEXT="Virus Eicar-Test-Signature.UNOFFICIAL refused" > "$work/mt.out" 2>&1
 result $? "a valid config on SIGHUP takes effect (new reject_message in the reply)"
+
+# reload policy keeps the running engine: a broken signature file beside the
+# good ones is not even read, and the new policy applies; a changed engine
+# setting makes it a whole reload, which then meets the broken file.
+ctl() { "$top_builddir/portcullisctl" -c "$work/p.conf" -o "milter.control_socket=$work/control.sock" "$@"; }
+echo "Broken.Sig:0:*:zz-not-hex" > "$work/db/broken.ndb"
+printf '[av]\ndatabase_dir = %s\n[policy]\nreject_message = Policy {virus} stopped\n[message]\nspool_dir = %s\n[spam]\nsa_rules_dir =\nbayes_dir =\n' \
+	"$work/db" "$work/spool" > "$work/p.conf"
+ctl reload policy > "$work/policy.out" 2>&1 && grep -q "^policy reloaded: " "$work/policy.out" &&
+	miltertest -s "$top_srcdir/tests/milter/t-eicar-reject.lua" -D SOCKET="$sock" \
+		-D TESTDIR="$top_srcdir/tests/milter" -D WORKDIR="$work" \
+		-D REJECT_TEXT="Policy Eicar-Test-Signature.UNOFFICIAL stopped" > "$work/mt.out" 2>&1
+result $? "reload policy applies the new policy with the running engine (a broken signature file is not read)"
+printf '[av]\ndatabase_dir = %s\nmax_files = 500\n[message]\nspool_dir = %s\n[spam]\nsa_rules_dir =\nbayes_dir =\n' \
+	"$work/db" "$work/spool" > "$work/p.conf"
+ctl reload policy > "$work/policy2.out" 2>&1
+rc=$?
+rm "$work/db/broken.ndb"
+[ $rc = 1 ] && grep -q "the engine's settings changed too; reloading the whole configuration" "$work/milter.log" &&
+	grep -q "configuration reload failed" "$work/policy2.out" &&
+	miltertest -s "$top_srcdir/tests/milter/t-eicar-reject.lua" -D SOCKET="$sock" \
+		-D TESTDIR="$top_srcdir/tests/milter" -D WORKDIR="$work" \
+		-D REJECT_TEXT="Policy Eicar-Test-Signature.UNOFFICIAL stopped" > "$work/mt.out" 2>&1
+result $? "with an engine setting changed, reload policy is a whole reload (here refused by the broken file; scanning goes on)"
 
 kill -0 $pid
 result $? "the daemon survived every reload"

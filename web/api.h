@@ -57,7 +57,7 @@
  *	  POST /api/lists    {"list": "allow"|"block", "op": "add"|"remove",
  *	                     "mask": ADDRESS-OR-MASK} (no re: or file: masks);
  *	                     the daemon rereads its configuration (control
- *	                     socket "reload config"): {"list", "op", "mask",
+ *	                     socket "reload policy"): {"list", "op", "mask",
  *	                     "reloaded": bool, "reload_error" when not}
  *	Statistics
  *	  GET  /api/stats    hours (1..720, default 24): {"hours", "bucket"

@@ -167,13 +167,14 @@ pcw_lists_get(PcwApi *api, PcwResponse *out)
 	pcw_ok(out, b);
 }
 
-/* The daemon takes the lists at a configuration reload. */
+/* The daemon takes the lists at a configuration reload; with its running
+ * engine (no signatures loaded again) when nothing else changed. */
 static void
 pcw_lists_reload(PcwApi *api, JsonBuilder *b)
 {
 	g_autoptr(GString) answer = g_string_new(NULL);
 	g_autoptr(GError) error = NULL;
-	gboolean ok = pcm_control_ask(api->conf->control_socket, "reload config", answer, &error);
+	gboolean ok = pcm_control_ask(api->conf->control_socket, "reload policy", answer, &error);
 
 	json_builder_set_member_name(b, "reloaded");
 	json_builder_add_boolean_value(b, ok);

@@ -134,17 +134,21 @@ pcm_control_status_json(void)
 static char *
 pcm_control_reload(const char *what)
 {
-	PcmReloadKind kind = PCM_RELOAD_CONFIG;
+	static const struct { const char *word; PcmReloadKind kind; const char *said; } kinds[] = {
+		{ "config", PCM_RELOAD_CONFIG, "configuration and signatures" },
+		{ "signatures", PCM_RELOAD_DATABASE, "signatures" },
+		{ "policy", PCM_RELOAD_POLICY, "the configuration with the running engine" },
+	};
+	guint k = 0;
 	PcmReloadResult r = { 0 };
 	char *answer;
 
-	if (g_strcmp0(what, "signatures") == 0)
-		kind = PCM_RELOAD_DATABASE;
-	else if (what != NULL && g_strcmp0(what, "config") != 0)
-		return g_strdup("error: reload what? (config or signatures)\n");
-	pcm_log(LOG_NOTICE, "control socket: reloading %s",
-		kind == PCM_RELOAD_CONFIG ? "configuration and signatures" : "signatures");
-	if (!pcm_reloader_wait(pcm_reloader_request(kind),
+	while (what != NULL && k < G_N_ELEMENTS(kinds) && g_strcmp0(what, kinds[k].word) != 0)
+		k++;
+	if (k == G_N_ELEMENTS(kinds))
+		return g_strdup("error: reload what? (config, signatures or policy)\n");
+	pcm_log(LOG_NOTICE, "control socket: reloading %s", kinds[k].said);
+	if (!pcm_reloader_wait(pcm_reloader_request(kinds[k].kind),
 			       g_get_monotonic_time() + PCM_CONTROL_RELOAD_WAIT, &r))
 		return g_strdup("error: the reload has not finished after 15 minutes; it goes on\n");
 	answer = r.ok ? g_strdup_printf("ok\n%s reloaded: %s\n", r.what, r.detail)
@@ -177,7 +181,7 @@ pcm_control_answer(const char *request)
 				"are done\n");
 	}
 	return g_strdup("error: unknown request (status [json], stats [json], reload "
-			"[config|signatures], drain)\n");
+			"[config|signatures|policy], drain)\n");
 }
 
 static gboolean

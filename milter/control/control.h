@@ -11,7 +11,7 @@
  *	                         version, uptime, the database's version and
  *	                         age, signatures, in flight, connections)
  *	  stats [json]           the message counters (stats.h)
- *	  reload [config|signatures]  waits for the reload and says what was
+ *	  reload [config|signatures|policy]  waits for the reload and says what was
  *	                         loaded or why it failed
  *	  drain                  stop taking connections, finish the open
  *	                         ones, exit (as SIGTERM)

@@ -21,7 +21,7 @@
 static struct {
 	GMutex lock;
 	GCond cond;
-	gboolean want_database, want_config, stop;
+	gboolean want_database, want_config, want_policy, stop;
 	GThread *thread;
 	char *conf_path;
 	GStrv overrides;
@@ -70,14 +70,12 @@ pcm_conf_log_warnings(const PcmConfig *conf)
 		pcm_log(LOG_WARNING, "%s", (const char *)g_ptr_array_index(warnings, i));
 }
 
-/* Builds and installs a runtime for conf; FALSE (logged, with then,
- * and recorded) when it cannot be built. */
+/* Puts rt (built for conf since start, or NULL: error says why) to use;
+ * FALSE (logged, with then, and recorded) when there is none. */
 static gboolean
-pcm_reload_build(PcmConfig *conf, const char *what, const char *then)
+pcm_reload_put(PcmRuntime *rt, PcmConfig *conf, const char *what, const char *then,
+	       gint64 start, const GError *error)
 {
-	g_autoptr(GError) error = NULL;
-	gint64 start = g_get_monotonic_time();
-	PcmRuntime *rt = pcm_runtime_build(conf, &error);
 	const PcEngineInfo *info;
 	g_autofree char *detail = NULL;
 
@@ -97,6 +95,17 @@ pcm_reload_build(PcmConfig *conf, const char *what, const char *then)
 	pcm_log(LOG_NOTICE, "%s reloaded: %s", what, detail);
 	pcm_reload_record(what, TRUE, detail);
 	return TRUE;
+}
+
+/* Builds and installs a runtime for conf (pcm_reload_put). */
+static gboolean
+pcm_reload_build(PcmConfig *conf, const char *what, const char *then)
+{
+	g_autoptr(GError) error = NULL;
+	gint64 start = g_get_monotonic_time();
+	PcmRuntime *rt = pcm_runtime_build(conf, &error);
+
+	return pcm_reload_put(rt, conf, what, then, start, error);
 }
 
 /* Installs a stand-in saying why and waits for the messages that still
@@ -166,28 +175,64 @@ pcm_reload_install(PcmConfig *conf, PcmConfig *previous, const char *what)
 	pcm_reload_result_clear(&first);
 }
 
+/* The configuration file again; NULL (logged and recorded) when refused. */
+static PcmConfig *
+pcm_reload_read_conf(const char *what)
+{
+	g_autoptr(GError) error = NULL;
+	PcmConfig *conf = pcm_conf_load_with(pcm_reloader.conf_path,
+					     (const char *const *)pcm_reloader.overrides, &error);
+
+	if (conf == NULL) {
+		pcm_log(LOG_ERR, "%s reload refused, keeping the current one: %s", what,
+			error->message);
+		pcm_reload_record(what, FALSE, error->message);
+	}
+	return conf;
+}
+
 static void
 pcm_reload_config(void)
 {
-	g_autoptr(GError) error = NULL;
-	g_autoptr(PcmConfig) conf = pcm_conf_load_with(pcm_reloader.conf_path,
-						       (const char *const *)pcm_reloader.overrides,
-						       &error);
+	g_autoptr(PcmConfig) conf = pcm_reload_read_conf("configuration");
 	PcmRuntime *old = pcm_runtime_current();
 	g_autoptr(PcmConfig) previous = pcm_conf_ref(old->conf);
 
 	/* The reload thread holds no runtime while it reloads: a sequential
 	 * reload waits until the old one is freed. */
 	pcm_runtime_unref(old);
-	if (conf == NULL) {
-		pcm_log(LOG_ERR, "configuration reload refused, keeping the current one: %s",
-			error->message);
-		pcm_reload_record("configuration", FALSE, error->message);
+	if (conf == NULL)
 		return;
-	}
 	if (strcmp(conf->socket, previous->socket) != 0 || strcmp(conf->user, previous->user) != 0)
 		pcm_log(LOG_WARNING, "socket and user changes take effect only after a restart");
 	pcm_reload_install(conf, previous, "configuration");
+}
+
+/* The configuration again with the running engine, when its settings are
+ * the same: policy, groups, lists and templates change without loading
+ * signatures or rules again (and without a second engine in memory). */
+static void
+pcm_reload_policy(void)
+{
+	g_autoptr(PcmConfig) conf = pcm_reload_read_conf("policy");
+	g_autoptr(PcmRuntime) old = pcm_runtime_current();
+	g_autoptr(GError) error = NULL;
+	gint64 start = g_get_monotonic_time();
+	PcmRuntime *rt;
+
+	if (conf == NULL)
+		return;
+	if (!pcm_runtime_same_engine(old->conf, conf)) {
+		g_autoptr(PcmConfig) previous = pcm_conf_ref(old->conf);
+
+		pcm_log(LOG_NOTICE, "policy reload: the engine's settings changed too; reloading "
+			"the whole configuration");
+		g_clear_pointer(&old, pcm_runtime_unref);
+		pcm_reload_install(conf, previous, "configuration");
+		return;
+	}
+	rt = pcm_runtime_build_keeping(conf, old, &error);
+	pcm_reload_put(rt, conf, "policy", "keeping the current one", start, error);
 }
 
 static void
@@ -236,22 +281,27 @@ pcm_reload_thread(gpointer data)
 	(void)data;
 	g_mutex_lock(&pcm_reloader.lock);
 	while (!pcm_reloader.stop) {
-		gboolean config = pcm_reloader.want_config;
 		gboolean database = pcm_reloader.want_database;
+		gboolean policy = pcm_reloader.want_policy;
+		/* the whole configuration serves both of the others */
+		gboolean config = pcm_reloader.want_config || (database && policy);
 
-		if (!config && !database) {
+		if (!config && !database && !policy) {
 			pcm_reload_wait();
 			continue;
 		}
 		guint64 serving = pcm_reloader.requested;
 
 		pcm_reloader.want_config = pcm_reloader.want_database = FALSE;
+		pcm_reloader.want_policy = FALSE;
 		g_mutex_unlock(&pcm_reloader.lock);
 		pcm_notify_status("RELOADING=1");
 		if (config)
 			pcm_reload_config();
-		else
+		else if (database)
 			pcm_reload_database();
+		else
+			pcm_reload_policy();
 		pcm_notify_status("READY=1");
 		g_mutex_lock(&pcm_reloader.lock);
 		pcm_reloader.done = MAX(pcm_reloader.done, serving);
@@ -277,6 +327,8 @@ pcm_reloader_request(PcmReloadKind kind)
 	g_mutex_lock(&pcm_reloader.lock);
 	if (kind == PCM_RELOAD_CONFIG)
 		pcm_reloader.want_config = TRUE;
+	else if (kind == PCM_RELOAD_POLICY)
+		pcm_reloader.want_policy = TRUE;
 	else
 		pcm_reloader.want_database = TRUE;
 	ticket = ++pcm_reloader.requested;

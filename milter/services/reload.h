@@ -15,7 +15,9 @@
 
 #include "conf.h"
 
-typedef enum { PCM_RELOAD_DATABASE, PCM_RELOAD_CONFIG } PcmReloadKind;
+/* POLICY: the configuration with the running engine when the engine's
+ * settings did not change (else the whole configuration). */
+typedef enum { PCM_RELOAD_DATABASE, PCM_RELOAD_CONFIG, PCM_RELOAD_POLICY } PcmReloadKind;
 
 /* conf_path may be NULL (built-in defaults); overrides as for pcm_conf_load_with(). */
 void pcm_reloader_start(const char *conf_path, const char *const *overrides);
@@ -25,7 +27,7 @@ guint64 pcm_reloader_request(PcmReloadKind kind);
 /* The last reload's outcome. */
 typedef struct {
 	gint64 when;		/* wall clock, µs; 0: none yet */
-	char *what;		/* "configuration", "signature database" */
+	char *what;		/* "configuration", "signature database", "policy" */
 	gboolean ok;
 	char *detail;		/* what was loaded, or why it failed (file:line) */
 } PcmReloadResult;

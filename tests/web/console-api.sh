@@ -166,7 +166,7 @@ get lists root "/api/lists"
 [ "$(code addblock)" = 200 ] && [ "$(json addblock 'd["reloaded"]')" = True ] &&
 	[ "$(code addre)" = 400 ] && [ "$(code addfile)" = 400 ] && [ "$(code again)" = 409 ] &&
 	[ "$(json lists 'd["block"], d["allow"]')" = "['*@spam.example'] []" ] &&
-	grep -q '^\*@spam.example$' "$work/lists/block" && pc_wait_log "$work/milter.log" "configuration reloaded" 1
+	grep -q '^\*@spam.example$' "$work/lists/block" && pc_wait_log "$work/milter.log" "policy reloaded: " 1
 pc_result $? "an administrator adds to the block list: the file has it, the daemon reloaded; re:, file: and duplicates are refused"
 
 printf 'From: x@spam.example\r\nSubject: offer\r\n\r\nhello\r\n' > "$work/spam2.eml"
