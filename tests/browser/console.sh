@@ -19,7 +19,6 @@ set -u
 . "$top_srcdir/tests/e2e/postfix-lib.sh"
 work=$(pc_workdir browser-console)
 export LC_ALL=C
-W="$top_builddir/portcullis-web"
 CTL="$top_builddir/portcullisctl"
 conf="$work/portcullis.conf"
 start=$(date +%s.%N)
@@ -100,13 +99,7 @@ pc_start_milter "$work" "unix:$work/milter.sock" -o milter.socket_group=postfix 
 		pf_start "$work" "$PORT" "unix:$work/milter.sock" > "$work/pf-start.out" 2>&1
 r=$?
 if [ $r = 0 ]; then
-	"$W" -c "$conf" > "$work/web.log" 2>&1 &
-	wpid=$!
-	for _ in $(seq 200); do
-		grep -q "serving on" "$work/web.log" && break
-		kill -0 "$wpid" 2>/dev/null || break
-		sleep 0.05
-	done
+	pcw_serve -c "$conf" > /dev/null
 	for _ in $(seq 100); do [ -f "$work/listener.log" ] && break; sleep 0.05; done
 	grep -q "serving on" "$work/web.log" && [ -f "$work/listener.log" ]
 	r=$?

@@ -25,7 +25,6 @@ export LC_ALL=C TZ=UTC
 start=$(date +%s.%N)
 work=$(pc_workdir readme-shots)
 out="$(cd "$top_srcdir" && pwd)/doc/screenshots"
-W="$top_builddir/portcullis-web"
 CTL="$top_builddir/portcullisctl"
 conf="$work/portcullis.conf"
 PASSWORD='correct horse battery staple'
@@ -260,14 +259,7 @@ print(links[0])
 PY
 
 # --- portcullis-web and the browser --------------------------------------------------
-"$W" -c "$conf" > "$work/web.log" 2>&1 &
-wpid=$!
-for _ in $(seq 200); do
-	grep -q "serving on" "$work/web.log" && break
-	kill -0 "$wpid" 2>/dev/null || break
-	sleep 0.05
-done
-grep -q "serving on" "$work/web.log" || die "portcullis-web did not start" "$work/web.log"
+pcw_serve -c "$conf" > /dev/null || die "portcullis-web did not start" "$work/web.log"
 
 # --- colleagues were here before: their actions in the audit log (the API) ------
 login() { # user: cookie jar WORK/USER.jar, CSRF token in WORK/USER.csrf

@@ -18,7 +18,11 @@ pcw_free_port() {
 pcw_serve() {
 	"$top_builddir/portcullis-web" "$@" > "$work/web.log" 2>&1 &
 	wpid=$!
-	for _ in $(seq 200); do grep -q "serving on" "$work/web.log" && return 0; sleep 0.05; done
+	for _ in $(seq 200); do
+		grep -q "serving on" "$work/web.log" && return 0
+		kill -0 "$wpid" 2>/dev/null || break
+		sleep 0.05
+	done
 	sed 's/^/# /' "$work/web.log"
 	return 1
 }
